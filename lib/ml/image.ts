@@ -1,0 +1,139 @@
+/**
+ * @file Image decoding and preprocessing with sharp: file bytes -> the
+ * model's uint8 NHWC RGB input. Every caller (web app, API, CLIs, tests,
+ * benchmarks) goes through `decodeImage`, so an image is classified the same
+ * way wherever it comes from.
+ *
+ * Normalisation (1/255, ImageNet mean/std) and the NHWC -> NCHW transpose are
+ * inside the ONNX graph: this module only hands over sharp's raw bytes, with no
+ * per-pixel JavaScript on the hot path.
+ */
+import sharp, { type Metadata } from 'sharp';
+
+// Loaders that must never see untrusted bytes: SVG can reference external
+// resources and scripts, PDF and ImageMagick pull in large attack surfaces.
+// Blocked process-wide, once, when this module is first imported.
+sharp.block({
+  operation: ['VipsForeignLoadSvg', 'VipsForeignLoadPdf', 'VipsForeignLoadMagick', 'VipsForeignLoadOpenslide', 'VipsForeignLoadMatrix', 'VipsForeignLoadFits', 'VipsForeignLoadVips'],
+});
+
+/** Formats PetLens classifies; what sharp's metadata calls them. */
+export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff'] as const;
+export type SupportedFormat = (typeof SUPPORTED_FORMATS)[number];
+
+export type ImageErrorCode = 'empty' | 'unsupported_format' | 'corrupt' | 'too_many_pixels' | 'too_small';
+
+/** An input the classifier cannot use; `message` is safe to show a user. */
+export class ImageInputError extends Error {
+  override name = 'ImageInputError';
+  constructor(
+    readonly code: ImageErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DecodeOptions {
+  /** Side of the square model input, from the model card. */
+  size: number;
+  /** Refuse images with more pixels than this (decompression bombs). */
+  maxPixels: number;
+}
+
+export interface DecodedImage {
+  /** size * size * 3 bytes, RGB, row-major (NHWC without the batch axis). */
+  pixels: Buffer;
+  format: SupportedFormat;
+  /** Dimensions after EXIF orientation, as a person sees the photo. */
+  width: number;
+  height: number;
+}
+
+const FORMAT_HINT = 'please send a JPEG, PNG or WebP photo';
+
+function unsupported(format: string | undefined): ImageInputError {
+  if (format === 'heif') {
+    return new ImageInputError('unsupported_format', `HEIC/HEIF photos are not supported: ${FORMAT_HINT} (iPhone: Settings → Camera → Formats → Most Compatible)`);
+  }
+  const what = format ? `${format.toUpperCase()} files are` : 'This file is not an image format that is';
+  return new ImageInputError('unsupported_format', `${what} not supported: ${FORMAT_HINT}`);
+}
+
+/** Maps libvips' messages onto what a user can act on. */
+function classifySharpError(error: unknown): ImageInputError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new ImageInputError('too_many_pixels', 'The image has too many pixels');
+  }
+  if (/unsupported image format|is blocked|not permitted/i.test(message)) {
+    return unsupported(undefined);
+  }
+  return new ImageInputError('corrupt', 'The image is damaged or incomplete and cannot be read');
+}
+
+function isSupported(format: string | undefined): format is SupportedFormat {
+  return (SUPPORTED_FORMATS as readonly string[]).includes(format ?? '');
+}
+
+/**
+ * Reads the header, checks the real format (never the file name or MIME type)
+ * and the pixel count before anything is decoded.
+ */
+export async function inspectImage(bytes: Uint8Array, maxPixels: number) {
+  if (bytes.byteLength === 0) {
+    throw new ImageInputError('empty', 'The file is empty');
+  }
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
+  } catch (error) {
+    throw classifySharpError(error);
+  }
+  if (!isSupported(metadata.format) || (metadata.format === 'tiff' && (metadata.pages ?? 1) > 1)) {
+    throw unsupported(metadata.format);
+  }
+  const { width = 0, height = 0 } = metadata;
+  if (width < 1 || height < 1) {
+    throw new ImageInputError('corrupt', 'The image has no pixels');
+  }
+  if (width * height > maxPixels) {
+    throw new ImageInputError(
+      'too_many_pixels',
+      `The image is ${width}×${height} (${(width * height / 1e6).toFixed(1)} MP); the limit is ${(maxPixels / 1e6).toFixed(0)} MP`,
+    );
+  }
+  return { format: metadata.format, width: metadata.autoOrient.width, height: metadata.autoOrient.height };
+}
+
+/**
+ * File bytes -> the model's input: EXIF orientation applied, first frame of
+ * animations, transparency flattened onto white, CMYK / grayscale / 16-bit
+ * converted to 8-bit sRGB, shorter side scaled to `size` and centre-cropped
+ * (the training pipeline's geometry; see training/data.py).
+ */
+export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
+  const info = await inspectImage(bytes, options.maxPixels);
+  let pixels: Buffer;
+  let channels: number;
+  try {
+    // failOn 'error' (not the default 'warning'): phone JPEGs with harmless
+    // warnings still decode, while truncated or garbled files are refused.
+    const result = await sharp(bytes, { autoOrient: true, pages: 1, limitInputPixels: options.maxPixels, failOn: 'error' })
+      .resize(options.size, options.size, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    pixels = result.data;
+    channels = result.info.channels;
+  } catch (error) {
+    throw classifySharpError(error);
+  }
+  if (channels !== 3 || pixels.byteLength !== options.size * options.size * 3) {
+    // Should be impossible after flatten + srgb; fail loudly rather than feed
+    // the model garbage.
+    throw new ImageInputError('corrupt', `The image decoded to ${channels} channels; expected RGB`);
+  }
+  return { pixels, ...info };
+}

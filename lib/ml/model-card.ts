@@ -1,0 +1,118 @@
+/**
+ * @file The model card: the JSON written beside each ONNX model by training.
+ * It is the single source of the class list, the input geometry and the
+ * tensor names; nothing else hard-codes them.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const LABELS = ['cat', 'dog', 'neither'] as const;
+export type Label = (typeof LABELS)[number];
+
+const classMetricsSchema = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number(),
+});
+
+const tensorSchema = z.object({
+  name: z.string().min(1),
+  dtype: z.string(),
+  shape: z.array(z.union([z.string(), z.number()])),
+});
+
+export const modelCardSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  file: z.string().min(1),
+  bytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  // The product's three classes, in the model's output order.
+  classes: z.tuple([z.literal('cat'), z.literal('dog'), z.literal('neither')]),
+  input: tensorSchema.extend({
+    dtype: z.literal('uint8'),
+    layout: z.literal('NHWC'),
+    shape: z.tuple([z.string(), z.number().int().positive(), z.number().int().positive(), z.literal(3)]),
+  }),
+  output: tensorSchema,
+  preprocessing: z
+    .object({
+      resize: z.object({ shorterSide: z.number().int().positive(), kernel: z.string() }),
+      crop: z.object({ type: z.literal('center'), width: z.number().int(), height: z.number().int() }),
+      colorOrder: z.literal('RGB'),
+      mean: z.array(z.number()).length(3),
+      std: z.array(z.number()).length(3),
+      normalizationInGraph: z.literal(true),
+    })
+    .passthrough(),
+  training: z.record(z.string(), z.unknown()),
+  metrics: z
+    .object({
+      test: z
+        .object({
+          bySource: z.record(
+            z.string(),
+            z.object({ n: z.number(), accuracy: z.number(), perClass: z.record(z.string(), classMetricsSchema) }).passthrough(),
+          ),
+        })
+        .passthrough()
+        .optional(),
+    })
+    .passthrough(),
+});
+
+export type ModelCard = z.infer<typeof modelCardSchema>;
+
+/** A model card and the ONNX file it describes, checked against each other. */
+export interface ModelArtifacts {
+  card: ModelCard;
+  cardPath: string;
+  modelPath: string;
+  modelBytes: Buffer;
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+/**
+ * Reads the card at `cardPath` and the ONNX file it names, and refuses a
+ * model whose bytes do not match the card's sha256: a truncated or swapped
+ * file must stop the app at start, not misclassify quietly.
+ */
+export async function loadModelArtifacts(cardPath: string): Promise<ModelArtifacts> {
+  let raw: string;
+  try {
+    raw = await readFile(cardPath, 'utf8');
+  } catch (error) {
+    throw new ModelLoadError(`model card ${cardPath} cannot be read: ${(error as Error).message}. Run \`npm run train\` or restore models/ from git.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ModelLoadError(`model card ${cardPath} is not valid JSON`);
+  }
+  const parsed = modelCardSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ModelLoadError(`model card ${cardPath} is invalid: ${z.prettifyError(parsed.error)}`);
+  }
+  const card = parsed.data;
+  const modelPath = path.resolve(path.dirname(cardPath), card.file);
+  let modelBytes: Buffer;
+  try {
+    modelBytes = await readFile(modelPath);
+  } catch (error) {
+    throw new ModelLoadError(`model file ${modelPath} cannot be read: ${(error as Error).message}`);
+  }
+  const sha256 = createHash('sha256').update(modelBytes).digest('hex');
+  if (sha256 !== card.sha256) {
+    throw new ModelLoadError(
+      `model file ${modelPath} is corrupt or not the one its card describes (sha256 ${sha256.slice(0, 12)}…, card says ${card.sha256.slice(0, 12)}…)`,
+    );
+  }
+  return { card, cardPath, modelPath, modelBytes };
+}

@@ -1,0 +1,20 @@
+/** Option parsers shared by the CLIs. */
+import { InvalidArgumentError } from 'commander';
+import type { InferenceDevice } from '~/lib/ml/session';
+
+export function parseDevice(value: string): InferenceDevice {
+  if (value === 'auto' || value === 'cuda' || value === 'cpu') return value;
+  throw new InvalidArgumentError('must be auto, cuda or cpu');
+}
+
+export function parseFraction(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || number > 1) throw new InvalidArgumentError('must be a number between 0 and 1');
+  return number;
+}
+
+export function parsePositiveInt(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a positive integer');
+  return number;
+}

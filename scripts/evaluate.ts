@@ -1,0 +1,111 @@
+/**
+ * npm run evaluate -- --data DIR [--files LIST] [--json] [--min-accuracy X] [--by-source]
+ *
+ * Classifies every image under DIR (any depth), labelled by its nearest
+ * cat(s) / dog(s) / other|neither ancestor folder, and prints accuracy,
+ * per-class precision / recall / F1 / support, the confusion matrix and the
+ * expected calibration error. Exits 1 when accuracy < --min-accuracy.
+ */
+import { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { Classifier } from '~/lib/ml/classifier';
+import { listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
+import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
+import { evaluateFiles, groupBySource } from '~/lib/ml/evaluate';
+import { computeMetrics, type EvaluationMetrics } from '~/lib/ml/metrics';
+import { LABELS } from '~/lib/ml/model-card';
+import { parseDevice, parseFraction, parsePositiveInt } from './cli-options';
+
+const program = new Command('evaluate')
+  .description('Measure the classifier on a folder of labelled images')
+  .requiredOption('--data <dir>', 'folder of images; labels come from cat(s)/dog(s)/other|neither ancestor folders')
+  .option('--files <list>', 'only the images listed in this file (paths relative to --data), e.g. training/splits/test.txt')
+  .option('--json', 'print exactly one JSON object')
+  .option('--min-accuracy <x>', 'exit 1 if accuracy is below this fraction (0-1)', parseFraction)
+  .option('--by-source', 'also report each source folder (first two path levels) separately')
+  .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
+  .option('--device <device>', 'auto | cuda | cpu', parseDevice, 'cpu')
+  .option('--concurrency <n>', 'images decoded at once', parsePositiveInt, 4)
+  .parse();
+
+interface Options {
+  data: string;
+  files?: string;
+  json?: boolean;
+  minAccuracy?: number;
+  bySource?: boolean;
+  model: string;
+  device: 'auto' | 'cuda' | 'cpu';
+  concurrency: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+function formatMetrics(m: EvaluationMetrics): string {
+  const lines = [`images ${m.n}   accuracy ${pct(m.accuracy)}   ECE ${m.ece.toFixed(4)} (${m.eceBins} bins)`, ''];
+  lines.push(`${'class'.padEnd(9)}${'precision'.padStart(11)}${'recall'.padStart(9)}${'F1'.padStart(9)}${'support'.padStart(9)}`);
+  for (const label of LABELS) {
+    const c = m.perClass[label];
+    lines.push(`${label.padEnd(9)}${pct(c.precision).padStart(11)}${pct(c.recall).padStart(9)}${pct(c.f1).padStart(9)}${String(c.support).padStart(9)}`);
+  }
+  lines.push('', 'confusion (rows: true label, columns: predicted)', `${''.padEnd(9)}${LABELS.map((l) => l.padStart(9)).join('')}`);
+  for (const t of LABELS) lines.push(`${t.padEnd(9)}${LABELS.map((p) => String(m.confusion[t][p]).padStart(9)).join('')}`);
+  return lines.join('\n');
+}
+
+async function main() {
+  const options = program.opts<Options>();
+  const listing = options.files ? await listDatasetFromFile(options.data, options.files) : await listDataset(options.data);
+  if (listing.files.length === 0) {
+    throw new Error(`no labelled images under ${options.data} (labels come from cat(s)/dog(s)/other|neither folders)`);
+  }
+  const classifier = await Classifier.load({ cardPath: options.model, device: options.device });
+  const bar = !options.json && process.stderr.isTTY ? new SingleBar({ format: 'evaluating [{bar}] {value}/{total} {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : null;
+  bar?.start(listing.files.length, 0);
+  const started = performance.now();
+  const result = await evaluateFiles(classifier, listing.files, {
+    concurrency: options.concurrency,
+    onProgress: (done) => bar?.update(done),
+    onFailure: (f) => {
+      // Error lines go to stderr so --json output stays one object.
+      if (bar) process.stderr.write('\r\x1b[K'); // clear the bar's line; it redraws on the next update
+      console.error(`error: ${f.relativePath}: ${f.reason}`);
+    },
+  }).finally(() => bar?.stop());
+  const seconds = (performance.now() - started) / 1000;
+  await classifier.dispose();
+
+  const bySource = options.bySource
+    ? Object.fromEntries([...groupBySource(result.rows)].map(([source, rows]) => [source, computeMetrics(rows)]))
+    : undefined;
+  const report = {
+    ...result.metrics,
+    model: { name: classifier.card.name, version: classifier.card.version },
+    data: options.data,
+    files: options.files ?? null,
+    skipped: { unlabeled: listing.unlabeled.length, unreadable: result.failures.length },
+    failures: result.failures,
+    seconds: Number(seconds.toFixed(2)),
+    ...(bySource ? { bySource } : {}),
+  };
+
+  if (options.json) {
+    console.log(JSON.stringify(report));
+  } else {
+    console.log(`${classifier.card.name} ${classifier.card.version} on ${options.data}${options.files ? ` (${options.files})` : ''}`);
+    console.log(`skipped: ${listing.unlabeled.length} without a label folder, ${result.failures.length} unreadable; ${seconds.toFixed(1)} s\n`);
+    console.log(formatMetrics(result.metrics));
+    for (const [source, metrics] of Object.entries(bySource ?? {})) {
+      console.log(`\n== ${source}: ${metrics.n} images, accuracy ${pct(metrics.accuracy)}; answered: ${LABELS.map((l) => `${l} ${LABELS.reduce((s, t) => s + metrics.confusion[t][l], 0)}`).join(', ')}`);
+    }
+  }
+  if (options.minAccuracy !== undefined && result.metrics.accuracy < options.minAccuracy) {
+    console.error(`accuracy ${pct(result.metrics.accuracy)} is below --min-accuracy ${pct(options.minAccuracy)}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`evaluate: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 2;
+});

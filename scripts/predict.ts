@@ -1,0 +1,54 @@
+/**
+ * npm run predict -- [--json] [--model CARD] FILE...
+ *
+ * Prints the label and the probability of each class for every image; with
+ * --json one JSON object per image per line. A file that cannot be read gets
+ * an error line and the others go on; the exit code is 1 if any failed.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { Classifier } from '~/lib/ml/classifier';
+import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
+import { parseDevice } from './cli-options';
+
+const program = new Command('predict')
+  .description('Classify images as cat, dog or neither')
+  .argument('<files...>', 'image files')
+  .option('--json', 'one JSON object per image per line')
+  .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
+  .option('--device <device>', 'auto | cuda | cpu', parseDevice, 'cpu')
+  .parse();
+
+async function main() {
+  const options = program.opts<{ json?: boolean; model: string; device: 'auto' | 'cuda' | 'cpu' }>();
+  const classifier = await Classifier.load({ cardPath: options.model, device: options.device });
+  let failed = 0;
+  try {
+    for (const file of program.args) {
+      try {
+        const result = await classifier.classify(await readFile(file));
+        const ms = result.timings.decodeMs + result.timings.inferenceMs;
+        if (options.json) {
+          const { label, confidence, probabilities, image } = result;
+          console.log(JSON.stringify({ file, label, confidence, probabilities, image, ms: Number(ms.toFixed(2)) }));
+        } else {
+          const probs = classifier.card.classes.map((c) => `${c} ${(result.probabilities[c] * 100).toFixed(1)}%`).join('  ');
+          console.log(`${file}: ${result.label}  (${probs})  ${ms.toFixed(1)} ms`);
+        }
+      } catch (error) {
+        failed++;
+        const reason = error instanceof Error ? error.message : String(error);
+        if (options.json) console.log(JSON.stringify({ file, error: reason }));
+        else console.error(`${file}: error: ${reason}`);
+      }
+    }
+  } finally {
+    await classifier.dispose();
+  }
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(`predict: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 2;
+});

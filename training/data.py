@@ -1,0 +1,122 @@
+"""Images, labels and augmentation for training.
+
+Decoding mirrors the serving pipeline (lib/ml/image.ts, sharp): apply the EXIF
+orientation, keep the first frame, composite transparency onto white, convert
+to 8-bit sRGB. Evaluation-time geometry mirrors it too: scale the shorter side
+to 224 and centre-crop 224x224 (sharp's `fit: 'cover'`). Normalisation is not
+done here: it lives inside the exported model (see model.py), so training and
+serving share one implementation of it.
+"""
+from __future__ import annotations
+
+import random
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageFilter, ImageOps
+from torch.utils.data import Dataset
+from torchvision import transforms
+
+CLASSES = ("cat", "dog", "neither")
+# Nearest ancestor folder name -> class, the same rule as the TypeScript evaluator.
+FOLDER_LABELS = {"cat": 0, "cats": 0, "dog": 1, "dogs": 1, "other": 2, "neither": 2}
+INPUT_SIZE = 224
+# Images are cached with their shorter side at this size: enough headroom for
+# random crops at 224 without keeping multi-megapixel originals in memory.
+CACHE_SHORT_SIDE = 256
+
+
+def label_of(relative_path: str) -> int:
+    for folder in reversed(Path(relative_path).parent.parts):
+        if folder.lower() in FOLDER_LABELS:
+            return FOLDER_LABELS[folder.lower()]
+    raise ValueError(f"{relative_path}: no cat/dog/other ancestor folder")
+
+
+def source_of(relative_path: str) -> str:
+    """The source group a file belongs to, e.g. pets/kaggle or other/flowers."""
+    parts = Path(relative_path).parts
+    return "/".join(parts[:2])
+
+
+def decode_rgb(path: Path, short_side: int) -> np.ndarray:
+    """Decode like sharp does for serving and scale the shorter side to `short_side`."""
+    with Image.open(path) as image:
+        image.seek(0)  # first frame of animations
+        if image.format == "JPEG":
+            # Shrink-on-load (DCT scaling), as sharp does for big JPEGs.
+            image.draft("RGB", (short_side * 2, short_side * 2))
+        image = ImageOps.exif_transpose(image)
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            image = image.convert("RGBA")
+            background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(background, image)
+        image = image.convert("RGB")
+        if min(image.size) != short_side:
+            scale = short_side / min(image.size)
+            size = (max(short_side, round(image.width * scale)), max(short_side, round(image.height * scale)))
+            image = image.resize(size, Image.Resampling.LANCZOS)
+        return np.asarray(image, dtype=np.uint8)
+
+
+def _decode_for_cache(path: Path) -> np.ndarray:
+    return decode_rgb(path, CACHE_SHORT_SIDE)
+
+
+def load_images(root: Path, files: list[str], workers: int = 2) -> list[np.ndarray]:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_decode_for_cache, [root / f for f in files], chunksize=32))
+
+
+class RandomLowResolution:
+    """Downscale then upscale: pets must not be recognisable by sharpness alone.
+
+    Some of the non-pet sources are 100-128 px photos; without this, a model
+    can learn "blurry means neither" and fail on small pet photos.
+    """
+
+    def __init__(self, min_side: int = 56, max_side: int = 128) -> None:
+        self.min_side, self.max_side = min_side, max_side
+
+    def __call__(self, image: Image.Image) -> Image.Image:
+        side = random.randint(self.min_side, self.max_side)
+        scale = side / min(image.size)
+        if scale >= 1:
+            return image
+        small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BILINEAR)
+        return small.resize(image.size, Image.Resampling.BICUBIC)
+
+
+def train_transform() -> transforms.Compose:
+    return transforms.Compose([
+        transforms.RandomResizedCrop(INPUT_SIZE, scale=(0.25, 1.0), ratio=(3 / 4, 4 / 3)),
+        transforms.RandomHorizontalFlip(),
+        transforms.RandomApply([RandomLowResolution()], p=0.15),
+        transforms.RandomApply([transforms.GaussianBlur(5, sigma=(0.1, 1.5))], p=0.1),
+        transforms.ColorJitter(brightness=0.3, contrast=0.3, saturation=0.3, hue=0.03),
+        transforms.RandomGrayscale(p=0.05),
+    ])
+
+
+def eval_transform() -> transforms.Compose:
+    # Shorter side to 224, centre crop: sharp's resize(224, 224, {fit: 'cover'}).
+    return transforms.Compose([
+        transforms.Resize(INPUT_SIZE, interpolation=transforms.InterpolationMode.BICUBIC),
+        transforms.CenterCrop(INPUT_SIZE),
+    ])
+
+
+class ImageDataset(Dataset):
+    """Cached RGB arrays -> uint8 NHWC tensors, the exported model's input format."""
+
+    def __init__(self, images: list[np.ndarray], labels: list[int], transform: transforms.Compose) -> None:
+        self.images, self.labels, self.transform = images, labels, transform
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+        image = self.transform(Image.fromarray(self.images[index]))
+        return torch.from_numpy(np.array(image, dtype=np.uint8)), self.labels[index]

@@ -1,0 +1,51 @@
+/**
+ * @file App constants as typed data. Values that operators tune come from
+ * `env`; the rest are product decisions kept in one place.
+ */
+import type { Label as ModelLabel } from '~/lib/ml/model-card';
+
+/**
+ * The product's classes, in the model's output order. Client components need
+ * them too, so they are listed here rather than imported from lib/ml (which
+ * pulls in node:fs); the type checks below fail the build if the two drift.
+ */
+export const LABELS = ['cat', 'dog', 'neither'] as const;
+export type Label = (typeof LABELS)[number];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const labelsMatchModel: Same<Label, ModelLabel> = true;
+void labelsMatchModel;
+
+/** How each class reads in the UI. */
+export const LABEL_TEXT: Record<Label, string> = {
+  cat: 'Cat',
+  dog: 'Dog',
+  neither: 'Not a cat or dog',
+};
+
+export const UPLOAD = {
+  /** Default size limit; env MAX_UPLOAD_BYTES overrides it on the server. */
+  defaultMaxBytes: 10 * 1024 * 1024,
+  /** What the file picker offers; the server still checks the real format by decoding. */
+  accept: 'image/jpeg,image/png,image/webp,image/gif,image/avif,image/tiff',
+  /** Files one drop / pick may queue at once. */
+  maxFilesPerBatch: 20,
+} as const;
+
+/** Next's server-action body cap must leave room for the multipart overhead. */
+export const SERVER_ACTION_BODY_LIMIT = '12mb';
+
+export const THUMBNAIL = {
+  /** Longest side, px. */
+  maxSide: 256,
+  quality: 75,
+} as const;
+
+export const HISTORY = {
+  pageSize: 24,
+  maxPageSize: 100,
+} as const;
+
+/** Below this confidence the UI says the model is unsure. */
+export const LOW_CONFIDENCE = 0.6;
+
+export const PASSWORD = { minLength: 8, maxLength: 128 } as const;

@@ -1,0 +1,70 @@
+/**
+ * @file The only reader of process.env. Every variable is declared, typed and
+ * validated here once; everything else imports `env` (server) or
+ * `clientEnv` (browser-safe, NEXT_PUBLIC_ only).
+ *
+ * Empty strings count as unset. SKIP_ENV_VALIDATION=1 turns validation
+ * errors into warnings (for tooling that imports modules without a full env).
+ */
+import { z } from 'zod';
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const intWithDefault = (fallback: number, min = 0) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).default(fallback));
+
+const serverSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** PostgreSQL connection string. Unset: `npm start` runs an embedded server and sets it for the app. */
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  /** Signs the session JWTs. Required in production; `npm start` keeps one in .data/ for the embedded setup. */
+  NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional()),
+  /** The public origin, e.g. http://localhost:3000 (next-auth reads it itself; listed to validate it). */
+  NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  PORT: intWithDefault(3000, 1),
+  /** Folder for the embedded database and local secrets (default .data in the project). */
+  PETLENS_DATA_DIR: optionalString,
+  /** Port of the embedded PostgreSQL (0: pick a free one at start). */
+  EMBEDDED_PG_PORT: intWithDefault(54329),
+  /** The model card JSON; the ONNX file lies beside it. */
+  MODEL_CARD_PATH: z.preprocess(emptyToUndefined, z.string().default('models/petlens-mobilenetv3-small.json')),
+  INFERENCE_DEVICE: z.preprocess(emptyToUndefined, z.enum(['auto', 'cuda', 'cpu']).default('cpu')),
+  INFERENCE_THREADS: intWithDefault(1, 1),
+  /** Largest accepted upload, bytes. */
+  MAX_UPLOAD_BYTES: intWithDefault(10 * 1024 * 1024, 1),
+  /** Largest accepted image, pixels (decompression bombs are refused before decoding). */
+  MAX_IMAGE_PIXELS: intWithDefault(50_000_000, 1),
+  SKIP_ENV_VALIDATION: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
+});
+
+const clientSchema = z.object({});
+
+export type ServerEnv = z.infer<typeof serverSchema>;
+
+function parseServerEnv(): ServerEnv {
+  const parsed = serverSchema.safeParse(process.env);
+  if (parsed.success) {
+    // NEXTAUTH_SECRET is optional *here* because `next build` loads this file
+    // without secrets. At run time it is enforced twice: scripts/start.ts
+    // refuses to serve a real (DATABASE_URL) database without it, and
+    // next-auth refuses to sign sessions without it in production (NO_SECRET).
+    return parsed.data;
+  }
+  fail(z.prettifyError(parsed.error));
+  // With SKIP_ENV_VALIDATION: fall back to the defaults for whatever is valid.
+  return serverSchema.parse({});
+}
+
+function fail(message: string): void {
+  const skip = process.env.SKIP_ENV_VALIDATION === '1' || process.env.SKIP_ENV_VALIDATION === 'true';
+  if (skip) {
+    console.warn(`[env] ignoring invalid environment (SKIP_ENV_VALIDATION): ${message}`);
+    return;
+  }
+  throw new Error(`Invalid environment:\n${message}`);
+}
+
+/** Server-side configuration. Never import into a client component. */
+export const env: ServerEnv = parseServerEnv();
+
+/** Browser-safe configuration (NEXT_PUBLIC_* only; none yet). */
+export const clientEnv = clientSchema.parse({});

@@ -1,0 +1,158 @@
+import 'server-only';
+
+import type { Label } from '~/lib/config';
+import { LABELS } from '~/lib/config';
+import type { Prisma } from '~/lib/generated/prisma/client';
+import { getDb } from '~/lib/server/db';
+import type { FeedbackFilter } from '~/lib/validations/prediction';
+
+/**
+ * Every function here takes the owner's `userId` and filters by it together
+ * with the prediction id: a guessed id of someone else's row finds nothing.
+ */
+
+export interface NewPrediction {
+  userId: string;
+  label: Label;
+  confidence: number;
+  probabilities: Record<Label, number>;
+  modelName: string;
+  modelVersion: string;
+  executionProvider: string;
+  latencyMs: number;
+  sha256: string;
+  thumbnail: { webp: Uint8Array; width: number; height: number };
+}
+
+export async function createPrediction(input: NewPrediction) {
+  return getDb().prediction.create({
+    data: {
+      userId: input.userId,
+      label: input.label,
+      confidence: input.confidence,
+      pCat: input.probabilities.cat,
+      pDog: input.probabilities.dog,
+      pNeither: input.probabilities.neither,
+      modelName: input.modelName,
+      modelVersion: input.modelVersion,
+      executionProvider: input.executionProvider,
+      latencyMs: input.latencyMs,
+      sha256: input.sha256,
+      thumbnail: Uint8Array.from(input.thumbnail.webp),
+      thumbnailWidth: input.thumbnail.width,
+      thumbnailHeight: input.thumbnail.height,
+    },
+    select: { id: true, createdAt: true },
+  });
+}
+
+const confirmedPairs: Prisma.PredictionWhereInput[] = LABELS.map((label) => ({ label, correctLabel: label }));
+
+function feedbackWhere(feedback: FeedbackFilter): Prisma.PredictionWhereInput {
+  switch (feedback) {
+    case 'any':
+      return {};
+    case 'none':
+      return { correctLabel: null };
+    case 'given':
+      return { correctLabel: { not: null } };
+    case 'confirmed':
+      return { OR: confirmedPairs };
+    case 'corrected':
+      return { correctLabel: { not: null }, NOT: { OR: confirmedPairs } };
+  }
+}
+
+/** The columns a history list shows; never the thumbnail bytes. */
+const listSelect = {
+  id: true,
+  label: true,
+  confidence: true,
+  correctLabel: true,
+  createdAt: true,
+  thumbnailWidth: true,
+  thumbnailHeight: true,
+} satisfies Prisma.PredictionSelect;
+
+export type PredictionListItem = Prisma.PredictionGetPayload<{ select: typeof listSelect }>;
+
+export interface PredictionPage {
+  items: PredictionListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+/** A page of the user's predictions, newest first, optionally filtered. */
+export async function getPredictionsByUserId({
+  userId,
+  page = 1,
+  pageSize,
+  label = 'all',
+  feedback = 'any',
+}: {
+  userId: string;
+  page?: number;
+  pageSize: number;
+  label?: Label | 'all';
+  feedback?: FeedbackFilter;
+}): Promise<PredictionPage> {
+  const where: Prisma.PredictionWhereInput = {
+    userId,
+    ...(label === 'all' ? {} : { label }),
+    ...feedbackWhere(feedback),
+  };
+  const db = getDb();
+  const [items, total] = await Promise.all([
+    db.prediction.findMany({
+      where,
+      select: listSelect,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    }),
+    db.prediction.count({ where }),
+  ]);
+  return { items, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
+const detailSelect = {
+  ...listSelect,
+  pCat: true,
+  pDog: true,
+  pNeither: true,
+  modelName: true,
+  modelVersion: true,
+  executionProvider: true,
+  latencyMs: true,
+  sha256: true,
+  feedbackAt: true,
+} satisfies Prisma.PredictionSelect;
+
+export type PredictionDetail = Prisma.PredictionGetPayload<{ select: typeof detailSelect }>;
+
+/** One prediction if `userId` owns it, else null. */
+export function getPredictionForUser({ id, userId }: { id: string; userId: string }): Promise<PredictionDetail | null> {
+  return getDb().prediction.findFirst({ where: { id, userId }, select: detailSelect });
+}
+
+export async function getPredictionThumbnailForUser({ id, userId }: { id: string; userId: string }): Promise<Uint8Array | null> {
+  const row = await getDb().prediction.findFirst({ where: { id, userId }, select: { thumbnail: true } });
+  return row?.thumbnail ?? null;
+}
+
+/** Stores the user's confirmed label. Returns false if the user does not own the prediction. */
+export async function setPredictionFeedback({ id, userId, correctLabel }: { id: string; userId: string; correctLabel: Label }): Promise<boolean> {
+  const { count } = await getDb().prediction.updateMany({
+    where: { id, userId },
+    data: { correctLabel, feedbackAt: new Date() },
+  });
+  return count === 1;
+}
+
+/** Deletes the prediction and its thumbnail (same row). Returns false if the user does not own it. */
+export async function deletePredictionForUser({ id, userId }: { id: string; userId: string }): Promise<boolean> {
+  const { count } = await getDb().prediction.deleteMany({ where: { id, userId } });
+  return count === 1;
+}

@@ -1,0 +1,34 @@
+import 'server-only';
+
+import type { Role } from '~/lib/generated/prisma/enums';
+import { Prisma } from '~/lib/generated/prisma/client';
+import { getDb } from '~/lib/server/db';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+export class EmailTakenError extends Error {
+  override name = 'EmailTakenError';
+}
+
+/** Creates a user; throws EmailTakenError if the (lower-cased) email exists. */
+export async function createUser({ email, passwordHash, role = 'user' }: { email: string; passwordHash: string; role?: Role }): Promise<UserRecord> {
+  try {
+    return await getDb().user.create({ data: { email, passwordHash, role }, select: { id: true, email: true, role: true } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new EmailTakenError(email);
+    throw error;
+  }
+}
+
+/** For sign-in only: the one query that returns a password hash. */
+export function getUserCredentialsByEmail({ email }: { email: string }) {
+  return getDb().user.findUnique({ where: { email }, select: { id: true, email: true, role: true, passwordHash: true } });
+}
+
+export function getUserById({ id }: { id: string }): Promise<UserRecord | null> {
+  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
+}

@@ -1,0 +1,26 @@
+import 'server-only';
+
+import sharp from 'sharp';
+import { THUMBNAIL } from '~/lib/config';
+
+export interface Thumbnail {
+  webp: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * Re-encodes an upload as a small WebP: EXIF orientation applied, longest side
+ * at most THUMBNAIL.maxSide, and no metadata at all (sharp drops EXIF, XMP,
+ * ICC and GPS unless told to keep them). Call only on bytes the classifier
+ * has already accepted (format and pixel limits checked).
+ */
+export async function makeThumbnail(bytes: Uint8Array, maxPixels: number): Promise<Thumbnail> {
+  const { data, info } = await sharp(bytes, { autoOrient: true, pages: 1, limitInputPixels: maxPixels, failOn: 'error' })
+    .resize(THUMBNAIL.maxSide, THUMBNAIL.maxSide, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .webp({ quality: THUMBNAIL.quality, effort: 2 })
+    .toBuffer({ resolveWithObject: true });
+  return { webp: data, width: info.width, height: info.height };
+}

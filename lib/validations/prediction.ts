@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { HISTORY, LABELS } from '~/lib/config';
+
+export const labelSchema = z.enum(LABELS);
+
+export const predictionIdSchema = z.uuid({ error: 'Unknown prediction' });
+
+/** One uploaded file from a form; the real format is checked later by decoding it. */
+export function uploadSchema(maxBytes: number) {
+  return z.object({
+    file: z
+      .instanceof(Blob, { error: 'Choose an image to upload' })
+      .refine((file) => file.size > 0, 'The file is empty')
+      .refine((file) => file.size <= maxBytes, `The file is larger than ${formatBytes(maxBytes)}`),
+  });
+}
+
+export const feedbackSchema = z.object({
+  predictionId: predictionIdSchema,
+  correctLabel: labelSchema,
+});
+
+export const FEEDBACK_FILTERS = ['any', 'none', 'given', 'confirmed', 'corrected'] as const;
+export type FeedbackFilter = (typeof FEEDBACK_FILTERS)[number];
+
+/** History's query string. Bad values fall back to defaults instead of failing the page. */
+export const historyQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  label: z.enum(['all', ...LABELS]).catch('all'),
+  feedback: z.enum(FEEDBACK_FILTERS).catch('any'),
+  pageSize: z.coerce.number().int().min(1).max(HISTORY.maxPageSize).catch(HISTORY.pageSize),
+});
+
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}

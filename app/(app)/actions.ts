@@ -1,0 +1,130 @@
+'use server';
+
+import { createHash } from 'node:crypto';
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { env } from '~/lib/env';
+import { logServerError } from '~/lib/errors';
+import { ImageInputError } from '~/lib/ml/image';
+import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
+import { getCurrentUser } from '~/lib/server/auth';
+import { getClassifier } from '~/lib/server/classifier';
+import { createPrediction, deletePredictionForUser, setPredictionFeedback } from '~/lib/server/queries/predictions';
+import { makeThumbnail } from '~/lib/server/thumbnail';
+import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validations/prediction';
+
+/**
+ * Classifies one uploaded image (form field `file`). Guests get the answer;
+ * a signed-in user's prediction is also stored with a metadata-free
+ * thumbnail. Expected failures come back as a state, never as a throw.
+ */
+export async function classifyImageAction(formData: FormData): Promise<ClassifyState> {
+  const started = performance.now();
+  const parsed = uploadSchema(env.MAX_UPLOAD_BYTES).safeParse({ file: formData.get('file') });
+  if (!parsed.success) {
+    return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
+  }
+  const user = await getCurrentUser();
+  const bytes = new Uint8Array(await parsed.data.file.arrayBuffer());
+
+  let classifier;
+  try {
+    classifier = await getClassifier();
+  } catch (error) {
+    logServerError('loading the classifier', error);
+    return { status: 'failed', message: 'The classifier is not available right now. Please try again in a moment.' };
+  }
+
+  // The thumbnail is made alongside classification (both decode the upload
+  // with shrink-on-load) but only kept if classification accepted the file.
+  const [classified, thumbnail] = await Promise.allSettled([
+    classifier.classify(bytes),
+    user ? makeThumbnail(bytes, env.MAX_IMAGE_PIXELS) : Promise.resolve(null),
+  ]);
+  if (classified.status === 'rejected') {
+    if (classified.reason instanceof ImageInputError) return { status: 'invalid_data', message: classified.reason.message };
+    logServerError('classifying an upload', classified.reason);
+    return { status: 'failed', message: 'Something went wrong while classifying this image. Please try again.' };
+  }
+  const result = classified.value;
+
+  let id: string | null = null;
+  let saveError: string | null = null;
+  if (user) {
+    try {
+      if (thumbnail.status === 'rejected') throw thumbnail.reason;
+      if (!thumbnail.value) throw new Error('thumbnail missing');
+      const row = await createPrediction({
+        userId: user.id,
+        label: result.label,
+        confidence: result.confidence,
+        probabilities: result.probabilities,
+        modelName: classifier.card.name,
+        modelVersion: classifier.card.version,
+        executionProvider: classifier.executionProvider,
+        latencyMs: result.timings.decodeMs + result.timings.inferenceMs,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        thumbnail: thumbnail.value,
+      });
+      id = row.id;
+      revalidatePath('/history');
+    } catch (error) {
+      logServerError('saving a prediction', error);
+      saveError = 'The result could not be saved to your history. Please try again later.';
+    }
+  }
+
+  return {
+    status: 'success',
+    saved: id !== null,
+    saveError,
+    prediction: {
+      id,
+      label: result.label,
+      confidence: result.confidence,
+      probabilities: result.probabilities,
+      timings: { ...result.timings, serverMs: performance.now() - started },
+      model: { name: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider },
+      image: { format: result.image.format, width: result.image.width, height: result.image.height },
+      correctLabel: null,
+    },
+  };
+}
+
+/** Confirms or corrects the label of one of the user's own predictions. */
+export async function submitFeedbackAction(input: { predictionId: string; correctLabel: string }): Promise<FeedbackState> {
+  const parsed = feedbackSchema.safeParse(input);
+  if (!parsed.success) return { status: 'invalid_data', message: 'That is not a valid label.' };
+  const user = await getCurrentUser();
+  if (!user) return { status: 'unauthorized', message: 'Sign in to give feedback.' };
+  try {
+    const updated = await setPredictionFeedback({ id: parsed.data.predictionId, userId: user.id, correctLabel: parsed.data.correctLabel });
+    if (!updated) return { status: 'not_found', message: 'That prediction does not exist.' };
+  } catch (error) {
+    logServerError('saving feedback', error);
+    return { status: 'failed', message: 'Your feedback could not be saved. Please try again.' };
+  }
+  revalidatePath('/history');
+  revalidatePath(`/history/${parsed.data.predictionId}`);
+  return { status: 'success', correctLabel: parsed.data.correctLabel };
+}
+
+/**
+ * Deletes one of the user's predictions with its thumbnail (form field `id`),
+ * then goes back to the history list.
+ */
+export async function deletePredictionAction(_previous: DeleteState, formData: FormData): Promise<DeleteState> {
+  const parsed = predictionIdSchema.safeParse(formData.get('id'));
+  if (!parsed.success) return { status: 'invalid_data', message: 'Unknown prediction.' };
+  const user = await getCurrentUser();
+  if (!user) return { status: 'unauthorized', message: 'Sign in to manage your history.' };
+  try {
+    const deleted = await deletePredictionForUser({ id: parsed.data, userId: user.id });
+    if (!deleted) return { status: 'not_found', message: 'That prediction does not exist.' };
+  } catch (error) {
+    logServerError('deleting a prediction', error);
+    return { status: 'failed', message: 'The prediction could not be deleted. Please try again.' };
+  }
+  revalidatePath('/history');
+  redirect('/history?deleted=1');
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { DeletePredictionButton } from '~/components/history/delete-prediction-button';
+import { FeedbackButtons } from '~/components/prediction/feedback-buttons';
+import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
+import { ProbabilityBars } from '~/components/prediction/probability-bars';
+import { Card } from '~/components/ui/card';
+import { requireUser } from '~/lib/server/auth';
+import { getPredictionForUser } from '~/lib/server/queries/predictions';
+import { predictionIdSchema } from '~/lib/validations/prediction';
+
+export const metadata: Metadata = { title: 'Prediction' };
+
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'medium' });
+
+export default async function PredictionPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser(`/history/${encodeURIComponent(id)}`);
+  const parsed = predictionIdSchema.safeParse(id);
+  if (!parsed.success) notFound();
+  // Scoped to the owner: another user's id finds nothing and is a 404.
+  const prediction = await getPredictionForUser({ id: parsed.data, userId: user.id });
+  if (!prediction) notFound();
+
+  const probabilities = { cat: prediction.pCat, dog: prediction.pDog, neither: prediction.pNeither };
+  return (
+    <div className="space-y-6">
+      <Link href="/history" className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
+        ← Back to history
+      </Link>
+      <Card as="article" className="grid gap-6 p-6 md:grid-cols-[256px_1fr]">
+        {/* eslint-disable-next-line @next/next/no-img-element -- a private, per-user thumbnail route */}
+        <img
+          src={`/history/${prediction.id}/thumbnail`}
+          alt={`Your photo, classified as ${labelText(prediction.label)}`}
+          width={prediction.thumbnailWidth}
+          height={prediction.thumbnailHeight}
+          className="h-auto w-full max-w-64 rounded-xl bg-slate-100 object-contain dark:bg-slate-800"
+        />
+        <div className="space-y-5">
+          <div className="flex flex-wrap items-baseline gap-3">
+            <h1 className="text-3xl font-semibold tracking-tight">{labelText(prediction.label)}</h1>
+            <code data-testid="prediction-label" className={`rounded-md px-2 py-0.5 font-mono text-xs ${LABEL_COLOURS[prediction.label].chip}`}>
+              {prediction.label}
+            </code>
+            <span className="text-slate-600 dark:text-slate-300">{formatPercent(prediction.confidence)} confident</span>
+          </div>
+          <ProbabilityBars probabilities={probabilities} predicted={prediction.label} />
+          <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-slate-500 dark:text-slate-400">When</dt>
+            <dd>
+              <time dateTime={prediction.createdAt.toISOString()}>{dateFormat.format(prediction.createdAt)}</time>
+            </dd>
+            <dt className="text-slate-500 dark:text-slate-400">Model</dt>
+            <dd>
+              {prediction.modelName} {prediction.modelVersion} ({prediction.executionProvider.toUpperCase()})
+            </dd>
+            <dt className="text-slate-500 dark:text-slate-400">Time</dt>
+            <dd>{formatMs(prediction.latencyMs)} to decode and classify</dd>
+            <dt className="text-slate-500 dark:text-slate-400">SHA-256</dt>
+            <dd className="truncate font-mono text-xs" title={prediction.sha256}>
+              {prediction.sha256}
+            </dd>
+          </dl>
+          <DeletePredictionButton predictionId={prediction.id} />
+        </div>
+      </Card>
+    </div>
+  );
+}

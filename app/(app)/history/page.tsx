@@ -1,0 +1,50 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { HistoryFilters } from '~/components/history/history-filters';
+import { Pagination } from '~/components/history/pagination';
+import { PredictionList } from '~/components/history/prediction-list';
+import { Alert } from '~/components/ui/alert';
+import { buttonClasses } from '~/components/ui/button';
+import { requireUser } from '~/lib/server/auth';
+import { getPredictionsByUserId } from '~/lib/server/queries/predictions';
+import { historyQuerySchema } from '~/lib/validations/prediction';
+
+export const metadata: Metadata = { title: 'History' };
+
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser('/history');
+  const params = await searchParams;
+  const query = historyQuerySchema.parse({ page: params.page, label: params.label, feedback: params.feedback, pageSize: params.pageSize });
+  const result = await getPredictionsByUserId({ userId: user.id, ...query });
+  const filtered = query.label !== 'all' || query.feedback !== 'any';
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Your history</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            {result.total === 1 ? '1 prediction' : `${result.total} predictions`}
+            {filtered ? ' match these filters' : ''}, newest first.
+          </p>
+        </div>
+        <HistoryFilters query={query} />
+      </div>
+      {params.deleted === '1' ? <Alert tone="success">The prediction and its thumbnail were deleted.</Alert> : null}
+      {result.items.length === 0 ? (
+        <div className="rounded-2xl border border-dashed border-slate-300 px-6 py-16 text-center dark:border-slate-700" data-testid="history-empty">
+          <p className="text-lg font-medium">{filtered ? 'Nothing matches these filters.' : 'No predictions yet.'}</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+            {filtered ? 'Try other filters, or clear them.' : 'Photos you classify while signed in show up here.'}
+          </p>
+          <Link href={filtered ? '/history' : '/'} className={`${buttonClasses()} mt-4`}>
+            {filtered ? 'Clear filters' : 'Classify a photo'}
+          </Link>
+        </div>
+      ) : (
+        <PredictionList items={result.items} />
+      )}
+      <Pagination query={query} pageCount={result.pageCount} />
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import { Uploader } from '~/components/upload/uploader';
+import { env } from '~/lib/env';
+import { getCurrentUser } from '~/lib/server/auth';
+
+export default async function ClassifyPage() {
+  const user = await getCurrentUser();
+  return (
+    <div className="space-y-8">
+      <div className="space-y-2">
+        <h1 className="text-3xl font-semibold tracking-tight sm:text-4xl">Cat, dog, or neither?</h1>
+        <p className="text-lg text-slate-600 dark:text-slate-300">
+          PetLens tells you what is in a photo in a blink. Drop one in to try it.
+        </p>
+      </div>
+      <Uploader maxBytes={env.MAX_UPLOAD_BYTES} signedIn={user !== null} />
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+'use server';
+
+import { logServerError } from '~/lib/errors';
+import type { SignUpState } from '~/lib/prediction-state';
+import { hashPassword } from '~/lib/server/password';
+import { createUser, EmailTakenError } from '~/lib/server/queries/users';
+import { signUpSchema } from '~/lib/validations/auth';
+
+/**
+ * Creates an account (role `user`; admins are made from the command line).
+ * The client signs in with next-auth afterwards.
+ */
+export async function signUpAction(_previous: SignUpState, formData: FormData): Promise<SignUpState> {
+  const parsed = signUpSchema.safeParse({ email: formData.get('email'), password: formData.get('password') });
+  if (!parsed.success) {
+    const fieldErrors: Partial<Record<'email' | 'password', string>> = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if ((field === 'email' || field === 'password') && !fieldErrors[field]) fieldErrors[field] = issue.message;
+    }
+    return { status: 'invalid_data', fieldErrors };
+  }
+  try {
+    const user = await createUser({ email: parsed.data.email, passwordHash: await hashPassword(parsed.data.password) });
+    return { status: 'success', email: user.email };
+  } catch (error) {
+    if (error instanceof EmailTakenError) return { status: 'conflict', message: 'An account with this email already exists. Sign in instead?' };
+    logServerError('sign-up', error);
+    return { status: 'failed', message: 'Your account could not be created. Please try again.' };
+  }
+}

@@ -1,0 +1,112 @@
+import Link from 'next/link';
+import { Alert } from '~/components/ui/alert';
+import { Card } from '~/components/ui/card';
+import { LOW_CONFIDENCE } from '~/lib/config';
+import type { ClassifyState } from '~/lib/prediction-state';
+import { FeedbackButtons } from '~/components/prediction/feedback-buttons';
+import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
+import { ProbabilityBars } from '~/components/prediction/probability-bars';
+
+export type UploadStatus =
+  | { kind: 'queued' }
+  | { kind: 'uploading' }
+  | { kind: 'done'; state: ClassifyState; roundTripMs: number }
+  | { kind: 'error'; message: string };
+
+export interface UploadItem {
+  key: string;
+  name: string;
+  size: number;
+  previewUrl: string;
+  status: UploadStatus;
+}
+
+/** One uploaded file: its preview and, once answered, the result. */
+export function ResultCard({ item, signedIn, onRemove }: { item: UploadItem; signedIn: boolean; onRemove: (key: string) => void }) {
+  const { status } = item;
+  return (
+    <Card as="li" className="flex flex-col overflow-hidden sm:flex-row" >
+      <div className="relative aspect-square w-full shrink-0 bg-slate-100 sm:w-48 dark:bg-slate-800">
+        {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL, not an optimisable asset */}
+        <img src={item.previewUrl} alt={`Your photo ${item.name}`} className="h-full w-full object-cover" />
+      </div>
+      <div className="flex min-w-0 flex-1 flex-col gap-3 p-4" aria-live="polite" aria-busy={status.kind === 'queued' || status.kind === 'uploading'}>
+        <div className="flex items-start justify-between gap-2">
+          <p className="truncate text-sm text-slate-500 dark:text-slate-400" title={item.name}>
+            {item.name}
+          </p>
+          <button
+            type="button"
+            onClick={() => onRemove(item.key)}
+            className="rounded-md px-2 text-sm text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100"
+            aria-label={`Remove ${item.name} from the list`}
+          >
+            ✕
+          </button>
+        </div>
+        <CardBody item={item} signedIn={signedIn} />
+      </div>
+    </Card>
+  );
+}
+
+function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {
+  const { status } = item;
+  if (status.kind === 'queued' || status.kind === 'uploading') {
+    return (
+      <div className="flex items-center gap-3 text-sm text-slate-600 dark:text-slate-300" data-testid="prediction-pending">
+        <span className="h-4 w-4 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" aria-hidden="true" />
+        {status.kind === 'queued' ? 'Waiting…' : 'Looking at your photo…'}
+      </div>
+    );
+  }
+  if (status.kind === 'error') {
+    return <Alert tone="error">{status.message}</Alert>;
+  }
+  const { state, roundTripMs } = status;
+  if (state.status !== 'success') {
+    return (
+      <Alert tone="error">
+        <span data-testid="prediction-error">{state.message}</span>
+      </Alert>
+    );
+  }
+  const { prediction } = state;
+  return (
+    <>
+      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+        <h3 className="text-2xl font-semibold tracking-tight">{labelText(prediction.label)}</h3>
+        <code data-testid="prediction-label" className={`rounded-md px-2 py-0.5 font-mono text-xs ${LABEL_COLOURS[prediction.label].chip}`}>
+          {prediction.label}
+        </code>
+        <span className="text-sm text-slate-600 dark:text-slate-300">
+          <span className="font-medium tabular-nums">{formatPercent(prediction.confidence)}</span> confident
+        </span>
+      </div>
+      {prediction.confidence < LOW_CONFIDENCE ? (
+        <Alert tone="warning">The model is unsure about this one; it may not be a clear photo of a cat or a dog.</Alert>
+      ) : null}
+      <ProbabilityBars probabilities={prediction.probabilities} predicted={prediction.label} />
+      <p className="text-xs text-slate-500 dark:text-slate-400">
+        Answered in <span className="tabular-nums">{formatMs(roundTripMs)}</span> (server {formatMs(prediction.timings.serverMs)}, model{' '}
+        {formatMs(prediction.timings.inferenceMs)}) · {prediction.image.width}×{prediction.image.height} {prediction.image.format.toUpperCase()}
+      </p>
+      {state.saveError ? <Alert tone="warning">{state.saveError}</Alert> : null}
+      {prediction.id ? (
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
+          <Link href={`/history/${prediction.id}`} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
+            View in history
+          </Link>
+        </div>
+      ) : !signedIn ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          <Link href="/signup" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">
+            Create an account
+          </Link>{' '}
+          to keep a history and tell us when we get it wrong.
+        </p>
+      ) : null}
+    </>
+  );
+}

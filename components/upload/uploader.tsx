@@ -1,0 +1,185 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { classifyImageAction } from '~/app/(app)/actions';
+import { buttonClasses } from '~/components/ui/button';
+import { UPLOAD } from '~/lib/config';
+import { formatBytes } from '~/lib/validations/prediction';
+import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
+
+/**
+ * Drop, pick, paste or shoot photos; each is sent to the classify action in
+ * turn (actions run one at a time anyway) and gets its own result card.
+ * Previews come from object URLs, not the input, because React resets the
+ * form after an action.
+ */
+export function Uploader({ maxBytes, signedIn }: { maxBytes: number; signedIn: boolean }) {
+  const [items, setItems] = useState<UploadItem[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const urls = useRef(new Set<string>());
+  const counter = useRef(0);
+
+  useEffect(() => {
+    const owned = urls.current;
+    return () => owned.forEach((url) => URL.revokeObjectURL(url));
+  }, []);
+
+  const update = useCallback((key: string, status: UploadStatus) => {
+    setItems((current) => current.map((item) => (item.key === key ? { ...item, status } : item)));
+  }, []);
+
+  const classify = useCallback(
+    async (key: string, file: File) => {
+      update(key, { kind: 'uploading' });
+      const started = performance.now();
+      try {
+        const body = new FormData();
+        body.set('file', file);
+        const state = await classifyImageAction(body);
+        update(key, { kind: 'done', state, roundTripMs: performance.now() - started });
+      } catch {
+        // Network errors, a body over Next's limit, or a page older than the
+        // last deploy ("Failed to find Server Action").
+        update(key, { kind: 'error', message: 'The upload did not go through. Check your connection, reload the page and try again.' });
+      }
+    },
+    [update],
+  );
+
+  const addFiles = useCallback(
+    (files: readonly File[]) => {
+      if (files.length === 0) return;
+      const accepted = files.slice(0, UPLOAD.maxFilesPerBatch);
+      setNotice(files.length > accepted.length ? `Only the first ${UPLOAD.maxFilesPerBatch} files were added.` : null);
+      const added: { item: UploadItem; file: File }[] = accepted.map((file) => {
+        const previewUrl = URL.createObjectURL(file);
+        urls.current.add(previewUrl);
+        counter.current += 1;
+        const tooBig = file.size > maxBytes;
+        return {
+          file,
+          item: {
+            key: `${Date.now()}-${counter.current}`,
+            name: file.name || 'pasted image',
+            size: file.size,
+            previewUrl,
+            status: tooBig ? { kind: 'error', message: `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.` } : { kind: 'queued' },
+          },
+        };
+      });
+      setItems((current) => [...added.map((a) => a.item), ...current]);
+      for (const { item, file } of added) {
+        if (item.status.kind !== 'queued') continue;
+        queue.current = queue.current.then(() => classify(item.key, file));
+      }
+    },
+    [classify, maxBytes],
+  );
+
+  // Paste an image anywhere on the page.
+  useEffect(() => {
+    function onPaste(event: ClipboardEvent) {
+      const files = Array.from(event.clipboardData?.files ?? []).filter((file) => file.type.startsWith('image/'));
+      if (files.length > 0) {
+        event.preventDefault();
+        addFiles(files);
+      }
+    }
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [addFiles]);
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    addFiles(Array.from(event.dataTransfer.files));
+  }
+
+  function remove(key: string) {
+    setItems((current) => {
+      const gone = current.find((item) => item.key === key);
+      if (gone) {
+        URL.revokeObjectURL(gone.previewUrl);
+        urls.current.delete(gone.previewUrl);
+      }
+      return current.filter((item) => item.key !== key);
+    });
+  }
+
+  return (
+    <div className="space-y-6">
+      <div
+        onDragEnter={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragOver={(event) => event.preventDefault()}
+        onDragLeave={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={onDrop}
+        data-testid="dropzone"
+        className={`flex flex-col items-center gap-4 rounded-2xl border-2 border-dashed px-6 py-10 text-center transition-colors ${
+          dragging
+            ? 'border-brand-500 bg-brand-50 dark:bg-brand-700/20'
+            : 'border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900'
+        }`}
+      >
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="h-10 w-10 text-brand-500" fill="none" stroke="currentColor" strokeWidth="1.5">
+          <path strokeLinecap="round" strokeLinejoin="round" d="M3 16.5V18a2.25 2.25 0 0 0 2.25 2.25h13.5A2.25 2.25 0 0 0 21 18v-1.5M7.5 9 12 4.5m0 0L16.5 9M12 4.5V15" />
+        </svg>
+        <div>
+          <p className="text-base font-medium">Drop photos here, paste one, or choose files</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">JPEG, PNG, WebP, GIF, AVIF or TIFF · up to {formatBytes(maxBytes)} each</p>
+        </div>
+        <div className="flex flex-wrap justify-center gap-3">
+          <label className={`${buttonClasses()} cursor-pointer focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-brand-500`}>
+            <input
+              type="file"
+              name="file"
+              accept={UPLOAD.accept}
+              multiple
+              className="sr-only"
+              data-testid="file-input"
+              onChange={(event) => {
+                addFiles(Array.from(event.currentTarget.files ?? []));
+                event.currentTarget.value = '';
+              }}
+            />
+            Choose photos
+          </label>
+          <label className={`${buttonClasses({ variant: 'secondary' })} cursor-pointer focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-brand-500`}>
+            <input
+              type="file"
+              accept="image/*"
+              capture="environment"
+              className="sr-only"
+              onChange={(event) => {
+                addFiles(Array.from(event.currentTarget.files ?? []));
+                event.currentTarget.value = '';
+              }}
+            />
+            Take a photo
+          </label>
+        </div>
+        {signedIn ? (
+          <p className="text-xs text-slate-500 dark:text-slate-400">Results are saved to your history as a small thumbnail; the original photo is not kept.</p>
+        ) : (
+          <p className="text-xs text-slate-500 dark:text-slate-400">As a guest nothing is stored. Sign in to keep a history.</p>
+        )}
+      </div>
+      {notice ? <p className="text-sm text-amber-800 dark:text-amber-200">{notice}</p> : null}
+      {items.length > 0 ? (
+        <section aria-label="Results">
+          <ul className="space-y-4" data-testid="results">
+            {items.map((item) => (
+              <ResultCard key={item.key} item={item} signedIn={signedIn} onRemove={remove} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}

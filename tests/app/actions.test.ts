@@ -1,0 +1,177 @@
+/**
+ * Server actions as plain async functions, against the real test database
+ * and the real model. Only the session lookup is mocked (to be a given user)
+ * and Next's cache revalidation (it needs a request scope).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
+import { THUMBNAIL } from '~/lib/config';
+import { env } from '~/lib/env';
+import type { ClassifyState } from '~/lib/prediction-state';
+import { disposeClassifier } from '~/lib/server/classifier';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { actAs, fileFrom, formWith, makeUser } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+
+const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const PHOTOS = {
+  cat: path.join(SHARED, 'pets', 'kaggle', 'cats', 'cat.0.jpg'),
+  dog: path.join(SHARED, 'pets', 'kaggle', 'dogs', 'dog.102.jpg'),
+  neither: path.join(SHARED, 'other', 'imagenet', 'n03594945_jeep.JPEG'),
+} as const;
+
+let photos: Record<keyof typeof PHOTOS, Buffer>;
+
+beforeAll(async () => {
+  photos = {
+    cat: await readFile(PHOTOS.cat),
+    dog: await readFile(PHOTOS.dog),
+    neither: await readFile(PHOTOS.neither),
+  };
+});
+
+afterAll(async () => {
+  await disposeClassifier();
+  await disconnectDb();
+});
+
+function expectSuccess(state: ClassifyState): Extract<ClassifyState, { status: 'success' }> {
+  if (state.status !== 'success') throw new Error(`expected success, got ${state.status}: ${state.message}`);
+  return state;
+}
+
+async function countFor(userId: string) {
+  return getDb().prediction.count({ where: { userId } });
+}
+
+describe('classifyImageAction', () => {
+  it.each(['cat', 'dog', 'neither'] as const)('classifies a real %s photo for a guest and stores nothing', async (kind) => {
+    actAs(null);
+    const before = await getDb().prediction.count();
+    const state = expectSuccess(await classifyImageAction(formWith(fileFrom(photos[kind]))));
+    expect(state.prediction.label).toBe(kind);
+    expect(state.prediction.id).toBeNull();
+    expect(state.saved).toBe(false);
+    const { cat, dog, neither } = state.prediction.probabilities;
+    expect(cat + dog + neither).toBeCloseTo(1, 5);
+    expect(state.prediction.confidence).toBe(state.prediction.probabilities[kind]);
+    expect(state.prediction.timings.inferenceMs).toBeGreaterThan(0);
+    expect(await getDb().prediction.count()).toBe(before);
+  });
+
+  it('stores a signed-in user’s prediction with a small metadata-free WebP thumbnail', async () => {
+    const user = await makeUser();
+    actAs(user);
+    // A phone-like photo: EXIF with camera fields and orientation 6 (stored
+    // sideways, displayed upright as a portrait).
+    const phone = await sharp(photos.cat)
+      .resize(1600, 1200, { fit: 'fill' })
+      .withExif({ IFD0: { Make: 'PetPhone', Model: 'X1', Copyright: 'someone', ImageDescription: 'secret place' } })
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    expect((await sharp(phone).metadata()).exif).toBeDefined();
+
+    const state = expectSuccess(await classifyImageAction(formWith(fileFrom(phone))));
+    expect(state.saved).toBe(true);
+    expect(state.prediction.id).toEqual(expect.any(String));
+
+    const row = await getDb().prediction.findUniqueOrThrow({ where: { id: state.prediction.id! } });
+    expect(row.userId).toBe(user.id);
+    expect(row.label).toBe(state.prediction.label);
+    expect(row.pCat + row.pDog + row.pNeither).toBeCloseTo(1, 4);
+    expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.modelName).toBeTruthy();
+    expect(row.executionProvider).toBe('cpu');
+
+    const meta = await sharp(row.thumbnail).metadata();
+    expect(meta.format).toBe('webp');
+    expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(THUMBNAIL.maxSide);
+    // Orientation applied: 1600x1200 stored with orientation 6 displays as portrait.
+    expect(meta.height!).toBeGreaterThan(meta.width!);
+    expect({ w: row.thumbnailWidth, h: row.thumbnailHeight }).toEqual({ w: meta.width, h: meta.height });
+    expect(meta.exif).toBeUndefined();
+    expect(meta.xmp).toBeUndefined();
+    expect(meta.icc).toBeUndefined();
+    expect(meta.orientation).toBeUndefined();
+    expect(Buffer.from(row.thumbnail).includes('PetPhone')).toBe(false);
+  });
+
+  it('answers bad input with a message and stores nothing', async () => {
+    const user = await makeUser();
+    actAs(user);
+    const cases: [string, FormData, RegExp][] = [
+      ['a missing field', formWith(null), /choose an image/i],
+      ['a text field instead of a file', formWith('hello'), /choose an image/i],
+      ['an empty file', formWith(fileFrom(new Uint8Array(0))), /empty/i],
+      ['text named .jpg', formWith(fileFrom(Buffer.from('not really a photo'), 'cat.jpg')), /not supported|not an image/i],
+      ['a truncated JPEG', formWith(fileFrom(photos.cat.subarray(0, 2000))), /damaged|incomplete/i],
+      ['a file over the size limit', formWith(fileFrom(new Uint8Array(env.MAX_UPLOAD_BYTES + 1))), /larger than/i],
+      [
+        'an SVG with a script',
+        formWith(fileFrom(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'x.svg', 'image/svg+xml')),
+        /not supported|not an image/i,
+      ],
+    ];
+    for (const [what, form, message] of cases) {
+      const state = await classifyImageAction(form);
+      expect({ what, status: state.status }).toEqual({ what, status: 'invalid_data' });
+      if (state.status === 'invalid_data') expect(state.message).toMatch(message);
+    }
+    expect(await countFor(user.id)).toBe(0);
+  });
+});
+
+describe('submitFeedbackAction', () => {
+  it('stores the owner’s confirmation or correction, and nothing for anyone else', async () => {
+    const owner = await makeUser();
+    const intruder = await makeUser();
+    actAs(owner);
+    const { prediction } = expectSuccess(await classifyImageAction(formWith(fileFrom(photos.dog))));
+    const id = prediction.id!;
+
+    expect(await submitFeedbackAction({ predictionId: id, correctLabel: 'neither' })).toEqual({ status: 'success', correctLabel: 'neither' });
+    let row = await getDb().prediction.findUniqueOrThrow({ where: { id } });
+    expect(row.correctLabel).toBe('neither');
+    expect(row.feedbackAt).toBeInstanceOf(Date);
+
+    actAs(intruder);
+    expect((await submitFeedbackAction({ predictionId: id, correctLabel: 'cat' })).status).toBe('not_found');
+    actAs(null);
+    expect((await submitFeedbackAction({ predictionId: id, correctLabel: 'cat' })).status).toBe('unauthorized');
+    actAs(owner);
+    expect((await submitFeedbackAction({ predictionId: id, correctLabel: 'lion' })).status).toBe('invalid_data');
+    expect((await submitFeedbackAction({ predictionId: 'not-a-uuid', correctLabel: 'cat' })).status).toBe('invalid_data');
+    expect((await submitFeedbackAction({ predictionId: randomUUID(), correctLabel: 'cat' })).status).toBe('not_found');
+
+    row = await getDb().prediction.findUniqueOrThrow({ where: { id } });
+    expect(row.correctLabel).toBe('neither');
+  });
+});
+
+describe('deletePredictionAction', () => {
+  it('lets only the owner delete, then redirects to the history', async () => {
+    const owner = await makeUser();
+    const intruder = await makeUser();
+    actAs(owner);
+    const id = expectSuccess(await classifyImageAction(formWith(fileFrom(photos.cat)))).prediction.id!;
+    const form = new FormData();
+    form.set('id', id);
+
+    actAs(intruder);
+    expect((await deletePredictionAction({ status: 'idle' }, form)).status).toBe('not_found');
+    actAs(null);
+    expect((await deletePredictionAction({ status: 'idle' }, form)).status).toBe('unauthorized');
+    expect(await getDb().prediction.count({ where: { id } })).toBe(1);
+
+    actAs(owner);
+    // redirect() throws Next's redirect signal after a successful delete.
+    await expect(deletePredictionAction({ status: 'idle' }, form)).rejects.toMatchObject({ digest: expect.stringContaining('/history?deleted=1') });
+    expect(await getDb().prediction.count({ where: { id } })).toBe(0);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The owner-scoped query layer against the real test database.
+ */
+import { randomUUID } from 'node:crypto';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import {
+  createPrediction,
+  deletePredictionForUser,
+  getPredictionForUser,
+  getPredictionsByUserId,
+  getPredictionThumbnailForUser,
+  setPredictionFeedback,
+  type NewPrediction,
+} from '~/lib/server/queries/predictions';
+import type { Label } from '~/lib/config';
+import { makeUser, tinyWebp } from './helpers';
+
+afterAll(() => disconnectDb());
+
+async function insert(userId: string, label: Label, overrides: Partial<NewPrediction> = {}) {
+  const p = { cat: 0.1, dog: 0.1, neither: 0.1, [label]: 0.8 };
+  return createPrediction({
+    userId,
+    label,
+    confidence: 0.8,
+    probabilities: p,
+    modelName: 'test-model',
+    modelVersion: '1.0.0',
+    executionProvider: 'cpu',
+    latencyMs: 3.5,
+    sha256: 'a'.repeat(64),
+    thumbnail: await tinyWebp(),
+    ...overrides,
+  });
+}
+
+describe('prediction queries', () => {
+  it('lists only the owner’s predictions, newest first, with pagination', async () => {
+    const owner = await makeUser();
+    const other = await makeUser();
+    const ids: string[] = [];
+    for (const label of ['cat', 'dog', 'neither', 'cat', 'dog'] as const) ids.push((await insert(owner.id, label)).id);
+    await insert(other.id, 'cat');
+
+    const first = await getPredictionsByUserId({ userId: owner.id, pageSize: 2 });
+    expect(first.total).toBe(5);
+    expect(first.pageCount).toBe(3);
+    expect(first.items.map((i) => i.id)).toEqual([ids[4], ids[3]]);
+    const last = await getPredictionsByUserId({ userId: owner.id, pageSize: 2, page: 3 });
+    expect(last.items.map((i) => i.id)).toEqual([ids[0]]);
+    // The list never carries thumbnail bytes.
+    expect(Object.keys(first.items[0]!)).not.toContain('thumbnail');
+
+    const cats = await getPredictionsByUserId({ userId: owner.id, pageSize: 10, label: 'cat' });
+    expect(cats.items.map((i) => i.id)).toEqual([ids[3], ids[0]]);
+  });
+
+  it('filters by feedback state: none, given, confirmed, corrected', async () => {
+    const owner = await makeUser();
+    const confirmed = await insert(owner.id, 'cat');
+    const corrected = await insert(owner.id, 'dog');
+    const none = await insert(owner.id, 'neither');
+    expect(await setPredictionFeedback({ id: confirmed.id, userId: owner.id, correctLabel: 'cat' })).toBe(true);
+    expect(await setPredictionFeedback({ id: corrected.id, userId: owner.id, correctLabel: 'neither' })).toBe(true);
+
+    const ids = async (feedback: 'none' | 'given' | 'confirmed' | 'corrected') =>
+      (await getPredictionsByUserId({ userId: owner.id, pageSize: 10, feedback })).items.map((i) => i.id).sort();
+    expect(await ids('none')).toEqual([none.id]);
+    expect(await ids('given')).toEqual([confirmed.id, corrected.id].sort());
+    expect(await ids('confirmed')).toEqual([confirmed.id]);
+    expect(await ids('corrected')).toEqual([corrected.id]);
+  });
+
+  it('returns all probabilities in the detail view', async () => {
+    const owner = await makeUser();
+    const row = await insert(owner.id, 'dog', { probabilities: { cat: 0.05, dog: 0.9, neither: 0.05 }, confidence: 0.9 });
+    const detail = await getPredictionForUser({ id: row.id, userId: owner.id });
+    expect(detail).toMatchObject({ id: row.id, label: 'dog', correctLabel: null, modelName: 'test-model', executionProvider: 'cpu' });
+    expect(detail!.pCat).toBeCloseTo(0.05, 5);
+    expect(detail!.pDog).toBeCloseTo(0.9, 5);
+    expect(detail!.pNeither).toBeCloseTo(0.05, 5);
+  });
+
+  it('gives another user nothing: no read, no thumbnail, no feedback, no delete', async () => {
+    const owner = await makeUser();
+    const intruder = await makeUser();
+    const row = await insert(owner.id, 'cat');
+
+    expect(await getPredictionForUser({ id: row.id, userId: intruder.id })).toBeNull();
+    expect(await getPredictionThumbnailForUser({ id: row.id, userId: intruder.id })).toBeNull();
+    expect(await setPredictionFeedback({ id: row.id, userId: intruder.id, correctLabel: 'dog' })).toBe(false);
+    expect(await deletePredictionForUser({ id: row.id, userId: intruder.id })).toBe(false);
+    expect((await getPredictionsByUserId({ userId: intruder.id, pageSize: 10 })).total).toBe(0);
+
+    const untouched = await getPredictionForUser({ id: row.id, userId: owner.id });
+    expect(untouched).toMatchObject({ id: row.id, correctLabel: null, feedbackAt: null });
+  });
+
+  it('deletes the row and its thumbnail for the owner', async () => {
+    const owner = await makeUser();
+    const row = await insert(owner.id, 'cat');
+    expect(await getPredictionThumbnailForUser({ id: row.id, userId: owner.id })).toBeInstanceOf(Uint8Array);
+    expect(await deletePredictionForUser({ id: row.id, userId: owner.id })).toBe(true);
+    expect(await getDb().prediction.count({ where: { id: row.id } })).toBe(0);
+    expect(await deletePredictionForUser({ id: row.id, userId: owner.id })).toBe(false);
+  });
+
+  it('finds nothing for an unknown id', async () => {
+    const owner = await makeUser();
+    expect(await getPredictionForUser({ id: randomUUID(), userId: owner.id })).toBeNull();
+  });
+
+  it('rejects probabilities outside [0, 1] in the database itself', async () => {
+    const owner = await makeUser();
+    await expect(insert(owner.id, 'cat', { confidence: 1.5 })).rejects.toThrow();
+  });
+});

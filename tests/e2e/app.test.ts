@@ -1,0 +1,187 @@
+/**
+ * End to end: the production build served by `npm start`'s launcher
+ * (scripts/start.ts, which builds when .next is missing or stale) with its
+ * own embedded PostgreSQL in a throwaway folder, driven through Debian's
+ * Chromium with playwright-core. Real photos from ../shared/data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from '~/lib/db/embedded';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const PHOTOS = {
+  cat: path.join(SHARED, 'pets', 'kaggle', 'cats', 'cat.0.jpg'),
+  dog: path.join(SHARED, 'pets', 'kaggle', 'dogs', 'dog.102.jpg'),
+  neither: path.join(SHARED, 'other', 'imagenet', 'n03594945_jeep.JPEG'),
+} as const;
+
+let server: ChildProcess;
+let serverExit: Promise<number | null>;
+let dataDir: string;
+let logFile: string;
+let baseUrl: string;
+let browser: Browser;
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}; see ${logFile}`);
+    try {
+      const response = await fetch(url, { redirect: 'manual' });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the server did not answer within ${timeoutMs / 1000}s; see ${logFile}`);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  for (const file of Object.values(PHOTOS)) if (!existsSync(file)) throw new Error(`${file} is missing: the e2e test needs ../shared/data`);
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-e2e-'));
+  logFile = path.join(dataDir, 'server.log');
+  const port = await freePort();
+  baseUrl = `http://localhost:${port}`;
+  const log = createWriteStream(logFile);
+  server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      PETLENS_DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: '0',
+      DATABASE_URL: '',
+      NEXTAUTH_SECRET: '',
+      NEXTAUTH_URL: baseUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.pipe(log);
+  server.stderr?.pipe(log);
+  serverExit = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
+  // Includes `next build` when .next is missing or stale.
+  await waitForServer(`${baseUrl}/`, 200_000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await serverExit;
+  }
+  if (dataDir) {
+    // The launcher must have stopped its PostgreSQL: no postmaster.pid left behind.
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+async function upload(page: Page, files: string[]): Promise<string[]> {
+  const before = await page.getByTestId('prediction-label').count();
+  await page.getByTestId('file-input').setInputFiles(files);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=prediction-label]').length === n, before + files.length, { timeout: 30_000 });
+  // Newest batch first, in the order the files were given.
+  return (await page.getByTestId('prediction-label').allTextContents()).slice(0, files.length).map((t) => t.trim());
+}
+
+async function signUp(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/signup`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+  expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);
+}
+
+it('a guest uploads a cat, a dog and something else and reads the right labels', async () => {
+  const page = await browser.newPage();
+  try {
+    const response = await page.goto(`${baseUrl}/`);
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/cat, dog, or neither/i);
+    expect(await upload(page, [PHOTOS.cat, PHOTOS.dog, PHOTOS.neither])).toEqual(['cat', 'dog', 'neither']);
+    // Guests are invited to sign up instead of giving feedback.
+    expect(await page.getByTestId('feedback-confirm').count()).toBe(0);
+  } finally {
+    await page.close();
+  }
+});
+
+it('sign up → upload a cat → see "cat" → history shows it → correct the label → sign out; nobody else can see it', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const email = `e2e-${Date.now()}@example.test`;
+  let predictionId: string;
+  try {
+    await signUp(page, email, 'e2e password 123');
+    expect(await upload(page, [PHOTOS.cat])).toEqual(['cat']);
+    await page.getByTestId('feedback-confirm').waitFor();
+
+    await page.getByRole('link', { name: 'History', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/history`);
+    const items = page.getByTestId('history-item');
+    await expect(items.count()).resolves.toBe(1);
+    await expect(items.first().getByTestId('history-label').textContent()).resolves.toBe('Cat');
+    const thumbnail = items.first().locator('img');
+    await thumbnail.scrollIntoViewIfNeeded();
+    await page.waitForFunction((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0, await thumbnail.elementHandle());
+
+    await items.first().getByRole('link').click();
+    await page.waitForURL(/\/history\/[0-9a-f-]{36}$/);
+    predictionId = page.url().split('/').pop()!;
+    await expect(page.getByTestId('prediction-label').textContent()).resolves.toBe('cat');
+    await page.getByTestId('feedback-dog').click();
+    await page.getByText('Saved: corrected to Dog.').waitFor();
+    await page.reload();
+    await expect(page.getByTestId('feedback-dog').getAttribute('aria-pressed')).resolves.toBe('true');
+    await page.goto(`${baseUrl}/history?feedback=corrected`);
+    await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.goto(`${baseUrl}/history`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+  } finally {
+    await context.close();
+  }
+
+  // A second account guesses the id: 404 for the page and the thumbnail.
+  const other = await browser.newContext();
+  try {
+    const intruder = await other.newPage();
+    await signUp(intruder, `e2e-other-${Date.now()}@example.test`, 'another password 456');
+    const detail = await intruder.goto(`${baseUrl}/history/${predictionId}`);
+    expect(detail?.status()).toBe(404);
+    const image = await other.request.get(`${baseUrl}/history/${predictionId}/thumbnail`);
+    expect(image.status()).toBe(404);
+    await intruder.goto(`${baseUrl}/history`);
+    await intruder.getByTestId('history-empty').waitFor();
+  } finally {
+    await other.close();
+  }
+});
+
+it('keeps the generated session secret in the data folder, never in the project', async () => {
+  const secret = (await readFile(path.join(dataDir, 'nextauth-secret'), 'utf8')).trim();
+  expect(secret.length).toBeGreaterThanOrEqual(32);
+});

@@ -56,12 +56,21 @@ function unsupported(format: string | undefined): ImageInputError {
   if (format === 'heif') {
     return new ImageInputError('unsupported_format', `HEIC/HEIF photos are not supported: ${FORMAT_HINT} (iPhone: Settings → Camera → Formats → Most Compatible)`);
   }
-  const what = format ? `${format.toUpperCase()} files are` : 'This file is not an image format that is';
-  return new ImageInputError('unsupported_format', `${what} not supported: ${FORMAT_HINT}`);
+  const what = format ? `${format.toUpperCase()} files are not supported` : 'This file is not an image PetLens can read';
+  return new ImageInputError('unsupported_format', `${what}: ${FORMAT_HINT}`);
+}
+
+/** ISO-BMFF brands of HEIC/HEIF photos (iPhones); AVIF uses 'avif'/'avis'. */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+
+function isHeic(bytes: Uint8Array): boolean {
+  const ascii = (start: number) => Buffer.from(bytes.subarray(start, start + 4)).toString('latin1');
+  return bytes.byteLength >= 12 && ascii(4) === 'ftyp' && HEIC_BRANDS.has(ascii(8));
 }
 
 /** Maps libvips' messages onto what a user can act on. */
-function classifySharpError(error: unknown): ImageInputError {
+function classifySharpError(error: unknown, bytes: Uint8Array): ImageInputError {
+  if (isHeic(bytes)) return unsupported('heif');
   const message = error instanceof Error ? error.message : String(error);
   if (/pixel limit/i.test(message)) {
     return new ImageInputError('too_many_pixels', 'The image has too many pixels');
@@ -88,10 +97,12 @@ export async function inspectImage(bytes: Uint8Array, maxPixels: number) {
   try {
     metadata = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
-    throw classifySharpError(error);
+    throw classifySharpError(error, bytes);
   }
-  if (!isSupported(metadata.format) || (metadata.format === 'tiff' && (metadata.pages ?? 1) > 1)) {
-    throw unsupported(metadata.format);
+  // sharp reports AVIF as HEIF with AV1 compression; real HEIC (HEVC) cannot be decoded.
+  const format: string | undefined = metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : metadata.format;
+  if (!isSupported(format) || (format === 'tiff' && (metadata.pages ?? 1) > 1)) {
+    throw unsupported(format);
   }
   const { width = 0, height = 0 } = metadata;
   if (width < 1 || height < 1) {
@@ -103,7 +114,7 @@ export async function inspectImage(bytes: Uint8Array, maxPixels: number) {
       `The image is ${width}×${height} (${(width * height / 1e6).toFixed(1)} MP); the limit is ${(maxPixels / 1e6).toFixed(0)} MP`,
     );
   }
-  return { format: metadata.format, width: metadata.autoOrient.width, height: metadata.autoOrient.height };
+  return { format, width: metadata.autoOrient.width, height: metadata.autoOrient.height };
 }
 
 /**
@@ -128,7 +139,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Pr
     pixels = result.data;
     channels = result.info.channels;
   } catch (error) {
-    throw classifySharpError(error);
+    throw classifySharpError(error, bytes);
   }
   if (channels !== 3 || pixels.byteLength !== options.size * options.size * 3) {
     // Should be impossible after flatten + srgb; fail loudly rather than feed

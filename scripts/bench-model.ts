@@ -1,0 +1,96 @@
+/**
+ * npm run bench:model [-- --data DIR --seconds N --json FILE]
+ *
+ * Prints, measured in this run on this machine:
+ *  - file bytes -> probabilities for real 500x375 JPEGs (decode + model), p50/p90/p99
+ *  - preprocessing alone for a 500x375 JPEG and a 12-megapixel JPEG
+ *  - model-only images/s by batch size
+ * Machines are shared and noisy: compare figures from the same run, not across runs.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import sharp from 'sharp';
+import { Classifier } from '~/lib/ml/classifier';
+import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
+import { parsePositiveInt } from './cli-options';
+
+const program = new Command('bench-model')
+  .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
+  .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
+  .option('--seconds <n>', 'seconds per measurement', parsePositiveInt, 3)
+  .option('--json <file>', 'also write the results as JSON', path.join('.bench', 'model.json'))
+  .parse();
+
+interface Stats { n: number; mean: number; p50: number; p90: number; p99: number }
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  const round = (x: number) => Number(x.toFixed(3));
+  return { n: sorted.length, mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length), p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)) };
+}
+
+/** Runs `fn` repeatedly for `seconds` (after a short warm-up) and returns per-call milliseconds. */
+async function measure(seconds: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 5; i++) await fn(i);
+  const samples: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  for (let i = 0; performance.now() < end; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+async function realJpegs(dataDir: string, width: number, height: number, limit: number): Promise<{ file: string; bytes: Buffer }[]> {
+  const list = (await readFile(path.join('training', 'splits', 'test.txt'), 'utf8')).split('\n').filter((l) => l.startsWith('pets/'));
+  const found: { file: string; bytes: Buffer }[] = [];
+  for (const file of list) {
+    const bytes = await readFile(path.join(dataDir, file));
+    const meta = await sharp(bytes).metadata();
+    if (meta.format === 'jpeg' && meta.width === width && meta.height === height) found.push({ file, bytes });
+    if (found.length >= limit) break;
+  }
+  if (found.length === 0) throw new Error(`no ${width}x${height} JPEG in the test split under ${dataDir}`);
+  return found;
+}
+
+async function main() {
+  const options = program.opts<{ data: string; model: string; seconds: number; json: string }>();
+  const photos = await realJpegs(options.data, 500, 375, 16);
+  const bigPhoto = await sharp(photos[0]!.bytes).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, when: new Date().toISOString() };
+
+  // Serving configuration: one intra-op thread per inference (the server runs several).
+  const classifier = await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
+  const endToEnd = stats(await measure(options.seconds, (i) => classifier.classify(photos[i % photos.length]!.bytes)));
+  const decodeSmall = stats(await measure(options.seconds, (i) => classifier.decode(photos[i % photos.length]!.bytes)));
+  const decodeBig = stats(await measure(options.seconds, () => classifier.decode(bigPhoto)));
+  const pixels = (await classifier.decode(photos[0]!.bytes)).pixels;
+  const modelOnly: Record<number, { imagesPerSecond: number; msPerBatch: Stats }> = {};
+  for (const batch of [1, 2, 4, 8, 16, 32]) {
+    const input = Array.from({ length: batch }, () => pixels);
+    const samples = await measure(options.seconds, () => classifier.classifyPixels(input));
+    const s = stats(samples);
+    modelOnly[batch] = { imagesPerSecond: Number(((batch * 1000) / s.mean).toFixed(1)), msPerBatch: s };
+  }
+  await classifier.dispose();
+  Object.assign(results, { model: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider, endToEnd500x375Ms: endToEnd, preprocess500x375Ms: decodeSmall, preprocess12MpMs: decodeBig, modelOnly });
+
+  console.log(`${classifier.card.name} ${classifier.card.version} on ${classifier.executionProvider}, ${os.cpus().length} CPUs, ${photos.length} real 500x375 JPEGs`);
+  console.log(`file bytes -> probabilities, 500x375 JPEG: p50 ${endToEnd.p50.toFixed(2)} ms  p90 ${endToEnd.p90.toFixed(2)} ms  p99 ${endToEnd.p99.toFixed(2)} ms  (n=${endToEnd.n})`);
+  console.log(`preprocessing only:  500x375 JPEG p50 ${decodeSmall.p50.toFixed(2)} ms   12 MP JPEG p50 ${decodeBig.p50.toFixed(2)} ms`);
+  console.log('model only (1 intra-op thread):');
+  for (const [batch, r] of Object.entries(modelOnly)) console.log(`  batch ${batch.padStart(2)}: ${String(r.imagesPerSecond).padStart(7)} images/s  (${r.msPerBatch.p50.toFixed(2)} ms per batch)`);
+  await mkdir(path.dirname(options.json), { recursive: true });
+  await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${options.json}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench-model: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,88 @@
+/**
+ * The predict and evaluate CLIs, run as a user runs them (npx tsx), on a
+ * small labelled folder of real photos plus a broken file and an unlabelled one.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { SAMPLE_PHOTOS } from '../fixtures/images';
+
+const run = promisify(execFile);
+
+async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', path.join('scripts', script), ...args], { maxBuffer: 10_000_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'petlens-cli-'));
+  const place = async (relative: string, source: string) => {
+    await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+    await symlink(source, path.join(root, relative));
+  };
+  await place('set/cats/a.jpg', SAMPLE_PHOTOS.cat);
+  await place('set/deeper/dogs/b.jpg', SAMPLE_PHOTOS.dog);
+  await place('set/neither/c.jpg', SAMPLE_PHOTOS.neither);
+  await place('set/unsorted/d.jpg', SAMPLE_PHOTOS.cat);
+  await writeFile(path.join(root, 'set/cats/broken.jpg'), 'this is not a JPEG');
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('npm run evaluate', () => {
+  it('prints one JSON object with the metrics, reports the broken file and goes on', async () => {
+    const { code, stdout, stderr } = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Record<string, unknown> & { perClass: Record<string, unknown>; confusion: Record<string, Record<string, number>> };
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(report).toMatchObject({ n: 3, accuracy: 1, skipped: { unlabeled: 1, unreadable: 1 } });
+    expect(report.perClass.cat).toEqual({ precision: 1, recall: 1, f1: 1, support: 1 });
+    expect(report.confusion.dog).toEqual({ cat: 0, dog: 1, neither: 0 });
+    expect(report).toHaveProperty('ece');
+    expect(stderr).toMatch(/error: cats\/broken\.jpg: .*not an image/);
+  }, 60_000);
+
+  it('prints a readable report and exits non-zero below --min-accuracy', async () => {
+    const ok = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--min-accuracy', '0.99']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/accuracy 100\.00%/);
+    expect(ok.stdout).toMatch(/confusion/);
+    // A folder whose only cat is labelled as a dog: accuracy 0.
+    await mkdir(path.join(root, 'wrong/dogs'), { recursive: true });
+    await symlink(SAMPLE_PHOTOS.cat, path.join(root, 'wrong/dogs/cat-in-disguise.jpg'));
+    const low = await cli('evaluate.ts', ['--data', path.join(root, 'wrong'), '--min-accuracy', '0.5']);
+    expect(low.code).toBe(1);
+    expect(low.stderr).toMatch(/below --min-accuracy/);
+  }, 60_000);
+
+  it('refuses bad options with a message', async () => {
+    const { code, stderr } = await cli('evaluate.ts', ['--data', root, '--min-accuracy', 'lots']);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/between 0 and 1/);
+  }, 30_000);
+});
+
+describe('npm run predict', () => {
+  it('prints one JSON line per image and an error line for a bad one', async () => {
+    const broken = path.join(root, 'set/cats/broken.jpg');
+    const { code, stdout } = await cli('predict.ts', ['--json', SAMPLE_PHOTOS.cat, broken, SAMPLE_PHOTOS.dog]);
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; label?: string; error?: string; probabilities?: Record<string, number> });
+    expect(lines.map((l) => l.label ?? 'error')).toEqual(['cat', 'error', 'dog']);
+    expect(Object.keys(lines[0]!.probabilities!)).toEqual(['cat', 'dog', 'neither']);
+    expect(lines[1]).toMatchObject({ file: broken, error: expect.stringMatching(/not an image/) });
+  }, 60_000);
+
+  it('prints the label and every class probability in text mode', async () => {
+    const { code, stdout } = await cli('predict.ts', [SAMPLE_PHOTOS.neither]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/: neither +\(cat \d+\.\d% +dog \d+\.\d% +neither \d+\.\d%\)/);
+  }, 60_000);
+});

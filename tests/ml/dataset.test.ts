@@ -1,0 +1,51 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { labelFromPath, listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
+
+describe('labelFromPath', () => {
+  it.each([
+    ['pets/kaggle/cats/cat.1.jpg', 'cat'],
+    ['x/dog/y/z.png', 'dog'],
+    ['other/flowers/rose.jpg', 'neither'],
+    ['Neither/a.webp', 'neither'],
+    // The nearest ancestor wins: a "dogs" folder inside "other" holds dogs.
+    ['other/dogs/a.jpg', 'dog'],
+    ['cats/other/a.jpg', 'neither'],
+    ['photos/a.jpg', null],
+    ['cats.jpg', null],
+  ])('%s -> %s', (file, label) => {
+    expect(labelFromPath(file)).toBe(label);
+  });
+});
+
+describe('listDataset', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-'));
+    for (const file of ['a/cats/1.jpg', 'a/cats/deep/2.JPEG', 'dogs/3.png', 'other/x/4.webp', 'unsorted/5.jpg', 'cats/notes.txt']) {
+      await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await writeFile(path.join(root, file), 'x');
+    }
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('finds images at any depth, labels them and counts the unlabelled', async () => {
+    const listing = await listDataset(root);
+    expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
+      ['a/cats/1.jpg', 'cat'],
+      ['a/cats/deep/2.JPEG', 'cat'],
+      ['dogs/3.png', 'dog'],
+      ['other/x/4.webp', 'neither'],
+    ]);
+    expect(listing.unlabeled).toEqual(['unsorted/5.jpg']);
+  });
+
+  it('reads a list of relative paths', async () => {
+    const list = path.join(root, 'list.txt');
+    await writeFile(list, 'dogs/3.png\n\nunsorted/5.jpg\n');
+    const listing = await listDatasetFromFile(root, list);
+    expect(listing.files).toEqual([{ path: path.join(root, 'dogs/3.png'), relativePath: 'dogs/3.png', trueLabel: 'dog' }]);
+    expect(listing.unlabeled).toEqual(['unsorted/5.jpg']);
+  });
+});

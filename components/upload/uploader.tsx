@@ -17,11 +17,14 @@ export function Uploader({ maxBytes, signedIn }: { maxBytes: number; signedIn: b
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // True once hydrated: before that, a chosen file has no handler yet.
+  const [ready, setReady] = useState(false);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const urls = useRef(new Set<string>());
   const counter = useRef(0);
 
   useEffect(() => {
+    setReady(true);
     const owned = urls.current;
     return () => owned.forEach((url) => URL.revokeObjectURL(url));
   }, []);
@@ -121,6 +124,7 @@ export function Uploader({ maxBytes, signedIn }: { maxBytes: number; signedIn: b
         }}
         onDrop={onDrop}
         data-testid="dropzone"
+        data-ready={ready}
         className={`flex flex-col items-center gap-4 rounded-2xl border-2 border-dashed px-6 py-10 text-center transition-colors ${
           dragging
             ? 'border-brand-500 bg-brand-50 dark:bg-brand-700/20'

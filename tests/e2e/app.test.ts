@@ -97,6 +97,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function upload(page: Page, files: string[]): Promise<string[]> {
+  await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
   const before = await page.getByTestId('prediction-label').count();
   await page.getByTestId('file-input').setInputFiles(files);
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=prediction-label]').length === n, before + files.length, { timeout: 30_000 });

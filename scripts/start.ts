@@ -58,6 +58,12 @@ async function shutdown(code: number): Promise<void> {
 // server is told to stop first.
 process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
+// If whatever started us goes away without passing a signal on (a shell that
+// does not forward SIGTERM), stop too rather than leave servers behind.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown(1);
+}, 1_000).unref();
 
 async function main(): Promise<void> {
   const dataDir = path.resolve(env.PETLENS_DATA_DIR ?? '.data');

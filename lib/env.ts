@@ -7,6 +7,7 @@
  * errors into warnings (for tooling that imports modules without a full env).
  */
 import { z } from 'zod';
+import { UPLOAD } from './config';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -30,7 +31,7 @@ const serverSchema = z.object({
   INFERENCE_DEVICE: z.preprocess(emptyToUndefined, z.enum(['auto', 'cuda', 'cpu']).default('cpu')),
   INFERENCE_THREADS: intWithDefault(1, 1),
   /** Largest accepted upload, bytes. */
-  MAX_UPLOAD_BYTES: intWithDefault(10 * 1024 * 1024, 1),
+  MAX_UPLOAD_BYTES: intWithDefault(UPLOAD.defaultMaxBytes, 1),
   /** Largest accepted image, pixels (decompression bombs are refused before decoding). */
   MAX_IMAGE_PIXELS: intWithDefault(50_000_000, 1),
   SKIP_ENV_VALIDATION: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),

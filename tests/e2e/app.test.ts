@@ -6,10 +6,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { freePort } from '~/lib/db/embedded';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -123,6 +124,26 @@ it('a guest uploads a cat, a dog and something else and reads the right labels',
     expect(await upload(page, [PHOTOS.cat, PHOTOS.dog, PHOTOS.neither])).toEqual(['cat', 'dog', 'neither']);
     // Guests are invited to sign up instead of giving feedback.
     expect(await page.getByTestId('feedback-confirm').count()).toBe(0);
+  } finally {
+    await page.close();
+  }
+});
+
+it('accepts a photo of almost 10 MB through the server action (Next’s 1 MB default is raised)', async () => {
+  // A real cat photo upscaled with sensor-like grain: a large, honest JPEG.
+  const cat = await sharp(PHOTOS.cat).resize(4400, 3300, { fit: 'fill' }).toBuffer();
+  const grain = await sharp({ create: { width: 4400, height: 3300, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+    .png()
+    .toBuffer();
+  const big = await sharp(cat).composite([{ input: grain, blend: 'soft-light' }]).jpeg({ quality: 96 }).toBuffer();
+  expect(big.byteLength).toBeGreaterThan(8 * 1024 * 1024);
+  expect(big.byteLength).toBeLessThan(10 * 1024 * 1024);
+  const file = path.join(dataDir, 'big-cat.jpg');
+  await writeFile(file, big);
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${baseUrl}/`);
+    expect(await upload(page, [file])).toEqual(['cat']);
   } finally {
     await page.close();
   }

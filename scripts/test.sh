@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# npm test: type-check, then every Jest suite (unit, integration against an
-# embedded PostgreSQL and the real model, end-to-end in Chromium).
+# npm test: the whole suite.
+#  1. type-check everything (strict TypeScript);
+#  2. Jest: unit tests, the ML core against the committed model (including its
+#     accuracy on the fixed test split), the CLIs, and integration tests of
+#     queries and server actions against a real embedded PostgreSQL;
+#  3. end-to-end: the production build served by `npm start`'s launcher,
+#     driven through Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit
 npx jest "$@"
+npx jest -c jest.e2e.config.ts

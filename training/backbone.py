@@ -20,7 +20,7 @@ from torchvision.models import mobilenet_v3_small
 
 
 def _initializers(model: onnx.ModelProto) -> dict[str, np.ndarray]:
-    return {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    return {t.name: np.array(numpy_helper.to_array(t)) for t in model.graph.initializer}  # writable copies
 
 
 def load_pretrained_features(onnx_path: Path) -> nn.Sequential:

@@ -5,7 +5,7 @@
  *
  * NOTE: `session.run` is synchronous native work (it only defers with
  * setImmediate), so a server must call it from a worker thread, never on the
- * event loop of a busy process. See lib/server/inference-pool.ts.
+ * event loop of a busy process.
  */
 import * as ort from 'onnxruntime-node';
 

@@ -46,3 +46,15 @@ export const HISTORY = {
 export const LOW_CONFIDENCE = 0.6;
 
 export const PASSWORD = { minLength: 8, maxLength: 128 } as const;
+
+export const ADMIN = {
+  /** Equal-width confidence bins of the dashboard's histogram (5 % each). */
+  histogramBins: 20,
+  /** Bins of the reliability diagram and its ECE: the same 15 as lib/ml/metrics, so live and offline ECE compare. */
+  calibrationBins: 15,
+  reviewPageSize: 24,
+  /** Evaluation runs listed on the dashboard. */
+  evaluationRuns: 10,
+  /** Rows per database round trip while streaming the CSV export. */
+  exportBatchSize: 2_000,
+} as const;

@@ -34,6 +34,14 @@ const serverSchema = z.object({
   MAX_UPLOAD_BYTES: intWithDefault(UPLOAD.defaultMaxBytes, 1),
   /** Largest accepted image, pixels (decompression bombs are refused before decoding). */
   MAX_IMAGE_PIXELS: intWithDefault(50_000_000, 1),
+  /**
+   * With ADMIN_PASSWORD: `npm start` makes sure this account exists and is an
+   * admin (created or promoted; the password is set to ADMIN_PASSWORD).
+   */
+  ADMIN_EMAIL: optionalString,
+  ADMIN_PASSWORD: optionalString,
+  /** The admin review queue lists predictions below this confidence (0-1). */
+  REVIEW_CONFIDENCE_THRESHOLD: z.preprocess(emptyToUndefined, z.coerce.number().gt(0).max(1).default(0.7)),
   SKIP_ENV_VALIDATION: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
 });
 

@@ -4,7 +4,10 @@
  * Starts PetLens with nothing else running:
  *  1. the database: DATABASE_URL, or else an embedded PostgreSQL whose data
  *     lives in .data/ (PETLENS_DATA_DIR) and survives restarts;
- *  2. the migrations in prisma/migrations, applied to that database;
+ *  2. the migrations in prisma/migrations, applied to that database, and,
+ *     when ADMIN_EMAIL and ADMIN_PASSWORD are set, that admin account
+ *     (created or promoted; its password set; the app server never gets
+ *     ADMIN_PASSWORD);
  *  3. NEXTAUTH_SECRET: from the environment, or (embedded / dev only) one
  *     generated once and kept in .data/nextauth-secret;
  *  4. the production build: `next build` when .next is missing or stale;
@@ -15,6 +18,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { AdminInputError, ensureAdmin } from '~/lib/db/admins';
+import { createPrismaClient } from '~/lib/db/client';
 import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedDatabase } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { env } from '~/lib/env';
@@ -65,6 +70,22 @@ setInterval(() => {
   if (process.ppid !== parentPid) void shutdown(1);
 }, 1_000).unref();
 
+/** ADMIN_EMAIL + ADMIN_PASSWORD: make sure that admin exists before serving. */
+async function ensureAdminFromEnv(databaseUrl: string): Promise<void> {
+  if (!env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) return;
+  if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) throw new Error('set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
+  const db = createPrismaClient(databaseUrl, { max: 1 });
+  try {
+    const admin = await ensureAdmin(db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
+    log(`admin ${admin.email}: ${admin.outcome}`);
+  } catch (error) {
+    if (error instanceof AdminInputError) throw new Error(`ADMIN_EMAIL/ADMIN_PASSWORD: ${error.message}`);
+    throw error;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve(env.PETLENS_DATA_DIR ?? '.data');
 
@@ -77,6 +98,7 @@ async function main(): Promise<void> {
 
   const result = await migrate(databaseUrl, { log });
   log(`database ready (${result.applied.length} migration(s) applied, ${result.alreadyApplied.length} already there)`);
+  await ensureAdminFromEnv(databaseUrl);
 
   let secret = env.NEXTAUTH_SECRET;
   if (!secret) {
@@ -89,8 +111,10 @@ async function main(): Promise<void> {
 
   const port = String(env.PORT);
   // The app server gets this process's environment plus what was resolved above.
+  // The admin password is only needed above; the app server never sees it.
+  const { ADMIN_PASSWORD: _adminPassword, ...inherited } = process.env;
   const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     DATABASE_URL: databaseUrl,
     NEXTAUTH_SECRET: secret,
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}`,

@@ -80,9 +80,26 @@ export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   return user;
 }
 
-/** For admin pages: a signed-in admin; others are sent away (issue 4 builds on this). */
+/**
+ * For admin pages and layouts: a signed-in admin. Guests go to sign-in (and
+ * come back to `returnTo`); signed-in non-admins go to the home page.
+ */
 export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
   const user = await requireUser(returnTo);
   if (user.role !== 'admin') redirect('/');
   return user;
+}
+
+export type AdminCheck = { status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'forbidden' };
+
+/**
+ * For admin actions and route handlers, which answer with a state or a
+ * 401 / 403 rather than a redirect. The role comes from the session's JWT
+ * and is checked here, on the server, at every entry.
+ */
+export async function checkAdmin(): Promise<AdminCheck> {
+  const user = await getCurrentUser();
+  if (!user) return { status: 'unauthorized' };
+  if (user.role !== 'admin') return { status: 'forbidden' };
+  return { status: 'ok', user };
 }

@@ -1,0 +1,42 @@
+/**
+ * @file Making admins: `npm run admin:create` and ADMIN_EMAIL/ADMIN_PASSWORD
+ * at `npm start`. Never reachable from the sign-up form. Plain Node: the
+ * CLI and the launcher pass their own Prisma client.
+ */
+import type { PrismaClient } from '~/lib/generated/prisma/client';
+import { hashPassword } from '~/lib/password';
+import { signUpSchema } from '~/lib/validations/auth';
+
+export class AdminInputError extends Error {
+  override name = 'AdminInputError';
+}
+
+export interface EnsureAdminResult {
+  id: string;
+  email: string;
+  /** created: a new account; promoted: an existing user became admin; updated: already admin, password reset. */
+  outcome: 'created' | 'promoted' | 'updated';
+}
+
+/**
+ * Creates the account as an admin, or promotes the existing one; either way
+ * its password becomes `password`. Email and password must pass the same
+ * rules as sign-up (AdminInputError otherwise).
+ */
+export async function ensureAdmin(db: PrismaClient, input: { email: string; password: string }): Promise<EnsureAdminResult> {
+  const parsed = signUpSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AdminInputError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; '));
+  }
+  const { email, password } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  return db.$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { email }, select: { id: true, role: true } });
+    if (!existing) {
+      const user = await tx.user.create({ data: { email, passwordHash, role: 'admin' }, select: { id: true, email: true } });
+      return { ...user, outcome: 'created' as const };
+    }
+    const user = await tx.user.update({ where: { id: existing.id }, data: { role: 'admin', passwordHash }, select: { id: true, email: true } });
+    return { ...user, outcome: existing.role === 'admin' ? ('updated' as const) : ('promoted' as const) };
+  });
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { labelSchema, predictionIdSchema } from '~/lib/validations/prediction';
+
+const DAY_MS = 86_400_000;
+
+/** YYYY-MM-DD that is a real calendar day (UTC), or undefined. */
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  })
+  .optional()
+  .catch(undefined);
+
+/**
+ * The dashboard's and the export's query string. Bad values fall back to
+ * "no filter" instead of failing the page; days are UTC and both ends are
+ * inclusive.
+ */
+export const adminFilterQuerySchema = z
+  .object({
+    from: isoDay,
+    to: isoDay,
+    model: z.string().trim().min(1).max(100).optional().catch(undefined),
+  })
+  .transform((query) => (query.from && query.to && query.from > query.to ? { ...query, from: query.to, to: query.from } : query));
+
+export type AdminFilterQuery = z.infer<typeof adminFilterQuerySchema>;
+
+/** What the SQL filters on: [from, toExclusive) and one model version. */
+export interface AdminFilters {
+  from: Date | null;
+  toExclusive: Date | null;
+  modelVersion: string | null;
+}
+
+export function toAdminFilters(query: AdminFilterQuery): AdminFilters {
+  return {
+    from: query.from ? new Date(`${query.from}T00:00:00Z`) : null,
+    toExclusive: query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + DAY_MS) : null,
+    modelVersion: query.model ?? null,
+  };
+}
+
+export const REVIEW_KINDS = ['all', 'misclassified', 'low_confidence'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+/** The review queue's query string. */
+export const reviewQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  kind: z.enum(REVIEW_KINDS).catch('all'),
+});
+
+export type ReviewQuery = z.infer<typeof reviewQuerySchema>;
+
+/** An admin setting or fixing the confirmed label of any prediction. */
+export const adminLabelSchema = z.object({
+  predictionId: predictionIdSchema,
+  correctLabel: labelSchema,
+});
+

@@ -1,13 +1,23 @@
 /**
  * npm run evaluate -- --data DIR [--files LIST] [--json] [--min-accuracy X] [--by-source]
+ *                      [--record [--dataset-name NAME]]
  *
  * Classifies every image under DIR (any depth), labelled by its nearest
  * cat(s) / dog(s) / other|neither ancestor folder, and prints accuracy,
  * per-class precision / recall / F1 / support, the confusion matrix and the
  * expected calibration error. Exits 1 when accuracy < --min-accuracy.
+ *
+ * --record stores the run (model, dataset name, n, accuracy, per-class
+ * metrics, confusion, ECE) in PostgreSQL for the admin dashboard: in
+ * DATABASE_URL, or else in `npm start`'s embedded database (connecting to it
+ * when it runs, else starting it for the write; lib/db/cli-database.ts).
  */
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import path from 'node:path';
+import { createPrismaClient } from '~/lib/db/client';
+import { openCliDatabase } from '~/lib/db/cli-database';
+import { recordEvaluationRun } from '~/lib/db/evaluation-runs';
 import { Classifier } from '~/lib/ml/classifier';
 import { listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
 import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
@@ -26,6 +36,8 @@ const program = new Command('evaluate')
   .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
   .option('--device <device>', 'auto | cuda | cpu', parseDevice, 'cpu')
   .option('--concurrency <n>', 'images decoded at once', parsePositiveInt, 4)
+  .option('--record', 'store the run in PostgreSQL for the admin dashboard (DATABASE_URL, else the embedded database of npm start)')
+  .option('--dataset-name <name>', 'the name the run is stored under (default: the --data folder name, plus the --files list)')
   .parse();
 
 interface Options {
@@ -37,6 +49,22 @@ interface Options {
   model: string;
   device: 'auto' | 'cuda' | 'cpu';
   concurrency: number;
+  record?: boolean;
+  datasetName?: string;
+}
+
+/** Stores the run; returns its id. */
+async function record(options: Options, model: { name: string; version: string }, metrics: EvaluationMetrics): Promise<string> {
+  const datasetName = options.datasetName ?? `${path.basename(path.resolve(options.data))}${options.files ? `:${path.basename(options.files)}` : ''}`;
+  const database = await openCliDatabase((line) => console.error(`[evaluate] ${line}`));
+  const db = createPrismaClient(database.url, { max: 1 });
+  try {
+    const run = await recordEvaluationRun(db, { modelName: model.name, modelVersion: model.version, datasetName, metrics });
+    return run.id;
+  } finally {
+    await db.$disconnect();
+    await database.close();
+  }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -78,6 +106,7 @@ async function main() {
   const bySource = options.bySource
     ? Object.fromEntries([...groupBySource(result.rows)].map(([source, rows]) => [source, computeMetrics(rows)]))
     : undefined;
+  const recordedId = options.record ? await record(options, classifier.card, result.metrics) : null;
   const report = {
     ...result.metrics,
     model: { name: classifier.card.name, version: classifier.card.version },
@@ -87,6 +116,7 @@ async function main() {
     failures: result.failures,
     seconds: Number(seconds.toFixed(2)),
     ...(bySource ? { bySource } : {}),
+    ...(recordedId ? { recorded: { id: recordedId } } : {}),
   };
 
   if (options.json) {
@@ -98,6 +128,7 @@ async function main() {
     for (const [source, metrics] of Object.entries(bySource ?? {})) {
       console.log(`\n== ${source}: ${metrics.n} images, accuracy ${pct(metrics.accuracy)}; answered: ${LABELS.map((l) => `${l} ${LABELS.reduce((s, t) => s + metrics.confusion[t][l], 0)}`).join(', ')}`);
     }
+    if (recordedId) console.log(`\nrecorded as evaluation run ${recordedId}`);
   }
   if (options.minAccuracy !== undefined && result.metrics.accuracy < options.minAccuracy) {
     console.error(`accuracy ${pct(result.metrics.accuracy)} is below --min-accuracy ${pct(options.minAccuracy)}`);

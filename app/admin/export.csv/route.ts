@@ -1,0 +1,98 @@
+import { ADMIN } from '~/lib/config';
+import { csvRow } from '~/lib/csv';
+import { APP_ERRORS, logServerError } from '~/lib/errors';
+import { checkAdmin } from '~/lib/server/auth';
+import { iteratePredictionsForExport } from '~/lib/server/queries/admin';
+import { adminFilterQuerySchema, toAdminFilters } from '~/lib/validations/admin';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const HEADER = [
+  'prediction_id',
+  'created_at',
+  'user_id',
+  'model_name',
+  'model_version',
+  'execution_provider',
+  'predicted_label',
+  'confidence',
+  'p_cat',
+  'p_dog',
+  'p_neither',
+  'latency_ms',
+  'confirmed_label',
+  'feedback_at',
+  'correct',
+] as const;
+
+/**
+ * GET /admin/export.csv[?from=YYYY-MM-DD&to=YYYY-MM-DD&model=VERSION]:
+ * every prediction (the dashboard's filters apply) with its feedback, no
+ * images, oldest first. Streamed in keyset-paginated batches so memory stays
+ * flat. Guests get 401, signed-in non-admins 403 (JSON).
+ */
+export async function GET(request: Request) {
+  const admin = await checkAdmin();
+  if (admin.status !== 'ok') {
+    return Response.json({ error: { code: admin.status, message: APP_ERRORS[admin.status].message } }, { status: APP_ERRORS[admin.status].status });
+  }
+  const url = new URL(request.url);
+  const query = adminFilterQuerySchema.parse({ from: url.searchParams.get('from') ?? undefined, to: url.searchParams.get('to') ?? undefined, model: url.searchParams.get('model') ?? undefined });
+  const batches = iteratePredictionsForExport(toAdminFilters(query), ADMIN.exportBatchSize);
+  const encoder = new TextEncoder();
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvRow(HEADER)));
+    },
+    // Pull-based: the next batch is read only when the client has taken the last one.
+    async pull(controller) {
+      try {
+        const next = await batches.next();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        const chunk = next.value
+          .map((row) =>
+            csvRow([
+              row.id,
+              row.createdAt,
+              row.userId,
+              row.modelName,
+              row.modelVersion,
+              row.executionProvider,
+              row.label,
+              row.confidence,
+              row.pCat,
+              row.pDog,
+              row.pNeither,
+              row.latencyMs,
+              row.correctLabel,
+              row.feedbackAt,
+              row.correctLabel === null ? null : row.correctLabel === row.label,
+            ]),
+          )
+          .join('');
+        controller.enqueue(encoder.encode(chunk));
+      } catch (error) {
+        logServerError('CSV export', error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await batches.return(undefined);
+    },
+  });
+
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="petlens-predictions-${stamp}.csv"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}

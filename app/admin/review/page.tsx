@@ -1,0 +1,127 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { count, pct } from '~/components/admin/format';
+import { ReviewLabelButtons } from '~/components/admin/review-label-buttons';
+import { LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
+import { buttonClasses } from '~/components/ui/button';
+import { Card } from '~/components/ui/card';
+import { env } from '~/lib/env';
+import { requireAdmin } from '~/lib/server/auth';
+import { getReviewQueue } from '~/lib/server/queries/admin';
+import { type ReviewKind, type ReviewQuery, reviewQuerySchema } from '~/lib/validations/admin';
+
+export const metadata: Metadata = { title: 'Review queue' };
+
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+function href(query: Pick<ReviewQuery, 'kind'>, page: number): string {
+  const params = new URLSearchParams();
+  if (query.kind !== 'all') params.set('kind', query.kind);
+  if (page > 1) params.set('page', String(page));
+  const search = params.toString();
+  return search ? `/admin/review?${search}` : '/admin/review';
+}
+
+/** Misclassified and low-confidence predictions of all users, newest first; an admin sets the confirmed label. */
+export default async function ReviewQueuePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireAdmin('/admin/review');
+  const params = await searchParams;
+  const query = reviewQuerySchema.parse({ page: params.page, kind: params.kind });
+  const threshold = env.REVIEW_CONFIDENCE_THRESHOLD;
+  const result = await getReviewQueue({ kind: query.kind, threshold, page: query.page });
+  const page = Math.min(query.page, result.pageCount);
+  const kinds: { kind: ReviewKind; text: string }[] = [
+    { kind: 'all', text: 'All' },
+    { kind: 'misclassified', text: 'Misclassified' },
+    { kind: 'low_confidence', text: `Confidence < ${pct(threshold, 0)}` },
+  ];
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Review queue</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="review-total">
+            {count(result.total)} predictions that feedback marked wrong or that scored below {pct(threshold, 0)} confidence, newest first.
+          </p>
+        </div>
+        <nav aria-label="Which predictions" className="flex gap-1">
+          {kinds.map((k) => (
+            <Link
+              key={k.kind}
+              href={href(k, 1)}
+              aria-current={query.kind === k.kind ? 'page' : undefined}
+              className={buttonClasses({ variant: query.kind === k.kind ? 'primary' : 'secondary', size: 'sm' })}
+            >
+              {k.text}
+            </Link>
+          ))}
+        </nav>
+      </div>
+
+      {result.items.length === 0 ? (
+        <p className="rounded-2xl border border-dashed border-slate-300 px-6 py-16 text-center dark:border-slate-700" data-testid="review-empty">
+          Nothing to review.
+        </p>
+      ) : (
+        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="review-list">
+          {result.items.map((item) => {
+            const wrong = item.correctLabel !== null && item.correctLabel !== item.label;
+            return (
+              <Card as="li" key={item.id} className="overflow-hidden">
+                <div data-testid="review-item" data-prediction-id={item.id}>
+                  <div className="aspect-video bg-slate-100 dark:bg-slate-800">
+                    {/* eslint-disable-next-line @next/next/no-img-element -- admin-only thumbnail route */}
+                    <img
+                      src={`/admin/predictions/${item.id}/thumbnail`}
+                      alt={`Upload predicted as ${labelText(item.label)}`}
+                      width={item.thumbnailWidth}
+                      height={item.thumbnailHeight}
+                      loading="lazy"
+                      decoding="async"
+                      className="h-full w-full object-contain"
+                    />
+                  </div>
+                  <div className="space-y-2 p-3 text-sm">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <span className={`rounded-md px-2 py-0.5 font-medium ${LABEL_COLOURS[item.label].chip}`} data-testid="review-predicted">
+                        {labelText(item.label)}
+                      </span>
+                      <span className="tabular-nums">{pct(item.confidence)}</span>
+                      {wrong ? <span className="font-medium text-amber-800 dark:text-amber-200">✎ misclassified</span> : null}
+                      {item.confidence < threshold ? <span className="text-slate-600 dark:text-slate-300">⚠ low confidence</span> : null}
+                    </div>
+                    <p className="text-xs text-slate-600 dark:text-slate-300">
+                      cat {pct(item.pCat)} · dog {pct(item.pDog)} · neither {pct(item.pNeither)} · model {item.modelVersion} ·{' '}
+                      <time dateTime={item.createdAt.toISOString()}>{dateFormat.format(item.createdAt)} UTC</time>
+                    </p>
+                    <ReviewLabelButtons predictionId={item.id} predicted={item.label} initial={item.correctLabel} />
+                  </div>
+                </div>
+              </Card>
+            );
+          })}
+        </ul>
+      )}
+
+      {result.pageCount > 1 ? (
+        <nav aria-label="Pages" className="flex items-center justify-between gap-3">
+          <Link href={href(query, page - 1)} aria-disabled={page <= 1} className={buttonClasses({ variant: 'secondary', className: page <= 1 ? 'pointer-events-none opacity-50' : '' })} rel="prev">
+            ← Newer
+          </Link>
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Page {page} of {result.pageCount}
+          </p>
+          <Link
+            href={href(query, page + 1)}
+            aria-disabled={page >= result.pageCount}
+            className={buttonClasses({ variant: 'secondary', className: page >= result.pageCount ? 'pointer-events-none opacity-50' : '' })}
+            rel="next"
+          >
+            Older →
+          </Link>
+        </nav>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { setConfirmedLabelAction } from '~/app/admin/actions';
+import { labelText } from '~/components/prediction/label-text';
+import { buttonClasses } from '~/components/ui/button';
+import { LABELS, type Label } from '~/lib/config';
+
+/** Sets or fixes the confirmed label of one prediction in the review queue. */
+export function ReviewLabelButtons({ predictionId, predicted, initial }: { predictionId: string; predicted: Label; initial: Label | null }) {
+  const [current, setCurrent] = useState<Label | null>(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function send(correctLabel: Label) {
+    setError(null);
+    startTransition(async () => {
+      try {
+        const state = await setConfirmedLabelAction({ predictionId, correctLabel });
+        if (state.status === 'success') setCurrent(state.correctLabel);
+        else setError(state.message);
+      } catch {
+        setError('The label could not be sent. Check your connection and try again.');
+      }
+    });
+  }
+
+  return (
+    <fieldset className="space-y-1" aria-busy={pending}>
+      <legend className="text-xs font-medium text-slate-600 dark:text-slate-300">Confirmed label</legend>
+      <div className="flex flex-wrap gap-1">
+        {LABELS.map((label) => (
+          <button
+            key={label}
+            type="button"
+            data-testid={`review-set-${label}`}
+            aria-pressed={current === label}
+            disabled={pending}
+            onClick={() => send(label)}
+            className={buttonClasses({ variant: current === label ? 'primary' : 'secondary', size: 'sm' })}
+          >
+            {current === label ? '✓ ' : ''}
+            {labelText(label)}
+          </button>
+        ))}
+      </div>
+      <p className="min-h-5 text-xs" aria-live="polite" data-testid="review-status">
+        {error ? (
+          <span className="text-red-700 dark:text-red-300">{error}</span>
+        ) : current ? (
+          <span className="text-slate-600 dark:text-slate-300">{current === predicted ? 'Prediction confirmed.' : `Corrected to ${labelText(current)}.`}</span>
+        ) : (
+          <span className="text-slate-600 dark:text-slate-300">No feedback yet.</span>
+        )}
+      </p>
+    </fieldset>
+  );
+}

@@ -1,0 +1,8 @@
+/**
+ * @file The serializable state admin actions return to their client forms.
+ */
+import type { Label } from '~/lib/config';
+
+export type AdminLabelState =
+  | { status: 'success'; predictionId: string; correctLabel: Label }
+  | { status: 'invalid_data' | 'unauthorized' | 'forbidden' | 'not_found' | 'failed'; message: string };

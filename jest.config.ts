@@ -4,8 +4,9 @@
  *
  * Projects:
  *  - unit: tests/ml, tests/cli, tests/unit: no database;
- *  - app:  tests/app: one embedded PostgreSQL for the whole run (global
- *          setup/teardown), the real model, server actions and queries.
+ *  - app:  tests/app and tests/api: one embedded PostgreSQL for the whole
+ *          run (global setup/teardown), the real model and worker pool,
+ *          server actions, queries and the REST API's route handlers.
  * The browser suite has its own config: jest.e2e.config.ts.
  */
 import type { Config } from 'jest';
@@ -35,7 +36,7 @@ export default async function config(): Promise<Config> {
       {
         ...project,
         displayName: 'app',
-        testMatch: ['<rootDir>/tests/app/**/*.test.ts'],
+        testMatch: ['<rootDir>/tests/{app,api}/**/*.test.ts'],
         globalSetup: '<rootDir>/tests/app/global-setup.ts',
         globalTeardown: '<rootDir>/tests/app/global-teardown.ts',
       },

@@ -26,9 +26,14 @@ export function SiteHeader({ user }: { user: Pick<CurrentUser, 'email'> | null }
               Classify
             </Link>
             {user ? (
-              <Link href="/history" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
-                History
-              </Link>
+              <>
+                <Link href="/history" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
+                  History
+                </Link>
+                <Link href="/account" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
+                  Account
+                </Link>
+              </>
             ) : null}
           </nav>
         </div>

@@ -58,3 +58,13 @@ export const ADMIN = {
   /** Rows per database round trip while streaming the CSV export. */
   exportBatchSize: 2_000,
 } as const;
+
+export const API_TOKEN = {
+  /** Tokens start with this, so they are recognisable (and scannable) in logs and config files. */
+  scheme: 'pl_',
+  /** Characters of the token kept in clear to identify it on /account. */
+  prefixLength: 10,
+  /** Active (unrevoked) tokens one user may hold. */
+  maxActivePerUser: 20,
+  nameMaxLength: 60,
+} as const;

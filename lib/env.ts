@@ -29,7 +29,22 @@ const serverSchema = z.object({
   /** The model card JSON; the ONNX file lies beside it. */
   MODEL_CARD_PATH: z.preprocess(emptyToUndefined, z.string().default('models/petlens-mobilenetv3-small.json')),
   INFERENCE_DEVICE: z.preprocess(emptyToUndefined, z.enum(['auto', 'cuda', 'cpu']).default('cpu')),
-  INFERENCE_THREADS: intWithDefault(1, 1),
+  /** onnxruntime intra-op threads per inference worker; 0 = sized to the machine (os.availableParallelism()). */
+  INFERENCE_THREADS: intWithDefault(0, 0),
+  /** Inference worker threads, each with its own session; 0 = sized to the machine. */
+  INFERENCE_WORKERS: intWithDefault(0, 0),
+  /** Micro-batching of concurrent images (off: each image runs alone; for benchmarks). */
+  INFERENCE_BATCHING: z.preprocess(emptyToUndefined, z.enum(['on', 'off', '1', '0', 'true', 'false']).default('on').transform((v) => v === 'on' || v === '1' || v === 'true')),
+  /** Largest micro-batch, images. */
+  INFERENCE_BATCH_MAX: intWithDefault(16, 1),
+  /** How long the first image of a batch may wait for others, milliseconds. */
+  INFERENCE_BATCH_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1000).default(2)),
+  /** Images admitted at once (read, decoded, queued or running); beyond it requests get 429. */
+  INFERENCE_MAX_IN_FLIGHT: intWithDefault(256, 1),
+  /** Files one POST /api/v1/predict may carry. */
+  API_MAX_FILES: intWithDefault(16, 1),
+  /** Anonymous POST /api/v1/predict calls per IP address per minute; 0 turns the limit off. */
+  API_ANON_RATE_LIMIT: intWithDefault(60, 0),
   /** Largest accepted upload, bytes. */
   MAX_UPLOAD_BYTES: intWithDefault(UPLOAD.defaultMaxBytes, 1),
   /** Largest accepted image, pixels (decompression bombs are refused before decoding). */

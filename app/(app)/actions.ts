@@ -8,7 +8,8 @@ import { logServerError } from '~/lib/errors';
 import { ImageInputError } from '~/lib/ml/image';
 import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
 import { getCurrentUser } from '~/lib/server/auth';
-import { getClassifier } from '~/lib/server/classifier';
+import { QueueFullError } from '~/lib/serving/batcher';
+import { getInferenceService } from '~/lib/server/inference';
 import { createPrediction, deletePredictionForUser, setPredictionFeedback } from '~/lib/server/queries/predictions';
 import { makeThumbnail } from '~/lib/server/thumbnail';
 import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validations/prediction';
@@ -29,20 +30,24 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 
   let classifier;
   try {
-    classifier = await getClassifier();
+    classifier = await getInferenceService();
   } catch (error) {
     logServerError('loading the classifier', error);
     return { status: 'failed', message: 'The classifier is not available right now. Please try again in a moment.' };
   }
+  // The same bounded worker pool and batcher as the REST API.
+  const ticket = classifier.tryAdmit(1);
+  if (!ticket) return { status: 'failed', message: 'PetLens is very busy right now. Please try again in a moment.' };
 
   // The thumbnail is made alongside classification (both decode the upload
   // with shrink-on-load) but only kept if classification accepted the file.
   const [classified, thumbnail] = await Promise.allSettled([
     classifier.classify(bytes),
     user ? makeThumbnail(bytes, env.MAX_IMAGE_PIXELS) : Promise.resolve(null),
-  ]);
+  ]).finally(() => ticket.release());
   if (classified.status === 'rejected') {
     if (classified.reason instanceof ImageInputError) return { status: 'invalid_data', message: classified.reason.message };
+    if (classified.reason instanceof QueueFullError) return { status: 'failed', message: 'PetLens is very busy right now. Please try again in a moment.' };
     logServerError('classifying an upload', classified.reason);
     return { status: 'failed', message: 'Something went wrong while classifying this image. Please try again.' };
   }

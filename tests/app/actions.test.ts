@@ -11,7 +11,7 @@ import { classifyImageAction, deletePredictionAction, submitFeedbackAction } fro
 import { THUMBNAIL } from '~/lib/config';
 import { env } from '~/lib/env';
 import type { ClassifyState } from '~/lib/prediction-state';
-import { disposeClassifier } from '~/lib/server/classifier';
+import { disposeInferenceService } from '~/lib/server/inference';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { actAs, fileFrom, formWith, makeUser } from './helpers';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await disposeClassifier();
+  await disposeInferenceService();
   await disconnectDb();
 });
 

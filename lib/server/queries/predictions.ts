@@ -24,26 +24,33 @@ export interface NewPrediction {
   thumbnail: { webp: Uint8Array; width: number; height: number };
 }
 
+function predictionData(input: NewPrediction) {
+  return {
+    userId: input.userId,
+    label: input.label,
+    confidence: input.confidence,
+    pCat: input.probabilities.cat,
+    pDog: input.probabilities.dog,
+    pNeither: input.probabilities.neither,
+    modelName: input.modelName,
+    modelVersion: input.modelVersion,
+    executionProvider: input.executionProvider,
+    latencyMs: input.latencyMs,
+    sha256: input.sha256,
+    thumbnail: Uint8Array.from(input.thumbnail.webp),
+    thumbnailWidth: input.thumbnail.width,
+    thumbnailHeight: input.thumbnail.height,
+  } satisfies Prisma.PredictionUncheckedCreateInput;
+}
+
 export async function createPrediction(input: NewPrediction) {
-  return getDb().prediction.create({
-    data: {
-      userId: input.userId,
-      label: input.label,
-      confidence: input.confidence,
-      pCat: input.probabilities.cat,
-      pDog: input.probabilities.dog,
-      pNeither: input.probabilities.neither,
-      modelName: input.modelName,
-      modelVersion: input.modelVersion,
-      executionProvider: input.executionProvider,
-      latencyMs: input.latencyMs,
-      sha256: input.sha256,
-      thumbnail: Uint8Array.from(input.thumbnail.webp),
-      thumbnailWidth: input.thumbnail.width,
-      thumbnailHeight: input.thumbnail.height,
-    },
-    select: { id: true, createdAt: true },
-  });
+  return getDb().prediction.create({ data: predictionData(input), select: { id: true, createdAt: true } });
+}
+
+/** Several predictions of one request, all or none (one transaction). */
+export async function createPredictions(inputs: readonly NewPrediction[]) {
+  const db = getDb();
+  return db.$transaction(inputs.map((input) => db.prediction.create({ data: predictionData(input), select: { id: true, createdAt: true } })));
 }
 
 const confirmedPairs: Prisma.PredictionWhereInput[] = LABELS.map((label) => ({ label, correctLabel: label }));

@@ -1,0 +1,66 @@
+import type { Metadata } from 'next';
+import { CreateTokenForm } from '~/components/account/create-token-form';
+import { RevokeTokenButton } from '~/components/account/revoke-token-button';
+import { API_TOKEN } from '~/lib/config';
+import { requireUser } from '~/lib/server/auth';
+import { getApiTokensByUserId } from '~/lib/server/queries/api-tokens';
+
+export const metadata: Metadata = { title: 'Account' };
+
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+export default async function AccountPage() {
+  const user = await requireUser('/account');
+  const tokens = await getApiTokensByUserId({ userId: user.id });
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-300">Signed in as {user.email}.</p>
+      </div>
+      <section className="space-y-4" aria-labelledby="api-tokens">
+        <div>
+          <h2 id="api-tokens" className="text-lg font-semibold">
+            API tokens
+          </h2>
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Send <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> with <code className="font-mono">POST /api/v1/predict</code> and the
+            predictions are saved to your history. Anonymous calls work too, but are rate-limited and never saved. The API is described at{' '}
+            <a href="/api/v1/openapi.json" className="underline underline-offset-4">
+              /api/v1/openapi.json
+            </a>
+            .
+          </p>
+        </div>
+        <CreateTokenForm maxNameLength={API_TOKEN.nameMaxLength} />
+        {tokens.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="no-tokens">
+            No tokens yet.
+          </p>
+        ) : (
+          <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="token-list">
+            {tokens.map((token) => (
+              <li key={token.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3" data-testid="token-row" data-revoked={token.revokedAt ? 'true' : 'false'}>
+                <div className="space-y-0.5">
+                  <p className="font-medium">
+                    {token.name} <code className="ml-1 font-mono text-xs text-slate-500">{token.prefix}…</code>
+                  </p>
+                  <p className="text-xs text-slate-600 dark:text-slate-300">
+                    Created {dateFormat.format(token.createdAt)} UTC · {token.lastUsedAt ? `last used ${dateFormat.format(token.lastUsedAt)} UTC` : 'never used'}
+                    {token.revokedAt ? ` · revoked ${dateFormat.format(token.revokedAt)} UTC` : ''}
+                  </p>
+                </div>
+                {token.revokedAt ? (
+                  <span className="text-xs font-medium text-slate-500">Revoked</span>
+                ) : (
+                  <RevokeTokenButton tokenId={token.id} name={token.name} />
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

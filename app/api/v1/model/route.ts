@@ -1,0 +1,8 @@
+import { handleModel } from '~/lib/server/api/meta';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export function GET(): Promise<Response> {
+  return handleModel();
+}

@@ -1,0 +1,8 @@
+import { handleOpenApi } from '~/lib/server/api/meta';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export function GET(request: Request): Response {
+  return handleOpenApi(request);
+}

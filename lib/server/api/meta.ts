@@ -1,0 +1,79 @@
+import 'server-only';
+
+import { logServerError } from '~/lib/errors';
+import { getDb } from '~/lib/server/db';
+import { ApiError, errorResponse, jsonResponse } from '~/lib/server/api/http';
+import { buildOpenApiDocument } from '~/lib/server/api/openapi';
+import { getInferenceService, lastInferenceStartError } from '~/lib/server/inference';
+import type { HealthResponse } from '~/lib/validations/api';
+
+const DB_TIMEOUT_MS = 2_000;
+
+async function probeDatabase(): Promise<HealthResponse['database']> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      getDb().$queryRaw`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
+      }),
+    ]);
+    return { reachable: true, latencyMs: Number((performance.now() - started).toFixed(2)) };
+  } catch (error) {
+    logServerError('health: database', error);
+    return { reachable: false, latencyMs: null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GET /api/v1/health: 200 when the model is loaded and the database answers, else 503. */
+export async function handleHealth(): Promise<Response> {
+  const [model, database] = await Promise.all([
+    getInferenceService().then(
+      (service): HealthResponse['model'] => {
+        const health = service.health();
+        return {
+          loaded: true,
+          name: service.card.name,
+          version: service.card.version,
+          executionProvider: health.executionProvider,
+          fallbackReason: health.fallbackReason,
+          error: null,
+          workers: health.workers,
+          batching: health.batching.enabled,
+        };
+      },
+      (): HealthResponse['model'] => ({
+        loaded: false,
+        name: null,
+        version: null,
+        executionProvider: null,
+        fallbackReason: null,
+        error: lastInferenceStartError() ?? 'the classifier could not start',
+        workers: null,
+        batching: null,
+      }),
+    ),
+    probeDatabase(),
+  ]);
+  const ok = model.loaded && database.reachable;
+  const body: HealthResponse = { status: ok ? 'ok' : 'unavailable', model, database };
+  return jsonResponse(body, ok ? 200 : 503);
+}
+
+/** GET /api/v1/model: the model card (classes, preprocessing, tensors, metrics). */
+export async function handleModel(): Promise<Response> {
+  try {
+    const service = await getInferenceService();
+    return jsonResponse(service.card);
+  } catch {
+    return errorResponse(new ApiError(503, 'model_unavailable', 'The model is not available right now.', { 'Retry-After': '5' }));
+  }
+}
+
+/** GET /api/v1/openapi.json */
+export function handleOpenApi(request: Request): Response {
+  return jsonResponse(buildOpenApiDocument(new URL(request.url).origin));
+}

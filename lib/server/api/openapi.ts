@@ -1,0 +1,105 @@
+import 'server-only';
+
+import { z } from 'zod';
+import { env } from '~/lib/env';
+import {
+  apiErrorSchema,
+  healthResponseSchema,
+  modelCardResponseSchema,
+  predictJsonRequestSchema,
+  predictResponseSchema,
+} from '~/lib/validations/api';
+
+/** A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, without the $schema key). */
+function schemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const error = (description: string) => ({ description, content: json('Error') });
+
+/**
+ * The OpenAPI 3.1 description of /api/v1, generated from the same zod
+ * schemas the handlers validate and answer with.
+ */
+export function buildOpenApiDocument(origin: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'PetLens API',
+      version: '1.0.0',
+      description:
+        'Classifies photos as cat, dog or neither. Anonymous calls are allowed (rate-limited per IP, never stored); ' +
+        'with a personal API token (create one on /account) predictions are saved to your history.',
+    },
+    servers: [{ url: origin }],
+    components: {
+      securitySchemes: { bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token from /account (starts with "pl_")' } },
+      schemas: {
+        PredictJsonRequest: schemaOf(predictJsonRequestSchema),
+        PredictMultipartRequest: {
+          type: 'object',
+          required: ['image'],
+          properties: {
+            image: {
+              description: `One or more image files (at most ${env.API_MAX_FILES}, each at most ${env.MAX_UPLOAD_BYTES} bytes)`,
+              oneOf: [
+                { type: 'string', contentMediaType: 'application/octet-stream' },
+                { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' }, maxItems: env.API_MAX_FILES },
+              ],
+            },
+          },
+        },
+        PredictResponse: schemaOf(predictResponseSchema),
+        Error: schemaOf(apiErrorSchema),
+        Health: schemaOf(healthResponseSchema),
+        ModelCard: schemaOf(modelCardResponseSchema),
+      },
+    },
+    paths: {
+      '/api/v1/predict': {
+        post: {
+          operationId: 'predict',
+          summary: 'Classify one or more images',
+          security: [{}, { bearerToken: [] }],
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': { schema: ref('PredictMultipartRequest'), encoding: { image: { contentType: 'image/*' } } },
+              'application/json': { schema: ref('PredictJsonRequest') },
+            },
+          },
+          responses: {
+            '200': { description: 'One prediction per image, in order', content: json('PredictResponse') },
+            '400': error('Malformed body, missing field, empty file or too many files'),
+            '401': error('The bearer token is malformed, unknown or revoked'),
+            '413': error('The body or one image is too large'),
+            '415': error('Unsupported request content type or image format (e.g. HEIC, SVG)'),
+            '422': error('The image is damaged or has too many pixels'),
+            '429': { ...error('Anonymous rate limit reached, or the inference queue is full'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+            '503': error('The model or database is unavailable'),
+          },
+        },
+      },
+      '/api/v1/health': {
+        get: {
+          operationId: 'health',
+          summary: 'Model loaded (and on which execution provider), database reachable',
+          responses: { '200': { description: 'Healthy', content: json('Health') }, '503': { description: 'Not healthy', content: json('Health') } },
+        },
+      },
+      '/api/v1/model': {
+        get: {
+          operationId: 'model',
+          summary: 'The model card: classes, preprocessing, tensors, training and metrics',
+          responses: { '200': { description: 'The model card', content: json('ModelCard') }, '503': error('The model is not loaded') },
+        },
+      },
+      '/api/v1/openapi.json': {
+        get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } } } },
+      },
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import 'server-only';
+
+import { createHash } from 'node:crypto';
+import { env } from '~/lib/env';
+import { logServerError } from '~/lib/errors';
+import { ImageInputError } from '~/lib/ml/image';
+import { QueueFullError } from '~/lib/serving/batcher';
+import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
+import type { AdmissionTicket, InferenceService, ServedClassification } from '~/lib/serving/inference-service';
+import { ApiError, clientAddress, errorResponse, jsonResponse, readBodyLimited } from '~/lib/server/api/http';
+import { getInferenceService } from '~/lib/server/inference';
+import { getUserByApiToken } from '~/lib/server/queries/api-tokens';
+import { createPredictions } from '~/lib/server/queries/predictions';
+import { makeThumbnail, type Thumbnail } from '~/lib/server/thumbnail';
+import { predictJsonRequestSchema, type ApiErrorCode } from '~/lib/validations/api';
+import type { z } from 'zod';
+import type { predictResponseSchema } from '~/lib/validations/api';
+
+type PredictResponse = z.infer<typeof predictResponseSchema>;
+
+/** Room for multipart boundaries and part headers around the files. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+const RETRY_SOON = { 'Retry-After': '1' };
+
+const globalForLimiter = globalThis as unknown as { petlensAnonLimiter?: FixedWindowRateLimiter };
+function anonymousLimiter(): FixedWindowRateLimiter {
+  globalForLimiter.petlensAnonLimiter ??= new FixedWindowRateLimiter(env.API_ANON_RATE_LIMIT);
+  return globalForLimiter.petlensAnonLimiter;
+}
+
+/** Who is calling: a token's owner, or an anonymous caller (rate-limited, never stored). */
+async function authenticate(request: Request): Promise<{ userId: string } | null> {
+  const header = request.headers.get('authorization');
+  if (header === null) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message, { 'WWW-Authenticate': 'Bearer realm="petlens"' });
+  if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"');
+  let owner;
+  try {
+    owner = await getUserByApiToken(match[1]!);
+  } catch (error) {
+    logServerError('checking an API token', error);
+    throw new ApiError(503, 'database_unavailable', 'The token cannot be checked right now; please try again.', RETRY_SOON);
+  }
+  if (!owner) throw unauthorized('The API token is not valid or has been revoked');
+  return { userId: owner.userId };
+}
+
+function checkFileCount(count: number): void {
+  if (count === 0) throw new ApiError(400, 'missing_field', 'Send at least one image: multipart field "image", or JSON {"instances": [{"b64": "..."}]}');
+  if (count > env.API_MAX_FILES) throw new ApiError(400, 'too_many_files', `At most ${env.API_MAX_FILES} images per request; this one has ${count}`);
+}
+
+function checkFileSize(bytes: number, index: number): void {
+  if (bytes > env.MAX_UPLOAD_BYTES) throw new ApiError(413, 'payload_too_large', `Image ${index} is larger than ${env.MAX_UPLOAD_BYTES} bytes`, {}, index);
+}
+
+async function readMultipart(request: Request, contentType: string): Promise<Uint8Array[]> {
+  const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD));
+  let form: FormData;
+  try {
+    // The body is already bounded; undici's parser does the framing.
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The multipart body is malformed');
+  }
+  const parts = form.getAll('image');
+  checkFileCount(parts.length);
+  const files: Uint8Array[] = [];
+  for (const [index, part] of parts.entries()) {
+    if (typeof part === 'string') throw new ApiError(400, 'bad_request', `Field "image" #${index} must be a file, not text`, {}, index);
+    checkFileSize(part.size, index);
+    files.push(new Uint8Array(await part.arrayBuffer()));
+  }
+  return files;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+async function readJson(request: Request): Promise<Uint8Array[]> {
+  // base64 is 4/3 of the bytes, plus JSON framing.
+  const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD);
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The body is not valid JSON');
+  }
+  if (json !== null && typeof json === 'object' && Array.isArray((json as { instances?: unknown }).instances)) {
+    checkFileCount((json as { instances: unknown[] }).instances.length);
+  }
+  const parsed = predictJsonRequestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const missing = issue?.path[0] !== 'instances' || issue.code === 'invalid_type' || issue.code === 'too_small';
+    throw new ApiError(400, missing ? 'missing_field' : 'bad_request', `Expected {"instances": [{"b64": "<base64 image>"}]}: ${issue?.message ?? 'invalid body'}`);
+  }
+  return parsed.data.instances.map(({ b64 }, index) => {
+    if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw new ApiError(400, 'bad_request', `instances[${index}].b64 is not valid base64`, {}, index);
+    checkFileSize((b64.length / 4) * 3 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0), index);
+    return Buffer.from(b64, 'base64');
+  });
+}
+
+const IMAGE_ERRORS: Record<ImageInputError['code'], { status: number; code: ApiErrorCode }> = {
+  empty: { status: 400, code: 'empty_file' },
+  unsupported_format: { status: 415, code: 'unsupported_format' },
+  corrupt: { status: 422, code: 'corrupt_image' },
+  too_many_pixels: { status: 422, code: 'too_many_pixels' },
+  too_small: { status: 422, code: 'corrupt_image' },
+};
+
+function classificationError(reason: unknown, index: number, count: number): ApiError {
+  const which = count > 1 ? `Image ${index}: ` : '';
+  if (reason instanceof ImageInputError) {
+    const { status, code } = IMAGE_ERRORS[reason.code];
+    return new ApiError(status, code, `${which}${reason.message}`, {}, index);
+  }
+  if (reason instanceof QueueFullError) return new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+  logServerError('classifying an API image', reason);
+  return new ApiError(503, 'model_unavailable', 'The classifier failed on this request; please try again.', RETRY_SOON, index);
+}
+
+async function classifyAll(service: InferenceService, files: Uint8Array[], withThumbnails: boolean) {
+  const settled = await Promise.allSettled(files.map((bytes) => service.classify(bytes)));
+  const results: ServedClassification[] = [];
+  for (const [index, outcome] of settled.entries()) {
+    if (outcome.status === 'rejected') throw classificationError(outcome.reason, index, files.length);
+    results.push(outcome.value);
+  }
+  // Thumbnails only for files the classifier accepted (format and pixel limits checked).
+  const thumbnails: Thumbnail[] = withThumbnails ? await Promise.all(files.map((bytes) => makeThumbnail(bytes, env.MAX_IMAGE_PIXELS))) : [];
+  return { results, thumbnails };
+}
+
+async function handle(request: Request): Promise<Response> {
+  const caller = await authenticate(request);
+  if (!caller) {
+    const decision = anonymousLimiter().hit(clientAddress(request));
+    if (!decision.allowed) {
+      throw new ApiError(429, 'rate_limited', `Anonymous calls are limited to ${decision.limit} per minute; send an API token (see /account) or retry later.`, {
+        'Retry-After': String(decision.retryAfterSeconds),
+      });
+    }
+  }
+
+  let service: InferenceService;
+  try {
+    service = await getInferenceService();
+  } catch (error) {
+    logServerError('starting the classifier', error);
+    throw new ApiError(503, 'model_unavailable', 'The classifier is not available right now; please try again later.', RETRY_SOON);
+  }
+
+  // Hold a place before reading the body, so a flood cannot buffer without bound.
+  const ticket: AdmissionTicket | null = service.tryAdmit(1);
+  if (!ticket) throw new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+  try {
+    const contentType = request.headers.get('content-type') ?? '';
+    const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+    let files: Uint8Array[];
+    if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType);
+    else if (mediaType === 'application/json') files = await readJson(request);
+    else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
+    if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+
+    const { results, thumbnails } = await classifyAll(service, files, caller !== null);
+    const model = { name: service.card.name, version: service.card.version };
+    const body: PredictResponse = {
+      predictions: results.map(({ label, confidence, probabilities }) => ({ label, confidence, probabilities })),
+      model,
+      saved: false,
+    };
+    if (caller) {
+      try {
+        const rows = await createPredictions(
+          results.map((result, i) => ({
+              userId: caller.userId,
+              label: result.label,
+              confidence: result.confidence,
+              probabilities: result.probabilities,
+              modelName: model.name,
+              modelVersion: model.version,
+              executionProvider: service.executionProvider,
+              latencyMs: result.timings.decodeMs + result.timings.inferenceMs,
+              sha256: createHash('sha256').update(files[i]!).digest('hex'),
+              thumbnail: thumbnails[i]!,
+            })),
+        );
+        rows.forEach((row, i) => (body.predictions[i]!.id = row.id));
+        body.saved = true;
+      } catch (error) {
+        logServerError('saving API predictions', error);
+        throw new ApiError(503, 'database_unavailable', 'The images were classified but could not be saved to your history; please try again.', RETRY_SOON);
+      }
+    }
+    return jsonResponse(body);
+  } finally {
+    ticket.release();
+  }
+}
+
+/** POST /api/v1/predict. Every failure is a JSON {"error": {"code", "message"}}. */
+export async function handlePredict(request: Request): Promise<Response> {
+  try {
+    return await handle(request);
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error);
+    logServerError('POST /api/v1/predict', error);
+    return errorResponse(new ApiError(500, 'internal', 'Something went wrong on our side.'));
+  }
+}

@@ -1,0 +1,3 @@
+import 'server-only';
+
+export { disposeInferenceService, getInferenceService, lastInferenceStartError } from '~/lib/serving/app-service';

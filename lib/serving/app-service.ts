@@ -1,0 +1,59 @@
+/**
+ * @file The app's one inference service, configured from env. Plain Node (no
+ * 'server-only'), because instrumentation.ts starts it when the server boots;
+ * app code imports it through lib/server/inference.ts. Kept on globalThis, so
+ * every bundle of the Next server (and dev reloads) shares one pool.
+ */
+import { env } from '~/lib/env';
+import { InferenceService } from '~/lib/serving/inference-service';
+
+const globalForInference = globalThis as unknown as { petlensInference?: Promise<InferenceService>; petlensInferenceError?: string };
+
+/**
+ * The process's inference service: worker threads (one onnxruntime session
+ * each) behind a micro-batcher, started on first use. The *promise* is
+ * memoised, so concurrent first requests share one start; a failed start is
+ * forgotten so the next request retries (and reports) it.
+ */
+export function getInferenceService(): Promise<InferenceService> {
+  globalForInference.petlensInference ??= InferenceService.start({
+    cardPath: env.MODEL_CARD_PATH,
+    device: env.INFERENCE_DEVICE,
+    workers: env.INFERENCE_WORKERS,
+    intraOpThreads: env.INFERENCE_THREADS,
+    maxPixels: env.MAX_IMAGE_PIXELS,
+    batching: env.INFERENCE_BATCHING,
+    maxBatch: env.INFERENCE_BATCH_MAX,
+    maxDelayMs: env.INFERENCE_BATCH_DELAY_MS,
+    maxInFlight: env.INFERENCE_MAX_IN_FLIGHT,
+  }).then(
+    (service) => {
+      const health = service.health();
+      const reason = service.fallbackReason ? ` (CUDA unavailable: ${service.fallbackReason})` : '';
+      console.log(
+        `[petlens] model ${service.card.name} ${service.card.version} on ${service.executionProvider}${reason}; ` +
+          `${health.workers} worker(s) x ${health.intraOpThreads} thread(s), batching ${health.batching.enabled ? `on (<= ${health.batching.maxBatch} images / ${health.batching.maxDelayMs} ms)` : 'off'}`,
+      );
+      globalForInference.petlensInferenceError = undefined;
+      return service;
+    },
+    (error: unknown) => {
+      globalForInference.petlensInference = undefined;
+      globalForInference.petlensInferenceError = error instanceof Error ? error.message : String(error);
+      throw error;
+    },
+  );
+  return globalForInference.petlensInference;
+}
+
+/** Why the last start failed, if it did (for health). */
+export function lastInferenceStartError(): string | null {
+  return globalForInference.petlensInferenceError ?? null;
+}
+
+/** Stops the workers (tests and scripts). */
+export async function disposeInferenceService(): Promise<void> {
+  const pending = globalForInference.petlensInference;
+  globalForInference.petlensInference = undefined;
+  if (pending) await (await pending.catch(() => null))?.close();
+}

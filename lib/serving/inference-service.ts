@@ -1,0 +1,192 @@
+/**
+ * @file The serving path shared by the REST API and the web upload action:
+ * file bytes -> decode (sharp, in libuv's thread pool: never on the event
+ * loop) -> micro-batcher -> worker-thread pool (onnxruntime) -> predictions.
+ *
+ * Memory stays bounded: callers take an admission ticket for the images they
+ * are about to read and decode, and the service refuses tickets beyond
+ * `maxInFlight` images (the caller answers 429) instead of queueing without
+ * limit.
+ */
+import os from 'node:os';
+import { decodeImage, type DecodedImage } from '../ml/image';
+import { loadModelArtifacts, type ModelCard } from '../ml/model-card';
+import type { Prediction } from '../ml/postprocess';
+import type { ExecutionProvider, InferenceDevice } from '../ml/session';
+import { MicroBatcher, type BatcherStats } from './batcher';
+import { WorkerPool } from './worker-pool';
+
+export interface InferenceServiceOptions {
+  cardPath: string;
+  device: InferenceDevice;
+  /** Worker threads; 0 = sized to the machine. */
+  workers: number;
+  /** onnxruntime intra-op threads per worker; 0 = sized to the machine. */
+  intraOpThreads: number;
+  maxPixels: number;
+  /** Micro-batching on/off; off sends every image alone (maxBatch 1, no delay). */
+  batching: boolean;
+  maxBatch: number;
+  maxDelayMs: number;
+  /** Images admitted at once (being read, decoded, queued or classified). */
+  maxInFlight: number;
+}
+
+export interface ServedClassification extends Prediction {
+  image: Pick<DecodedImage, 'format' | 'width' | 'height'>;
+  /** decode: bytes -> pixels; inference: queued + batched + model, ms. */
+  timings: { decodeMs: number; inferenceMs: number };
+}
+
+export interface InferenceHealth {
+  executionProvider: ExecutionProvider;
+  fallbackReason: string | null;
+  workers: number;
+  intraOpThreads: number;
+  batching: { enabled: boolean; maxBatch: number; maxDelayMs: number };
+  inFlight: number;
+  maxInFlight: number;
+  batches: BatcherStats;
+}
+
+/** A reservation of places for images; release it when the request is done. */
+export interface AdmissionTicket {
+  readonly images: number;
+  /** Reserves `more` places on top; false (and nothing reserved) when full. */
+  extend(more: number): boolean;
+  release(): void;
+}
+
+/**
+ * Thread counts from the machine: one worker per two cores (decoding and HTTP
+ * need the rest), at least one; intra-op threads split the cores between the
+ * workers.
+ */
+export function defaultThreads(cores = os.availableParallelism()): { workers: number; intraOpThreads: number } {
+  const workers = Math.max(1, Math.floor(cores / 2));
+  return { workers, intraOpThreads: Math.max(1, Math.floor(cores / workers / 2)) };
+}
+
+export class InferenceService {
+  private inFlight = 0;
+
+  private constructor(
+    readonly card: ModelCard,
+    private readonly pool: WorkerPool,
+    private readonly batcher: MicroBatcher<Uint8Array, Prediction>,
+    private readonly options: InferenceServiceOptions & { workers: number; intraOpThreads: number },
+  ) {}
+
+  /** Reads and verifies the model card, starts the workers (each warms its session) and the batcher. */
+  static async start(options: InferenceServiceOptions): Promise<InferenceService> {
+    const { card } = await loadModelArtifacts(options.cardPath);
+    const [, height, width, channels] = card.input.shape;
+    const sized = defaultThreads();
+    const resolved = {
+      ...options,
+      workers: options.workers || sized.workers,
+      intraOpThreads: options.intraOpThreads || sized.intraOpThreads,
+      maxBatch: options.batching ? options.maxBatch : 1,
+      maxDelayMs: options.batching ? options.maxDelayMs : 0,
+    };
+    const pool = await WorkerPool.start({
+      cardPath: options.cardPath,
+      device: options.device,
+      workers: resolved.workers,
+      intraOpThreads: resolved.intraOpThreads,
+      imageBytes: height * width * channels,
+    });
+    const batcher = new MicroBatcher<Uint8Array, Prediction>({
+      executors: pool.size,
+      maxBatch: resolved.maxBatch,
+      maxDelayMs: resolved.maxDelayMs,
+      // Admission already bounds what can arrive here; this is a second fence.
+      maxQueue: Math.max(1, options.maxInFlight),
+      run: (executor, images) => pool.run(executor, images),
+    });
+    return new InferenceService(card, pool, batcher, resolved);
+  }
+
+  get executionProvider(): ExecutionProvider {
+    return this.pool.executionProvider;
+  }
+
+  get fallbackReason(): string | null {
+    return this.pool.fallbackReason;
+  }
+
+  get inputSize(): number {
+    return this.card.input.shape[1];
+  }
+
+  /** Reserves places for `images` images, or returns null when the service is full. */
+  tryAdmit(images: number): AdmissionTicket | null {
+    if (!this.reserve(images)) return null;
+    let held = images;
+    return {
+      get images() {
+        return held;
+      },
+      extend: (more) => {
+        if (!this.reserve(more)) return false;
+        held += more;
+        return true;
+      },
+      release: () => {
+        this.inFlight -= held;
+        held = 0;
+      },
+    };
+  }
+
+  private reserve(images: number): boolean {
+    if (images < 0 || this.inFlight + images > this.options.maxInFlight) return false;
+    this.inFlight += images;
+    return true;
+  }
+
+  /** File bytes -> model input (throws ImageInputError for unusable files). */
+  decode(bytes: Uint8Array): Promise<DecodedImage> {
+    return decodeImage(bytes, { size: this.inputSize, maxPixels: this.options.maxPixels });
+  }
+
+  /**
+   * Classifies one file. Throws ImageInputError (the file), QueueFullError
+   * (overload) or an Error from the model.
+   */
+  async classify(bytes: Uint8Array): Promise<ServedClassification> {
+    const t0 = performance.now();
+    const decoded = await this.decode(bytes);
+    const t1 = performance.now();
+    const prediction = await this.batcher.submit(decoded.pixels);
+    const t2 = performance.now();
+    return {
+      ...prediction,
+      image: { format: decoded.format, width: decoded.width, height: decoded.height },
+      timings: { decodeMs: t1 - t0, inferenceMs: t2 - t1 },
+    };
+  }
+
+  /** Already-decoded model inputs, through the batcher (tests, benchmarks). */
+  classifyPixels(pixels: Uint8Array): Promise<Prediction> {
+    return this.batcher.submit(pixels);
+  }
+
+  health(): InferenceHealth {
+    return {
+      executionProvider: this.executionProvider,
+      fallbackReason: this.fallbackReason,
+      workers: this.pool.size,
+      intraOpThreads: this.options.intraOpThreads,
+      batching: { enabled: this.options.batching, maxBatch: this.options.maxBatch, maxDelayMs: this.options.maxDelayMs },
+      inFlight: this.inFlight,
+      maxInFlight: this.options.maxInFlight,
+      batches: this.batcher.stats(),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.batcher.close();
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Limits of POST /api/v1/predict under a deliberately small configuration:
+ * the anonymous per-IP rate limit, and backpressure when the inference
+ * service is full (429 at once, never an unbounded queue). The environment is
+ * set before the route module (and lib/env) is first loaded.
+ */
+import type { POST as PostHandler } from '~/app/api/v1/predict/route';
+import { expectError, multipartRequest, readPhotos, type Kind } from './helpers';
+
+process.env.API_ANON_RATE_LIMIT = '3';
+process.env.INFERENCE_MAX_IN_FLIGHT = '2';
+process.env.INFERENCE_WORKERS = '1';
+
+let POST: typeof PostHandler;
+let dispose: () => Promise<void>;
+let photos: Record<Kind, Buffer>;
+
+beforeAll(async () => {
+  photos = await readPhotos();
+  ({ POST } = await import('~/app/api/v1/predict/route'));
+  ({ disposeInferenceService: dispose } = await import('~/lib/server/inference'));
+});
+
+afterAll(async () => {
+  await dispose();
+  const { disconnectDb } = await import('~/lib/server/db');
+  await disconnectDb();
+});
+
+it('limits anonymous calls per IP address per minute (429 with Retry-After); other addresses are unaffected', async () => {
+  const from = (ip: string) => multipartRequest([photos.dog], { headers: { 'x-forwarded-for': ip } });
+  for (let i = 0; i < 3; i++) expect((await POST(from('192.0.2.1'))).status).toBe(200);
+  const limited = await POST(from('192.0.2.1'));
+  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  await expectError(limited, 429, 'rate_limited');
+  expect((await POST(from('192.0.2.2'))).status).toBe(200);
+});
+
+it('refuses work beyond INFERENCE_MAX_IN_FLIGHT with 429 queue_full at once, and recovers', async () => {
+  // Ten simultaneous callers (distinct addresses: the rate limit stays out of it) against room for two images.
+  const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': `198.51.100.${i}` } }))));
+  const statuses = responses.map((r) => r.status);
+  expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+  expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(2);
+  expect(statuses.filter((s) => s === 429)).toHaveLength(10 - statuses.filter((s) => s === 200).length);
+  for (const response of responses.filter((r) => r.status === 429)) {
+    expect(response.headers.get('retry-after')).toBe('1');
+    await expectError(response, 429, 'queue_full');
+  }
+  // A request with more images than the service can ever admit is refused too.
+  await expectError(await POST(multipartRequest([photos.cat, photos.dog, photos.neither], { headers: { 'x-forwarded-for': '203.0.113.9' } })), 429, 'queue_full');
+  // Once the burst is over, the service answers again.
+  expect((await POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '203.0.113.10' } }))).status).toBe(200);
+});

@@ -1,0 +1,243 @@
+/**
+ * POST /api/v1/predict, health, model and OpenAPI through the route handlers,
+ * against the real test database, the real model and the real worker pool.
+ * Token creation and revocation go through the /account server actions.
+ */
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { createApiTokenAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
+import { POST } from '~/app/api/v1/predict/route';
+import { GET as health } from '~/app/api/v1/health/route';
+import { GET as model } from '~/app/api/v1/model/route';
+import { GET as openapi } from '~/app/api/v1/openapi.json/route';
+import { env } from '~/lib/env';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { disposeInferenceService } from '~/lib/server/inference';
+import { actAs, makeUser } from '../app/helpers';
+import { expectError, jsonRequest, multipartRequest, pngHeaderOnly, readPhotos, type Kind } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+
+interface PredictBody {
+  predictions: { label: Kind; confidence: number; probabilities: Record<Kind, number>; id?: string }[];
+  model: { name: string; version: string };
+  saved: boolean;
+}
+
+let photos: Record<Kind, Buffer>;
+
+beforeAll(async () => {
+  photos = await readPhotos();
+});
+
+afterAll(async () => {
+  await disposeInferenceService();
+  await disconnectDb();
+});
+
+async function expectPredictions(response: Response, kinds: Kind[]): Promise<PredictBody> {
+  const body = (await response.json()) as PredictBody;
+  expect(response.status).toBe(200);
+  expect(body.predictions.map((p) => p.label)).toEqual(kinds);
+  for (const p of body.predictions) {
+    expect(p.probabilities.cat + p.probabilities.dog + p.probabilities.neither).toBeCloseTo(1, 5);
+    expect(p.confidence).toBe(p.probabilities[p.label]);
+  }
+  expect(body.model.name).toMatch(/mobilenet/i);
+  expect(body.model.version.length).toBeGreaterThan(0);
+  return body;
+}
+
+async function createToken(user: Awaited<ReturnType<typeof makeUser>>, name = 'script'): Promise<string> {
+  actAs(user);
+  const form = new FormData();
+  form.set('name', name);
+  const state = await createApiTokenAction({ status: 'idle' }, form);
+  if (state.status !== 'success') throw new Error(`token not created: ${state.status}`);
+  return state.token;
+}
+
+describe('POST /api/v1/predict', () => {
+  it('classifies one multipart image for an anonymous caller and stores nothing', async () => {
+    const before = await getDb().prediction.count();
+    const body = await expectPredictions(await POST(multipartRequest([photos.cat])), ['cat']);
+    expect(body.saved).toBe(false);
+    expect(body.predictions[0]!.id).toBeUndefined();
+    expect(await getDb().prediction.count()).toBe(before);
+  });
+
+  it('classifies several multipart images in request order', async () => {
+    await expectPredictions(await POST(multipartRequest([photos.dog, photos.neither, photos.cat, photos.dog])), ['dog', 'neither', 'cat', 'dog']);
+  });
+
+  it('classifies TF-Serving style JSON {"instances": [{"b64"}]}', async () => {
+    const response = await POST(jsonRequest({ instances: [{ b64: photos.neither.toString('base64') }, { b64: photos.cat.toString('base64') }] }));
+    await expectPredictions(response, ['neither', 'cat']);
+  });
+
+  it('a token call stores the predictions (with thumbnails) in the token owner’s history only', async () => {
+    const [owner, other] = [await makeUser(), await makeUser()];
+    const token = await createToken(owner);
+    expect(token).toMatch(/^pl_[A-Za-z0-9_-]{43}$/);
+    const response = await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization: `Bearer ${token}` } }));
+    const body = await expectPredictions(response, ['cat', 'dog']);
+    expect(body.saved).toBe(true);
+    const rows = await getDb().prediction.findMany({ where: { userId: owner.id }, select: { id: true, label: true, thumbnail: true, executionProvider: true } });
+    expect(rows.map((r) => r.id).sort()).toEqual(body.predictions.map((p) => p.id).sort());
+    expect(rows.map((r) => r.label).sort()).toEqual(['cat', 'dog']);
+    for (const row of rows) expect((await sharp(row.thumbnail).metadata()).format).toBe('webp');
+    expect(await getDb().prediction.count({ where: { userId: other.id } })).toBe(0);
+    // Only the hash is stored, with the visible prefix.
+    const stored = await getDb().apiToken.findFirstOrThrow({ where: { userId: owner.id } });
+    expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored.tokenHash).not.toContain(token.slice(3, 20));
+    expect(token.startsWith(stored.prefix)).toBe(true);
+    expect(stored.lastUsedAt).not.toBeNull();
+  });
+
+  it('a revoked, unknown or malformed token gets 401 and stores nothing', async () => {
+    const owner = await makeUser();
+    const token = await createToken(owner);
+    const { id } = await getDb().apiToken.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+
+    // Someone else cannot revoke it.
+    actAs(await makeUser());
+    const revokeForm = new FormData();
+    revokeForm.set('id', id);
+    expect(await revokeApiTokenAction({ status: 'idle' }, revokeForm)).toMatchObject({ status: 'not_found' });
+    await expectPredictions(await POST(multipartRequest([photos.cat], { headers: { authorization: `Bearer ${token}` } })), ['cat']);
+
+    actAs(owner);
+    expect(await revokeApiTokenAction({ status: 'idle' }, revokeForm)).toEqual({ status: 'success' });
+    const before = await getDb().prediction.count({ where: { userId: owner.id } });
+    const revoked = await POST(multipartRequest([photos.cat], { headers: { authorization: `Bearer ${token}` } }));
+    expect(revoked.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    await expectError(revoked, 401, 'unauthorized');
+    await expectError(await POST(multipartRequest([photos.cat], { headers: { authorization: `Bearer pl_${randomBytes(32).toString('base64url')}` } })), 401, 'unauthorized');
+    await expectError(await POST(multipartRequest([photos.cat], { headers: { authorization: 'Basic dXNlcjpwYXNz' } })), 401, 'unauthorized');
+    expect(await getDb().prediction.count({ where: { userId: owner.id } })).toBe(before);
+  });
+
+  it('guests cannot create tokens', async () => {
+    actAs(null);
+    const form = new FormData();
+    form.set('name', 'x');
+    expect(await createApiTokenAction({ status: 'idle' }, form)).toMatchObject({ status: 'unauthorized' });
+  });
+
+  describe('errors are JSON with the right status', () => {
+    it('400: no image field, a text field, malformed multipart, bad JSON, bad base64, an empty file, too many files', async () => {
+      await expectError(await POST(multipartRequest([photos.cat], { field: 'file' })), 400, 'missing_field');
+      const textForm = new FormData();
+      textForm.set('image', 'not a file');
+      await expectError(await POST(new Request('http://localhost/api/v1/predict', { method: 'POST', body: textForm })), 400, 'bad_request');
+      const malformed = new Request('http://localhost/api/v1/predict', {
+        method: 'POST',
+        body: '--xyz\r\nContent-Disposition: form-data; name="image"; filename="a.jpg"\r\n\r\nunterminated',
+        headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+      });
+      await expectError(await POST(malformed), 400, 'bad_request');
+      await expectError(await POST(jsonRequest('{"instances": [')), 400, 'bad_request');
+      await expectError(await POST(jsonRequest({ images: [] })), 400, 'missing_field');
+      await expectError(await POST(jsonRequest({ instances: [] })), 400, 'missing_field');
+      const badB64 = await expectError(await POST(jsonRequest({ instances: [{ b64: photos.cat.toString('base64') }, { b64: '***not base64***' }] })), 400, 'bad_request');
+      expect(badB64.error.index).toBe(1);
+      await expectError(await POST(multipartRequest([new Uint8Array(0)])), 400, 'empty_file');
+      const tooMany = Array.from({ length: env.API_MAX_FILES + 1 }, () => photos.cat);
+      await expectError(await POST(multipartRequest(tooMany)), 400, 'too_many_files');
+      await expectError(await POST(jsonRequest({ instances: tooMany.map((b) => ({ b64: b.toString('base64') })) })), 400, 'too_many_files');
+    });
+
+    it('413: a declared body over the limit is refused before reading; a streamed one is cut off', async () => {
+      const declared = new Request('http://localhost/api/v1/predict', {
+        method: 'POST',
+        body: 'x',
+        headers: { 'content-type': 'application/json', 'content-length': String(100 * env.API_MAX_FILES * env.MAX_UPLOAD_BYTES) },
+      });
+      await expectError(await POST(declared), 413, 'payload_too_large');
+      // A chunked body without Content-Length that never ends within the limit.
+      let sent = 0;
+      const chunk = new Uint8Array(1024 * 1024);
+      const endless = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+      const streamed = new Request('http://localhost/api/v1/predict', { method: 'POST', body: endless, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit);
+      await expectError(await POST(streamed), 413, 'payload_too_large');
+      expect(sent).toBeLessThan(2 * env.API_MAX_FILES * env.MAX_UPLOAD_BYTES);
+      // One file over MAX_UPLOAD_BYTES in an otherwise small request.
+      const big = new Uint8Array(env.MAX_UPLOAD_BYTES + 1);
+      big.set(photos.cat);
+      const oneBig = await expectError(await POST(multipartRequest([photos.cat, big])), 413, 'payload_too_large');
+      expect(oneBig.error.index).toBe(1);
+    });
+
+    it('415: an unsupported request type, and files that are not a supported image (SVG, HEIC, text)', async () => {
+      await expectError(await POST(new Request('http://localhost/api/v1/predict', { method: 'POST', body: photos.cat, headers: { 'content-type': 'image/jpeg' } })), 415, 'unsupported_media_type');
+      const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');
+      await expectError(await POST(multipartRequest([svg])), 415, 'unsupported_format');
+      const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic'), Buffer.alloc(64)]);
+      expect((await expectError(await POST(multipartRequest([heic])), 415, 'unsupported_format')).error.message).toMatch(/HEIC/);
+      await expectError(await POST(jsonRequest({ instances: [{ b64: Buffer.from('hello, I am text').toString('base64') }] })), 415, 'unsupported_format');
+    });
+
+    it('422: a truncated JPEG and a decompression bomb; one bad image fails the request and stores nothing', async () => {
+      const truncated = photos.cat.subarray(0, Math.floor(photos.cat.length / 2));
+      await expectError(await POST(multipartRequest([truncated])), 422, 'corrupt_image');
+      const bomb = pngHeaderOnly(30_000, 30_000);
+      expect(30_000 * 30_000).toBeGreaterThan(env.MAX_IMAGE_PIXELS);
+      await expectError(await POST(multipartRequest([bomb])), 422, 'too_many_pixels');
+
+      const owner = await makeUser();
+      const token = await createToken(owner);
+      const mixed = await expectError(await POST(multipartRequest([photos.cat, truncated], { headers: { authorization: `Bearer ${token}` } })), 422, 'corrupt_image');
+      expect(mixed.error.index).toBe(1);
+      expect(await getDb().prediction.count({ where: { userId: owner.id } })).toBe(0);
+    });
+  });
+});
+
+describe('GET /api/v1/health, /model, /openapi.json', () => {
+  it('health: model loaded on CPU (with the reason CUDA was not used under auto), database reachable', async () => {
+    const response = await health();
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; model: Record<string, unknown>; database: Record<string, unknown> };
+    expect(body.status).toBe('ok');
+    expect(body.model).toMatchObject({ loaded: true, executionProvider: 'cpu', error: null });
+    if (env.INFERENCE_DEVICE === 'auto') expect(body.model.fallbackReason).toEqual(expect.any(String));
+    else expect(body.model.fallbackReason).toBeNull();
+    expect(body.database).toMatchObject({ reachable: true });
+  });
+
+  it('model: the model card', async () => {
+    const response = await model();
+    expect(response.status).toBe(200);
+    const card = (await response.json()) as { classes: string[]; input: { shape: unknown[] }; sha256: string };
+    expect(card.classes).toEqual(['cat', 'dog', 'neither']);
+    expect(card.input.shape.slice(1)).toEqual([224, 224, 3]);
+    expect(card.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('openapi: an OpenAPI 3.1 document covering every endpoint, with schemas from the validators', async () => {
+    const response = openapi(new Request('http://localhost:3000/api/v1/openapi.json'));
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      servers: { url: string }[];
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers[0]!.url).toBe('http://localhost:3000');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/health', '/api/v1/model', '/api/v1/openapi.json', '/api/v1/predict']);
+    expect(Object.keys(doc.paths['/api/v1/predict']!.post!.responses).sort()).toEqual(['200', '400', '401', '413', '415', '422', '429', '503']);
+    expect(Object.keys(doc.components.schemas.PredictResponse!.properties!)).toEqual(['predictions', 'model', 'saved']);
+    expect(Object.keys(doc.components.schemas.PredictJsonRequest!.properties!)).toEqual(['instances']);
+    // Every $ref resolves.
+    const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[A-Za-z]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(5);
+    for (const ref of refs) expect(doc.components.schemas[ref.slice(22, -1)]).toBeDefined();
+  });
+});

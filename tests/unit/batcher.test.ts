@@ -1,0 +1,149 @@
+/**
+ * The micro-batcher's orchestration with a fake executor (the real worker
+ * pool is exercised in tests/app/serving.test.ts).
+ */
+import { BatcherClosedError, MicroBatcher, QueueFullError, type BatcherOptions } from '~/lib/serving/batcher';
+
+interface Call {
+  executor: number;
+  items: number[];
+  finish(): void;
+}
+
+/** An executor that records each batch and finishes it when told to. */
+function recordingBatcher(options: Partial<BatcherOptions<number, string>> = {}) {
+  const calls: Call[] = [];
+  const batcher = new MicroBatcher<number, string>({
+    executors: 1,
+    maxBatch: 4,
+    maxDelayMs: 5,
+    maxQueue: 100,
+    run: (executor, items) =>
+      new Promise((resolve) => {
+        calls.push({ executor, items, finish: () => resolve(items.map((n) => (n < 0 ? new Error(`bad ${n}`) : `r${n}`))) });
+      }),
+    ...options,
+  });
+  return { batcher, calls };
+}
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('MicroBatcher', () => {
+  it('sends a full batch at once, without waiting for the delay', async () => {
+    const { batcher, calls } = recordingBatcher({ maxDelayMs: 10_000 });
+    const results = [1, 2, 3, 4].map((n) => batcher.submit(n));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.items).toEqual([1, 2, 3, 4]);
+    calls[0]!.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['r1', 'r2', 'r3', 'r4']);
+    batcher.close();
+  });
+
+  it('flushes a partial batch when the oldest item has waited maxDelayMs', async () => {
+    const { batcher, calls } = recordingBatcher({ maxDelayMs: 20 });
+    const first = batcher.submit(7);
+    const second = batcher.submit(8);
+    await tick(5);
+    expect(calls).toHaveLength(0);
+    await tick(40);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.items).toEqual([7, 8]);
+    calls[0]!.finish();
+    await expect(Promise.all([first, second])).resolves.toEqual(['r7', 'r8']);
+    batcher.close();
+  });
+
+  it('keeps order within and across batches, and gathers items while the executor is busy', async () => {
+    const { batcher, calls } = recordingBatcher({ maxBatch: 3, maxDelayMs: 0 });
+    const results = Array.from({ length: 7 }, (_, n) => batcher.submit(n));
+    // delay 0: the first item goes alone; the rest wait for the busy executor.
+    expect(calls.map((c) => c.items)).toEqual([[0]]);
+    calls[0]!.finish();
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[0], [1, 2, 3]]);
+    calls[1]!.finish();
+    await tick();
+    calls[2]!.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+    expect(calls.map((c) => c.items)).toEqual([[0], [1, 2, 3], [4, 5, 6]]);
+    expect(batcher.stats()).toMatchObject({ batches: 3, items: 7, batchSizes: { 1: 1, 3: 2 } });
+    batcher.close();
+  });
+
+  it('fails only the item whose result is an error', async () => {
+    const { batcher, calls } = recordingBatcher({ maxBatch: 3 });
+    const results = [5, -1, 6].map((n) => batcher.submit(n));
+    calls[0]!.finish();
+    const settled = await Promise.allSettled(results);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(settled[1]).toMatchObject({ reason: new Error('bad -1') });
+    batcher.close();
+  });
+
+  it('fails the whole batch when the executor throws, and keeps serving', async () => {
+    let fail = true;
+    const batcher = new MicroBatcher<number, number>({
+      executors: 1,
+      maxBatch: 2,
+      maxDelayMs: 0,
+      maxQueue: 10,
+      run: async (_executor, items) => {
+        if (fail) throw new Error('worker died');
+        return items.map((n) => n * 10);
+      },
+    });
+    await expect(batcher.submit(1)).rejects.toThrow('worker died');
+    fail = false;
+    await expect(batcher.submit(2)).resolves.toBe(20);
+    batcher.close();
+  });
+
+  it('spreads batches over several executors', async () => {
+    const { batcher, calls } = recordingBatcher({ executors: 2, maxBatch: 2, maxDelayMs: 0 });
+    const results = [1, 2, 3].map((n) => batcher.submit(n));
+    expect(calls.map((c) => [c.executor, c.items])).toEqual([
+      [0, [1]],
+      [1, [2]],
+    ]);
+    calls[0]!.finish();
+    await tick();
+    expect(calls[2]).toMatchObject({ executor: 0, items: [3] });
+    calls[1]!.finish();
+    calls[2]!.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['r1', 'r2', 'r3']);
+    batcher.close();
+  });
+
+  it('refuses items beyond maxQueue at once (backpressure), and accepts again once drained', async () => {
+    const { batcher, calls } = recordingBatcher({ maxBatch: 1, maxDelayMs: 0, maxQueue: 2 });
+    const running = batcher.submit(1); // dispatched: not in the queue
+    const queued = [batcher.submit(2), batcher.submit(3)];
+    expect(batcher.available).toBe(0);
+    await expect(batcher.submit(4)).rejects.toBeInstanceOf(QueueFullError);
+    for (let i = 0; i < 3; i++) {
+      calls[i]!.finish();
+      await tick();
+    }
+    await expect(Promise.all([running, ...queued])).resolves.toEqual(['r1', 'r2', 'r3']);
+    expect(batcher.available).toBe(2);
+    batcher.close();
+  });
+
+  it('batching off (maxBatch 1) sends every item alone', async () => {
+    const { batcher, calls } = recordingBatcher({ executors: 4, maxBatch: 1, maxDelayMs: 0 });
+    const results = [1, 2, 3].map((n) => batcher.submit(n));
+    expect(calls.map((c) => c.items)).toEqual([[1], [2], [3]]);
+    calls.forEach((c) => c.finish());
+    await expect(Promise.all(results)).resolves.toEqual(['r1', 'r2', 'r3']);
+    batcher.close();
+  });
+
+  it('close() rejects what is still waiting', async () => {
+    const { batcher } = recordingBatcher({ maxDelayMs: 10_000 });
+    const waiting = batcher.submit(1);
+    batcher.close();
+    await expect(waiting).rejects.toBeInstanceOf(BatcherClosedError);
+    await expect(batcher.submit(2)).rejects.toBeInstanceOf(BatcherClosedError);
+  });
+});

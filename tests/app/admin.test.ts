@@ -1,0 +1,391 @@
+/**
+ * The admin area against the real test database: who may enter (every
+ * page, layout, action and route), the dashboard's figures against an
+ * independent computation in JavaScript from the same rows, the review
+ * action, the thumbnail and CSV routes, and the admin:create and
+ * evaluate --record CLIs run as a user runs them.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { renderToStaticMarkup } from 'react-dom/server';
+import type { CredentialsConfig } from 'next-auth/providers/credentials';
+import { setConfirmedLabelAction } from '~/app/admin/actions';
+import { GET as exportCsv } from '~/app/admin/export.csv/route';
+import AdminLayout from '~/app/admin/layout';
+import AdminDashboardPage from '~/app/admin/page';
+import { GET as adminThumbnail } from '~/app/admin/predictions/[id]/thumbnail/route';
+import ReviewQueuePage from '~/app/admin/review/page';
+import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
+import { ADMIN, LABELS, type Label } from '~/lib/config';
+import { env } from '~/lib/env';
+import { computeMetrics } from '~/lib/ml/metrics';
+import { authOptions } from '~/lib/server/auth';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { getDashboardStats, getReviewQueue } from '~/lib/server/queries/admin';
+import { toAdminFilters } from '~/lib/validations/admin';
+import { SAMPLE_PHOTOS } from '../fixtures/images';
+import { actAs, makeUser, tinyWebp } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+
+const run = promisify(execFile);
+
+afterAll(() => disconnectDb());
+
+type Role = 'guest' | 'user' | 'admin';
+let people: Record<'user' | 'admin', Awaited<ReturnType<typeof makeUser>>>;
+
+beforeAll(async () => {
+  people = { user: await makeUser('user'), admin: await makeUser('admin') };
+});
+
+function as(role: Role) {
+  actAs(role === 'guest' ? null : people[role]);
+}
+
+async function expectRedirect(promise: Promise<unknown>, to: RegExp) {
+  await expect(promise).rejects.toMatchObject({ digest: expect.stringMatching(new RegExp(`^NEXT_REDIRECT;[a-z]+;${to.source}`)) });
+}
+
+// ---- rows the dashboard tests measure --------------------------------------
+
+interface Row {
+  label: Label;
+  correctLabel: Label | null;
+  confidence: number;
+  createdAt: Date;
+}
+
+/** A small deterministic generator, so a failure can be replayed. */
+function lcg(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function makeRows(count: number, seed: number): Row[] {
+  const random = lcg(seed);
+  const start = Date.UTC(2026, 8, 1, 0, 0, 0);
+  return Array.from({ length: count }, () => {
+    const label = LABELS[Math.floor(random() * 3)]!;
+    // float32, as the database stores it (REAL), so JS and SQL see the same number
+    const confidence = Math.fround(0.34 + random() * 0.66);
+    const feedback = random() < 0.8;
+    const right = random() < confidence;
+    const other = LABELS.filter((l) => l !== label)[Math.floor(random() * 2)]!;
+    return {
+      label,
+      confidence,
+      correctLabel: feedback ? (right ? label : other) : null,
+      // 12 days, any time of day (day boundaries in UTC matter)
+      createdAt: new Date(start + Math.floor(random() * 12 * 86_400_000)),
+    };
+  });
+}
+
+async function insertRows(rows: Row[], modelVersion: string, userId: string): Promise<void> {
+  const thumb = await tinyWebp();
+  await getDb().prediction.createMany({
+    data: rows.map((row) => ({
+      userId,
+      label: row.label,
+      confidence: row.confidence,
+      pCat: row.label === 'cat' ? row.confidence : (1 - row.confidence) / 2,
+      pDog: row.label === 'dog' ? row.confidence : (1 - row.confidence) / 2,
+      pNeither: row.label === 'neither' ? row.confidence : (1 - row.confidence) / 2,
+      modelName: 'admin-test-model',
+      modelVersion,
+      executionProvider: 'cpu',
+      latencyMs: 3,
+      sha256: 'a'.repeat(64),
+      thumbnail: Uint8Array.from(thumb.webp),
+      thumbnailWidth: thumb.width,
+      thumbnailHeight: thumb.height,
+      correctLabel: row.correctLabel,
+      feedbackAt: row.correctLabel ? new Date(row.createdAt.getTime() + 60_000) : null,
+      createdAt: row.createdAt,
+    })),
+  });
+}
+
+/** data-testid="…" data-value="…" pairs and row attributes, from rendered HTML. */
+function attribute(html: string, testId: string, name: string): string {
+  const tag = new RegExp(`<[^>]*data-testid="${testId}"[^>]*>`).exec(html)?.[0];
+  if (!tag) throw new Error(`no element with data-testid="${testId}" on the page`);
+  const value = new RegExp(`${name}="([^"]*)"`).exec(tag)?.[1];
+  if (value === undefined) throw new Error(`${testId} has no ${name}`);
+  return value;
+}
+
+// ---- access control --------------------------------------------------------
+
+describe('who may enter the admin area', () => {
+  const pages: [string, () => Promise<unknown>][] = [
+    ['layout', () => AdminLayout({ children: null })],
+    ['dashboard', () => AdminDashboardPage({ searchParams: Promise.resolve({}) })],
+    ['review queue', () => ReviewQueuePage({ searchParams: Promise.resolve({}) })],
+  ];
+
+  it.each(pages)('%s: a guest is sent to sign-in, a user home, an admin gets the page', async (_name, render) => {
+    as('guest');
+    await expectRedirect(render(), /\/login\?callbackUrl=%2Fadmin/);
+    as('user');
+    await expectRedirect(render(), /\/;/);
+    as('admin');
+    await expect(render()).resolves.toBeDefined();
+  });
+
+  it('the label action refuses guests (unauthorized) and users (forbidden) and changes nothing', async () => {
+    const owner = await makeUser();
+    await insertRows([{ label: 'cat', correctLabel: null, confidence: 0.5, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
+    const row = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    for (const [role, status] of [['guest', 'unauthorized'], ['user', 'forbidden']] as const) {
+      as(role);
+      await expect(setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'dog' })).resolves.toMatchObject({ status });
+    }
+    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } })).correctLabel).toBeNull();
+
+    as('admin');
+    await expect(setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'dog' })).resolves.toEqual({ status: 'success', predictionId: row.id, correctLabel: 'dog' });
+    const after = await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.correctLabel).toBe('dog');
+    expect(after.feedbackAt).toBeInstanceOf(Date);
+    await expect(setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'lion' })).resolves.toMatchObject({ status: 'invalid_data' });
+    await expect(setConfirmedLabelAction({ predictionId: randomUUID(), correctLabel: 'cat' })).resolves.toMatchObject({ status: 'not_found' });
+  });
+
+  it('routes answer 401 to guests and 403 to users; admins see any thumbnail; the user route stays owner-scoped', async () => {
+    const owner = await makeUser();
+    await insertRows([{ label: 'dog', correctLabel: null, confidence: 0.9, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
+    const { id } = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    const params = { params: Promise.resolve({ id }) };
+    const csv = () => exportCsv(new Request('http://localhost/admin/export.csv'));
+    const thumbnail = () => adminThumbnail(new Request(`http://localhost/admin/predictions/${id}/thumbnail`), { params: Promise.resolve({ id }) });
+
+    for (const [role, status] of [['guest', 401], ['user', 403]] as const) {
+      as(role);
+      for (const response of [await csv(), await thumbnail()]) {
+        expect(response.status).toBe(status);
+        expect(response.headers.get('content-type')).toMatch(/application\/json/);
+        await expect(response.json()).resolves.toMatchObject({ error: { code: role === 'guest' ? 'unauthorized' : 'forbidden' } });
+      }
+    }
+    as('admin');
+    const image = await thumbnail();
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/webp');
+    expect((await image.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    // The admin route is the way in: the user route is still scoped to the owner, admin or not.
+    expect((await userThumbnail(new Request('http://localhost/'), params)).status).toBe(404);
+  });
+});
+
+// ---- dashboard figures -----------------------------------------------------
+
+describe('dashboard figures', () => {
+  const version = `dash-${randomUUID()}`;
+  let rows: Row[];
+
+  beforeAll(async () => {
+    const owner = await makeUser();
+    rows = makeRows(600, 20_261_122);
+    await insertRows(rows, version, owner.id);
+  });
+
+  it('per class, confusion, overview and calibration equal an independent computation from the same rows', async () => {
+    const stats = await getDashboardStats(toAdminFilters({ model: version }));
+    const withFeedback = rows.filter((r): r is Row & { correctLabel: Label } => r.correctLabel !== null);
+    const expected = computeMetrics(
+      withFeedback.map((r) => ({ trueLabel: r.correctLabel, label: r.label, confidence: r.confidence })),
+      ADMIN.calibrationBins,
+    );
+
+    expect(stats.overview).toEqual({
+      total: rows.length,
+      withFeedback: withFeedback.length,
+      withoutFeedback: rows.length - withFeedback.length,
+      correct: withFeedback.filter((r) => r.correctLabel === r.label).length,
+      accuracy: expect.closeTo(expected.accuracy, 12),
+    });
+    expect(stats.confusion).toEqual(expected.confusion);
+    for (const row of stats.perClass) {
+      const want = expected.perClass[row.label];
+      expect(row.support).toBe(want.support);
+      expect(row.precision).toBeCloseTo(want.precision, 12);
+      expect(row.recall).toBeCloseTo(want.recall, 12);
+      expect(row.f1).toBeCloseTo(want.f1, 12);
+    }
+    expect(stats.calibration.ece).toBeCloseTo(expected.ece, 9);
+    expect(stats.calibration.bins.reduce((s, b) => s + b.n, 0)).toBe(withFeedback.length);
+    expect(stats.histogram.reduce((s, b) => s + b.total, 0)).toBe(rows.length);
+    expect(stats.perVersion.find((v) => v.modelVersion === version)).toMatchObject({ total: rows.length, withFeedback: withFeedback.length });
+  });
+
+  it('per day and per week (UTC) equal the rows grouped in JavaScript', async () => {
+    const stats = await getDashboardStats(toAdminFilters({ model: version }));
+    const group = (key: (d: Date) => string) => {
+      const map = new Map<string, { n: number; correct: number }>();
+      for (const r of rows) {
+        if (!r.correctLabel) continue;
+        const k = key(r.createdAt);
+        const g = map.get(k) ?? { n: 0, correct: 0 };
+        g.n += 1;
+        g.correct += r.correctLabel === r.label ? 1 : 0;
+        map.set(k, g);
+      }
+      return [...map].sort(([a], [b]) => a.localeCompare(b)).map(([period, g]) => ({ period, n: g.n, correct: g.correct, accuracy: g.correct / g.n }));
+    };
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const monday = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7))).toISOString().slice(0, 10);
+    expect(stats.perDay).toEqual(group(day));
+    expect(stats.perWeek).toEqual(group(monday));
+    expect(stats.perDay.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('the date filter keeps whole UTC days, both ends inclusive', async () => {
+    const from = '2026-09-03';
+    const to = '2026-09-05';
+    const stats = await getDashboardStats(toAdminFilters({ model: version, from, to }));
+    const inRange = rows.filter((r) => day(r.createdAt) >= from && day(r.createdAt) <= to);
+    expect(stats.overview.total).toBe(inRange.length);
+    expect(stats.perDay.map((p) => p.period)).toEqual(['2026-09-03', '2026-09-04', '2026-09-05']);
+    function day(d: Date) {
+      return d.toISOString().slice(0, 10);
+    }
+  });
+
+  it('the rendered page shows those figures', async () => {
+    as('admin');
+    const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: version }) }));
+    const withFeedback = rows.filter((r): r is Row & { correctLabel: Label } => r.correctLabel !== null);
+    const expected = computeMetrics(withFeedback.map((r) => ({ trueLabel: r.correctLabel, label: r.label, confidence: r.confidence })), ADMIN.calibrationBins);
+    for (const t of LABELS) {
+      for (const p of LABELS) expect(Number(attribute(html, `confusion-${t}-${p}`, 'data-value'))).toBe(expected.confusion[t][p]);
+      expect(Number(attribute(html, `class-${t}-support`, 'data-value'))).toBe(expected.perClass[t].support);
+      for (const metric of ['precision', 'recall', 'f1'] as const) {
+        expect(Number(attribute(html, `class-${t}-${metric}`, 'data-value'))).toBeCloseTo(expected.perClass[t][metric], 12);
+      }
+      // what a person reads: one decimal of a percent
+      expect(html).toMatch(new RegExp(`data-testid="class-${t}-recall"[^>]*>${(expected.perClass[t].recall * 100).toFixed(1)}%<`));
+    }
+    expect(Number(attribute(html, 'overview-total', 'data-value'))).toBe(rows.length);
+    expect(Number(attribute(html, 'overview-with-feedback', 'data-value'))).toBe(withFeedback.length);
+    expect(Number(attribute(html, 'overview-accuracy', 'data-value'))).toBeCloseTo(expected.accuracy, 12);
+    const firstDay = withFeedback.map((r) => r.createdAt.toISOString().slice(0, 10)).sort()[0]!;
+    const sameDay = withFeedback.filter((r) => r.createdAt.toISOString().slice(0, 10) === firstDay);
+    expect(Number(attribute(html, `day-${firstDay}`, 'data-n'))).toBe(sameDay.length);
+    expect(Number(attribute(html, `day-${firstDay}`, 'data-correct'))).toBe(sameDay.filter((r) => r.correctLabel === r.label).length);
+  });
+
+  it('the review queue holds exactly the misclassified or low-confidence rows, newest first', async () => {
+    const threshold = 0.7;
+    const all = await getReviewQueue({ kind: 'all', threshold, page: 1, pageSize: 10_000 });
+    const mine = all.items.filter((i) => i.modelVersion === version);
+    const want = rows
+      .filter((r) => (r.correctLabel !== null && r.correctLabel !== r.label) || r.confidence < threshold)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    expect(mine.map((i) => [i.createdAt.getTime(), i.label, i.correctLabel])).toEqual(want.map((r) => [r.createdAt.getTime(), r.label, r.correctLabel]));
+    const wrong = await getReviewQueue({ kind: 'misclassified', threshold, page: 1, pageSize: 10_000 });
+    expect(wrong.items.filter((i) => i.modelVersion === version)).toHaveLength(rows.filter((r) => r.correctLabel !== null && r.correctLabel !== r.label).length);
+    expect(wrong.items.every((i) => i.correctLabel !== null && i.correctLabel !== i.label)).toBe(true);
+  });
+
+  it('the CSV export streams every filtered row with its feedback, escaped, as an attachment', async () => {
+    as('admin');
+    const response = await exportCsv(new Request(`http://localhost/admin/export.csv?model=${encodeURIComponent(version)}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="petlens-predictions-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const text = await response.text();
+    const lines = text.split('\r\n');
+    expect(lines.at(-1)).toBe('');
+    const [header, ...body] = lines.slice(0, -1);
+    const columns = header!.split(',');
+    expect(columns).toEqual(expect.arrayContaining(['prediction_id', 'predicted_label', 'confidence', 'confirmed_label', 'correct']));
+    expect(text).not.toMatch(/thumbnail/i);
+    expect(body).toHaveLength(rows.length);
+    const at = (name: string) => columns.indexOf(name);
+    const parsed = body.map((line) => line.split(','));
+    // oldest first, and each row's feedback as stored
+    const sorted = [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    expect(parsed.map((cells) => cells[at('created_at')])).toEqual(sorted.map((r) => r.createdAt.toISOString()));
+    expect(parsed.map((cells) => cells[at('confirmed_label')] ?? '')).toEqual(sorted.map((r) => r.correctLabel ?? ''));
+    expect(parsed.map((cells) => cells[at('correct')])).toEqual(sorted.map((r) => (r.correctLabel === null ? '' : String(r.correctLabel === r.label))));
+  });
+});
+
+// ---- the CLIs --------------------------------------------------------------
+
+async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', path.join('scripts', script), ...args], { maxBuffer: 10_000_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function authorize(credentials: Record<string, string>) {
+  const provider = authOptions.providers[0] as unknown as CredentialsConfig;
+  return provider.options.authorize!(credentials, {} as Parameters<CredentialsConfig['authorize']>[1]);
+}
+
+describe('npm run admin:create', () => {
+  it('creates an admin who can sign in and open the dashboard', async () => {
+    const email = `Chief-${randomUUID()}@Example.test`;
+    const result = await cli('admin-create.ts', ['--email', email, '--password', 'a long admin password']);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/created admin chief-.*@example\.test/);
+    const user = await authorize({ email, password: 'a long admin password' });
+    expect(user).toMatchObject({ email: email.toLowerCase(), role: 'admin' });
+    actAs({ id: user!.id, email: user!.email, role: 'admin' });
+    await expect(AdminDashboardPage({ searchParams: Promise.resolve({}) })).resolves.toBeDefined();
+  }, 60_000);
+
+  it('promotes an existing user, and refuses a password the sign-up policy refuses', async () => {
+    const existing = await makeUser('user');
+    const short = await cli('admin-create.ts', ['--email', existing.email, '--password', 'short']);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/at least 8 characters/);
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: existing.id } })).role).toBe('user');
+
+    const promoted = await cli('admin-create.ts', ['--email', existing.email, '--password', 'a new long password']);
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toMatch(/promoted to admin/);
+    await expect(authorize({ email: existing.email, password: 'a new long password' })).resolves.toMatchObject({ id: existing.id, role: 'admin' });
+    await expect(authorize({ email: existing.email, password: existing.password })).resolves.toBeNull();
+  }, 60_000);
+});
+
+describe('npm run evaluate -- --record', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'petlens-eval-record-'));
+    for (const [folder, file] of [['cats', SAMPLE_PHOTOS.cat], ['dogs', SAMPLE_PHOTOS.dog], ['neither', SAMPLE_PHOTOS.neither]] as const) {
+      await mkdir(path.join(root, 'set', folder), { recursive: true });
+      await copyFile(file, path.join(root, 'set', folder, path.basename(file)));
+    }
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('stores the run, which the dashboard then lists', async () => {
+    const name = `record-test-${randomUUID()}`;
+    const result = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--model', env.MODEL_CARD_PATH, '--record', '--dataset-name', name, '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { n: number; accuracy: number; recorded: { id: string }; model: { name: string; version: string } };
+    const stored = await getDb().evaluationRun.findUniqueOrThrow({ where: { id: report.recorded.id } });
+    expect(stored).toMatchObject({ datasetName: name, n: report.n, accuracy: report.accuracy, modelName: report.model.name, modelVersion: report.model.version, eceBins: 15 });
+    expect(stored.confusion).toMatchObject({ cat: expect.any(Object), dog: expect.any(Object), neither: expect.any(Object) });
+    as('admin');
+    const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({}) }));
+    expect(html).toContain(name);
+  }, 120_000);
+});

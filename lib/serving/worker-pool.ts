@@ -6,7 +6,7 @@
  * the way in; the buffer is detached here).
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Prediction } from '../ml/postprocess';
 import type { ExecutionProvider, InferenceDevice } from '../ml/session';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
@@ -62,7 +62,12 @@ class PoolWorker {
   }
 
   static start(init: WorkerInit): Promise<PoolWorker> {
-    const worker = new Worker(workerEntry(), { workerData: init, env: process.env });
+    // Turbopack (Next >= 16.2) bundles `new Worker(path)` calls on
+    // worker_threads' Worker (and ignores turbopackIgnore there); the worker
+    // must stay a plain file that loads lib/ml at run time, so the class is
+    // taken from Node at run time where the bundler does not follow it.
+    const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
+    const worker = new NodeWorker(workerEntry(), { workerData: init, env: process.env });
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(new WorkerStartError(`inference worker failed to start: ${error.message}`));
       worker.once('error', onError);

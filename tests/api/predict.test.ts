@@ -176,7 +176,7 @@ describe('POST /api/v1/predict', () => {
     });
 
     it('415: an unsupported request type, and files that are not a supported image (SVG, HEIC, text)', async () => {
-      await expectError(await POST(new Request('http://localhost/api/v1/predict', { method: 'POST', body: photos.cat, headers: { 'content-type': 'image/jpeg' } })), 415, 'unsupported_media_type');
+      await expectError(await POST(new Request('http://localhost/api/v1/predict', { method: 'POST', body: new Uint8Array(photos.cat), headers: { 'content-type': 'image/jpeg' } })), 415, 'unsupported_media_type');
       const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');
       await expectError(await POST(multipartRequest([svg])), 415, 'unsupported_format');
       const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic'), Buffer.alloc(64)]);

@@ -5,6 +5,7 @@ import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import { ImageInputError } from '~/lib/ml/image';
 import { QueueFullError } from '~/lib/serving/batcher';
+import { MultipartError, multipartBoundary, parseMultipart, type MultipartPart } from '~/lib/serving/multipart';
 import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
 import type { AdmissionTicket, InferenceService, ServedClassification } from '~/lib/serving/inference-service';
 import { ApiError, clientAddress, errorResponse, jsonResponse, readBodyLimited } from '~/lib/server/api/http';
@@ -56,23 +57,27 @@ function checkFileSize(bytes: number, index: number): void {
 }
 
 async function readMultipart(request: Request, contentType: string): Promise<Uint8Array[]> {
-  const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD));
-  let form: FormData;
+  let boundary: string;
   try {
-    // The body is already bounded; undici's parser does the framing.
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new ApiError(400, 'bad_request', 'The multipart body is malformed');
+    boundary = multipartBoundary(contentType);
+  } catch (error) {
+    throw new ApiError(400, 'bad_request', `The multipart body is malformed: ${(error as Error).message}`);
   }
-  const parts = form.getAll('image');
-  checkFileCount(parts.length);
-  const files: Uint8Array[] = [];
-  for (const [index, part] of parts.entries()) {
-    if (typeof part === 'string') throw new ApiError(400, 'bad_request', `Field "image" #${index} must be a file, not text`, {}, index);
-    checkFileSize(part.size, index);
-    files.push(new Uint8Array(await part.arrayBuffer()));
+  const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD));
+  let parts: MultipartPart[];
+  try {
+    parts = parseMultipart(body, boundary);
+  } catch (error) {
+    if (!(error instanceof MultipartError)) throw error;
+    throw new ApiError(400, 'bad_request', `The multipart body is malformed: ${error.message}`);
   }
-  return files;
+  const images = parts.filter((part) => part.name === 'image');
+  checkFileCount(images.length);
+  return images.map((part, index) => {
+    if (part.filename === null) throw new ApiError(400, 'bad_request', `Field "image" #${index} must be a file, not text`, {}, index);
+    checkFileSize(part.data.byteLength, index);
+    return part.data;
+  });
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -1,0 +1,319 @@
+/**
+ * npm run bench [-- --data DIR --seconds N --concurrency 1,8,32 --json FILE]
+ *
+ * The serving benchmark of issue 5, in one run on this machine:
+ *  (a) model-only images/s by batch size (one session, one intra-op thread);
+ *  (b) preprocessing (sharp decode + resize + crop) of a 500x375 JPEG and a
+ *      12-megapixel JPEG, alone and 4 at a time (libuv's thread pool);
+ *  (c) POST /api/v1/predict against the production build, started like
+ *      `npm start` (embedded PostgreSQL, `next start`), at each concurrency
+ *      for N seconds with real 500x375 JPEGs from ../shared/data, with
+ *      micro-batching on and then off (the server is restarted with
+ *      INFERENCE_BATCHING). Anonymous rate limiting is off for the run.
+ * The load generator runs in this process on the same machine, so it is kept
+ * lean: node:http with keep-alive, request bodies built before the clock
+ * starts. Loopback only. Prints a table and writes JSON (.bench/serving.json).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import sharp from 'sharp';
+import { freePort } from '~/lib/db/embedded';
+import { env } from '~/lib/env';
+import { Classifier } from '~/lib/ml/classifier';
+import { parsePositiveInt } from './cli-options';
+
+const program = new Command('bench-serving')
+  .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
+  .option('--seconds <n>', 'seconds per HTTP measurement', parsePositiveInt, 15)
+  .option('--model-seconds <n>', 'seconds per model/preprocessing measurement', parsePositiveInt, 2)
+  .option('--concurrency <list>', 'comma-separated concurrency levels', '1,8,32')
+  .option('--json <file>', 'where to write the results', path.join('.bench', 'serving.json'))
+  .parse();
+
+interface Options {
+  data: string;
+  seconds: number;
+  modelSeconds: number;
+  concurrency: string;
+  json: string;
+}
+
+interface Stats {
+  n: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+function stats(samples: number[]): Stats {
+  const sorted = Float64Array.from(samples).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  return { n: sorted.length, mean: round(mean, 3), p50: round(at(0.5), 3), p90: round(at(0.9), 3), p99: round(at(0.99), 3) };
+}
+
+async function measure(seconds: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 5; i++) await fn(i);
+  const samples: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  for (let i = 0; performance.now() < end; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+/** Real 500x375 JPEGs (the Oxford-IIIT-style breed photos), read once. */
+async function realPhotos(dataDir: string, limit: number): Promise<Buffer[]> {
+  const found: Buffer[] = [];
+  for (const kind of ['cats', 'dogs']) {
+    const dir = path.join(dataDir, 'pets', 'breeds', kind);
+    for (const name of (await readdir(dir)).sort()) {
+      const bytes = await readFile(path.join(dir, name));
+      const meta = await sharp(bytes).metadata();
+      if (meta.format === 'jpeg' && meta.width === 500 && meta.height === 375) found.push(bytes);
+      if (found.length >= limit / 2 * (kind === 'cats' ? 1 : 2)) break;
+    }
+  }
+  if (found.length === 0) throw new Error(`no 500x375 JPEG under ${dataDir}/pets/breeds`);
+  return found;
+}
+
+// ---------------------------------------------------------------- (a) + (b)
+
+async function benchModel(photos: Buffer[], seconds: number) {
+  const classifier = await Classifier.load({ cardPath: env.MODEL_CARD_PATH, intraOpThreads: 1 });
+  const big = await sharp(photos[0]!).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const decode500 = stats(await measure(seconds, (i) => classifier.decode(photos[i % photos.length]!)));
+  const decode12mp = stats(await measure(seconds, () => classifier.decode(big)));
+  // Throughput of preprocessing 4 at a time: sharp runs in libuv's thread pool, off the event loop.
+  const parallelStart = performance.now();
+  let decoded = 0;
+  while (performance.now() - parallelStart < seconds * 1000) {
+    await Promise.all(Array.from({ length: 4 }, (_, k) => classifier.decode(photos[(decoded + k) % photos.length]!)));
+    decoded += 4;
+  }
+  const decode500PerSecond4 = round((decoded * 1000) / (performance.now() - parallelStart), 1);
+
+  const pixels = (await classifier.decode(photos[0]!)).pixels;
+  const modelOnly: Record<string, { imagesPerSecond: number; msPerBatch: Stats }> = {};
+  for (const batch of [1, 2, 4, 8, 16, 32]) {
+    const input = Array.from({ length: batch }, () => pixels);
+    const s = stats(await measure(seconds, () => classifier.classifyPixels(input)));
+    modelOnly[batch] = { imagesPerSecond: round((batch * 1000) / s.mean, 1), msPerBatch: s };
+  }
+  await classifier.dispose();
+  return {
+    model: { name: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider },
+    preprocess: { jpeg500x375Ms: decode500, jpeg12MpMs: decode12mp, jpeg500x375PerSecondAt4: decode500PerSecond4 },
+    modelOnly,
+  };
+}
+
+// ---------------------------------------------------------------- (c)
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(batching: boolean, logFile: string): Promise<Server> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-bench-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = createWriteStream(logFile);
+  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
+    cwd: path.resolve(__dirname, '..'),
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      PETLENS_DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: '0',
+      DATABASE_URL: '',
+      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+      NEXTAUTH_URL: url,
+      NEXT_TELEMETRY_DISABLED: '1',
+      API_ANON_RATE_LIMIT: '0',
+      INFERENCE_BATCHING: batching ? 'on' : 'off',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; see ${logFile}`);
+    try {
+      const response = await fetch(`${url}/api/v1/health`);
+      if (response.status === 200) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await stop();
+  throw new Error(`the server did not become healthy; see ${logFile}`);
+}
+
+/** One multipart body per photo, built before the clock starts. */
+function multipartBodies(photos: Buffer[]): { body: Buffer; contentType: string }[] {
+  return photos.map((photo, i) => {
+    const boundary = `----petlensbench${i}${randomBytes(8).toString('hex')}`;
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="p${i}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    return { body: Buffer.concat([head, photo, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
+  });
+}
+
+interface LoadResult {
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: Stats;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+function post(agent: http.Agent, url: URL, body: { body: Buffer; contentType: string }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': body.contentType, 'content-length': body.body.length } },
+      (response) => {
+        response.on('data', () => undefined);
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body.body);
+  });
+}
+
+async function load(baseUrl: string, bodies: { body: Buffer; contentType: string }[], concurrency: number, seconds: number): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL('/api/v1/predict', baseUrl);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  // Warm-up: every connection once.
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => post(agent, url, bodies[i % bodies.length]!)));
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const body = bodies[next++ % bodies.length]!;
+        const t0 = performance.now();
+        let status: number;
+        try {
+          status = await post(agent, url, body);
+        } catch {
+          status = 0; // connection error
+        }
+        latencies.push(performance.now() - t0);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  const errors = Object.entries(statuses).reduce((n, [status, count]) => (status === '200' ? n : n + count), 0);
+  return { concurrency, seconds: round(elapsed, 2), requests: latencies.length, requestsPerSecond: round(latencies.length / elapsed, 1), latencyMs: stats(latencies), errors, statuses };
+}
+
+async function serverInfo(baseUrl: string): Promise<unknown> {
+  // The server's execution provider, workers and batching switch, as health reports them.
+  const response = await fetch(`${baseUrl}/api/v1/health`);
+  return ((await response.json()) as { model: unknown }).model;
+}
+
+async function main(): Promise<void> {
+  const options = program.opts<Options>();
+  const levels = options.concurrency.split(',').map((c) => parsePositiveInt(c.trim()));
+  const photos = await realPhotos(options.data, 64);
+  const machine = { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, node: process.version };
+  console.log(`${machine.cpus} CPUs (${machine.model}), Node ${machine.node}; ${photos.length} real 500x375 JPEGs from ${options.data}/pets/breeds`);
+
+  const modelResults = await benchModel(photos, options.modelSeconds);
+  console.log(`\n(a) model only, ${modelResults.model.name} ${modelResults.model.version} on ${modelResults.model.executionProvider}, 1 intra-op thread:`);
+  for (const [batch, r] of Object.entries(modelResults.modelOnly)) {
+    console.log(`  batch ${batch.padStart(2)}: ${String(r.imagesPerSecond).padStart(7)} images/s  (${r.msPerBatch.p50.toFixed(2)} ms per batch)`);
+  }
+  const pre = modelResults.preprocess;
+  console.log(`\n(b) preprocessing (decode + resize + crop to 224x224 RGB), p50:`);
+  console.log(`  500x375 JPEG ${pre.jpeg500x375Ms.p50.toFixed(2)} ms (p99 ${pre.jpeg500x375Ms.p99.toFixed(2)}), 4 at a time ${pre.jpeg500x375PerSecondAt4} images/s`);
+  console.log(`  12 MP JPEG   ${pre.jpeg12MpMs.p50.toFixed(2)} ms (p99 ${pre.jpeg12MpMs.p99.toFixed(2)})`);
+
+  const bodies = multipartBodies(photos);
+  const serving: Record<string, { server: unknown; runs: LoadResult[] }> = {};
+  await mkdir(path.dirname(options.json), { recursive: true });
+  for (const batching of [true, false]) {
+    const mode = batching ? 'batching on' : 'batching off';
+    const logFile = path.join(path.dirname(options.json), `serving-server-${batching ? 'on' : 'off'}.log`);
+    console.log(`\n(c) POST /api/v1/predict, production build, ${mode}: starting the server (log: ${logFile}) …`);
+    const server = await startServer(batching, logFile);
+    try {
+      const runs: LoadResult[] = [];
+      for (const concurrency of levels) {
+        const result = await load(server.url, bodies, concurrency, options.seconds);
+        runs.push(result);
+        console.log(
+          `  c=${String(concurrency).padStart(2)}: ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.latencyMs.p50.toFixed(1).padStart(6)} ms  p90 ${result.latencyMs.p90.toFixed(1).padStart(6)} ms  p99 ${result.latencyMs.p99.toFixed(1).padStart(6)} ms  errors ${result.errors}  (n=${result.requests})`,
+        );
+      }
+      serving[mode] = { server: await serverInfo(server.url), runs };
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const on = serving['batching on']!.runs;
+  const off = serving['batching off']!.runs;
+  const at = (runs: LoadResult[], c: number) => runs.find((r) => r.concurrency === c);
+  const c1 = at(on, 1);
+  const c32 = at(on, 32);
+  const c32off = at(off, 32);
+  const targets = {
+    c1P50AtMost10Ms: c1 ? c1.latencyMs.p50 <= 10 : null,
+    c32AtLeast250Rps: c32 ? c32.requestsPerSecond >= 250 : null,
+    c32P99AtMost150Ms: c32 ? c32.latencyMs.p99 <= 150 : null,
+    c32ZeroErrors: c32 ? c32.errors === 0 : null,
+    batchingBeatsOffAt32: c32 && c32off ? c32.requestsPerSecond > c32off.requestsPerSecond : null,
+  };
+
+  console.log('\n| mode | concurrency | req/s | p50 ms | p90 ms | p99 ms | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [mode, { runs }] of Object.entries(serving)) {
+    for (const r of runs) console.log(`| ${mode} | ${r.concurrency} | ${r.requestsPerSecond} | ${r.latencyMs.p50.toFixed(1)} | ${r.latencyMs.p90.toFixed(1)} | ${r.latencyMs.p99.toFixed(1)} | ${r.errors} |`);
+  }
+  console.log('\nissue 5 targets:', Object.entries(targets).map(([k, v]) => `${k}=${v === null ? 'n/a' : v ? 'met' : 'NOT met'}`).join('  '));
+
+  const results = { when: new Date().toISOString(), machine, photos: photos.length, seconds: options.seconds, ...modelResults, http: serving, targets };
+  await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${options.json}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench-serving: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,78 @@
+/**
+ * The inference service for real: worker threads with the real model, the
+ * micro-batcher in front of them, device selection reported through the
+ * pool, and isolation of a bad image inside a batch.
+ */
+import { env } from '~/lib/env';
+import { InferenceService, defaultThreads, type InferenceServiceOptions } from '~/lib/serving/inference-service';
+import { WorkerPool } from '~/lib/serving/worker-pool';
+import { readPhotos, type Kind } from './helpers';
+
+const base: InferenceServiceOptions = {
+  cardPath: env.MODEL_CARD_PATH,
+  device: 'cpu',
+  workers: 1,
+  intraOpThreads: 1,
+  maxPixels: env.MAX_IMAGE_PIXELS,
+  batching: true,
+  maxBatch: 8,
+  maxDelayMs: 20,
+  maxInFlight: 64,
+};
+
+let photos: Record<Kind, Buffer>;
+beforeAll(async () => {
+  photos = await readPhotos();
+});
+
+it('sizes workers and intra-op threads from the machine', () => {
+  expect(defaultThreads(1)).toEqual({ workers: 1, intraOpThreads: 1 });
+  expect(defaultThreads(2)).toEqual({ workers: 1, intraOpThreads: 1 });
+  expect(defaultThreads(8)).toEqual({ workers: 4, intraOpThreads: 1 });
+  expect(defaultThreads(32)).toEqual({ workers: 16, intraOpThreads: 1 });
+});
+
+it('auto on a machine without CUDA serves on CPU and reports why; cuda refuses to start', async () => {
+  const service = await InferenceService.start({ ...base, device: 'auto' });
+  try {
+    expect(service.executionProvider).toBe('cpu');
+    expect(service.fallbackReason).toEqual(expect.any(String));
+    expect(service.health()).toMatchObject({ executionProvider: 'cpu', fallbackReason: service.fallbackReason, workers: 1 });
+  } finally {
+    await service.close();
+  }
+  await expect(InferenceService.start({ ...base, device: 'cuda' })).rejects.toThrow(/INFERENCE_DEVICE=cuda/);
+});
+
+it('batches concurrent images on two workers and answers each in order', async () => {
+  const service = await InferenceService.start({ ...base, workers: 2 });
+  try {
+    const kinds: Kind[] = ['cat', 'dog', 'neither', 'cat', 'dog', 'neither', 'dog', 'cat', 'neither', 'cat'];
+    const results = await Promise.all(kinds.map((kind) => service.classify(photos[kind])));
+    expect(results.map((r) => r.label)).toEqual(kinds);
+    const { batches } = service.health();
+    expect(batches.items).toBe(kinds.length);
+    // Concurrent images share batches: fewer batches than images.
+    expect(batches.batches).toBeLessThan(kinds.length);
+    expect(Math.max(...Object.keys(batches.batchSizes).map(Number))).toBeGreaterThan(1);
+  } finally {
+    await service.close();
+  }
+});
+
+it('one bad input in a batch fails alone; the others in the same batch are answered', async () => {
+  const service = await InferenceService.start(base);
+  const pool = await WorkerPool.start({ cardPath: base.cardPath, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: 224 * 224 * 3 });
+  try {
+    const good = (await service.decode(photos.dog)).pixels;
+    const results = await pool.run(0, [good, new Uint8Array(10), good]);
+    expect(results[1]).toBeInstanceOf(Error);
+    expect(results.filter((r) => !(r instanceof Error)).map((r) => !(r instanceof Error) && r.label)).toEqual(['dog', 'dog']);
+    // Through the batcher: the bad one rejects, its batch-mates resolve.
+    const settled = await Promise.allSettled([service.classifyPixels(good), service.classifyPixels(new Uint8Array(3)), service.classifyPixels(good)]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  } finally {
+    await pool.close();
+    await service.close();
+  }
+});

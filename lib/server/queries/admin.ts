@@ -8,8 +8,8 @@ import type { AdminFilters, ReviewKind } from '~/lib/validations/admin';
 
 /**
  * The admin dashboard, review queue and export. Every figure is aggregated
- * by PostgreSQL (raw SQL with typed rows); JavaScript only receives counts
- * and ratios, never the predictions themselves. "Confirmed" is the label a
+ * by PostgreSQL (raw SQL with typed rows); JavaScript only receives a few
+ * dozen aggregate rows, never the predictions themselves. "Confirmed" is the label a
  * user or admin gave as feedback (correctLabel); a prediction is correct
  * when it equals the predicted label. Days and weeks are UTC (weeks start on
  * Monday, as date_trunc('week') does).
@@ -42,19 +42,6 @@ export interface FeedbackOverview {
   accuracy: number | null;
 }
 
-export async function getFeedbackOverview(filters: AdminFilters): Promise<FeedbackOverview> {
-  const [row] = await getDb().$queryRaw<{ total: number; withFeedback: number; correct: number; accuracy: number | null }[]>`
-    SELECT count(*)::int AS "total",
-           count("correctLabel")::int AS "withFeedback",
-           (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS "correct",
-           (count(*) FILTER (WHERE "correctLabel" = "label"))::float8 / nullif(count("correctLabel"), 0) AS "accuracy"
-    FROM "Prediction"
-    WHERE ${filterSql(filters)}`;
-  const total = row?.total ?? 0;
-  const withFeedback = row?.withFeedback ?? 0;
-  return { total, withFeedback, withoutFeedback: total - withFeedback, correct: row?.correct ?? 0, accuracy: row?.accuracy ?? null };
-}
-
 export interface ClassStats {
   label: Label;
   precision: number;
@@ -67,49 +54,8 @@ export interface ClassStats {
   truePositives: number;
 }
 
-/** Per-class precision, recall, F1 and support over predictions with feedback (0 where undefined, as lib/ml/metrics does). */
-export async function getPerClassStats(filters: AdminFilters): Promise<ClassStats[]> {
-  const rows = await getDb().$queryRaw<{ label: string; truePositives: number; predicted: number; support: number; precision: number; recall: number; f1: number }[]>`
-    WITH cells AS (
-      SELECT "label", "correctLabel", count(*) AS n
-      FROM "Prediction"
-      WHERE "correctLabel" IS NOT NULL AND ${filterSql(filters)}
-      GROUP BY 1, 2
-    ), totals AS (
-      SELECT cls,
-             coalesce(sum(n) FILTER (WHERE "label" = cls AND "correctLabel" = cls), 0)::float8 AS tp,
-             coalesce(sum(n) FILTER (WHERE "label" = cls), 0)::float8 AS predicted,
-             coalesce(sum(n) FILTER (WHERE "correctLabel" = cls), 0)::float8 AS support
-      FROM unnest(enum_range(NULL::"Label")) AS cls
-      LEFT JOIN cells ON TRUE
-      GROUP BY cls
-    ), ratios AS (
-      SELECT *,
-             CASE WHEN predicted = 0 THEN 0 ELSE tp / predicted END AS precision,
-             CASE WHEN support = 0 THEN 0 ELSE tp / support END AS recall
-      FROM totals
-    )
-    SELECT cls::text AS "label", tp::int AS "truePositives", predicted::int AS "predicted", support::int AS "support",
-           precision AS "precision", recall AS "recall",
-           CASE WHEN precision + recall = 0 THEN 0 ELSE 2 * precision * recall / (precision + recall) END AS "f1"
-    FROM ratios
-    ORDER BY cls`;
-  return rows.map((row) => ({ ...row, label: toLabel(row.label) }));
-}
-
 /** confusion[confirmed][predicted] = count (the orientation of lib/ml/metrics: rows are the true label). */
 export type Confusion = Record<Label, Record<Label, number>>;
-
-export async function getConfusion(filters: AdminFilters): Promise<Confusion> {
-  const rows = await getDb().$queryRaw<{ confirmed: string; predicted: string; n: number }[]>`
-    SELECT "correctLabel"::text AS "confirmed", "label"::text AS "predicted", count(*)::int AS "n"
-    FROM "Prediction"
-    WHERE "correctLabel" IS NOT NULL AND ${filterSql(filters)}
-    GROUP BY 1, 2`;
-  const confusion = Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(LABELS.map((p) => [p, 0]))])) as Confusion;
-  for (const row of rows) confusion[toLabel(row.confirmed)][toLabel(row.predicted)] = row.n;
-  return confusion;
-}
 
 export interface AccuracyPoint {
   /** First day of the period, YYYY-MM-DD (UTC). */
@@ -117,23 +63,6 @@ export interface AccuracyPoint {
   n: number;
   correct: number;
   accuracy: number;
-}
-
-/** Accuracy of predictions with feedback, per UTC day or ISO week (by prediction time), oldest first. */
-export function getAccuracyOverTime(filters: AdminFilters, unit: 'day' | 'week'): Promise<AccuracyPoint[]> {
-  // Grouped by the truncated timestamp (a hash aggregate over ~one row per
-  // day) and formatted afterwards: grouping by the formatted text sorts every row.
-  return getDb().$queryRaw<AccuracyPoint[]>`
-    SELECT to_char(period, 'YYYY-MM-DD') AS "period", n AS "n", correct AS "correct", correct::float8 / n AS "accuracy"
-    FROM (
-      SELECT date_trunc(${unit}, "createdAt" AT TIME ZONE 'UTC') AS period,
-             count(*)::int AS n,
-             (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS correct
-      FROM "Prediction"
-      WHERE "correctLabel" IS NOT NULL AND ${filterSql(filters)}
-      GROUP BY 1
-    ) AS periods
-    ORDER BY period`;
 }
 
 export interface VersionStats {
@@ -147,22 +76,6 @@ export interface VersionStats {
   lastAt: Date;
 }
 
-/** Every model version in the date range (the model filter does not apply: this table compares versions). */
-export function getPerVersionStats(filters: AdminFilters): Promise<VersionStats[]> {
-  return getDb().$queryRaw<VersionStats[]>`
-    SELECT "modelName", "modelVersion",
-           count(*)::int AS "total",
-           count("correctLabel")::int AS "withFeedback",
-           (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS "correct",
-           (count(*) FILTER (WHERE "correctLabel" = "label"))::float8 / nullif(count("correctLabel"), 0) AS "accuracy",
-           min("createdAt") AS "firstAt",
-           max("createdAt") AS "lastAt"
-    FROM "Prediction"
-    WHERE ${filterSql(filters, { ignoreModel: true })}
-    GROUP BY 1, 2
-    ORDER BY "lastAt" DESC`;
-}
-
 export interface HistogramBin {
   bin: number;
   lower: number;
@@ -173,31 +86,6 @@ export interface HistogramBin {
   /** With feedback, corrected. */
   wrong: number;
   noFeedback: number;
-}
-
-/** All predictions by confidence, in ADMIN.histogramBins equal-width bins (empty bins included). */
-export async function getConfidenceHistogram(filters: AdminFilters): Promise<HistogramBin[]> {
-  const bins = ADMIN.histogramBins;
-  const rows = await getDb().$queryRaw<Omit<HistogramBin, 'lower' | 'upper'>[]>`
-    SELECT least(floor("confidence"::float8 * ${bins}::int), ${bins - 1}::int)::int AS "bin",
-           count(*)::int AS "total",
-           (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS "correct",
-           (count(*) FILTER (WHERE "correctLabel" <> "label"))::int AS "wrong",
-           (count(*) FILTER (WHERE "correctLabel" IS NULL))::int AS "noFeedback"
-    FROM "Prediction"
-    WHERE ${filterSql(filters)}
-    GROUP BY 1
-    ORDER BY 1`;
-  const byBin = new Map(rows.map((row) => [row.bin, row]));
-  return Array.from({ length: bins }, (_, bin) => ({
-    bin,
-    lower: bin / bins,
-    upper: (bin + 1) / bins,
-    total: byBin.get(bin)?.total ?? 0,
-    correct: byBin.get(bin)?.correct ?? 0,
-    wrong: byBin.get(bin)?.wrong ?? 0,
-    noFeedback: byBin.get(bin)?.noFeedback ?? 0,
-  }));
 }
 
 export interface ReliabilityBin {
@@ -217,28 +105,138 @@ export interface Calibration {
   ece: number | null;
 }
 
-/** Reliability diagram and ECE over predictions with feedback, in ADMIN.calibrationBins bins. */
-export async function getCalibration(filters: AdminFilters): Promise<Calibration> {
+export interface FeedbackAggregates {
+  perClass: ClassStats[];
+  confusion: Confusion;
+  perDay: AccuracyPoint[];
+  perWeek: AccuracyPoint[];
+  calibration: Calibration;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/**
+ * The figures over predictions with feedback, as three aggregate queries
+ * that PostgreSQL runs in parallel (each one pass over an index: the
+ * (correctLabel, label) index or the partial covering index of the rows
+ * with feedback): the confusion cells, accuracy per UTC day (and per week,
+ * summed from the days in the same statement) and the calibration bins.
+ * JavaScript receives a few dozen aggregate rows and takes the ratios
+ * (precision, recall, F1, accuracy, ECE) from those counts.
+ */
+export async function getFeedbackAggregates(filters: AdminFilters): Promise<FeedbackAggregates> {
   const bins = ADMIN.calibrationBins;
-  const rows = await getDb().$queryRaw<{ bin: number; n: number; meanConfidence: number; accuracy: number; ece: number }[]>`
-    WITH per_bin AS (
-      SELECT least(floor("confidence"::float8 * ${bins}::int), ${bins - 1}::int)::int AS bin,
-             count(*) AS n,
-             avg("confidence"::float8) AS conf,
-             avg(("correctLabel" = "label")::int::float8) AS acc
+  const where = filterSql(filters);
+  const db = getDb();
+  const [cells, periods, binRows] = await Promise.all([
+    db.$queryRaw<{ predicted: string; confirmed: string; n: number }[]>`
+      SELECT "label"::text AS "predicted", "correctLabel"::text AS "confirmed", count(*)::int AS "n"
       FROM "Prediction"
-      WHERE "correctLabel" IS NOT NULL AND ${filterSql(filters)}
-      GROUP BY 1
-    )
-    SELECT bin AS "bin", n::int AS "n", conf AS "meanConfidence", acc AS "accuracy",
-           sum(n * abs(acc - conf)) OVER () / sum(n) OVER () AS "ece"
-    FROM per_bin
-    ORDER BY bin`;
+      WHERE "correctLabel" IS NOT NULL AND ${where}
+      GROUP BY "label", "correctLabel"`,
+    // Days by a date cast (cheaper per row than date_trunc); ISO weeks (from Monday) summed from the days.
+    db.$queryRaw<{ unit: 'day' | 'week'; period: string; n: number; correct: number }[]>`
+      WITH days AS (
+        SELECT ("createdAt" AT TIME ZONE 'UTC')::date AS day,
+               count(*)::int AS n,
+               (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS correct
+        FROM "Prediction"
+        WHERE "correctLabel" IS NOT NULL AND ${where}
+        GROUP BY 1
+      )
+      SELECT 'day' AS "unit", to_char(day, 'YYYY-MM-DD') AS "period", n AS "n", correct AS "correct" FROM days
+      UNION ALL
+      SELECT 'week', to_char(day - (extract(isodow FROM day)::int - 1), 'YYYY-MM-DD'), sum(n)::int, sum(correct)::int
+      FROM days
+      GROUP BY day - (extract(isodow FROM day)::int - 1)`,
+    db.$queryRaw<{ bin: number; n: number; correct: number; confidenceSum: number }[]>`
+      SELECT least(floor("confidence"::float8 * ${bins}::int), ${bins - 1}::int)::int AS "bin",
+             count(*)::int AS "n",
+             (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS "correct",
+             sum("confidence"::float8) AS "confidenceSum"
+      FROM "Prediction"
+      WHERE "correctLabel" IS NOT NULL AND ${where}
+      GROUP BY 1`,
+  ]);
+
+  const confusion = Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(LABELS.map((p) => [p, 0]))])) as Confusion;
+  for (const cell of cells) confusion[toLabel(cell.confirmed)][toLabel(cell.predicted)] = cell.n;
+  const point = (row: { period: string; n: number; correct: number }): AccuracyPoint => ({ period: row.period, n: row.n, correct: row.correct, accuracy: row.correct / row.n });
+  const byPeriod = (a: AccuracyPoint, b: AccuracyPoint) => a.period.localeCompare(b.period);
+  const perDay = periods.filter((row) => row.unit === 'day').map(point).sort(byPeriod);
+  const perWeek = periods.filter((row) => row.unit === 'week').map(point).sort(byPeriod);
+  const reliability = binRows
+    .map((row): ReliabilityBin => ({ bin: row.bin, lower: row.bin / bins, upper: (row.bin + 1) / bins, n: row.n, meanConfidence: row.confidenceSum / row.n, accuracy: row.correct / row.n }))
+    .sort((a, b) => a.bin - b.bin);
+
+  const perClass = LABELS.map((label): ClassStats => {
+    const truePositives = confusion[label][label];
+    const support = LABELS.reduce((s, p) => s + confusion[label][p], 0);
+    const predicted = LABELS.reduce((s, t) => s + confusion[t][label], 0);
+    const precision = ratio(truePositives, predicted);
+    const recall = ratio(truePositives, support);
+    return { label, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support, predicted, truePositives };
+  });
+  const n = reliability.reduce((s, b) => s + b.n, 0);
+  const ece = n === 0 ? null : reliability.reduce((s, b) => s + (b.n / n) * Math.abs(b.accuracy - b.meanConfidence), 0);
+  return { perClass, confusion, perDay, perWeek, calibration: { bins: reliability, binCount: bins, ece } };
+}
+
+/**
+ * One pass over all the filtered predictions, grouped by confidence bin (a
+ * hash aggregate); window sums over those groups give the totals, so the
+ * counts with and without feedback come from the same statement.
+ */
+export async function getPredictionAggregates(filters: AdminFilters): Promise<{ overview: FeedbackOverview; histogram: HistogramBin[] }> {
+  const bins = ADMIN.histogramBins;
+  const rows = await getDb().$queryRaw<{ bin: number; total: number; withFeedback: number; correct: number; wrong: number; allTotal: number; allWithFeedback: number; allCorrect: number }[]>`
+    SELECT least(floor("confidence"::float8 * ${bins}::int), ${bins - 1}::int)::int AS "bin",
+           count(*)::int AS "total",
+           count("correctLabel")::int AS "withFeedback",
+           (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS "correct",
+           (count(*) FILTER (WHERE "correctLabel" <> "label"))::int AS "wrong",
+           (sum(count(*)) OVER ())::int AS "allTotal",
+           (sum(count("correctLabel")) OVER ())::int AS "allWithFeedback",
+           (sum(count(*) FILTER (WHERE "correctLabel" = "label")) OVER ())::int AS "allCorrect"
+    FROM "Prediction"
+    WHERE ${filterSql(filters)}
+    GROUP BY 1`;
+  const total = rows[0]?.allTotal ?? 0;
+  const withFeedback = rows[0]?.allWithFeedback ?? 0;
+  const correct = rows[0]?.allCorrect ?? 0;
+  const byBin = new Map(rows.map((row) => [row.bin, row]));
+  const histogram = Array.from({ length: bins }, (_, bin): HistogramBin => {
+    const row = byBin.get(bin);
+    return {
+      bin,
+      lower: bin / bins,
+      upper: (bin + 1) / bins,
+      total: row?.total ?? 0,
+      correct: row?.correct ?? 0,
+      wrong: row?.wrong ?? 0,
+      noFeedback: row ? row.total - row.withFeedback : 0,
+    };
+  });
   return {
-    bins: rows.map(({ bin, n, meanConfidence, accuracy }) => ({ bin, lower: bin / bins, upper: (bin + 1) / bins, n, meanConfidence, accuracy })),
-    binCount: bins,
-    ece: rows[0]?.ece ?? null,
+    overview: { total, withFeedback, withoutFeedback: total - withFeedback, correct, accuracy: withFeedback === 0 ? null : correct / withFeedback },
+    histogram,
   };
+}
+
+/** Every model version in the date range (the model filter does not apply: this table compares versions). */
+export function getPerVersionStats(filters: AdminFilters): Promise<VersionStats[]> {
+  return getDb().$queryRaw<VersionStats[]>`
+    SELECT "modelName", "modelVersion",
+           count(*)::int AS "total",
+           count("correctLabel")::int AS "withFeedback",
+           (count(*) FILTER (WHERE "correctLabel" = "label"))::int AS "correct",
+           (count(*) FILTER (WHERE "correctLabel" = "label"))::float8 / nullif(count("correctLabel"), 0) AS "accuracy",
+           min("createdAt") AS "firstAt",
+           max("createdAt") AS "lastAt"
+    FROM "Prediction"
+    WHERE ${filterSql(filters, { ignoreModel: true })}
+    GROUP BY 1, 2
+    ORDER BY "lastAt" DESC`;
 }
 
 const classMetricsSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() });
@@ -270,37 +268,27 @@ export async function getEvaluationRuns({ limit = ADMIN.evaluationRuns }: { limi
   });
 }
 
-export interface DashboardStats {
+export interface DashboardStats extends FeedbackAggregates {
   overview: FeedbackOverview;
-  perClass: ClassStats[];
-  confusion: Confusion;
-  perDay: AccuracyPoint[];
-  perWeek: AccuracyPoint[];
-  perVersion: VersionStats[];
   histogram: HistogramBin[];
-  calibration: Calibration;
+  perVersion: VersionStats[];
   evaluationRuns: EvaluationRunSummary[];
 }
 
-/** Everything /admin shows, as parallel aggregate queries. */
+/** Everything /admin shows: five aggregate queries and the runs, in parallel. */
 export async function getDashboardStats(filters: AdminFilters): Promise<DashboardStats> {
-  const [overview, perClass, confusion, perDay, perWeek, perVersion, histogram, calibration, evaluationRuns] = await Promise.all([
-    getFeedbackOverview(filters),
-    getPerClassStats(filters),
-    getConfusion(filters),
-    getAccuracyOverTime(filters, 'day'),
-    getAccuracyOverTime(filters, 'week'),
+  const [feedback, predictions, perVersion, evaluationRuns] = await Promise.all([
+    getFeedbackAggregates(filters),
+    getPredictionAggregates(filters),
     getPerVersionStats(filters),
-    getConfidenceHistogram(filters),
-    getCalibration(filters),
     getEvaluationRuns(),
   ]);
-  return { overview, perClass, confusion, perDay, perWeek, perVersion, histogram, calibration, evaluationRuns };
+  return { ...feedback, ...predictions, perVersion, evaluationRuns };
 }
 
-function toLabel(value: string): Label {
+function toLabel(value: string | null): Label {
   const label = LABELS.find((l) => l === value);
-  if (!label) throw new Error(`unexpected label from the database: ${value}`);
+  if (!label) throw new Error(`unexpected label from the database: ${String(value)}`);
   return label;
 }
 

@@ -89,9 +89,9 @@ class RandomLowResolution:
         return small.resize(image.size, Image.Resampling.BICUBIC)
 
 
-def train_transform() -> transforms.Compose:
+def train_transform(crop_scale_min: float = 0.25) -> transforms.Compose:
     return transforms.Compose([
-        transforms.RandomResizedCrop(INPUT_SIZE, scale=(0.25, 1.0), ratio=(3 / 4, 4 / 3)),
+        transforms.RandomResizedCrop(INPUT_SIZE, scale=(crop_scale_min, 1.0), ratio=(3 / 4, 4 / 3)),
         transforms.RandomHorizontalFlip(),
         transforms.RandomApply([RandomLowResolution()], p=0.15),
         transforms.RandomApply([transforms.GaussianBlur(5, sigma=(0.1, 1.5))], p=0.1),

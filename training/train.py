@@ -45,12 +45,18 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--out-dir", type=Path, default=ROOT / "models")
     p.add_argument("--name", default="petlens-mobilenetv3-small")
     p.add_argument("--version", default="1.0.0")
-    p.add_argument("--epochs", type=int, default=14)
-    p.add_argument("--patience", type=int, default=4, help="stop after this many epochs without a better validation loss")
+    p.add_argument("--epochs", type=int, default=10, help="fine-tuning epochs (whole network)")
+    p.add_argument("--patience", type=int, default=3, help="stop after this many epochs without a better validation loss")
     p.add_argument("--batch-size", type=int, default=48)
-    p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate of the head; the backbone gets half")
+    p.add_argument("--probe-epochs", type=int, default=40,
+                   help="first train the head alone on frozen backbone features for this many epochs (0 = skip)")
+    p.add_argument("--lr", type=float, default=3e-4, help="peak learning rate of the head while fine-tuning")
+    p.add_argument("--backbone-lr", type=float, default=1e-4, help="peak learning rate of the backbone while fine-tuning")
     p.add_argument("--weight-decay", type=float, default=0.02)
     p.add_argument("--label-smoothing", type=float, default=0.05)
+    p.add_argument("--ema-decay", type=float, default=0.998,
+                   help="keep an exponential moving average of the weights with this decay per step and validate/export it (0 = off)")
+    p.add_argument("--crop-scale-min", type=float, default=0.35, help="smallest area share kept by RandomResizedCrop")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
     return p.parse_args()
@@ -106,6 +112,64 @@ def evaluate(model: nn.Module, loader: DataLoader, files: list[str]) -> dict:
     }
 
 
+@torch.no_grad()
+def backbone_features(model: PetClassifier, loader: DataLoader) -> tuple[torch.Tensor, torch.Tensor]:
+    model.eval()
+    feats, labels = [], []
+    for pixels, target in loader:
+        for view in (pixels, pixels.flip(2)):  # the image and its mirror
+            feats.append(torch.flatten(model.pool(model.features(model.normalize(view))), 1))
+            labels.append(target)
+    return torch.cat(feats), torch.cat(labels)
+
+
+def train_head_on_frozen_features(model: PetClassifier, images: list[np.ndarray], labels: list[int], files: list[str],
+                                  epochs: int, generator: torch.Generator, label_smoothing: float) -> None:
+    """Linear-probe-then-fine-tune (Kumar et al., ICLR 2022): fitting the head
+    first means fine-tuning starts from sensible gradients instead of a random
+    head's, which would otherwise wreck the pretrained features in the first
+    epoch; it keeps both in-distribution and out-of-distribution accuracy higher."""
+    loader = DataLoader(ImageDataset(images, labels, eval_transform()), batch_size=64)
+    feats, targets = backbone_features(model, loader)
+    folder_sizes = Counter(str(Path(f).parent) for f in files)
+    weights = torch.tensor([1.0 / math.sqrt(folder_sizes[str(Path(f).parent)]) for f in files] * 2)
+    optimizer = torch.optim.AdamW(model.head.parameters(), lr=1e-3, weight_decay=0.01)
+    criterion = nn.CrossEntropyLoss(reduction="none", label_smoothing=label_smoothing)
+    model.head.train()
+    for epoch in range(epochs):
+        order = torch.randperm(len(targets), generator=generator)
+        total = 0.0
+        for start in range(0, len(order), 256):
+            idx = order[start:start + 256]
+            loss = (criterion(model.head(feats[idx]), targets[idx]) * weights[idx]).sum() / weights[idx].sum()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(idx)
+        if epoch == epochs - 1 or epoch % 10 == 0:
+            print(json.dumps({"probeEpoch": epoch + 1, "loss": round(total / len(order), 4)}), flush=True)
+
+
+class WeightAverage:
+    """Exponential moving average of a model's weights (BatchNorm statistics included).
+
+    The averaged weights generalise a little better than the last step's and
+    make the validation curve, and so early stopping, less noisy.
+    """
+
+    def __init__(self, model: nn.Module, decay: float) -> None:
+        self.decay = decay
+        self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        for key, value in model.state_dict().items():
+            if value.dtype.is_floating_point:
+                self.state[key].mul_(self.decay).add_(value.detach(), alpha=1 - self.decay)
+            else:
+                self.state[key].copy_(value)
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -125,8 +189,15 @@ def main() -> None:
     labels = {name: [label_of(f) for f in files] for name, files in splits.items()}
     print(f"decoded {sum(map(len, images.values()))} images in {time.time() - t0:.0f}s", flush=True)
 
+    if args.probe_epochs > 0:
+        t0 = time.time()
+        train_head_on_frozen_features(model, images["train"], labels["train"], splits["train"], args.probe_epochs, generator, args.label_smoothing)
+        probe = evaluate(model, DataLoader(ImageDataset(images["val"], labels["val"], eval_transform()), batch_size=64), splits["val"])
+        print(json.dumps({"probe": "done", "seconds": round(time.time() - t0), "valLoss": round(probe["loss"], 4),
+                          "valAccuracy": round(probe["accuracy"], 4), "valBySource": probe["bySource"]}), flush=True)
+
     train_loader = DataLoader(
-        ImageDataset(images["train"], labels["train"], train_transform()),
+        ImageDataset(images["train"], labels["train"], train_transform(args.crop_scale_min)),
         batch_size=args.batch_size,
         sampler=balanced_sampler(splits["train"], generator),
         num_workers=1,
@@ -136,11 +207,10 @@ def main() -> None:
     )
     val_loader = DataLoader(ImageDataset(images["val"], labels["val"], eval_transform()), batch_size=64)
 
-    head_params = list(model.head.parameters())
     optimizer = torch.optim.AdamW(
         [
-            {"params": model.features.parameters(), "lr": args.lr / 2},
-            {"params": head_params, "lr": args.lr},
+            {"params": model.features.parameters(), "lr": args.backbone_lr},
+            {"params": model.head.parameters(), "lr": args.lr},
         ],
         weight_decay=args.weight_decay,
     )
@@ -149,6 +219,9 @@ def main() -> None:
     steps_per_epoch = len(train_loader)
     total_steps, warmup_steps = steps_per_epoch * args.epochs, steps_per_epoch
 
+    average = WeightAverage(model, args.ema_decay) if args.ema_decay > 0 else None
+    # Validation (and export) use the averaged weights when there are any.
+    evaluated = PetClassifier(load_pretrained_features(args.backbone), num_classes=len(CLASSES)) if average else model
     history, best, step, stale = [], None, 0, 0
     for epoch in range(1, args.epochs + 1):
         model.train()
@@ -160,11 +233,15 @@ def main() -> None:
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+            if average:
+                average.update(model)
             running += loss.item() * len(target)
             seen += len(target)
             step += 1
         train_seconds = time.time() - t0
-        val = evaluate(model, val_loader, splits["val"])
+        if average:
+            evaluated.load_state_dict(average.state)
+        val = evaluate(evaluated, val_loader, splits["val"])
         record = {
             "epoch": epoch,
             "trainLoss": round(running / seen, 4),
@@ -177,7 +254,7 @@ def main() -> None:
         print(json.dumps(record), flush=True)
         if best is None or val["loss"] < best["valLoss"]:
             best = {"epoch": epoch, "valLoss": val["loss"], "valAccuracy": val["accuracy"], "valBySource": val["bySource"],
-                    "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+                    "state": {k: v.detach().clone() for k, v in evaluated.state_dict().items()}}
             stale = 0
         else:
             stale += 1
@@ -223,9 +300,11 @@ def main() -> None:
             "seed": args.seed,
             "epochs": {"max": args.epochs, "run": len(history), "best": best["epoch"]},
             "batchSize": args.batch_size,
-            "optimizer": f"AdamW lr {args.lr} (head) / {args.lr / 2} (backbone), weight decay {args.weight_decay}, "
-                         f"1 epoch linear warm-up then cosine, label smoothing {args.label_smoothing}",
-            "augmentation": "RandomResizedCrop(224, scale 0.25-1, ratio 3/4-4/3), horizontal flip, low-resolution p=0.15, "
+            "recipe": f"head trained {args.probe_epochs} epochs on frozen features (image + mirror), then the whole network "
+                      f"fine-tuned: AdamW lr {args.lr} (head) / {args.backbone_lr} (backbone), weight decay {args.weight_decay}, "
+                      f"1 epoch linear warm-up then cosine, label smoothing {args.label_smoothing}",
+            "weightAverage": {"emaDecay": args.ema_decay} if average else None,
+            "augmentation": f"RandomResizedCrop(224, scale {args.crop_scale_min}-1, ratio 3/4-4/3), horizontal flip, low-resolution p=0.15, "
                             "Gaussian blur p=0.1, colour jitter (0.3, 0.3, 0.3, 0.03), grayscale p=0.05",
             "sampling": "weighted by 1/sqrt(source folder size)",
             "backbone": {"file": args.backbone.name, "sha256": sha256_of(args.backbone)},

@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import type { AdminLabelState } from '~/lib/admin-state';
 import { APP_ERRORS, logServerError } from '~/lib/errors';
 import { checkAdmin } from '~/lib/server/auth';
@@ -23,6 +22,9 @@ export async function setConfirmedLabelAction(input: { predictionId: string; cor
     logServerError('admin label', error);
     return { status: 'failed', message: 'The label could not be saved. Please try again.' };
   }
-  revalidatePath('/admin', 'layout');
+  // No revalidatePath: the admin pages are dynamic (rendered per request for
+  // the session), so nothing is cached server-side, and revalidating would
+  // re-render the review page under the admin's cursor, dropping the item
+  // just fixed (no longer misclassified) together with its confirmation.
   return { status: 'success', predictionId: parsed.data.predictionId, correctLabel: parsed.data.correctLabel };
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useEffect, useState, useTransition } from 'react';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
 import { labelText } from '~/components/prediction/label-text';
 import { buttonClasses } from '~/components/ui/button';
@@ -11,6 +11,9 @@ export function ReviewLabelButtons({ predictionId, predicted, initial }: { predi
   const [current, setCurrent] = useState<Label | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // Set once hydrated: before that, a click would do nothing.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   function send(correctLabel: Label) {
     setError(null);
@@ -26,7 +29,7 @@ export function ReviewLabelButtons({ predictionId, predicted, initial }: { predi
   }
 
   return (
-    <fieldset className="space-y-1" aria-busy={pending}>
+    <fieldset className="space-y-1" aria-busy={pending} data-ready={ready}>
       <legend className="text-xs font-medium text-slate-600 dark:text-slate-300">Confirmed label</legend>
       <div className="flex flex-wrap gap-1">
         {LABELS.map((label) => (

@@ -1,0 +1,185 @@
+/**
+ * End to end, the admin flow: the production server started by `npm start`'s
+ * launcher with ADMIN_EMAIL/ADMIN_PASSWORD (so the launcher makes the admin),
+ * its own embedded PostgreSQL, Debian's Chromium. A user uploads a cat and
+ * says it is a dog; guests and that user are kept out of every admin
+ * surface over HTTP; the admin signs in, sees the figures, fixes the label
+ * in the review queue and downloads the CSV.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '~/lib/db/embedded';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+const ADMIN = { email: 'e2e-admin@example.test', password: 'e2e admin password 789' };
+
+let server: ChildProcess;
+let serverExit: Promise<number | null>;
+let dataDir: string;
+let logFile: string;
+let baseUrl: string;
+let browser: Browser;
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}; see ${logFile}`);
+    const ok = await fetch(url, { redirect: 'manual' }).then((r) => r.status === 200, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the server did not answer within ${timeoutMs / 1000}s; see ${logFile}`);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  if (!existsSync(CAT)) throw new Error(`${CAT} is missing: the e2e test needs ../shared/data`);
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-e2e-admin-'));
+  logFile = path.join(dataDir, 'server.log');
+  const port = await freePort();
+  baseUrl = `http://localhost:${port}`;
+  const log = createWriteStream(logFile);
+  server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      PETLENS_DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: '0',
+      DATABASE_URL: '',
+      NEXTAUTH_SECRET: '',
+      NEXTAUTH_URL: baseUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.pipe(log);
+  server.stderr?.pipe(log);
+  serverExit = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
+  await waitForServer(`${baseUrl}/`, 400_000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 420_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await serverExit;
+  }
+  if (dataDir) {
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+async function signIn(page: Page, email: string, password: string, callbackUrl = '/'): Promise<void> {
+  await page.goto(`${baseUrl}/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+}
+
+async function cookieHeader(context: BrowserContext): Promise<string> {
+  return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+it('keeps guests and users out, and lets the admin review a label and export CSV', async () => {
+  // A user uploads a cat and says it is a dog: a misclassification for the queue.
+  const userContext = await browser.newContext();
+  const userPage = await userContext.newPage();
+  await userPage.goto(`${baseUrl}/signup`);
+  await userPage.getByLabel('Email').fill(`e2e-user-${Date.now()}@example.test`);
+  await userPage.getByLabel('Password').fill('e2e user password 123');
+  await userPage.getByRole('button', { name: 'Create account' }).click();
+  await userPage.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+  await userPage.locator('[data-testid=dropzone][data-ready=true]').waitFor();
+  await userPage.getByTestId('file-input').setInputFiles(CAT);
+  await userPage.getByTestId('prediction-label').waitFor({ timeout: 30_000 });
+  expect((await userPage.getByTestId('prediction-label').textContent())?.trim()).toBe('cat');
+  await userPage.getByTestId('feedback-dog').click();
+  await userPage.getByText('Saved: corrected to Dog.').waitFor();
+  await userPage.goto(`${baseUrl}/history`);
+  await userPage.getByTestId('history-item').first().getByRole('link').click();
+  await userPage.waitForURL(/\/history\/[0-9a-f-]{36}$/);
+  const predictionId = userPage.url().split('/').pop()!;
+
+  // Guests and the user, over plain HTTP: pages redirect, routes say 401 / 403.
+  const userCookie = await cookieHeader(userContext);
+  for (const [who, cookie] of [['guest', ''], ['user', userCookie]] as const) {
+    for (const pagePath of ['/admin', '/admin/review', '/admin?from=2026-01-01']) {
+      const response = await fetch(`${baseUrl}${pagePath}`, { headers: { cookie }, redirect: 'manual' });
+      expect([302, 303, 307, 308]).toContain(response.status);
+      const location = new URL(response.headers.get('location')!, baseUrl);
+      expect(location.pathname).toBe(who === 'guest' ? '/login' : '/');
+    }
+    for (const route of ['/admin/export.csv', `/admin/predictions/${predictionId}/thumbnail`]) {
+      const response = await fetch(`${baseUrl}${route}`, { headers: { cookie }, redirect: 'manual' });
+      expect(response.status).toBe(who === 'guest' ? 401 : 403);
+      expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    }
+  }
+  // The sign-up form never makes admins: the user's session stays a user's.
+  await userPage.goto(`${baseUrl}/admin`);
+  expect(new URL(userPage.url()).pathname).toBe('/');
+  await userContext.close();
+
+  // The admin (made by the launcher from ADMIN_EMAIL/ADMIN_PASSWORD).
+  const adminContext = await browser.newContext({ acceptDownloads: true });
+  const page = await adminContext.newPage();
+  try {
+    await signIn(page, ADMIN.email, ADMIN.password, '/admin');
+    await page.waitForURL(`${baseUrl}/admin`);
+    await page.getByRole('heading', { name: 'Model in the wild' }).waitFor();
+    await expect(page.getByTestId('overview-with-feedback').textContent()).resolves.toBe('1');
+    await expect(page.getByTestId('confusion-dog-cat').getAttribute('data-value')).resolves.toBe('1');
+    await expect(page.getByTestId('class-cat-predicted').getAttribute('data-value')).resolves.toBe('1');
+    // the charts render in the browser (client leaves)
+    await page.locator('section:has(#per-week) svg.recharts-surface').first().waitFor({ timeout: 10_000 });
+
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    await page.waitForURL(`${baseUrl}/admin/review`);
+    const item = page.locator(`[data-testid=review-item][data-prediction-id="${predictionId}"]`);
+    await item.waitFor();
+    const thumbnail = item.locator('img');
+    await page.waitForFunction((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0, await thumbnail.elementHandle());
+    await expect(item.getByTestId('review-set-dog').getAttribute('aria-pressed')).resolves.toBe('true');
+    await item.locator('fieldset[data-ready=true]').waitFor();
+    await item.getByTestId('review-set-cat').click();
+    await page.waitForFunction((el) => el !== null && /confirmed|could not|not allowed|sign in/i.test(el.textContent ?? ''), await item.getByTestId('review-status').elementHandle());
+    expect(await item.getByTestId('review-status').textContent()).toBe('Prediction confirmed.');
+    await expect(item.getByTestId('review-set-cat').getAttribute('aria-pressed')).resolves.toBe('true');
+    // Stored: it has left the misclassified list.
+    await page.goto(`${baseUrl}/admin/review?kind=misclassified`);
+    await page.getByTestId('review-empty').waitFor();
+
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.waitForURL(`${baseUrl}/admin`);
+    await expect(page.getByTestId('confusion-cat-cat').getAttribute('data-value')).resolves.toBe('1');
+    await expect(page.getByTestId('confusion-dog-cat').getAttribute('data-value')).resolves.toBe('0');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^petlens-predictions-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const [header, row, end] = csv.split('\r\n');
+    expect(end).toBe('');
+    const columns = header!.split(',');
+    const cells = row!.split(',');
+    expect(cells[columns.indexOf('prediction_id')]).toBe(predictionId);
+    expect(cells[columns.indexOf('predicted_label')]).toBe('cat');
+    expect(cells[columns.indexOf('confirmed_label')]).toBe('cat');
+    expect(cells[columns.indexOf('correct')]).toBe('true');
+  } finally {
+    await adminContext.close();
+  }
+  await expect(readFile(logFile, 'utf8')).resolves.toMatch(/admin e2e-admin@example\.test: created/);
+});

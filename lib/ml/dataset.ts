@@ -3,7 +3,7 @@
  * nearest ancestor folder named cat/cats, dog/dogs or other/neither; images
  * without one are skipped (and counted), never guessed.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Label } from './model-card';
 
@@ -40,10 +40,12 @@ async function walk(dir: string): Promise<string[]> {
   const nested = await Promise.all(
     entries
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((entry) => {
+      .map(async (entry) => {
         const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) return walk(full);
-        return Promise.resolve(entry.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) ? [full] : []);
+        // Follow symbolic links: datasets are often assembled from links.
+        const target = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry;
+        if (target?.isDirectory()) return walk(full);
+        return target?.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) ? [full] : [];
       }),
   );
   return nested.flat();

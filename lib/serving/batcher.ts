@@ -1,9 +1,11 @@
 /**
  * @file Micro-batching with a bounded queue. Concurrent requests each submit
  * one item; the batcher groups waiting items into batches of at most
- * `maxBatch`, and sends a batch to a free executor as soon as it is full or
- * its oldest item has waited `maxDelayMs`. While every executor is busy,
- * items keep gathering, so batches grow exactly when the load does.
+ * `maxBatch`. An idle pool sends an item at once: waiting for companions
+ * would only add latency to a lone request. While a batch runs, items gather;
+ * a free executor takes them as soon as `maxBatch` are waiting or the oldest
+ * has waited `maxDelayMs`, and an executor that finishes takes whatever
+ * gathered during its run. So batches grow exactly when the load does.
  *
  * Framework-free and independent of the model: the inference pool plugs in
  * worker threads as executors; unit tests plug in fakes.
@@ -103,7 +105,8 @@ export class MicroBatcher<I, O> {
       const executor = this.busy.indexOf(false);
       if (executor === -1) return; // a finishing batch calls pump() again
       const waited = performance.now() - this.queue[0]!.enqueuedAt;
-      if (this.queue.length < this.options.maxBatch && waited < this.options.maxDelayMs) {
+      const anyRunning = this.busy.includes(true);
+      if (anyRunning && this.queue.length < this.options.maxBatch && waited < this.options.maxDelayMs) {
         this.schedule(this.options.maxDelayMs - waited);
         return;
       }

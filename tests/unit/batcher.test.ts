@@ -30,27 +30,38 @@ function recordingBatcher(options: Partial<BatcherOptions<number, string>> = {})
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('MicroBatcher', () => {
-  it('sends a full batch at once, without waiting for the delay', async () => {
+  it('an idle pool sends a lone item at once, without waiting for companions', async () => {
     const { batcher, calls } = recordingBatcher({ maxDelayMs: 10_000 });
-    const results = [1, 2, 3, 4].map((n) => batcher.submit(n));
+    const result = batcher.submit(1);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.items).toEqual([1, 2, 3, 4]);
+    expect(calls[0]!.items).toEqual([1]);
     calls[0]!.finish();
-    await expect(Promise.all(results)).resolves.toEqual(['r1', 'r2', 'r3', 'r4']);
+    await expect(result).resolves.toBe('r1');
     batcher.close();
   });
 
-  it('flushes a partial batch when the oldest item has waited maxDelayMs', async () => {
-    const { batcher, calls } = recordingBatcher({ maxDelayMs: 20 });
+  it('while a batch runs, a free executor sends a full batch at once', async () => {
+    const { batcher, calls } = recordingBatcher({ executors: 2, maxDelayMs: 10_000 });
+    const first = batcher.submit(0); // executor 0, at once
+    const results = [1, 2, 3, 4].map((n) => batcher.submit(n));
+    expect(calls.map((c) => c.items)).toEqual([[0], [1, 2, 3, 4]]);
+    calls.forEach((c) => c.finish());
+    await expect(Promise.all([first, ...results])).resolves.toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+    batcher.close();
+  });
+
+  it('while a batch runs, a free executor flushes a partial batch once the oldest item has waited maxDelayMs', async () => {
+    const { batcher, calls } = recordingBatcher({ executors: 2, maxDelayMs: 20 });
+    const busy = batcher.submit(6);
     const first = batcher.submit(7);
     const second = batcher.submit(8);
     await tick(5);
-    expect(calls).toHaveLength(0);
-    await tick(40);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.items).toEqual([7, 8]);
-    calls[0]!.finish();
-    await expect(Promise.all([first, second])).resolves.toEqual(['r7', 'r8']);
+    await tick(40);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.items).toEqual([7, 8]);
+    calls.forEach((c) => c.finish());
+    await expect(Promise.all([busy, first, second])).resolves.toEqual(['r6', 'r7', 'r8']);
     batcher.close();
   });
 
@@ -73,9 +84,12 @@ describe('MicroBatcher', () => {
 
   it('fails only the item whose result is an error', async () => {
     const { batcher, calls } = recordingBatcher({ maxBatch: 3 });
-    const results = [5, -1, 6].map((n) => batcher.submit(n));
-    calls[0]!.finish();
-    const settled = await Promise.allSettled(results);
+    const results = [4, 5, -1, 6].map((n) => batcher.submit(n));
+    calls[0]!.finish(); // [4] went alone; [5, -1, 6] gathered behind it
+    await tick();
+    expect(calls[1]!.items).toEqual([5, -1, 6]);
+    calls[1]!.finish();
+    const settled = await Promise.allSettled(results.slice(1));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(settled[1]).toMatchObject({ reason: new Error('bad -1') });
     batcher.close();
@@ -140,10 +154,13 @@ describe('MicroBatcher', () => {
   });
 
   it('close() rejects what is still waiting', async () => {
-    const { batcher } = recordingBatcher({ maxDelayMs: 10_000 });
+    const { batcher, calls } = recordingBatcher({ maxDelayMs: 10_000 });
+    const running = batcher.submit(0);
     const waiting = batcher.submit(1);
     batcher.close();
     await expect(waiting).rejects.toBeInstanceOf(BatcherClosedError);
     await expect(batcher.submit(2)).rejects.toBeInstanceOf(BatcherClosedError);
+    calls[0]!.finish(); // a running batch still finishes
+    await expect(running).resolves.toBe('r0');
   });
 });

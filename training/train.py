@@ -50,11 +50,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=48)
     p.add_argument("--probe-epochs", type=int, default=40,
                    help="first train the head alone on frozen backbone features for this many epochs (0 = skip)")
-    p.add_argument("--lr", type=float, default=3e-4, help="peak learning rate of the head while fine-tuning")
-    p.add_argument("--backbone-lr", type=float, default=1e-4, help="peak learning rate of the backbone while fine-tuning")
+    p.add_argument("--lr", type=float, default=6e-4, help="peak learning rate of the head while fine-tuning")
+    p.add_argument("--backbone-lr", type=float, default=3e-4, help="peak learning rate of the backbone while fine-tuning")
     p.add_argument("--weight-decay", type=float, default=0.02)
     p.add_argument("--label-smoothing", type=float, default=0.05)
-    p.add_argument("--ema-decay", type=float, default=0.998,
+    p.add_argument("--ema-decay", type=float, default=0.996,
                    help="keep an exponential moving average of the weights with this decay per step and validate/export it (0 = off)")
     p.add_argument("--crop-scale-min", type=float, default=0.35, help="smallest area share kept by RandomResizedCrop")
     p.add_argument("--seed", type=int, default=42)

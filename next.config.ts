@@ -2,6 +2,7 @@ import type { NextConfig } from 'next';
 // Validates the environment when the config loads, so `next build` and
 // `next start` fail early on a bad value.
 import { env } from './lib/env';
+import { securityHeaders } from './lib/security-headers';
 
 // Room for the multipart framing around the largest accepted file.
 const MULTIPART_OVERHEAD = 1024 * 1024;
@@ -20,17 +21,11 @@ const nextConfig: NextConfig = {
     },
   },
   async headers() {
-    return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Permissions-Policy', value: 'camera=(self), microphone=(), geolocation=()' },
-        ],
-      },
-    ];
+    // Security headers on every response; see lib/security-headers.ts for the
+    // Content-Security-Policy and why it allows inline scripts. `next build`
+    // bakes them into the routes manifest: the https extras follow the
+    // NEXTAUTH_URL seen at build time.
+    return [{ source: '/:path*', headers: securityHeaders({ dev: env.NODE_ENV === 'development', https: env.NEXTAUTH_URL?.startsWith('https:') ?? false }) }];
   },
 };
 

@@ -45,7 +45,10 @@ export const HISTORY = {
 /** Below this confidence the UI says the model is unsure. */
 export const LOW_CONFIDENCE = 0.6;
 
-export const PASSWORD = { minLength: 8, maxLength: 128 } as const;
+export const PASSWORD = { minLength: 10, maxLength: 128 } as const;
+
+/** The error signIn() gets back when sign-in attempts are rate-limited (authorize throws it). */
+export const SIGN_IN_RATE_LIMITED = 'rate_limited';
 
 export const ADMIN = {
   /** Equal-width confidence bins of the dashboard's histogram (5 % each). */

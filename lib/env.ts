@@ -45,6 +45,12 @@ const serverSchema = z.object({
   API_MAX_FILES: intWithDefault(16, 1),
   /** Anonymous POST /api/v1/predict calls per IP address per minute; 0 turns the limit off. */
   API_ANON_RATE_LIMIT: intWithDefault(60, 0),
+  /** Sign-in attempts per minute, counted per IP address and per email address; 0 turns the limit off. */
+  SIGN_IN_RATE_LIMIT: intWithDefault(10, 0),
+  /** Accounts created per minute per IP address; 0 turns the limit off. */
+  SIGN_UP_RATE_LIMIT: intWithDefault(5, 0),
+  /** Uploads (the upload form's server action) per minute per signed-in user, or per IP address for guests; 0 turns the limit off. */
+  UPLOAD_RATE_LIMIT: intWithDefault(60, 0),
   /** Largest accepted upload, bytes. */
   MAX_UPLOAD_BYTES: intWithDefault(UPLOAD.defaultMaxBytes, 1),
   /** Largest accepted image, pixels (decompression bombs are refused before decoding). */

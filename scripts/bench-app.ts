@@ -99,7 +99,7 @@ async function main() {
     const baseUrl = `http://localhost:${port}`;
     server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: database.url, NEXTAUTH_SECRET: randomBytes(32).toString('base64url'), NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: database.url, NEXTAUTH_SECRET: randomBytes(32).toString('base64url'), NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1', SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     await waitFor(`${baseUrl}/login`, server, 240_000);

@@ -10,6 +10,7 @@ import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction
 import { getCurrentUser } from '~/lib/server/auth';
 import { QueueFullError } from '~/lib/serving/batcher';
 import { getInferenceService } from '~/lib/server/inference';
+import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createPrediction, deletePredictionForUser, setPredictionFeedback } from '~/lib/server/queries/predictions';
 import { makeThumbnail } from '~/lib/server/thumbnail';
 import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validations/prediction';
@@ -26,6 +27,10 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
   }
   const user = await getCurrentUser();
+  const limit = hitRateLimit('upload', user ? `user:${user.id}` : `ip:${await actionAddress()}`);
+  if (!limit.allowed) {
+    return { status: 'failed', message: `You are uploading faster than PetLens allows (${limit.limit} photos a minute). Please try again in ${limit.retryAfterSeconds} seconds.` };
+  }
   const bytes = new Uint8Array(await parsed.data.file.arrayBuffer());
 
   let classifier;

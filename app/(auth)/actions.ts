@@ -3,6 +3,7 @@
 import { logServerError } from '~/lib/errors';
 import type { SignUpState } from '~/lib/prediction-state';
 import { hashPassword } from '~/lib/server/password';
+import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createUser, EmailTakenError } from '~/lib/server/queries/users';
 import { signUpSchema } from '~/lib/validations/auth';
 
@@ -19,6 +20,10 @@ export async function signUpAction(_previous: SignUpState, formData: FormData): 
       if ((field === 'email' || field === 'password') && !fieldErrors[field]) fieldErrors[field] = issue.message;
     }
     return { status: 'invalid_data', fieldErrors };
+  }
+  const limit = hitRateLimit('signUp', `ip:${await actionAddress()}`);
+  if (!limit.allowed) {
+    return { status: 'failed', message: `Too many new accounts from your network. Please try again in ${limit.retryAfterSeconds} seconds.` };
   }
   try {
     const user = await createUser({ email: parsed.data.email, passwordHash: await hashPassword(parsed.data.password) });

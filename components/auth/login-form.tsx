@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { inputClasses } from './input-classes';
 
 export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; justSignedUp: boolean }) {
@@ -21,7 +22,11 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
     try {
       const result = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false });
       if (!result || result.error) {
-        setError('That email and password do not match an account.');
+        setError(
+          result?.error === SIGN_IN_RATE_LIMITED
+            ? 'Too many sign-in attempts. Please wait a minute and try again.'
+            : 'That email and password do not match an account.',
+        );
         setPending(false);
         return;
       }

@@ -77,7 +77,7 @@ export function SignUpForm() {
           className={inputClasses}
         />
         <p id="password-hint" className={`text-sm ${fieldErrors.password ? 'text-red-700 dark:text-red-300' : 'text-slate-500 dark:text-slate-400'}`}>
-          {fieldErrors.password ?? `At least ${PASSWORD.minLength} characters.`}
+          {fieldErrors.password ?? `At least ${PASSWORD.minLength} characters; not your email address or a common password.`}
         </p>
       </div>
       {state.status === 'conflict' || state.status === 'failed' ? <Alert tone="error">{state.message}</Alert> : null}

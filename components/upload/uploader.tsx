@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { classifyImageAction } from '~/app/(app)/actions';
 import { buttonClasses } from '~/components/ui/button';
 import { UPLOAD } from '~/lib/config';
-import { formatBytes } from '~/lib/validations/prediction';
+import { formatBytes } from '~/lib/format';
 import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
 
 /**

@@ -7,7 +7,9 @@ import { cache } from 'react';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
+import { addressFrom, hitRateLimit } from '~/lib/server/rate-limits';
 import { getUserCredentialsByEmail } from '~/lib/server/queries/users';
+import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
 
 export type Role = 'user' | 'admin';
@@ -18,11 +20,33 @@ export interface CurrentUser {
   role: Role;
 }
 
+/**
+ * next-auth's cookies, spelled out: all httpOnly and SameSite=Lax (sent on
+ * top-level navigations from other sites, never on their subrequests or
+ * POSTs), path /, and over https Secure with the __Secure- / __Host-
+ * prefixes, which browsers only accept from a secure origin.
+ */
+export function sessionCookies(secure: boolean): NonNullable<NextAuthOptions['cookies']> {
+  const options = { httpOnly: true, sameSite: 'lax' as const, path: '/', secure };
+  const prefix = secure ? '__Secure-' : '';
+  return {
+    sessionToken: { name: `${prefix}next-auth.session-token`, options },
+    callbackUrl: { name: `${prefix}next-auth.callback-url`, options },
+    csrfToken: { name: `${secure ? '__Host-' : ''}next-auth.csrf-token`, options },
+    pkceCodeVerifier: { name: `${prefix}next-auth.pkce.code_verifier`, options: { ...options, maxAge: 15 * 60 } },
+    state: { name: `${prefix}next-auth.state`, options: { ...options, maxAge: 15 * 60 } },
+    nonce: { name: `${prefix}next-auth.nonce`, options },
+  };
+}
+
 export const authOptions: NextAuthOptions = {
   // Credentials sign-in works only with JWT sessions (next-auth v4).
   session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
   secret: env.NEXTAUTH_SECRET,
   pages: { signIn: '/login' },
+  // Explicit rather than next-auth's defaults-by-URL: httpOnly, SameSite=Lax,
+  // and Secure plus the __Secure- prefix whenever the site is served over https.
+  cookies: sessionCookies(env.NEXTAUTH_URL?.startsWith('https:') ?? false),
   providers: [
     CredentialsProvider({
       name: 'Email and password',
@@ -30,10 +54,18 @@ export const authOptions: NextAuthOptions = {
         email: { label: 'Email', type: 'email' },
         password: { label: 'Password', type: 'password' },
       },
-      async authorize(credentials) {
+      async authorize(credentials, request) {
         const parsed = signInSchema.safeParse(credentials);
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
+        // Per address and per account, so neither one client nor many
+        // addresses can guess passwords quickly. The thrown code comes back
+        // to signIn() as `error`.
+        const address = addressFrom((name) => {
+          const value = request?.headers?.[name];
+          return Array.isArray(value) ? value[0] : value;
+        });
+        if (!hitRateLimit('signIn', `ip:${address}`, `email:${email}`).allowed) throw new Error(SIGN_IN_RATE_LIMITED);
         try {
           const user = await getUserCredentialsByEmail({ email });
           if (!user) return verifyAgainstDummy(password).then(() => null);

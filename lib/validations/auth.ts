@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PASSWORD } from '~/lib/config';
+import { passwordProblem } from '~/lib/validations/password-policy';
 
 export const emailSchema = z
   .string({ error: 'Enter your email address' })
@@ -13,13 +14,16 @@ export const signInSchema = z.object({
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(PASSWORD.maxLength),
 });
 
-export const signUpSchema = z.object({
-  email: emailSchema,
-  password: z
-    .string({ error: 'Choose a password' })
-    .min(PASSWORD.minLength, `Use at least ${PASSWORD.minLength} characters`)
-    .max(PASSWORD.maxLength, `Use at most ${PASSWORD.maxLength} characters`),
-});
+/** New accounts (and admins from ADMIN_EMAIL/ADMIN_PASSWORD or admin:create): the policy in password-policy.ts. */
+export const signUpSchema = z
+  .object({
+    email: emailSchema,
+    password: z.string({ error: 'Choose a password' }),
+  })
+  .superRefine(({ email, password }, ctx) => {
+    const problem = passwordProblem(password, email);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
 
 export type SignInInput = z.infer<typeof signInSchema>;
 export type SignUpInput = z.infer<typeof signUpSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HISTORY, LABELS } from '~/lib/config';
+import { formatBytes } from '~/lib/format';
 
 export const labelSchema = z.enum(LABELS);
 
@@ -32,9 +33,3 @@ export const historyQuerySchema = z.object({
 });
 
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}

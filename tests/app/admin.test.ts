@@ -354,7 +354,10 @@ describe('npm run admin:create', () => {
     const existing = await makeUser('user');
     const short = await cli('admin-create.ts', ['--email', existing.email, '--password', 'short']);
     expect(short.code).toBe(1);
-    expect(short.stderr).toMatch(/at least 8 characters/);
+    expect(short.stderr).toMatch(/at least 10 characters/);
+    const common = await cli('admin-create.ts', ['--email', existing.email, '--password', 'Password123!']);
+    expect(common.code).toBe(1);
+    expect(common.stderr).toMatch(/too common/);
     expect((await getDb().user.findUniqueOrThrow({ where: { id: existing.id } })).role).toBe('user');
 
     const promoted = await cli('admin-create.ts', ['--email', existing.email, '--password', 'a new long password']);

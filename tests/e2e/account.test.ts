@@ -33,7 +33,9 @@ beforeAll(async () => {
   const log = createWriteStream(logFile);
   server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
     cwd: path.resolve(__dirname, '..', '..'),
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PETLENS_DATA_DIR: dataDir, EMBEDDED_PG_PORT: '0', DATABASE_URL: '', NEXTAUTH_SECRET: '', NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PETLENS_DATA_DIR: dataDir, EMBEDDED_PG_PORT: '0', DATABASE_URL: '', NEXTAUTH_SECRET: '', NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1',
+      // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
+      SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.pipe(log);

@@ -57,6 +57,10 @@ beforeAll(async () => {
       NEXTAUTH_SECRET: '',
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: '1',
+      // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
+      SIGN_IN_RATE_LIMIT: '0',
+      SIGN_UP_RATE_LIMIT: '0',
+      UPLOAD_RATE_LIMIT: '0',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
     },

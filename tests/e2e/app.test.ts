@@ -73,6 +73,10 @@ beforeAll(async () => {
       NEXTAUTH_SECRET: '',
       NEXTAUTH_URL: baseUrl,
       NEXT_TELEMETRY_DISABLED: '1',
+      // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
+      SIGN_IN_RATE_LIMIT: '0',
+      SIGN_UP_RATE_LIMIT: '0',
+      UPLOAD_RATE_LIMIT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,8 @@
 import { safeCallbackUrl } from '~/lib/safe-redirect';
 import { signUpSchema } from '~/lib/validations/auth';
-import { feedbackSchema, formatBytes, historyQuerySchema, uploadSchema } from '~/lib/validations/prediction';
+import { passwordProblem } from '~/lib/validations/password-policy';
+import { formatBytes } from '~/lib/format';
+import { feedbackSchema, historyQuerySchema, uploadSchema } from '~/lib/validations/prediction';
 
 describe('historyQuerySchema', () => {
   it('parses valid query values', () => {
@@ -45,9 +47,40 @@ describe('feedbackSchema and signUpSchema', () => {
     expect(feedbackSchema.safeParse({ predictionId: '3f1f8a3e-1f5e-4a5b-9a4e-3c2f1e0d9b8a', correctLabel: 'horse' }).success).toBe(false);
     expect(feedbackSchema.safeParse({ predictionId: '1 OR 1=1', correctLabel: 'cat' }).success).toBe(false);
   });
-  it('normalises the email and enforces the password length', () => {
-    expect(signUpSchema.parse({ email: '  Me@Example.COM ', password: '12345678' }).email).toBe('me@example.com');
-    expect(signUpSchema.safeParse({ email: 'me@example.com', password: '1234567' }).success).toBe(false);
+  it('normalises the email and enforces the password length (10 to 128)', () => {
+    expect(signUpSchema.parse({ email: '  Me@Example.COM ', password: 'tabby-on-a-mat' }).email).toBe('me@example.com');
+    expect(signUpSchema.safeParse({ email: 'me@example.com', password: 'tabby-mat' }).success).toBe(false);
+    expect(signUpSchema.safeParse({ email: 'me@example.com', password: 'x'.repeat(7) + 'tabby'.repeat(25) }).success).toBe(false);
+  });
+});
+
+describe('password policy', () => {
+  const problem = (password: string, email = 'Whiskers.Owner@example.com') => {
+    const parsed = signUpSchema.safeParse({ email, password });
+    return parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  };
+
+  it('accepts long, personal passphrases', () => {
+    expect(problem('the tabby sleeps on my keyboard')).toBeNull();
+    expect(problem('q7#Lm2!vR9zx')).toBeNull();
+    expect(passwordProblem('correct horse battery', 'me@example.com')).toBeNull();
+  });
+
+  it('refuses the email address or its name part as the password', () => {
+    expect(problem('whiskers.owner@example.com')).toMatch(/^password: .*email/);
+    expect(problem('Whiskers.Owner2024')).toMatch(/email/);
+    expect(problem('my whiskers.owner@example.com!')).toMatch(/email/);
+  });
+
+  it('refuses common passwords, also with digits or symbols added, in any case', () => {
+    for (const password of ['password123', 'Password1234!', 'qwertyuiop', '1234567890', 'iloveyou2024', 'LetMeIn!!!!!', 'P@ssw0rd2025', 'correcthorsebatterystaple']) {
+      expect({ password, problem: problem(password) }).toEqual({ password, problem: expect.stringMatching(/too common/) });
+    }
+  });
+
+  it('refuses one or two characters repeated', () => {
+    expect(problem('aaaaaaaaaaaa')).toMatch(/different characters/);
+    expect(problem('abababababab')).toMatch(/different characters/);
   });
 });
 

@@ -1,0 +1,132 @@
+/**
+ * Rate limits on sign-in (per address and per account), sign-up (per
+ * address) and the upload action (per user, per address for guests), and
+ * next-auth's cookie settings. Real database and model; the session lookup,
+ * the request headers and cache revalidation are mocked.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { headers } from 'next/headers';
+import type { CredentialsConfig } from 'next-auth/providers/credentials';
+import { classifyImageAction } from '~/app/(app)/actions';
+import { signUpAction } from '~/app/(auth)/actions';
+import { authOptions, sessionCookies } from '~/lib/server/auth';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { disposeInferenceService } from '~/lib/server/inference';
+import { resetRateLimits } from '~/lib/server/rate-limits';
+import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
+import { actAs, fileFrom, formWith, makeUser } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+jest.mock('next/headers', () => ({ headers: jest.fn() }));
+
+const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+
+/** Makes the next server actions see a request from `address`. */
+function fromAddress(address: string): void {
+  jest.mocked(headers).mockResolvedValue(new Headers({ 'x-forwarded-for': `${address}, 10.0.0.1` }) as never);
+}
+
+function authorize(credentials: Record<string, string>, address: string) {
+  const provider = authOptions.providers[0] as unknown as CredentialsConfig;
+  const request = { headers: { 'x-forwarded-for': address } } as unknown as Parameters<CredentialsConfig['authorize']>[1];
+  return provider.options.authorize!(credentials, request);
+}
+
+function signUpForm(email: string, password = 'a fine long passphrase'): FormData {
+  const form = new FormData();
+  form.set('email', email);
+  form.set('password', password);
+  return form;
+}
+
+afterEach(() => resetRateLimits());
+afterAll(async () => {
+  await disposeInferenceService();
+  await disconnectDb();
+});
+
+describe('sign-in', () => {
+  it('limits attempts per address: the right password is refused too once over, other addresses are unaffected', async () => {
+    resetRateLimits({ signIn: 3 });
+    const user = await makeUser();
+    for (let i = 0; i < 3; i++) await expect(authorize({ email: `other-${i}@example.test`, password: 'wrong password' }, '203.0.113.7')).resolves.toBeNull();
+    await expect(authorize({ email: user.email, password: user.password }, '203.0.113.7')).rejects.toThrow(SIGN_IN_RATE_LIMITED);
+    await expect(authorize({ email: user.email, password: user.password }, '203.0.113.8')).resolves.toMatchObject({ id: user.id });
+  });
+
+  it('limits attempts per account across addresses (a distributed guess)', async () => {
+    resetRateLimits({ signIn: 3 });
+    const user = await makeUser();
+    for (let i = 0; i < 3; i++) await expect(authorize({ email: user.email, password: `guess number ${i}` }, `198.51.100.${i}`)).resolves.toBeNull();
+    await expect(authorize({ email: user.email.toUpperCase(), password: user.password }, '198.51.100.99')).rejects.toThrow(SIGN_IN_RATE_LIMITED);
+  });
+
+  it('0 turns the limit off', async () => {
+    resetRateLimits({ signIn: 0 });
+    const user = await makeUser();
+    for (let i = 0; i < 25; i++) await expect(authorize({ email: user.email, password: 'wrong password' }, '192.0.2.1')).resolves.toBeNull();
+    await expect(authorize({ email: user.email, password: user.password }, '192.0.2.1')).resolves.toMatchObject({ id: user.id });
+  });
+});
+
+describe('sign-up', () => {
+  it('limits new accounts per address and creates nothing once over', async () => {
+    resetRateLimits({ signUp: 2 });
+    const stamp = Date.now();
+    fromAddress('203.0.113.20');
+    expect((await signUpAction({ status: 'idle' }, signUpForm(`rl-a-${stamp}@example.test`))).status).toBe('success');
+    expect((await signUpAction({ status: 'idle' }, signUpForm(`rl-b-${stamp}@example.test`))).status).toBe('success');
+    const refused = await signUpAction({ status: 'idle' }, signUpForm(`rl-c-${stamp}@example.test`));
+    expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/too many new accounts.*try again in \d+ seconds/i) });
+    expect(await getDb().user.count({ where: { email: `rl-c-${stamp}@example.test` } })).toBe(0);
+    fromAddress('203.0.113.21');
+    expect((await signUpAction({ status: 'idle' }, signUpForm(`rl-d-${stamp}@example.test`))).status).toBe('success');
+  });
+});
+
+describe('uploads', () => {
+  it('limits a signed-in user per account and a guest per address; refused uploads store nothing', async () => {
+    resetRateLimits({ upload: 2 });
+    const cat = await readFile(CAT);
+    const user = await makeUser();
+    actAs(user);
+    fromAddress('203.0.113.30');
+    for (let i = 0; i < 2; i++) expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
+    const refused = await classifyImageAction(formWith(fileFrom(cat)));
+    expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/2 photos a minute.*try again in \d+ seconds/) });
+    expect(await getDb().prediction.count({ where: { userId: user.id } })).toBe(2);
+
+    // Another user from the same address has their own allowance; so does a guest.
+    actAs(await makeUser());
+    expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
+    actAs(null);
+    expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
+    expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
+    expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('failed');
+    fromAddress('203.0.113.31');
+    expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
+  });
+
+  it('an invalid upload is answered as invalid and not counted', async () => {
+    resetRateLimits({ upload: 1 });
+    actAs(null);
+    fromAddress('203.0.113.40');
+    for (let i = 0; i < 3; i++) expect((await classifyImageAction(formWith(null))).status).toBe('invalid_data');
+    expect((await classifyImageAction(formWith(fileFrom(await readFile(CAT))))).status).toBe('success');
+  });
+});
+
+describe('session cookies', () => {
+  it('are httpOnly and SameSite=Lax; Secure with __Secure-/__Host- names only over https', () => {
+    const http = sessionCookies(false);
+    expect(http.sessionToken).toEqual({ name: 'next-auth.session-token', options: { httpOnly: true, sameSite: 'lax', path: '/', secure: false } });
+    const https = sessionCookies(true);
+    expect(https.sessionToken).toEqual({ name: '__Secure-next-auth.session-token', options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true } });
+    expect(https.csrfToken?.name).toBe('__Host-next-auth.csrf-token');
+    for (const cookie of Object.values(https)) expect(cookie.options).toMatchObject({ httpOnly: true, sameSite: 'lax', secure: true });
+    // The test environment's NEXTAUTH_URL is http (or unset): plain names.
+    expect(authOptions.cookies?.sessionToken?.name).toBe('next-auth.session-token');
+  });
+});

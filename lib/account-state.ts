@@ -8,3 +8,6 @@ export type CreateTokenState =
   | { status: 'invalid_data' | 'unauthorized' | 'failed'; message: string };
 
 export type RevokeTokenState = { status: 'idle' } | { status: 'success' } | { status: 'invalid_data' | 'unauthorized' | 'not_found' | 'failed'; message: string };
+
+/** Success is a redirect home, never a state. */
+export type DeleteAccountState = { status: 'idle' } | { status: 'invalid_data' | 'unauthorized' | 'failed'; message: string };

@@ -1,11 +1,18 @@
+import { Alert } from '~/components/ui/alert';
 import { Uploader } from '~/components/upload/uploader';
 import { env } from '~/lib/env';
 import { getCurrentUser } from '~/lib/server/auth';
 
-export default async function ClassifyPage() {
+export default async function ClassifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await getCurrentUser();
+  const accountDeleted = !user && (await searchParams).account === 'deleted';
   return (
     <div className="space-y-8">
+      {accountDeleted ? (
+        <Alert tone="success">
+          <span data-testid="account-deleted">Your account, its history and its API tokens have been deleted.</span>
+        </Alert>
+      ) : null}
       <div className="space-y-2">
         <h1 className="text-3xl font-semibold tracking-tight sm:text-4xl">Cat, dog, or neither?</h1>
         <p className="text-lg text-slate-600 dark:text-slate-300">

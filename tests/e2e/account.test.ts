@@ -123,3 +123,47 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
     await page.close();
   }
 });
+
+it('a user deletes their account on /account: signed out, their token and history gone, the password no longer works', async () => {
+  const page = await browser.newPage();
+  try {
+    const email = `delete-me-${Date.now()}@example.test`;
+    const password = 'soon to be forgotten';
+    await page.goto(`${baseUrl}/signup`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+
+    await page.goto(`${baseUrl}/account`);
+    await page.getByLabel('Token name').fill('doomed');
+    await page.getByTestId('create-token').click();
+    const token = ((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim();
+    const saved = await predict(token);
+    expect(await saved.json()).toMatchObject({ saved: true });
+
+    // The wrong address is refused and nothing happens.
+    await page.getByLabel(/Type your email address/).fill('someone-else@example.test');
+    await page.getByTestId('delete-account').click();
+    await page.getByRole('alert').filter({ hasText: /exactly as shown/ }).waitFor({ timeout: 20_000 });
+    expect((await predict(token)).status).toBe(200);
+
+    await page.getByLabel(/Type your email address/).fill(email);
+    await page.getByTestId('delete-account').click();
+    await page.getByTestId('account-deleted').waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    // Signed out on the server too: the history sends guests to sign-in.
+    await page.goto(`${baseUrl}/history`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    expect((await predict(token)).status).toBe(401);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That email and password do not match an account.').waitFor({ timeout: 20_000 });
+  } finally {
+    await page.close();
+  }
+});

@@ -1,10 +1,14 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import type { CreateTokenState, RevokeTokenState } from '~/lib/account-state';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import type { CreateTokenState, DeleteAccountState, RevokeTokenState } from '~/lib/account-state';
 import { logServerError } from '~/lib/errors';
-import { getCurrentUser } from '~/lib/server/auth';
+import { authOptions, getCurrentUser } from '~/lib/server/auth';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
+import { deleteUserAccount } from '~/lib/server/queries/users';
+import { deleteAccountSchema } from '~/lib/validations/account';
 import { apiTokenIdSchema, createApiTokenSchema } from '~/lib/validations/api-token';
 
 /** Creates a personal API token (form field `name`) for the signed-in user and returns it once. */
@@ -39,4 +43,30 @@ export async function revokeApiTokenAction(_previous: RevokeTokenState, formData
   }
   revalidatePath('/account');
   return { status: 'success' };
+}
+
+/**
+ * Deletes the signed-in user's account with all their predictions,
+ * thumbnails and API tokens, once they have typed their email address
+ * (form field `confirmEmail`), ends the session by expiring next-auth's
+ * cookies in this response, and sends the browser home. Nobody else's data
+ * is touched.
+ */
+export async function deleteAccountAction(_previous: DeleteAccountState, formData: FormData): Promise<DeleteAccountState> {
+  const user = await getCurrentUser();
+  if (!user) return { status: 'unauthorized', message: 'Sign in to delete your account.' };
+  const parsed = deleteAccountSchema.safeParse({ confirmEmail: formData.get('confirmEmail') });
+  if (!parsed.success || parsed.data.confirmEmail !== user.email) {
+    return { status: 'invalid_data', message: 'Type your email address exactly as shown to confirm.' };
+  }
+  try {
+    // null: already gone (deleted from another tab); the session ends all the same.
+    await deleteUserAccount({ id: user.id });
+  } catch (error) {
+    logServerError('deleting an account', error);
+    return { status: 'failed', message: 'Your account could not be deleted. Nothing was removed; please try again.' };
+  }
+  const jar = await cookies();
+  for (const cookie of Object.values(authOptions.cookies ?? {})) jar.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  redirect('/?account=deleted');
 }

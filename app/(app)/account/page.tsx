@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { CreateTokenForm } from '~/components/account/create-token-form';
+import { DeleteAccountForm } from '~/components/account/delete-account-form';
 import { RevokeTokenButton } from '~/components/account/revoke-token-button';
 import { API_TOKEN } from '~/lib/config';
 import { requireUser } from '~/lib/server/auth';
@@ -60,6 +61,17 @@ export default async function AccountPage() {
             ))}
           </ul>
         )}
+      </section>
+      <section className="space-y-4 rounded-2xl border border-red-200 p-4 dark:border-red-900" aria-labelledby="delete-account">
+        <div>
+          <h2 id="delete-account" className="text-lg font-semibold">
+            Delete your account
+          </h2>
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Deletes your account, every prediction in your history with its thumbnail, and your API tokens, at once and for good. You are signed out.
+          </p>
+        </div>
+        <DeleteAccountForm email={user.email} />
       </section>
     </div>
   );

@@ -32,3 +32,24 @@ export function getUserCredentialsByEmail({ email }: { email: string }) {
 export function getUserById({ id }: { id: string }): Promise<UserRecord | null> {
   return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
 }
+
+export interface DeletedAccount {
+  predictions: number;
+  apiTokens: number;
+}
+
+/**
+ * Deletes a user with everything of theirs, in one transaction: their
+ * predictions (the thumbnails live in those rows) and API tokens, then the
+ * user. (The foreign keys cascade too; the explicit deletes make the counts
+ * and the intent plain.) Null when there was no such user.
+ */
+export async function deleteUserAccount({ id }: { id: string }): Promise<DeletedAccount | null> {
+  return getDb().$transaction(async (tx) => {
+    const predictions = await tx.prediction.deleteMany({ where: { userId: id } });
+    const apiTokens = await tx.apiToken.deleteMany({ where: { userId: id } });
+    const users = await tx.user.deleteMany({ where: { id } });
+    if (users.count === 0) return null;
+    return { predictions: predictions.count, apiTokens: apiTokens.count };
+  });
+}

@@ -1,0 +1,30 @@
+'use client';
+
+import { useActionState } from 'react';
+import { deleteAccountAction } from '~/app/(app)/account/actions';
+import { inputClasses } from '~/components/auth/input-classes';
+import { Alert } from '~/components/ui/alert';
+import { buttonClasses } from '~/components/ui/button';
+import type { DeleteAccountState } from '~/lib/account-state';
+
+const initial: DeleteAccountState = { status: 'idle' };
+
+/**
+ * Deletes the account once the user has typed their email address. On
+ * success the action expires the session cookies and redirects home.
+ */
+export function DeleteAccountForm({ email }: { email: string }) {
+  const [state, formAction, pending] = useActionState(deleteAccountAction, initial);
+  return (
+    <form action={formAction} className="space-y-3" data-testid="delete-account-form">
+      <label htmlFor="confirm-email" className="block text-sm font-medium">
+        Type your email address, <span className="font-mono">{email}</span>, to confirm
+      </label>
+      <input id="confirm-email" name="confirmEmail" type="email" autoComplete="off" required className={inputClasses} />
+      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger' })} data-testid="delete-account">
+        {pending ? 'Deleting…' : 'Delete my account'}
+      </button>
+      {state.status !== 'idle' ? <Alert tone="error">{state.message}</Alert> : null}
+    </form>
+  );
+}

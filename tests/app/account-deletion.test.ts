@@ -1,0 +1,114 @@
+/**
+ * Deleting an account from /account: the confirmation, then the user, their
+ * predictions (with thumbnails) and API tokens are gone, the session cookies
+ * are expired, and nobody else's data is touched. Real database and model;
+ * the session lookup, cookies and cache revalidation are mocked.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { cookies } from 'next/headers';
+import { classifyImageAction } from '~/app/(app)/actions';
+import { deleteAccountAction } from '~/app/(app)/account/actions';
+import type { DeleteAccountState } from '~/lib/account-state';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { disposeInferenceService } from '~/lib/server/inference';
+import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
+import type { UserRecord } from '~/lib/server/queries/users';
+import { actAs, fileFrom, formWith, makeUser } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+jest.mock('next/headers', () => ({ cookies: jest.fn(), headers: jest.fn().mockRejectedValue(new Error('no request')) }));
+
+const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+const idle: DeleteAccountState = { status: 'idle' };
+const cookieSet = jest.fn();
+
+beforeEach(() => {
+  cookieSet.mockClear();
+  jest.mocked(cookies).mockResolvedValue({ set: cookieSet } as never);
+});
+
+afterAll(async () => {
+  await disposeInferenceService();
+  await disconnectDb();
+});
+
+function confirmWith(email: string): FormData {
+  const form = new FormData();
+  form.set('confirmEmail', email);
+  return form;
+}
+
+/** A user with two stored predictions (real uploads) and two active API tokens. */
+async function userWithData(cat: Buffer): Promise<UserRecord & { tokens: string[] }> {
+  const user = await makeUser();
+  actAs(user);
+  for (let i = 0; i < 2; i++) expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
+  const tokens = [(await createApiToken({ userId: user.id, name: 'one' })).token, (await createApiToken({ userId: user.id, name: 'two' })).token];
+  return { ...user, tokens };
+}
+
+async function holdings(userId: string) {
+  const db = getDb();
+  return {
+    users: await db.user.count({ where: { id: userId } }),
+    predictions: await db.prediction.count({ where: { userId } }),
+    apiTokens: await db.apiToken.count({ where: { userId } }),
+  };
+}
+
+describe('deleteAccountAction', () => {
+  it('deletes the user, their predictions, thumbnails and tokens, ends the session, and leaves everyone else alone', async () => {
+    const cat = await readFile(CAT);
+    const other = await userWithData(cat);
+    const me = await userWithData(cat);
+    const otherBefore = await getDb().prediction.findMany({ where: { userId: other.id }, select: { id: true, thumbnail: true }, orderBy: { id: 'asc' } });
+    const totalBefore = await getDb().prediction.count();
+    expect(await holdings(me.id)).toEqual({ users: 1, predictions: 2, apiTokens: 2 });
+
+    actAs(me);
+    // Typed differently cased and padded: still the same address. Success
+    // is a redirect home (Next's redirect() throws it).
+    await expect(deleteAccountAction(idle, confirmWith(`  ${me.email.toUpperCase()} `))).rejects.toMatchObject({
+      digest: expect.stringContaining('/?account=deleted'),
+    });
+
+    expect(await holdings(me.id)).toEqual({ users: 0, predictions: 0, apiTokens: 0 });
+    for (const token of me.tokens) await expect(getUserByApiToken(token)).resolves.toBeNull();
+    expect(await getDb().prediction.count()).toBe(totalBefore - 2);
+    // The other user is untouched, thumbnails included.
+    expect(await holdings(other.id)).toEqual({ users: 1, predictions: 2, apiTokens: 2 });
+    expect(await getDb().prediction.findMany({ where: { userId: other.id }, select: { id: true, thumbnail: true }, orderBy: { id: 'asc' } })).toEqual(otherBefore);
+    await expect(getUserByApiToken(other.tokens[0]!)).resolves.toMatchObject({ userId: other.id });
+
+    // The session cookie is expired in the response.
+    expect(cookieSet).toHaveBeenCalledWith('next-auth.session-token', '', expect.objectContaining({ maxAge: 0, httpOnly: true, path: '/' }));
+
+    // A session that outlives the account (another tab) can still classify,
+    // but nothing is stored for the deleted user.
+    const stale = await classifyImageAction(formWith(fileFrom(cat)));
+    expect(stale).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/) });
+    expect(await holdings(me.id)).toEqual({ users: 0, predictions: 0, apiTokens: 0 });
+  }, 60_000);
+
+  it('refuses without the right email typed, and deletes nothing', async () => {
+    const me = await makeUser();
+    const other = await makeUser();
+    actAs(me);
+    for (const typed of ['', other.email, me.email.replace('@', '@x')]) {
+      expect(await deleteAccountAction(idle, confirmWith(typed))).toEqual({ status: 'invalid_data', message: expect.stringMatching(/email address/) });
+    }
+    expect(await deleteAccountAction(idle, new FormData())).toMatchObject({ status: 'invalid_data' });
+    expect(await holdings(me.id)).toMatchObject({ users: 1 });
+    expect(await holdings(other.id)).toMatchObject({ users: 1 });
+    expect(cookieSet).not.toHaveBeenCalled();
+  });
+
+  it('a guest cannot delete anything', async () => {
+    const someone = await makeUser();
+    actAs(null);
+    expect(await deleteAccountAction(idle, confirmWith(someone.email))).toMatchObject({ status: 'unauthorized' });
+    expect(await holdings(someone.id)).toMatchObject({ users: 1 });
+  });
+});

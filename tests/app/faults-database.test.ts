@@ -1,0 +1,107 @@
+/**
+ * Faults: PostgreSQL stops while the app runs. Guests still get their
+ * classifications; a signed-in user gets theirs too, told it could not be
+ * saved, and no row is written; when PostgreSQL comes back the same Prisma
+ * client (no restart) saves again. Runs against its own embedded PostgreSQL,
+ * never the shared test database, which it stops and restarts on the same
+ * port and data folder (from a child process: tests/support/pg-controller.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { classifyImageAction } from '~/app/(app)/actions';
+import { createPrismaClient } from '~/lib/db/client';
+import type { PrismaClient } from '~/lib/generated/prisma/client';
+import type { ClassifyState } from '~/lib/prediction-state';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { disposeInferenceService } from '~/lib/server/inference';
+import { actAs, fileFrom, formWith, makeUser } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+jest.mock('next/headers', () => ({ headers: jest.fn().mockRejectedValue(new Error('no request')) }));
+
+const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+
+let dataDir: string;
+let controller: ChildProcess;
+let answers: AsyncIterator<string>;
+let cat: Buffer;
+let database: { url: string; port: number };
+
+/** Sends one command to the PostgreSQL controller and returns its answer. */
+async function command(line: 'start' | 'stop'): Promise<string> {
+  controller.stdin!.write(`${line}\n`);
+  const { value, done } = await answers.next();
+  if (done || typeof value !== 'string' || value.startsWith('error')) throw new Error(`pg-controller ${line}: ${String(value)}`);
+  return value;
+}
+
+async function start(): Promise<{ url: string; port: number }> {
+  return JSON.parse(await command('start')) as { url: string; port: number };
+}
+
+beforeAll(async () => {
+  cat = await readFile(CAT);
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-faults-db-'));
+  controller = spawn(process.execPath, [require.resolve('tsx/cli'), 'tests/support/pg-controller.ts', dataDir], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  answers = readline.createInterface({ input: controller.stdout! })[Symbol.asyncIterator]();
+  database = await start();
+  // The app's one Prisma client (lib/server/db.ts keeps it on globalThis),
+  // pointed at this database instead of the shared one.
+  await disconnectDb();
+  (globalThis as unknown as { petlensPrisma?: PrismaClient }).petlensPrisma = createPrismaClient(database.url, { max: 4 });
+}, 120_000);
+
+afterAll(async () => {
+  await disposeInferenceService();
+  await disconnectDb();
+  if (controller && controller.exitCode === null) {
+    const exited = new Promise((resolve) => controller.once('exit', resolve));
+    controller.stdin!.end();
+    await exited;
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+function success(state: ClassifyState): Extract<ClassifyState, { status: 'success' }> {
+  if (state.status !== 'success') throw new Error(`expected success, got ${state.status}: ${state.message}`);
+  return state;
+}
+
+it('with PostgreSQL stopped: guests classify, users classify and are told it was not saved (no row); after a restart it saves again', async () => {
+  const user = await makeUser();
+  actAs(user);
+  expect(success(await classifyImageAction(formWith(fileFrom(cat))))).toMatchObject({ saved: true, saveError: null });
+
+  expect(await command('stop')).toBe('stopped');
+
+  actAs(null);
+  const guest = success(await classifyImageAction(formWith(fileFrom(cat))));
+  expect(guest.prediction.label).toBe('cat');
+  expect(guest).toMatchObject({ saved: false, saveError: null });
+
+  actAs(user);
+  const started = Date.now();
+  const unsaved = success(await classifyImageAction(formWith(fileFrom(cat))));
+  expect(unsaved.prediction.label).toBe('cat');
+  expect(unsaved.prediction.id).toBeNull();
+  expect(unsaved).toMatchObject({ saved: false, saveError: expect.stringMatching(/could not be saved to your history/) });
+  // Refused connections fail fast (the pool's connect timeout is 5 s).
+  expect(Date.now() - started).toBeLessThan(15_000);
+
+  expect(await start()).toEqual(database);
+
+  // The same client reconnects: no app restart.
+  const saved = success(await classifyImageAction(formWith(fileFrom(cat))));
+  expect(saved).toMatchObject({ saved: true, saveError: null });
+  expect(saved.prediction.id).toEqual(expect.any(String));
+  // One row per saved upload, none for the one made while the database was down.
+  expect(await getDb().prediction.count({ where: { userId: user.id } })).toBe(2);
+  expect(await getDb().prediction.count()).toBe(2);
+}, 120_000);

@@ -2,6 +2,8 @@
  * npm start [-- --dev]
  *
  * Starts PetLens with nothing else running:
+ *  0. the model: its card and ONNX file are checked (sha256) first, and a
+ *     missing or corrupt model stops the launch with the reason;
  *  1. the database: DATABASE_URL, or else an embedded PostgreSQL whose data
  *     lives in .data/ (PETLENS_DATA_DIR) and survives restarts;
  *  2. the migrations in prisma/migrations, applied to that database, and,
@@ -23,6 +25,7 @@ import { createPrismaClient } from '~/lib/db/client';
 import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedDatabase } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { env } from '~/lib/env';
+import { loadModelArtifacts, ModelLoadError } from '~/lib/ml/model-card';
 import { buildIsCurrent, recordBuild, sourceHash } from './lib/build-hash';
 
 const log = (line: string) => console.log(`[petlens] ${line}`);
@@ -86,7 +89,23 @@ async function ensureAdminFromEnv(databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * The model card and the ONNX file it names, checked (readable, valid card,
+ * sha256 of the file matches) before anything else starts: a missing or
+ * corrupt model stops the launch with a message that says what is wrong.
+ */
+async function checkModel(): Promise<void> {
+  try {
+    const { card, modelPath } = await loadModelArtifacts(path.resolve(env.MODEL_CARD_PATH));
+    log(`model ${card.name} ${card.version}: ${path.relative(process.cwd(), modelPath)} matches its card's sha256`);
+  } catch (error) {
+    if (error instanceof ModelLoadError) throw new Error(`the model cannot be used: ${error.message}`);
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
+  await checkModel();
   const dataDir = path.resolve(env.PETLENS_DATA_DIR ?? '.data');
 
   let databaseUrl = env.DATABASE_URL;

@@ -1,0 +1,86 @@
+/**
+ * Faults: a missing or corrupt model. `npm start`'s launcher refuses to
+ * start (before any database) with a message that says what is wrong, and
+ * /api/v1/health answers 503 saying why.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CARD = path.join(ROOT, 'models', 'petlens-mobilenetv3-small.json');
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-model-faults-'));
+  const card = JSON.parse(await readFile(CARD, 'utf8')) as { file: string };
+  // corrupt/: the real card beside a model file cut short.
+  await writeFile(path.join(dir, 'corrupt.json'), JSON.stringify(card));
+  const model = await readFile(path.join(path.dirname(CARD), card.file));
+  await writeFile(path.join(dir, card.file), model.subarray(0, model.length - 1000));
+  // nofile.json: a card whose model file is missing.
+  await writeFile(path.join(dir, 'nofile.json'), JSON.stringify({ ...card, file: 'missing.onnx' }));
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function launch(cardPath: string, dataDir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', MODEL_CARD_PATH: cardPath, PETLENS_DATA_DIR: dataDir, DATABASE_URL: '', EMBEDDED_PG_PORT: '0', PORT: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('npm start with a bad model', () => {
+  it.each([
+    ['missing card', 'absent.json', /cannot start: the model cannot be used: model card .*absent\.json cannot be read/],
+    ['missing model file', 'nofile.json', /cannot start: the model cannot be used: model file .*missing\.onnx cannot be read/],
+    ['corrupt model file', 'corrupt.json', /cannot start: the model cannot be used: model file .* is corrupt or not the one its card describes \(sha256/],
+  ])('%s: exits 1 with the reason, before starting PostgreSQL', async (_case, card, reason) => {
+    const dataDir = path.join(dir, `data-${card}`);
+    const { code, output } = await launch(path.join(dir, card), dataDir);
+    expect(code).toBe(1);
+    expect(output).toMatch(reason);
+    expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+  }, 90_000);
+});
+
+describe('GET /api/v1/health with a bad model', () => {
+  it('answers 503 with the reason, the database still reachable', async () => {
+    process.env.MODEL_CARD_PATH = path.join(dir, 'corrupt.json');
+    let GET: () => Promise<Response> = async () => new Response();
+    const cleanup: (() => Promise<void>)[] = [];
+    // Fresh modules, so lib/env reads the bad MODEL_CARD_PATH.
+    jest.isolateModules(() => {
+      ({ GET } = require('~/app/api/v1/health/route') as { GET: () => Promise<Response> });
+      cleanup.push((require('~/lib/server/inference') as { disposeInferenceService: () => Promise<void> }).disposeInferenceService);
+      cleanup.push((require('~/lib/server/db') as { disconnectDb: () => Promise<void> }).disconnectDb);
+    });
+    try {
+      const response = await GET();
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { status: string; model: { loaded: boolean; error: string }; database: { reachable: boolean } };
+      expect(body.status).toBe('unavailable');
+      expect(body.model.loaded).toBe(false);
+      expect(body.model.error).toMatch(/corrupt or not the one its card describes/);
+      expect(body.database.reachable).toBe(true);
+    } finally {
+      for (const step of cleanup) await step();
+      delete process.env.MODEL_CARD_PATH;
+    }
+  }, 60_000);
+});

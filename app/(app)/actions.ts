@@ -5,10 +5,9 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
-import { ImageInputError } from '~/lib/ml/image';
 import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
 import { getCurrentUser } from '~/lib/server/auth';
-import { QueueFullError } from '~/lib/serving/batcher';
+import { isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { getInferenceService } from '~/lib/server/inference';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createPrediction, deletePredictionForUser, setPredictionFeedback } from '~/lib/server/queries/predictions';
@@ -51,8 +50,8 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     user ? makeThumbnail(bytes, env.MAX_IMAGE_PIXELS) : Promise.resolve(null),
   ]).finally(() => ticket.release());
   if (classified.status === 'rejected') {
-    if (classified.reason instanceof ImageInputError) return { status: 'invalid_data', message: classified.reason.message };
-    if (classified.reason instanceof QueueFullError) return { status: 'failed', message: 'PetLens is very busy right now. Please try again in a moment.' };
+    if (isImageInputError(classified.reason)) return { status: 'invalid_data', message: classified.reason.message };
+    if (isQueueFullError(classified.reason)) return { status: 'failed', message: 'PetLens is very busy right now. Please try again in a moment.' };
     logServerError('classifying an upload', classified.reason);
     return { status: 'failed', message: 'Something went wrong while classifying this image. Please try again.' };
   }

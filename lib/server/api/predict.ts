@@ -3,8 +3,8 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
-import { ImageInputError } from '~/lib/ml/image';
-import { QueueFullError } from '~/lib/serving/batcher';
+import type { ImageInputError } from '~/lib/ml/image';
+import { isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { MultipartError, multipartBoundary, parseMultipart, type MultipartPart } from '~/lib/serving/multipart';
 import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
 import type { AdmissionTicket, InferenceService, ServedClassification } from '~/lib/serving/inference-service';
@@ -117,11 +117,11 @@ const IMAGE_ERRORS: Record<ImageInputError['code'], { status: number; code: ApiE
 
 function classificationError(reason: unknown, index: number, count: number): ApiError {
   const which = count > 1 ? `Image ${index}: ` : '';
-  if (reason instanceof ImageInputError) {
+  if (isImageInputError(reason)) {
     const { status, code } = IMAGE_ERRORS[reason.code];
     return new ApiError(status, code, `${which}${reason.message}`, {}, index);
   }
-  if (reason instanceof QueueFullError) return new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+  if (isQueueFullError(reason)) return new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
   logServerError('classifying an API image', reason);
   return new ApiError(503, 'model_unavailable', 'The classifier failed on this request; please try again.', RETRY_SOON, index);
 }

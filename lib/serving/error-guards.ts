@@ -1,0 +1,25 @@
+/**
+ * @file Recognises the serving errors by name and shape, not `instanceof`.
+ * In the production build the inference service is created by
+ * instrumentation.ts, whose bundle has its own copy of lib/ml/image.ts and
+ * lib/serving/batcher.ts: the errors it throws are instances of *those*
+ * classes, so `instanceof` against the route's or action's copy is false and
+ * an unreadable upload was answered 503 (or "Something went wrong") instead
+ * of its 4xx. Found by tests/e2e/hostile-sweep.test.ts.
+ */
+import type { ImageInputError } from '../ml/image';
+import type { QueueFullError } from './batcher';
+
+const IMAGE_ERROR_CODES = new Set(['empty', 'unsupported_format', 'corrupt', 'too_many_pixels', 'too_small']);
+
+export function isImageInputError(error: unknown): error is ImageInputError {
+  return (
+    error instanceof Error &&
+    error.name === 'ImageInputError' &&
+    IMAGE_ERROR_CODES.has((error as { code?: unknown }).code as string)
+  );
+}
+
+export function isQueueFullError(error: unknown): error is QueueFullError {
+  return error instanceof Error && error.name === 'QueueFullError';
+}

@@ -1,0 +1,238 @@
+/**
+ * End to end, production build (issue 6, item 1 and its "done when" sweep):
+ * every hostile, odd and edge upload POSTed to /api/v1/predict of the running
+ * server. Each bad one gets its specific 4xx with a JSON
+ * {"error": {"code", "message"}}; every odd-but-valid encoding of a real cat
+ * photo is answered "cat"; 1×1 and 1×20000 get an answer or a clear 4xx; no
+ * answer is a 5xx, no connection is dropped, a signed-in hostile upload
+ * stores nothing, health is still green at the end, and the upload page shows
+ * a readable message on the card for bad files.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { chromium, type Browser } from 'playwright-core';
+import sharp from 'sharp';
+import { HEIC_HEADER, SVG_WITH_SCRIPT, encodings, pixelBomb, readSample, twelveMegapixelJpeg } from '../fixtures/images';
+import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+
+const MAX_FILES = 4;
+const MAX_BYTES = 3 * 1024 * 1024;
+
+let server: E2eServer;
+let browser: Browser;
+let db: Client;
+let cat: Buffer;
+let token: string;
+let userId: string;
+const seen: { name: string; status: number }[] = [];
+
+/** The launcher's embedded PostgreSQL: port from its log, password beside the cluster. */
+async function connectToServerDatabase(e2e: E2eServer): Promise<Client> {
+  const port = /embedded PostgreSQL on 127\.0\.0\.1:(\d+)/.exec(await readFile(e2e.logFile, 'utf8'))?.[1];
+  if (!port) throw new Error(`no embedded PostgreSQL port in ${e2e.logFile}`);
+  const password = (await readFile(path.join(e2e.dataDir, 'postgres-password'), 'utf8')).trim();
+  const client = new Client({ host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'petlens' });
+  await client.connect();
+  return client;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  cat = await readSample('cat');
+  server = await startE2eServer('hostile', {
+    API_MAX_FILES: String(MAX_FILES),
+    MAX_UPLOAD_BYTES: String(MAX_BYTES),
+    API_ANON_RATE_LIMIT: '0',
+    UPLOAD_RATE_LIMIT: '0',
+  });
+  db = await connectToServerDatabase(server);
+  // A user with an API token, made directly in the database (the token is stored as its sha256).
+  token = `pl_${randomBytes(32).toString('base64url')}`;
+  userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, "passwordHash") VALUES (gen_random_uuid(), 'hostile@example.test', 'x') RETURNING id`)).rows[0]!.id;
+  await db.query(`INSERT INTO "ApiToken" (id, "userId", name, prefix, "tokenHash") VALUES (gen_random_uuid(), $1, 'sweep', $2, $3)`, [
+    userId,
+    token.slice(0, 10),
+    createHash('sha256').update(token, 'utf8').digest('hex'),
+  ]);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await db?.end();
+  await server?.stop();
+}, 60_000);
+
+interface Upload {
+  name: string;
+  data: Buffer;
+  filename?: string;
+  type?: string;
+}
+
+function multipart(files: Upload[], field = 'image'): { body: Buffer; contentType: string } {
+  const boundary = `----petlenssweep${randomBytes(8).toString('hex')}`;
+  const parts = files.map((f) =>
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${f.filename ?? 'upload.jpg'}"\r\nContent-Type: ${f.type ?? 'image/jpeg'}\r\n\r\n`),
+      f.data,
+      Buffer.from('\r\n'),
+    ]),
+  );
+  return { body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** POSTs raw bytes; a dropped connection fails the test (fetch rejects). */
+async function post(name: string, body: Buffer, contentType: string, bearer?: string): Promise<{ status: number; json: any }> {
+  let response: Response;
+  try {
+    response = await fetch(`${server.baseUrl}/api/v1/predict`, {
+      method: 'POST',
+      body: new Uint8Array(body),
+      headers: { 'content-type': contentType, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    });
+  } catch (error) {
+    throw new Error(`${name}: the connection was dropped (${(error as Error).message})`);
+  }
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${name}: answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  seen.push({ name, status: response.status });
+  expect({ name, status: response.status, under500: response.status < 500 }).toEqual({ name, status: response.status, under500: true });
+  return { status: response.status, json };
+}
+
+async function expectRefused(name: string, request: { body: Buffer; contentType: string }, status: number, code: string, bearer?: string): Promise<string> {
+  const { status: got, json } = await post(name, request.body, request.contentType, bearer);
+  expect({ name, status: got, code: json?.error?.code }).toEqual({ name, status, code });
+  expect(typeof json.error.message).toBe('string');
+  expect(json.error.message.length).toBeGreaterThan(10);
+  expect(json.predictions).toBeUndefined();
+  return json.error.message as string;
+}
+
+async function truncatedJpeg(): Promise<Buffer> {
+  const full = await sharp(cat).jpeg({ quality: 90 }).toBuffer();
+  return full.subarray(0, Math.floor(full.length / 2));
+}
+
+/** A real JPEG padded with zero bytes to one byte over the size limit. */
+function oversized(): Buffer {
+  return Buffer.concat([cat, Buffer.alloc(MAX_BYTES + 1 - cat.length, 0)]);
+}
+
+async function hostileUploads(): Promise<{ name: string; upload: Upload; status: number; code: string }[]> {
+  return [
+    { name: 'zero bytes', upload: { name: 'zero', data: Buffer.alloc(0) }, status: 400, code: 'empty_file' },
+    { name: 'text named .jpg', upload: { name: 'text', data: Buffer.from('hello, I am not a photo\n'.repeat(20)), filename: 'cat.jpg' }, status: 415, code: 'unsupported_format' },
+    { name: 'HTML', upload: { name: 'html', data: Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>'), filename: 'x.html', type: 'text/html' }, status: 415, code: 'unsupported_format' },
+    { name: 'SVG with script', upload: { name: 'svg', data: SVG_WITH_SCRIPT, filename: 'x.svg', type: 'image/svg+xml' }, status: 415, code: 'unsupported_format' },
+    { name: 'fake PDF', upload: { name: 'pdf', data: Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'), filename: 'x.pdf', type: 'application/pdf' }, status: 415, code: 'unsupported_format' },
+    { name: 'truncated JPEG', upload: { name: 'trunc', data: await truncatedJpeg() }, status: 422, code: 'corrupt_image' },
+    { name: 'random bytes behind a PNG signature', upload: { name: 'png', data: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(4096)]), filename: 'x.png', type: 'image/png' }, status: 422, code: 'corrupt_image' },
+    { name: '30000×30000 PNG bomb', upload: { name: 'bomb', data: pixelBomb(30000, 30000), filename: 'bomb.png', type: 'image/png' }, status: 422, code: 'too_many_pixels' },
+    { name: 'over MAX_UPLOAD_BYTES', upload: { name: 'big', data: oversized() }, status: 413, code: 'payload_too_large' },
+    { name: 'HEIC', upload: { name: 'heic', data: HEIC_HEADER, filename: 'IMG_0001.HEIC', type: 'image/heic' }, status: 415, code: 'unsupported_format' },
+  ];
+}
+
+it('every hostile upload gets its specific 4xx JSON error, anonymously and with a token, and nothing is stored', async () => {
+  const cases = await hostileUploads();
+  for (const { name, upload, status, code } of cases) {
+    const message = await expectRefused(name, multipart([upload]), status, code);
+    if (name === 'HEIC') expect(message).toMatch(/HEIC.*not supported.*JPEG, PNG or WebP/);
+    if (name === 'over MAX_UPLOAD_BYTES') expect(message).toContain(String(MAX_BYTES));
+  }
+  // Signed in: the same refusals, and not a single row for the user.
+  for (const { name, upload, status, code } of cases) await expectRefused(`${name} (token)`, multipart([upload]), status, code, token);
+  // A batch with one bad file among good ones is refused whole: nothing stored either.
+  await expectRefused('good + bad batch (token)', multipart([{ name: 'ok', data: cat }, { name: 'bad', data: SVG_WITH_SCRIPT, filename: 'x.svg' }]), 415, 'unsupported_format', token);
+  const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction" WHERE "userId" = $1', [userId]);
+  expect(Number(rows.rows[0]!.n)).toBe(0);
+  // The token works: one good upload stores exactly one row.
+  const goodUpload = multipart([{ name: 'ok', data: cat }]);
+  const ok = await post('good upload (token)', goodUpload.body, goodUpload.contentType, token);
+  expect(ok.status).toBe(200);
+  expect(ok.json).toMatchObject({ predictions: [{ label: 'cat' }], saved: true });
+  const after = await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction" WHERE "userId" = $1', [userId]);
+  expect(Number(after.rows[0]!.n)).toBe(1);
+});
+
+it('malformed requests: too many files, a bad or missing boundary, a truncated body, a missing field, not multipart', async () => {
+  const small = await sharp(cat).resize(64).jpeg().toBuffer();
+  await expectRefused('more files than API_MAX_FILES', multipart(Array.from({ length: MAX_FILES + 1 }, (_, i) => ({ name: `f${i}`, data: small }))), 400, 'too_many_files');
+  const good = multipart([{ name: 'ok', data: small }]);
+  await expectRefused('no boundary', { body: good.body, contentType: 'multipart/form-data' }, 400, 'bad_request');
+  await expectRefused('boundary not in the body', { body: good.body, contentType: 'multipart/form-data; boundary=nothere' }, 400, 'bad_request');
+  await expectRefused('truncated body', { body: good.body.subarray(0, Math.floor(good.body.length / 2)), contentType: good.contentType }, 400, 'bad_request');
+  await expectRefused('missing "image" field', multipart([{ name: 'ok', data: small }], 'photo'), 400, 'missing_field');
+  await expectRefused('empty multipart', { body: Buffer.from('--b--\r\n'), contentType: 'multipart/form-data; boundary=b' }, 400, 'missing_field');
+  await expectRefused('image as raw bytes', { body: small, contentType: 'image/jpeg' }, 415, 'unsupported_media_type');
+  await expectRefused('broken JSON', { body: Buffer.from('{"instances": [{"b64": '), contentType: 'application/json' }, 400, 'bad_request');
+});
+
+it('real photos in unusual encodings, and a 12 MP JPEG, are classified "cat"', async () => {
+  const odd: Record<string, Buffer> = { ...(await encodings(cat)), '12 MP JPEG': await twelveMegapixelJpeg(cat) };
+  for (const [name, data] of Object.entries(odd)) {
+    const request = multipart([{ name, data }]);
+    const { status, json } = await post(name, request.body, request.contentType);
+    expect({ name, status, label: json?.predictions?.[0]?.label }).toEqual({ name, status: 200, label: 'cat' });
+  }
+});
+
+it('1×1 and 1×20000 images get an answer or a clear 4xx, never a 5xx', async () => {
+  const tiny = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
+  const sliver = await sharp({ create: { width: 1, height: 20000, channels: 3, background: '#808080' } }).png().toBuffer();
+  for (const [name, data] of Object.entries({ '1×1 PNG': tiny, '1×20000 PNG': sliver })) {
+    const request = multipart([{ name, data, filename: 'x.png', type: 'image/png' }]);
+    const { status, json } = await post(name, request.body, request.contentType);
+    if (status === 200) expect(json.predictions).toHaveLength(1);
+    else {
+      expect({ name, status }).toEqual({ name, status: expect.any(Number) });
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(json.error.code).toEqual(expect.any(String));
+      expect(json.error.message.length).toBeGreaterThan(10);
+    }
+  }
+});
+
+it('the upload page shows a readable message on the card for bad files', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-hostile-ui-'));
+  const page = await browser.newPage();
+  try {
+    const files = { 'notes.jpg': Buffer.from('just text, named like a photo\n'), 'IMG_0002.HEIC': HEIC_HEADER, 'drawing.svg': SVG_WITH_SCRIPT };
+    for (const [name, data] of Object.entries(files)) await writeFile(path.join(dir, name), data);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('[data-testid=dropzone][data-ready=true]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('file-input').setInputFiles(Object.keys(files).map((name) => path.join(dir, name)));
+    const errors = page.getByTestId('prediction-error');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-error]').length === 3, undefined, { timeout: 30_000 });
+    const messages = (await errors.allTextContents()).map((m) => m.trim());
+    for (const message of messages) {
+      expect(message).toMatch(/not supported|cannot be read|not an image/i);
+      expect(message).not.toMatch(/vips|sharp|Error:|stack|undefined/i);
+    }
+    expect(messages.some((m) => /HEIC/.test(m))).toBe(true);
+    expect(await page.getByTestId('prediction-label').count()).toBe(0);
+  } finally {
+    await page.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+it('after the sweep: no 5xx was ever answered and health is still 200', async () => {
+  console.log(seen.map((s) => `${s.status} ${s.name}`).join('\n'));
+  expect(seen.length).toBeGreaterThan(30);
+  expect(seen.filter((s) => s.status >= 500)).toEqual([]);
+  const health = await fetch(`${server.baseUrl}/api/v1/health`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toMatchObject({ status: 'ok' });
+});

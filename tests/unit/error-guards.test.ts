@@ -1,0 +1,36 @@
+/**
+ * The serving errors are recognised across bundles: in the production build
+ * the inference service lives in instrumentation.ts's bundle, with its own
+ * copies of the error classes, so the route and the upload action must not
+ * rely on `instanceof` (a zero-byte upload was answered 503 instead of 400).
+ */
+import { ImageInputError } from '~/lib/ml/image';
+import { QueueFullError } from '~/lib/serving/batcher';
+import { isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
+
+/** What another bundle's copy of the class looks like: same name and shape, different constructor. */
+class OtherBundleImageInputError extends Error {
+  override name = 'ImageInputError';
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+class OtherBundleQueueFullError extends Error {
+  override name = 'QueueFullError';
+}
+
+it('recognises image input errors from this bundle and from another copy of the class', () => {
+  expect(isImageInputError(new ImageInputError('empty', 'The file is empty'))).toBe(true);
+  const foreign = new OtherBundleImageInputError('unsupported_format', 'HEIC/HEIF photos are not supported');
+  expect(foreign instanceof ImageInputError).toBe(false);
+  expect(isImageInputError(foreign)).toBe(true);
+});
+
+it('recognises a full queue from either copy, and nothing else', () => {
+  expect(isQueueFullError(new QueueFullError(4))).toBe(true);
+  expect(isQueueFullError(new OtherBundleQueueFullError('full'))).toBe(true);
+  for (const other of [new Error('boom'), new OtherBundleImageInputError('made-up', 'x'), { name: 'ImageInputError', code: 'empty' }, null, 'ImageInputError']) {
+    expect(isImageInputError(other)).toBe(false);
+    expect(isQueueFullError(other)).toBe(false);
+  }
+});

@@ -24,6 +24,8 @@ import { createPrismaClient } from '~/lib/db/client';
 import { freePort, startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { parsePositiveInt } from './cli-options';
+import { waitForServer } from './lib/server';
+import { median, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const TARGET_MS = 300;
@@ -33,21 +35,6 @@ const program = new Command('bench:admin')
   .option('--with-feedback <n>', 'seeded predictions with feedback', parsePositiveInt, 100_000)
   .option('--without-feedback <n>', 'seeded predictions without feedback', parsePositiveInt, 20_000)
   .parse();
-
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
-const percentile = (xs: number[], p: number) => sorted(xs)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-
-async function waitFor(url: string, server: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the server did not start in time');
-}
 
 /** Signs in through next-auth's credentials callback; returns the Cookie header of the session. */
 async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
@@ -116,7 +103,7 @@ async function main() {
       env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: database.url, NEXTAUTH_SECRET: randomBytes(32).toString('base64url'), NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1', SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitFor(`${baseUrl}/login`, server, 400_000);
+    await waitForServer(`${baseUrl}/login`, server, 400_000);
     const cookie = await signIn(baseUrl, email, password);
 
     const total = options.withFeedback + options.withoutFeedback;

@@ -24,15 +24,14 @@ import sharp from 'sharp';
 import { freePort, startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { PrismaClient } from '~/lib/generated/prisma/client';
+import { waitForServer } from './lib/server';
+import { median, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const PHOTO = path.resolve(ROOT, '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const UPLOAD_RUNS = 7;
 const HISTORY_RUNS = 30;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 async function phoneJpeg(): Promise<Buffer> {
   const upscaled = await sharp(await readFile(PHOTO)).resize(4000, 3000, { fit: 'fill', kernel: 'cubic' }).toBuffer();
@@ -45,17 +44,6 @@ async function phoneJpeg(): Promise<Buffer> {
     .withMetadata({ orientation: 1 })
     .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
     .toBuffer();
-}
-
-async function waitFor(url: string, server: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the server did not start in time');
 }
 
 async function main() {
@@ -102,7 +90,7 @@ async function main() {
       env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: database.url, NEXTAUTH_SECRET: randomBytes(32).toString('base64url'), NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1', SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    await waitFor(`${baseUrl}/login`, server, 240_000);
+    await waitForServer(`${baseUrl}/login`, server, 240_000);
 
     const jpeg = await phoneJpeg();
     await mkdir(path.join(ROOT, '.bench'), { recursive: true });

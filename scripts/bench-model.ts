@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import { Classifier } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
 import { parsePositiveInt } from './cli-options';
+import { measure, stats, type Stats } from './lib/stats';
 
 const program = new Command('bench-model')
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
@@ -22,28 +23,6 @@ const program = new Command('bench-model')
   .option('--seconds <n>', 'seconds per measurement', parsePositiveInt, 3)
   .option('--json <file>', 'also write the results as JSON', path.join('.bench', 'model.json'))
   .parse();
-
-interface Stats { n: number; mean: number; p50: number; p90: number; p99: number }
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const round = (x: number) => Number(x.toFixed(3));
-  return { n: sorted.length, mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length), p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)) };
-}
-
-/** Runs `fn` repeatedly for `seconds` (after a short warm-up) and returns per-call milliseconds. */
-async function measure(seconds: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 5; i++) await fn(i);
-  const samples: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  for (let i = 0; performance.now() < end; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    samples.push(performance.now() - t0);
-  }
-  return samples;
-}
 
 async function realJpegs(dataDir: string, width: number, height: number, limit: number): Promise<{ file: string; bytes: Buffer }[]> {
   const list = (await readFile(path.join('training', 'splits', 'test.txt'), 'utf8')).split('\n').filter((l) => l.startsWith('pets/'));

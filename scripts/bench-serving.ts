@@ -27,6 +27,7 @@ import { freePort } from '~/lib/db/embedded';
 import { env } from '~/lib/env';
 import { Classifier } from '~/lib/ml/classifier';
 import { parsePositiveInt } from './cli-options';
+import { measure, stats, type Stats } from './lib/stats';
 
 const program = new Command('bench-serving')
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
@@ -44,34 +45,7 @@ interface Options {
   json: string;
 }
 
-interface Stats {
-  n: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-}
-
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
-
-function stats(samples: number[]): Stats {
-  const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  return { n: sorted.length, mean: round(mean, 3), p50: round(at(0.5), 3), p90: round(at(0.9), 3), p99: round(at(0.99), 3) };
-}
-
-async function measure(seconds: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 5; i++) await fn(i);
-  const samples: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  for (let i = 0; performance.now() < end; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    samples.push(performance.now() - t0);
-  }
-  return samples;
-}
 
 /** Real 500x375 JPEGs (the Oxford-IIIT-style breed photos), read once. */
 async function realPhotos(dataDir: string, limit: number): Promise<Buffer[]> {

@@ -4,64 +4,36 @@
  * pool under `next start`), sees the result in their history, revokes the
  * token and is refused. Also health and an anonymous call.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { freePort } from '~/lib/db/embedded';
+import { signUp } from '../support/e2e-auth';
+import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
 
-let server: ChildProcess;
-let serverExit: Promise<number | null>;
-let dataDir: string;
-let logFile: string;
+let server: E2eServer;
 let baseUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!existsSync(CAT)) throw new Error(`${CAT} is missing: the e2e test needs ../shared/data`);
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-e2e-account-'));
-  logFile = path.join(dataDir, 'server.log');
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  const log = createWriteStream(logFile);
-  server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
-    cwd: path.resolve(__dirname, '..', '..'),
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PETLENS_DATA_DIR: dataDir, EMBEDDED_PG_PORT: '0', DATABASE_URL: '', NEXTAUTH_SECRET: '', NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1',
-      // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
-      SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  server = await startE2eServer('account', {
+    // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
+    SIGN_IN_RATE_LIMIT: '0',
+    SIGN_UP_RATE_LIMIT: '0',
+    UPLOAD_RATE_LIMIT: '0',
   });
-  server.stdout?.pipe(log);
-  server.stderr?.pipe(log);
-  serverExit = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 200_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}; see ${logFile}`);
-    if (Date.now() > deadline) throw new Error(`the server did not become healthy; see ${logFile}`);
-    const status = await fetch(`${baseUrl}/api/v1/health`).then((r) => r.status, () => 0);
-    if (status === 200) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  ({ baseUrl } = server);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await serverExit;
-  }
-  if (dataDir) {
-    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  // Also checks that the launcher stopped its PostgreSQL (no postmaster.pid left behind).
+  await server?.stop();
 }, 60_000);
 
 async function predict(token: string | null): Promise<Response> {
@@ -84,11 +56,7 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
   const page = await browser.newPage();
   try {
     const email = `api-${Date.now()}@example.test`;
-    await page.goto(`${baseUrl}/signup`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+    await signUp(page, baseUrl, email, 'correct horse battery');
 
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByTestId('no-tokens').waitFor();
@@ -129,11 +97,7 @@ it('a user deletes their account on /account: signed out, their token and histor
   try {
     const email = `delete-me-${Date.now()}@example.test`;
     const password = 'soon to be forgotten';
-    await page.goto(`${baseUrl}/signup`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+    await signUp(page, baseUrl, email, password);
 
     await page.goto(`${baseUrl}/account`);
     await page.getByLabel('Token name').fill('doomed');

@@ -6,57 +6,27 @@
  * surface over HTTP; the admin signs in, sees the figures, fixes the label
  * in the review queue and downloads the CSV.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { freePort } from '~/lib/db/embedded';
+import { signUp } from '../support/e2e-auth';
+import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
 const ADMIN = { email: 'e2e-admin@example.test', password: 'e2e admin password 789' };
 
-let server: ChildProcess;
-let serverExit: Promise<number | null>;
-let dataDir: string;
-let logFile: string;
+let server: E2eServer;
 let baseUrl: string;
+let logFile: string;
 let browser: Browser;
-
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}; see ${logFile}`);
-    const ok = await fetch(url, { redirect: 'manual' }).then((r) => r.status === 200, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the server did not answer within ${timeoutMs / 1000}s; see ${logFile}`);
-}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!existsSync(CAT)) throw new Error(`${CAT} is missing: the e2e test needs ../shared/data`);
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-e2e-admin-'));
-  logFile = path.join(dataDir, 'server.log');
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  const log = createWriteStream(logFile);
-  server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
-    cwd: path.resolve(__dirname, '..', '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      PETLENS_DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: '0',
-      DATABASE_URL: '',
-      NEXTAUTH_SECRET: '',
-      NEXTAUTH_URL: baseUrl,
-      NEXT_TELEMETRY_DISABLED: '1',
+  server = await startE2eServer(
+    'admin',
+    {
       // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
       SIGN_IN_RATE_LIMIT: '0',
       SIGN_UP_RATE_LIMIT: '0',
@@ -64,25 +34,16 @@ beforeAll(async () => {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.pipe(log);
-  server.stderr?.pipe(log);
-  serverExit = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
-  await waitForServer(`${baseUrl}/`, 400_000);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    400_000,
+  );
+  ({ baseUrl, logFile } = server);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--disable-quic'] });
 }, 420_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await serverExit;
-  }
-  if (dataDir) {
-    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  // Also checks that the launcher stopped its PostgreSQL (no postmaster.pid left behind).
+  await server?.stop();
 }, 60_000);
 
 async function signIn(page: Page, email: string, password: string, callbackUrl = '/'): Promise<void> {
@@ -101,11 +62,7 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
   // A user uploads a cat and says it is a dog: a misclassification for the queue.
   const userContext = await browser.newContext();
   const userPage = await userContext.newPage();
-  await userPage.goto(`${baseUrl}/signup`);
-  await userPage.getByLabel('Email').fill(`e2e-user-${Date.now()}@example.test`);
-  await userPage.getByLabel('Password').fill('e2e user password 123');
-  await userPage.getByRole('button', { name: 'Create account' }).click();
-  await userPage.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+  await signUp(userPage, baseUrl, `e2e-user-${Date.now()}@example.test`, 'e2e user password 123');
   await userPage.locator('[data-testid=dropzone][data-ready=true]').waitFor();
   await userPage.getByTestId('file-input').setInputFiles(CAT);
   await userPage.getByTestId('prediction-label').waitFor({ timeout: 30_000 });

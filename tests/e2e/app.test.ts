@@ -4,26 +4,14 @@
  * own embedded PostgreSQL in a throwaway folder, driven through Debian's
  * Chromium with playwright-core. Real photos from ../shared/data.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { freePort } from '~/lib/db/embedded';
+import { signUp as signUpThroughForm } from '../support/e2e-auth';
+import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
 const PHOTOS = {
   cat: path.join(SHARED, 'pets', 'kaggle', 'cats', 'cat.0.jpg'),
@@ -31,74 +19,29 @@ const PHOTOS = {
   neither: path.join(SHARED, 'other', 'imagenet', 'n03594945_jeep.JPEG'),
 } as const;
 
-let server: ChildProcess;
-let serverExit: Promise<number | null>;
-let dataDir: string;
-let logFile: string;
+let server: E2eServer;
 let baseUrl: string;
+let dataDir: string;
 let browser: Browser;
-
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}; see ${logFile}`);
-    try {
-      const response = await fetch(url, { redirect: 'manual' });
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the server did not answer within ${timeoutMs / 1000}s; see ${logFile}`);
-}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   for (const file of Object.values(PHOTOS)) if (!existsSync(file)) throw new Error(`${file} is missing: the e2e test needs ../shared/data`);
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-e2e-'));
-  logFile = path.join(dataDir, 'server.log');
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  const log = createWriteStream(logFile);
-  server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
-    cwd: path.resolve(__dirname, '..', '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      PETLENS_DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: '0',
-      DATABASE_URL: '',
-      NEXTAUTH_SECRET: '',
-      NEXTAUTH_URL: baseUrl,
-      NEXT_TELEMETRY_DISABLED: '1',
-      // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
-      SIGN_IN_RATE_LIMIT: '0',
-      SIGN_UP_RATE_LIMIT: '0',
-      UPLOAD_RATE_LIMIT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.pipe(log);
-  server.stderr?.pipe(log);
-  serverExit = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
   // Includes `next build` when .next is missing or stale.
-  await waitForServer(`${baseUrl}/`, 200_000);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  server = await startE2eServer('app', {
+    // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
+    SIGN_IN_RATE_LIMIT: '0',
+    SIGN_UP_RATE_LIMIT: '0',
+    UPLOAD_RATE_LIMIT: '0',
+  });
+  ({ baseUrl, dataDir } = server);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--disable-quic'] });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await serverExit;
-  }
-  if (dataDir) {
-    // The launcher must have stopped its PostgreSQL: no postmaster.pid left behind.
-    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  // Also checks that the launcher stopped its PostgreSQL (no postmaster.pid left behind).
+  await server?.stop();
 }, 60_000);
 
 async function upload(page: Page, files: string[]): Promise<string[]> {
@@ -111,11 +54,7 @@ async function upload(page: Page, files: string[]): Promise<string[]> {
 }
 
 async function signUp(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/signup`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+  await signUpThroughForm(page, baseUrl, email, password);
   expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);
 }
 

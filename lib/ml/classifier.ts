@@ -67,9 +67,12 @@ export class Classifier {
   /** Classifies already-decoded images in one batch. */
   async classifyPixels(images: readonly Uint8Array[]): Promise<Prediction[]> {
     if (images.length === 0) return [];
-    const batch = images.length === 1 ? images[0]! : Buffer.concat(images);
-    const logits = await this.session.run(batch, images.length);
-    return toPredictions(logits, this.card.classes);
+    return this.classifyBatch(images.length === 1 ? images[0]! : Buffer.concat(images), images.length);
+  }
+
+  /** Classifies `batch` decoded images laid end to end in one buffer (the worker threads' format). */
+  async classifyBatch(pixels: Uint8Array, batch: number): Promise<Prediction[]> {
+    return toPredictions(await this.session.run(pixels, batch), this.card.classes);
   }
 
   /** One file, bytes to probabilities. */

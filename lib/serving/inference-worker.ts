@@ -10,9 +10,7 @@
  *  - out: { id, predictions } or { id, error }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModelArtifacts } from '../ml/model-card';
-import { toPredictions } from '../ml/postprocess';
-import { createClassifierSession } from '../ml/session';
+import { Classifier } from '../ml/classifier';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
 
 async function main(): Promise<void> {
@@ -21,21 +19,13 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   let status: WorkerStatus;
   try {
-    const { card, modelBytes } = await loadModelArtifacts(init.cardPath);
-    const [, height, width, channels] = card.input.shape;
-    const session = await createClassifierSession({
-      model: modelBytes,
-      inputName: card.input.name,
-      outputName: card.output.name,
-      imageShape: [height, width, channels],
-      device: init.device,
-      intraOpThreads: init.intraOpThreads,
-    });
+    // The same loading (card, sha256 check, session, warm-up) as every other caller.
+    const classifier = await Classifier.load({ cardPath: init.cardPath, device: init.device, intraOpThreads: init.intraOpThreads });
     port.on('message', (request: WorkerRequest) => {
-      session
-        .run(new Uint8Array(request.pixels), request.batch)
-        .then((logits) => {
-          const reply: WorkerReply = { id: request.id, predictions: toPredictions(logits, card.classes) };
+      classifier
+        .classifyBatch(new Uint8Array(request.pixels), request.batch)
+        .then((predictions) => {
+          const reply: WorkerReply = { id: request.id, predictions };
           port.postMessage(reply);
         })
         .catch((error: unknown) => {
@@ -43,7 +33,7 @@ async function main(): Promise<void> {
           port.postMessage(reply);
         });
     });
-    status = { type: 'ready', executionProvider: session.executionProvider, fallbackReason: session.fallbackReason };
+    status = { type: 'ready', executionProvider: classifier.executionProvider, fallbackReason: classifier.fallbackReason };
   } catch (error) {
     status = { type: 'failed', message: error instanceof Error ? error.message : String(error) };
   }

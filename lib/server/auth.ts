@@ -8,7 +8,7 @@ import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
 import { addressFrom, hitRateLimit } from '~/lib/server/rate-limits';
-import { getUserCredentialsByEmail } from '~/lib/server/queries/users';
+import { getUserById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
 import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
 
@@ -97,12 +97,26 @@ export const authOptions: NextAuthOptions = {
   },
 };
 
-/** The signed-in user, or null for a guest. Deduplicated within one request. */
+/**
+ * The signed-in user, or null for a guest. Deduplicated within one request.
+ *
+ * A JWT stays valid until it expires, so the account is looked up again on
+ * every request: a deleted account (by its owner on another device, or by an
+ * admin's purge) is signed out at once, and a role change takes effect at
+ * once instead of at the token's expiry. When the database cannot be reached
+ * the token's claims are used: guests and users still get classifications,
+ * and every write then fails with its own "could not be saved" message.
+ */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
   const user = session?.user;
   if (!user?.id || !user.email || (user.role !== 'user' && user.role !== 'admin')) return null;
-  return { id: user.id, email: user.email, role: user.role };
+  try {
+    return await getUserById({ id: user.id });
+  } catch (error) {
+    logServerError('re-checking the signed-in account', error);
+    return { id: user.id, email: user.email, role: user.role };
+  }
 });
 
 /** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */

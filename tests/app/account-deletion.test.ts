@@ -11,6 +11,7 @@ import { classifyImageAction } from '~/app/(app)/actions';
 import { deleteAccountAction } from '~/app/(app)/account/actions';
 import type { DeleteAccountState } from '~/lib/account-state';
 import { disconnectDb, getDb } from '~/lib/server/db';
+import { checkAdmin, getCurrentUser } from '~/lib/server/auth';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
 import type { UserRecord } from '~/lib/server/queries/users';
@@ -85,10 +86,12 @@ describe('deleteAccountAction', () => {
     // The session cookie is expired in the response.
     expect(cookieSet).toHaveBeenCalledWith('next-auth.session-token', '', expect.objectContaining({ maxAge: 0, httpOnly: true, path: '/' }));
 
-    // A session that outlives the account (another tab) can still classify,
-    // but nothing is stored for the deleted user.
+    // A session that outlives the account (another tab, another device) is
+    // signed out at its next request: it classifies as a guest, nothing stored.
+    actAs(me);
+    expect(await getCurrentUser()).toBeNull();
     const stale = await classifyImageAction(formWith(fileFrom(cat)));
-    expect(stale).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/) });
+    expect(stale).toMatchObject({ status: 'success', saved: false, saveError: null });
     expect(await holdings(me.id)).toEqual({ users: 0, predictions: 0, apiTokens: 0 });
   }, 60_000);
 
@@ -110,5 +113,14 @@ describe('deleteAccountAction', () => {
     actAs(null);
     expect(await deleteAccountAction(idle, confirmWith(someone.email))).toMatchObject({ status: 'unauthorized' });
     expect(await holdings(someone.id)).toMatchObject({ users: 1 });
+  });
+
+  it('a role change takes effect at the next request, not at the JWT expiry', async () => {
+    const admin = await makeUser('admin');
+    actAs(admin);
+    expect(await checkAdmin()).toMatchObject({ status: 'ok' });
+    await getDb().user.update({ where: { id: admin.id }, data: { role: 'user' } });
+    actAs(admin); // the token still says "admin"
+    expect(await checkAdmin()).toEqual({ status: 'forbidden' });
   });
 });

@@ -3,7 +3,7 @@
 Decoding mirrors the serving pipeline (lib/ml/image.ts, sharp): apply the EXIF
 orientation, keep the first frame, composite transparency onto white, convert
 to 8-bit sRGB. Evaluation-time geometry mirrors it too: scale the shorter side
-to 224 and centre-crop 224x224 (sharp's `fit: 'cover'`). Normalisation is not
+to the input size and centre-crop a square (sharp's `fit: 'cover'`). Normalisation is not
 done here: it lives inside the exported model (see model.py), so training and
 serving share one implementation of it.
 """
@@ -22,10 +22,14 @@ from torchvision import transforms
 CLASSES = ("cat", "dog", "neither")
 # Nearest ancestor folder name -> class, the same rule as the TypeScript evaluator.
 FOLDER_LABELS = {"cat": 0, "cats": 0, "dog": 1, "dogs": 1, "other": 2, "neither": 2}
-INPUT_SIZE = 224
-# Images are cached with their shorter side at this size: enough headroom for
-# random crops at 224 without keeping multi-megapixel originals in memory.
-CACHE_SHORT_SIDE = 256
+DEFAULT_INPUT_SIZE = 224
+
+
+def cache_short_side(input_size: int) -> int:
+    """Images are cached with their shorter side 8/7 of the input size (256 for
+    224): headroom for random crops without keeping multi-megapixel originals
+    in memory."""
+    return round(input_size * 8 / 7)
 
 
 def label_of(relative_path: str) -> int:
@@ -61,13 +65,9 @@ def decode_rgb(path: Path, short_side: int) -> np.ndarray:
         return np.asarray(image, dtype=np.uint8)
 
 
-def _decode_for_cache(path: Path) -> np.ndarray:
-    return decode_rgb(path, CACHE_SHORT_SIDE)
-
-
-def load_images(root: Path, files: list[str], workers: int = 2) -> list[np.ndarray]:
+def load_images(root: Path, files: list[str], input_size: int, workers: int = 2) -> list[np.ndarray]:
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_decode_for_cache, [root / f for f in files], chunksize=32))
+        return list(pool.map(decode_rgb, [root / f for f in files], [cache_short_side(input_size)] * len(files), chunksize=32))
 
 
 class RandomLowResolution:
@@ -89,9 +89,9 @@ class RandomLowResolution:
         return small.resize(image.size, Image.Resampling.BICUBIC)
 
 
-def train_transform(crop_scale_min: float = 0.25) -> transforms.Compose:
+def train_transform(input_size: int, crop_scale_min: float = 0.25) -> transforms.Compose:
     return transforms.Compose([
-        transforms.RandomResizedCrop(INPUT_SIZE, scale=(crop_scale_min, 1.0), ratio=(3 / 4, 4 / 3)),
+        transforms.RandomResizedCrop(input_size, scale=(crop_scale_min, 1.0), ratio=(3 / 4, 4 / 3)),
         transforms.RandomHorizontalFlip(),
         transforms.RandomApply([RandomLowResolution()], p=0.15),
         transforms.RandomApply([transforms.GaussianBlur(5, sigma=(0.1, 1.5))], p=0.1),
@@ -100,11 +100,11 @@ def train_transform(crop_scale_min: float = 0.25) -> transforms.Compose:
     ])
 
 
-def eval_transform() -> transforms.Compose:
-    # Shorter side to 224, centre crop: sharp's resize(224, 224, {fit: 'cover'}).
+def eval_transform(input_size: int) -> transforms.Compose:
+    # Shorter side to the input size, centre crop: sharp's resize(s, s, {fit: 'cover'}).
     return transforms.Compose([
-        transforms.Resize(INPUT_SIZE, interpolation=transforms.InterpolationMode.BICUBIC),
-        transforms.CenterCrop(INPUT_SIZE),
+        transforms.Resize(input_size, interpolation=transforms.InterpolationMode.BICUBIC),
+        transforms.CenterCrop(input_size),
     ])
 
 

@@ -1,7 +1,7 @@
 """The PetLens classifier: MobileNetV3-Small features + a 3-way head.
 
 The network takes what the serving code gets from sharp without any per-pixel
-work in JavaScript: uint8 RGB pixels, NHWC, [N, 224, 224, 3]. Scaling to
+work in JavaScript: uint8 RGB pixels, NHWC, [N, S, S, 3] (S = 224 by default). Scaling to
 [0, 1], ImageNet mean/std normalisation and the NHWC -> NCHW transpose are the
 first layers of the graph, so training and serving cannot disagree on them.
 """
@@ -51,10 +51,10 @@ class PetClassifier(nn.Module):
         return self.head(torch.flatten(self.pool(x), 1))
 
 
-def export_onnx(model: PetClassifier, path: str, opset: int = 17) -> None:
-    """Export with a dynamic batch axis: input `pixels` uint8 [N,224,224,3] -> `logits` float32 [N,3]."""
+def export_onnx(model: PetClassifier, path: str, input_size: int, opset: int = 17) -> None:
+    """Export with a dynamic batch axis: input `pixels` uint8 [N,S,S,3] -> `logits` float32 [N,3]."""
     model.eval()
-    example = torch.zeros(1, 224, 224, 3, dtype=torch.uint8)
+    example = torch.zeros(1, input_size, input_size, 3, dtype=torch.uint8)
     torch.onnx.export(
         model,
         example,

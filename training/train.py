@@ -30,7 +30,7 @@ from torch.utils.data import DataLoader, WeightedRandomSampler
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from backbone import load_pretrained_features  # noqa: E402
 from data import (  # noqa: E402
-    CLASSES, INPUT_SIZE, ImageDataset, eval_transform, label_of, load_images, source_of, train_transform,
+    CLASSES, DEFAULT_INPUT_SIZE, ImageDataset, eval_transform, label_of, load_images, source_of, train_transform,
 )
 from model import IMAGENET_MEAN, IMAGENET_STD, PetClassifier, export_onnx  # noqa: E402
 
@@ -56,6 +56,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--label-smoothing", type=float, default=0.05)
     p.add_argument("--ema-decay", type=float, default=0.996,
                    help="keep an exponential moving average of the weights with this decay per step and validate/export it (0 = off)")
+    p.add_argument("--input-size", type=int, default=DEFAULT_INPUT_SIZE,
+                   help="side of the square the network sees, in training and (through the model card) in serving")
     p.add_argument("--crop-scale-min", type=float, default=0.35, help="smallest area share kept by RandomResizedCrop")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
@@ -124,12 +126,12 @@ def backbone_features(model: PetClassifier, loader: DataLoader) -> tuple[torch.T
 
 
 def train_head_on_frozen_features(model: PetClassifier, images: list[np.ndarray], labels: list[int], files: list[str],
-                                  epochs: int, generator: torch.Generator, label_smoothing: float) -> None:
+                                  input_size: int, epochs: int, generator: torch.Generator, label_smoothing: float) -> None:
     """Linear-probe-then-fine-tune (Kumar et al., ICLR 2022): fitting the head
     first means fine-tuning starts from sensible gradients instead of a random
     head's, which would otherwise wreck the pretrained features in the first
     epoch; it keeps both in-distribution and out-of-distribution accuracy higher."""
-    loader = DataLoader(ImageDataset(images, labels, eval_transform()), batch_size=64)
+    loader = DataLoader(ImageDataset(images, labels, eval_transform(input_size)), batch_size=64)
     feats, targets = backbone_features(model, loader)
     folder_sizes = Counter(str(Path(f).parent) for f in files)
     weights = torch.tensor([1.0 / math.sqrt(folder_sizes[str(Path(f).parent)]) for f in files] * 2)
@@ -185,19 +187,19 @@ def main() -> None:
 
     splits = {name: read_split(args.splits / f"{name}.txt") for name in ("train", "val")}
     t0 = time.time()
-    images = {name: load_images(args.data, files, workers=args.threads) for name, files in splits.items()}
+    images = {name: load_images(args.data, files, args.input_size, workers=args.threads) for name, files in splits.items()}
     labels = {name: [label_of(f) for f in files] for name, files in splits.items()}
     print(f"decoded {sum(map(len, images.values()))} images in {time.time() - t0:.0f}s", flush=True)
 
     if args.probe_epochs > 0:
         t0 = time.time()
-        train_head_on_frozen_features(model, images["train"], labels["train"], splits["train"], args.probe_epochs, generator, args.label_smoothing)
-        probe = evaluate(model, DataLoader(ImageDataset(images["val"], labels["val"], eval_transform()), batch_size=64), splits["val"])
+        train_head_on_frozen_features(model, images["train"], labels["train"], splits["train"], args.input_size, args.probe_epochs, generator, args.label_smoothing)
+        probe = evaluate(model, DataLoader(ImageDataset(images["val"], labels["val"], eval_transform(args.input_size)), batch_size=64), splits["val"])
         print(json.dumps({"probe": "done", "seconds": round(time.time() - t0), "valLoss": round(probe["loss"], 4),
                           "valAccuracy": round(probe["accuracy"], 4), "valBySource": probe["bySource"]}), flush=True)
 
     train_loader = DataLoader(
-        ImageDataset(images["train"], labels["train"], train_transform(args.crop_scale_min)),
+        ImageDataset(images["train"], labels["train"], train_transform(args.input_size, args.crop_scale_min)),
         batch_size=args.batch_size,
         sampler=balanced_sampler(splits["train"], generator),
         num_workers=1,
@@ -205,7 +207,7 @@ def main() -> None:
         generator=generator,
         drop_last=True,
     )
-    val_loader = DataLoader(ImageDataset(images["val"], labels["val"], eval_transform()), batch_size=64)
+    val_loader = DataLoader(ImageDataset(images["val"], labels["val"], eval_transform(args.input_size)), batch_size=64)
 
     optimizer = torch.optim.AdamW(
         [
@@ -266,7 +268,7 @@ def main() -> None:
     model.load_state_dict(best["state"])
     args.out_dir.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out_dir / f"{args.name}.onnx"
-    export_onnx(model, str(onnx_path))
+    export_onnx(model, str(onnx_path), args.input_size)
 
     import onnx
     onnx.checker.check_model(onnx.load(str(onnx_path)))
@@ -281,13 +283,13 @@ def main() -> None:
         "bytes": onnx_path.stat().st_size,
         "sha256": sha256_of(onnx_path),
         "classes": list(CLASSES),
-        "input": {"name": "pixels", "dtype": "uint8", "shape": ["batch", INPUT_SIZE, INPUT_SIZE, 3], "layout": "NHWC"},
+        "input": {"name": "pixels", "dtype": "uint8", "shape": ["batch", args.input_size, args.input_size, 3], "layout": "NHWC"},
         "output": {"name": "logits", "dtype": "float32", "shape": ["batch", len(CLASSES)],
                    "note": "unnormalised scores; softmax gives the probabilities"},
         "preprocessing": {
             "decode": "EXIF orientation applied, first frame only, transparency flattened onto white, 8-bit sRGB",
-            "resize": {"shorterSide": INPUT_SIZE, "kernel": "lanczos3"},
-            "crop": {"type": "center", "width": INPUT_SIZE, "height": INPUT_SIZE},
+            "resize": {"shorterSide": args.input_size, "kernel": "lanczos3"},
+            "crop": {"type": "center", "width": args.input_size, "height": args.input_size},
             "colorOrder": "RGB",
             "scale": "1/255 (inside the graph)",
             "mean": list(IMAGENET_MEAN),
@@ -304,7 +306,7 @@ def main() -> None:
                       f"fine-tuned: AdamW lr {args.lr} (head) / {args.backbone_lr} (backbone), weight decay {args.weight_decay}, "
                       f"1 epoch linear warm-up then cosine, label smoothing {args.label_smoothing}",
             "weightAverage": {"emaDecay": args.ema_decay} if average else None,
-            "augmentation": f"RandomResizedCrop(224, scale {args.crop_scale_min}-1, ratio 3/4-4/3), horizontal flip, low-resolution p=0.15, "
+            "augmentation": f"RandomResizedCrop({args.input_size}, scale {args.crop_scale_min}-1, ratio 3/4-4/3), horizontal flip, low-resolution p=0.15, "
                             "Gaussian blur p=0.1, colour jitter (0.3, 0.3, 0.3, 0.03), grayscale p=0.05",
             "sampling": "weighted by 1/sqrt(source folder size)",
             "backbone": {"file": args.backbone.name, "sha256": sha256_of(args.backbone)},

@@ -61,6 +61,12 @@ const serverSchema = z.object({
    */
   ADMIN_EMAIL: optionalString,
   ADMIN_PASSWORD: optionalString,
+  /**
+   * Days a guest's web upload (thumbnail and answer, no owner) is kept for
+   * admin review before the purge deletes it. 0: guests' uploads are not
+   * stored at all. Anonymous REST API calls are never stored either way.
+   */
+  GUEST_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(36_500).default(0)),
   /** The admin review queue lists predictions below this confidence (0-1). */
   REVIEW_CONFIDENCE_THRESHOLD: z.preprocess(emptyToUndefined, z.coerce.number().gt(0).max(1).default(0.7)),
   SKIP_ENV_VALIDATION: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),

@@ -7,7 +7,7 @@ import type { Label } from '~/lib/config';
 export type Probabilities = Record<Label, number>;
 
 export interface PredictionView {
-  /** Null for guests: nothing was stored. */
+  /** Null for guests: nothing of theirs they could reach is stored (a kept guest row has no owner and its id is not sent). */
   id: string | null;
   label: Label;
   confidence: number;

@@ -15,9 +15,11 @@ import { makeThumbnail } from '~/lib/server/thumbnail';
 import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validations/prediction';
 
 /**
- * Classifies one uploaded image (form field `file`). Guests get the answer;
- * a signed-in user's prediction is also stored with a metadata-free
- * thumbnail. Expected failures come back as a state, never as a throw.
+ * Classifies one uploaded image (form field `file`). A signed-in user's
+ * prediction is stored with a metadata-free thumbnail. A guest gets the
+ * answer; with GUEST_RETENTION_DAYS > 0 the same row is also stored without
+ * an owner, for admin review, until the retention purge deletes it. Expected
+ * failures come back as a state, never as a throw.
  */
 export async function classifyImageAction(formData: FormData): Promise<ClassifyState> {
   const started = performance.now();
@@ -26,6 +28,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
   }
   const user = await getCurrentUser();
+  const keepForGuest = !user && env.GUEST_RETENTION_DAYS > 0;
   const limit = hitRateLimit('upload', user ? `user:${user.id}` : `ip:${await actionAddress()}`);
   if (!limit.allowed) {
     return { status: 'failed', message: `You are uploading faster than PetLens allows (${limit.limit} photos a minute). Please try again in ${limit.retryAfterSeconds} seconds.` };
@@ -47,7 +50,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   // with shrink-on-load) but only kept if classification accepted the file.
   const [classified, thumbnail] = await Promise.allSettled([
     classifier.classify(bytes),
-    user ? makeThumbnail(bytes, env.MAX_IMAGE_PIXELS) : Promise.resolve(null),
+    user || keepForGuest ? makeThumbnail(bytes, env.MAX_IMAGE_PIXELS) : Promise.resolve(null),
   ]).finally(() => ticket.release());
   if (classified.status === 'rejected') {
     if (isImageInputError(classified.reason)) return { status: 'invalid_data', message: classified.reason.message };
@@ -59,12 +62,12 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 
   let id: string | null = null;
   let saveError: string | null = null;
-  if (user) {
+  if (user || keepForGuest) {
     try {
       if (thumbnail.status === 'rejected') throw thumbnail.reason;
       if (!thumbnail.value) throw new Error('thumbnail missing');
       const row = await createPrediction({
-        userId: user.id,
+        userId: user?.id ?? null,
         label: result.label,
         confidence: result.confidence,
         probabilities: result.probabilities,
@@ -75,11 +78,15 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
         sha256: createHash('sha256').update(bytes).digest('hex'),
         thumbnail: thumbnail.value,
       });
-      id = row.id;
-      revalidatePath('/history');
+      // A guest has no identity to see, correct or delete the row by: the id stays on the server.
+      if (user) {
+        id = row.id;
+        revalidatePath('/history');
+      }
     } catch (error) {
-      logServerError('saving a prediction', error);
-      saveError = 'The result could not be saved to your history. Please try again later.';
+      // A guest was promised no history, so a failed save is only logged.
+      logServerError(user ? 'saving a prediction' : 'keeping a guest prediction', error);
+      if (user) saveError = 'The result could not be saved to your history. Please try again later.';
     }
   }
 

@@ -13,7 +13,7 @@ import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
  * Previews come from object URLs, not the input, because React resets the
  * form after an action.
  */
-export function Uploader({ maxBytes, signedIn }: { maxBytes: number; signedIn: boolean }) {
+export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes: number; signedIn: boolean; guestRetentionDays: number }) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -171,7 +171,9 @@ export function Uploader({ maxBytes, signedIn }: { maxBytes: number; signedIn: b
         {signedIn ? (
           <p className="text-xs text-slate-500 dark:text-slate-400">Results are saved to your history as a small thumbnail; the original photo is not kept.</p>
         ) : (
-          <p className="text-xs text-slate-500 dark:text-slate-400">As a guest nothing is stored. Sign in to keep a history.</p>
+          <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="guest-storage">
+            {guestStorageText(guestRetentionDays)} Sign in to keep a history.
+          </p>
         )}
       </div>
       {notice ? <p className="text-sm text-amber-800 dark:text-amber-200">{notice}</p> : null}
@@ -186,4 +188,11 @@ export function Uploader({ maxBytes, signedIn }: { maxBytes: number; signedIn: b
       ) : null}
     </div>
   );
+}
+
+/** What a guest's upload leaves behind, for the server's GUEST_RETENTION_DAYS. */
+function guestStorageText(retentionDays: number): string {
+  if (retentionDays === 0) return 'As a guest nothing is stored.';
+  const days = retentionDays === 1 ? '1 day' : `${retentionDays} days`;
+  return `As a guest, a small thumbnail and the answer are kept for ${days} for quality review; nothing else.`;
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { getServerSession, type Session } from 'next-auth';
 import sharp from 'sharp';
+import { THUMBNAIL } from '~/lib/config';
 import { hashPassword } from '~/lib/server/password';
 import { createUser, type UserRecord } from '~/lib/server/queries/users';
 
@@ -36,4 +37,34 @@ export function formWith(file: Blob | string | null): FormData {
 export async function tinyWebp(): Promise<{ webp: Uint8Array; width: number; height: number }> {
   const webp = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#888' } }).webp().toBuffer();
   return { webp, width: 8, height: 6 };
+}
+
+/**
+ * A phone-like photo: EXIF with camera fields and orientation 6 (stored
+ * sideways, displayed upright as a portrait).
+ */
+export async function phoneLikeJpeg(photo: Buffer): Promise<Buffer> {
+  const phone = await sharp(photo)
+    .resize(1600, 1200, { fit: 'fill' })
+    .withExif({ IFD0: { Make: 'PetPhone', Model: 'X1', Copyright: 'someone', ImageDescription: 'secret place' } })
+    .withMetadata({ orientation: 6 })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  expect((await sharp(phone).metadata()).exif).toBeDefined();
+  return phone;
+}
+
+/** A stored thumbnail of phoneLikeJpeg's photo: small WebP, upright, nothing of the camera's metadata. */
+export async function expectCleanThumbnail(row: { thumbnail: Uint8Array; thumbnailWidth: number; thumbnailHeight: number }): Promise<void> {
+  const meta = await sharp(row.thumbnail).metadata();
+  expect(meta.format).toBe('webp');
+  expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(THUMBNAIL.maxSide);
+  // Orientation applied: 1600x1200 stored with orientation 6 displays as portrait.
+  expect(meta.height!).toBeGreaterThan(meta.width!);
+  expect({ w: row.thumbnailWidth, h: row.thumbnailHeight }).toEqual({ w: meta.width, h: meta.height });
+  expect(meta.exif).toBeUndefined();
+  expect(meta.xmp).toBeUndefined();
+  expect(meta.icc).toBeUndefined();
+  expect(meta.orientation).toBeUndefined();
+  expect(Buffer.from(row.thumbnail).includes('PetPhone')).toBe(false);
 }

@@ -9,10 +9,13 @@ import type { FeedbackFilter } from '~/lib/validations/prediction';
 /**
  * Every function here takes the owner's `userId` and filters by it together
  * with the prediction id: a guessed id of someone else's row finds nothing.
+ * The type is `string`, never null: a guest's kept prediction (no owner) is
+ * nobody's, so no user query can reach it.
  */
 
 export interface NewPrediction {
-  userId: string;
+  /** Null: a guest's upload kept for review (GUEST_RETENTION_DAYS > 0). */
+  userId: string | null;
   label: Label;
   confidence: number;
   probabilities: Record<Label, number>;

@@ -1,0 +1,196 @@
+/**
+ * GUEST_RETENTION_DAYS against the real test database and the real model:
+ * a guest's web upload is not stored with 0 (the default), and is stored
+ * without an owner (thumbnail and answer, no metadata) with N > 0; nobody's
+ * history, detail page, thumbnail, feedback or delete reaches such a row;
+ * and the upload page says what is kept. The setting is varied with
+ * jest.replaceProperty on the validated env, which the action and the page
+ * read on every call. The session lookup and Next's cache revalidation are
+ * mocked.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
+import PredictionPage from '~/app/(app)/history/[id]/page';
+import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
+import ClassifyPage from '~/app/(app)/page';
+import { env } from '~/lib/env';
+import type { ClassifyState } from '~/lib/prediction-state';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { disposeInferenceService } from '~/lib/server/inference';
+import {
+  deletePredictionForUser,
+  getPredictionForUser,
+  getPredictionsByUserId,
+  getPredictionThumbnailForUser,
+  setPredictionFeedback,
+} from '~/lib/server/queries/predictions';
+import { actAs, expectCleanThumbnail, fileFrom, formWith, makeUser, phoneLikeJpeg } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+
+const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+
+let cat: Buffer;
+
+beforeAll(async () => {
+  cat = await readFile(CAT);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+afterAll(async () => {
+  await disposeInferenceService();
+  await disconnectDb();
+});
+
+function keepGuestUploadsFor(days: number): void {
+  jest.replaceProperty(env, 'GUEST_RETENTION_DAYS', days);
+}
+
+/**
+ * The cat photo with a random JPEG comment (COM segment) after its start
+ * marker: decoders skip comments, so the image is the same, but the sha256
+ * is new and its rows can be told from every other upload of cat.0.jpg.
+ */
+function uniqueCat(): { bytes: Buffer; sha256: string } {
+  const text = Buffer.from(randomUUID(), 'ascii');
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(text.length + 2);
+  const bytes = Buffer.concat([cat.subarray(0, 2), Buffer.from([0xff, 0xfe]), length, text, cat.subarray(2)]);
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+function expectSuccess(state: ClassifyState): Extract<ClassifyState, { status: 'success' }> {
+  if (state.status !== 'success') throw new Error(`expected success, got ${state.status}: ${state.message}`);
+  return state;
+}
+
+const guestRows = (where: { sha256?: string } = {}) => getDb().prediction.count({ where: { userId: null, ...where } });
+
+describe('a guest’s web upload', () => {
+  it('is not stored at all with GUEST_RETENTION_DAYS=0, the default', async () => {
+    expect(env.GUEST_RETENTION_DAYS).toBe(0);
+    const { bytes, sha256 } = uniqueCat();
+    const before = { all: await getDb().prediction.count(), guests: await guestRows() };
+    actAs(null);
+    const state = expectSuccess(await classifyImageAction(formWith(fileFrom(bytes))));
+    expect(state.prediction.label).toBe('cat');
+    expect(state).toMatchObject({ saved: false, saveError: null, prediction: { id: null } });
+    expect(await getDb().prediction.count({ where: { sha256 } })).toBe(0);
+    expect({ all: await getDb().prediction.count(), guests: await guestRows() }).toEqual(before);
+  });
+
+  it('is stored without an owner, with the answer and a metadata-free thumbnail, when GUEST_RETENTION_DAYS > 0', async () => {
+    keepGuestUploadsFor(7);
+    const phone = await phoneLikeJpeg(cat);
+    const sha256 = createHash('sha256').update(phone).digest('hex');
+    actAs(null);
+    const started = Date.now();
+    const state = expectSuccess(await classifyImageAction(formWith(fileFrom(phone))));
+    // The guest gets the answer, never the row's id: there is nothing they could do with it.
+    expect(state).toMatchObject({ saved: false, saveError: null, prediction: { id: null, label: 'cat' } });
+
+    const rows = await getDb().prediction.findMany({ where: { sha256 } });
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row.userId).toBeNull();
+    expect(row.label).toBe(state.prediction.label);
+    expect(row.confidence).toBeCloseTo(state.prediction.confidence, 6);
+    expect({ cat: row.pCat, dog: row.pDog, neither: row.pNeither }).toEqual({
+      cat: expect.closeTo(state.prediction.probabilities.cat, 6),
+      dog: expect.closeTo(state.prediction.probabilities.dog, 6),
+      neither: expect.closeTo(state.prediction.probabilities.neither, 6),
+    });
+    expect({ name: row.modelName, version: row.modelVersion, provider: row.executionProvider }).toEqual({
+      name: state.prediction.model.name,
+      version: state.prediction.model.version,
+      provider: state.prediction.model.executionProvider,
+    });
+    expect(row.latencyMs).toBeGreaterThan(0);
+    expect(row.correctLabel).toBeNull();
+    expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(started - 1_000);
+    await expectCleanThumbnail(row);
+
+    // A signed-in user's upload of the same photo is still theirs.
+    const user = await makeUser();
+    actAs(user);
+    const mine = expectSuccess(await classifyImageAction(formWith(fileFrom(phone))));
+    expect(mine.saved).toBe(true);
+    expect(await getDb().prediction.count({ where: { sha256, userId: user.id } })).toBe(1);
+    expect(await guestRows({ sha256 })).toBe(1);
+  });
+
+  it('bad uploads are not stored for a guest either', async () => {
+    keepGuestUploadsFor(7);
+    const before = await guestRows();
+    actAs(null);
+    for (const form of [formWith(fileFrom(Buffer.from('not really a photo'), 'cat.jpg')), formWith(fileFrom(cat.subarray(0, 2000)))]) {
+      expect((await classifyImageAction(form)).status).toBe('invalid_data');
+    }
+    expect(await guestRows()).toBe(before);
+  });
+});
+
+describe('a kept guest row is nobody’s', () => {
+  it('no user’s history, detail page, thumbnail, feedback or delete reaches it; guests cannot either', async () => {
+    keepGuestUploadsFor(7);
+    const { bytes, sha256 } = uniqueCat();
+    actAs(null);
+    expectSuccess(await classifyImageAction(formWith(fileFrom(bytes))));
+    const { id } = await getDb().prediction.findFirstOrThrow({ where: { sha256, userId: null }, select: { id: true } });
+
+    const user = await makeUser();
+    actAs(user);
+    expectSuccess(await classifyImageAction(formWith(fileFrom(bytes))));
+    const history = await getPredictionsByUserId({ userId: user.id, pageSize: 100 });
+    expect(history.total).toBe(1);
+    expect(history.items.map((item) => item.id)).not.toContain(id);
+    await expect(getPredictionForUser({ id, userId: user.id })).resolves.toBeNull();
+    await expect(getPredictionThumbnailForUser({ id, userId: user.id })).resolves.toBeNull();
+    await expect(setPredictionFeedback({ id, userId: user.id, correctLabel: 'dog' })).resolves.toBe(false);
+    await expect(deletePredictionForUser({ id, userId: user.id })).resolves.toBe(false);
+
+    // Through the actions, the page and the route, as the user and as a guest.
+    const deleteForm = new FormData();
+    deleteForm.set('id', id);
+    await expect(submitFeedbackAction({ predictionId: id, correctLabel: 'dog' })).resolves.toMatchObject({ status: 'not_found' });
+    await expect(deletePredictionAction({ status: 'idle' }, deleteForm)).resolves.toMatchObject({ status: 'not_found' });
+    await expect(PredictionPage({ params: Promise.resolve({ id }) })).rejects.toMatchObject({ digest: expect.stringMatching(/NEXT_HTTP_ERROR_FALLBACK;404/) });
+    expect((await userThumbnail(new Request('http://localhost/'), { params: Promise.resolve({ id }) })).status).toBe(404);
+    actAs(null);
+    await expect(submitFeedbackAction({ predictionId: id, correctLabel: 'dog' })).resolves.toMatchObject({ status: 'unauthorized' });
+    await expect(deletePredictionAction({ status: 'idle' }, deleteForm)).resolves.toMatchObject({ status: 'unauthorized' });
+    expect((await userThumbnail(new Request('http://localhost/'), { params: Promise.resolve({ id }) })).status).toBe(401);
+
+    const row = await getDb().prediction.findUniqueOrThrow({ where: { id } });
+    expect({ userId: row.userId, correctLabel: row.correctLabel }).toEqual({ userId: null, correctLabel: null });
+  });
+});
+
+describe('the upload page', () => {
+  async function render(): Promise<string> {
+    return renderToStaticMarkup(await ClassifyPage({ searchParams: Promise.resolve({}) }));
+  }
+
+  it('tells a guest the truth for either setting', async () => {
+    actAs(null);
+    keepGuestUploadsFor(0);
+    const off = await render();
+    expect(off).toContain('As a guest nothing is stored.');
+    expect(off).not.toMatch(/kept for/);
+    keepGuestUploadsFor(7);
+    const on = await render();
+    expect(on).toContain('As a guest, a small thumbnail and the answer are kept for 7 days for quality review; nothing else.');
+    expect(on).not.toContain('nothing is stored');
+    keepGuestUploadsFor(1);
+    expect(await render()).toContain('kept for 1 day for quality review');
+    actAs(await makeUser());
+    const signedIn = await render();
+    expect(signedIn).toContain('Results are saved to your history');
+    expect(signedIn).not.toMatch(/As a guest/);
+  });
+});

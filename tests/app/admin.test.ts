@@ -28,7 +28,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getReviewQueue } from '~/lib/server/queries/admin';
 import { toAdminFilters } from '~/lib/validations/admin';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
-import { actAs, makeUser, tinyWebp } from './helpers';
+import { actAs, insertRows, makeUser, type Row } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -53,13 +53,6 @@ async function expectRedirect(promise: Promise<unknown>, to: RegExp) {
 }
 
 // ---- rows the dashboard tests measure --------------------------------------
-
-interface Row {
-  label: Label;
-  correctLabel: Label | null;
-  confidence: number;
-  createdAt: Date;
-}
 
 /** A small deterministic generator, so a failure can be replayed. */
 function lcg(seed: number) {
@@ -87,31 +80,6 @@ function makeRows(count: number, seed: number): Row[] {
       // 12 days, any time of day (day boundaries in UTC matter)
       createdAt: new Date(start + Math.floor(random() * 12 * 86_400_000)),
     };
-  });
-}
-
-async function insertRows(rows: Row[], modelVersion: string, userId: string): Promise<void> {
-  const thumb = await tinyWebp();
-  await getDb().prediction.createMany({
-    data: rows.map((row) => ({
-      userId,
-      label: row.label,
-      confidence: row.confidence,
-      pCat: row.label === 'cat' ? row.confidence : (1 - row.confidence) / 2,
-      pDog: row.label === 'dog' ? row.confidence : (1 - row.confidence) / 2,
-      pNeither: row.label === 'neither' ? row.confidence : (1 - row.confidence) / 2,
-      modelName: 'admin-test-model',
-      modelVersion,
-      executionProvider: 'cpu',
-      latencyMs: 3,
-      sha256: 'a'.repeat(64),
-      thumbnail: Uint8Array.from(thumb.webp),
-      thumbnailWidth: thumb.width,
-      thumbnailHeight: thumb.height,
-      correctLabel: row.correctLabel,
-      feedbackAt: row.correctLabel ? new Date(row.createdAt.getTime() + 60_000) : null,
-      createdAt: row.createdAt,
-    })),
   });
 }
 

@@ -3,10 +3,11 @@
  * a guest's web upload is not stored with 0 (the default), and is stored
  * without an owner (thumbnail and answer, no metadata) with N > 0; nobody's
  * history, detail page, thumbnail, feedback or delete reaches such a row;
- * and the upload page says what is kept. The setting is varied with
- * jest.replaceProperty on the validated env, which the action and the page
- * read on every call. The session lookup and Next's cache revalidation are
- * mocked.
+ * the upload page says what is kept; and the retention purge removes only
+ * guests' rows older than the cutoff, at start and on its timer. The
+ * setting is varied with jest.replaceProperty on the validated env, which
+ * the action and the page read on every call. The session lookup and
+ * Next's cache revalidation are mocked.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { classifyImageAction, deletePredictionAction, submitFeedbackAction } fro
 import PredictionPage from '~/app/(app)/history/[id]/page';
 import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
 import ClassifyPage from '~/app/(app)/page';
+import { purgeExpiredGuestPredictions, startGuestRetention } from '~/lib/db/guest-retention';
 import { env } from '~/lib/env';
 import type { ClassifyState } from '~/lib/prediction-state';
 import { disconnectDb, getDb } from '~/lib/server/db';
@@ -27,12 +29,13 @@ import {
   getPredictionThumbnailForUser,
   setPredictionFeedback,
 } from '~/lib/server/queries/predictions';
-import { actAs, expectCleanThumbnail, fileFrom, formWith, makeUser, phoneLikeJpeg } from './helpers';
+import { actAs, expectCleanThumbnail, fileFrom, formWith, insertRows, makeUser, phoneLikeJpeg } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 
 const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+const DAY_MS = 86_400_000;
 
 let cat: Buffer;
 
@@ -192,5 +195,69 @@ describe('the upload page', () => {
     const signedIn = await render();
     expect(signedIn).toContain('Results are saved to your history');
     expect(signedIn).not.toMatch(/As a guest/);
+  });
+});
+
+describe('the retention purge', () => {
+  it('removes only guests’ rows older than the cutoff', async () => {
+    const now = new Date();
+    const cutoff = now.getTime() - 7 * DAY_MS;
+    const user = await makeUser();
+    const version = `retention-${randomUUID()}`;
+    const row = (ms: number) => ({ label: 'cat' as const, correctLabel: null, confidence: 0.9, createdAt: new Date(ms) });
+    await insertRows([row(cutoff - 86_400_000), row(cutoff - 1)], version, null);
+    await insertRows([row(cutoff), row(now.getTime() - 60_000)], version, null);
+    await insertRows([row(cutoff - 30 * DAY_MS), row(cutoff - 1)], version, user.id);
+
+    expect(await purgeExpiredGuestPredictions(getDb(), now, 7)).toBe(2);
+    const left = await getDb().prediction.findMany({ where: { modelVersion: version }, select: { userId: true, createdAt: true }, orderBy: [{ userId: 'asc' }, { createdAt: 'asc' }] });
+    expect(left.map((r) => [r.userId, r.createdAt.getTime()])).toEqual([
+      [user.id, cutoff - 30 * DAY_MS],
+      [user.id, cutoff - 1],
+      [null, cutoff],
+      [null, now.getTime() - 60_000],
+    ]);
+    // Nothing expired is left for a second run.
+    expect(await purgeExpiredGuestPredictions(getDb(), now, 7)).toBe(0);
+
+    // 0 days: every guest row made before now goes (turning retention off clears what was kept); users' rows stay.
+    const guestsBefore = await getDb().prediction.count({ where: { userId: null, createdAt: { lt: now } } });
+    expect(guestsBefore).toBeGreaterThanOrEqual(2);
+    expect(await purgeExpiredGuestPredictions(getDb(), now, 0)).toBe(guestsBefore);
+    expect(await getDb().prediction.count({ where: { userId: null, createdAt: { lt: now } } })).toBe(0);
+    expect(await getDb().prediction.count({ where: { modelVersion: version, userId: user.id } })).toBe(2);
+  });
+
+  it('runs at start and then on its timer, logging how many rows it removed; a failed run is logged, not thrown', async () => {
+    const version = `retention-timer-${randomUUID()}`;
+    const old = (days: number) => ({ label: 'dog' as const, correctLabel: null, confidence: 0.8, createdAt: new Date(Date.now() - days * DAY_MS) });
+    const count = () => getDb().prediction.count({ where: { modelVersion: version } });
+    await insertRows([old(3), old(2)], version, null);
+    const lines: string[] = [];
+    const schedule = startGuestRetention({ getDb, days: 1, intervalMs: 100, log: (line) => lines.push(line) });
+    try {
+      await expect(schedule.firstRun).resolves.toBe(2);
+      expect(lines[0]).toMatch(/removed 2 guest prediction\(s\) \(guest uploads are kept 1 day\(s\)\)/);
+      expect(await count()).toBe(0);
+      // A row that expires later is taken by a later tick.
+      await insertRows([old(5)], version, null);
+      const deadline = Date.now() + 10_000;
+      while ((await count()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await count()).toBe(0);
+      expect(lines.some((line) => /removed 1 guest prediction/.test(line))).toBe(true);
+    } finally {
+      schedule.stop();
+    }
+
+    const failing = startGuestRetention({
+      getDb: () => {
+        throw new Error('database unreachable');
+      },
+      days: 1,
+      log: (line) => lines.push(line),
+    });
+    failing.stop();
+    await expect(failing.firstRun).resolves.toBe(0);
+    expect(lines.at(-1)).toMatch(/purge failed and will be retried: database unreachable/);
   });
 });

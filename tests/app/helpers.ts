@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { getServerSession, type Session } from 'next-auth';
 import sharp from 'sharp';
-import { THUMBNAIL } from '~/lib/config';
+import { THUMBNAIL, type Label } from '~/lib/config';
+import { getDb } from '~/lib/server/db';
 import { hashPassword } from '~/lib/server/password';
 import { createUser, type UserRecord } from '~/lib/server/queries/users';
 
@@ -37,6 +38,40 @@ export function formWith(file: Blob | string | null): FormData {
 export async function tinyWebp(): Promise<{ webp: Uint8Array; width: number; height: number }> {
   const webp = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#888' } }).webp().toBuffer();
   return { webp, width: 8, height: 6 };
+}
+
+/** A prediction as the admin figures see it, for rows written straight to the database. */
+export interface Row {
+  label: Label;
+  correctLabel: Label | null;
+  confidence: number;
+  createdAt: Date;
+}
+
+/** Stores `rows` for `userId` (null: a guest's kept upload), with a tiny thumbnail and made-up probabilities around the confidence. */
+export async function insertRows(rows: Row[], modelVersion: string, userId: string | null): Promise<void> {
+  const thumb = await tinyWebp();
+  await getDb().prediction.createMany({
+    data: rows.map((row) => ({
+      userId,
+      label: row.label,
+      confidence: row.confidence,
+      pCat: row.label === 'cat' ? row.confidence : (1 - row.confidence) / 2,
+      pDog: row.label === 'dog' ? row.confidence : (1 - row.confidence) / 2,
+      pNeither: row.label === 'neither' ? row.confidence : (1 - row.confidence) / 2,
+      modelName: 'admin-test-model',
+      modelVersion,
+      executionProvider: 'cpu',
+      latencyMs: 3,
+      sha256: 'a'.repeat(64),
+      thumbnail: Uint8Array.from(thumb.webp),
+      thumbnailWidth: thumb.width,
+      thumbnailHeight: thumb.height,
+      correctLabel: row.correctLabel,
+      feedbackAt: row.correctLabel ? new Date(row.createdAt.getTime() + 60_000) : null,
+      createdAt: row.createdAt,
+    })),
+  });
 }
 
 /**

@@ -6,3 +6,9 @@ import type { Label } from '~/lib/config';
 export type AdminLabelState =
   | { status: 'success'; predictionId: string; correctLabel: Label }
   | { status: 'invalid_data' | 'unauthorized' | 'forbidden' | 'not_found' | 'failed'; message: string };
+
+/** A purge on /admin/data: what it removed, counted by the database. */
+export type AdminPurgeState =
+  | { status: 'idle' }
+  | { status: 'success'; message: string; predictions: number; apiTokens: number; users: number }
+  | { status: 'invalid_data' | 'unauthorized' | 'forbidden' | 'not_found' | 'failed'; message: string };

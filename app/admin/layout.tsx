@@ -16,6 +16,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <Link href="/admin/review" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
           Review queue
         </Link>
+        <Link href="/admin/data" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
+          Data
+        </Link>
       </nav>
       {children}
     </div>

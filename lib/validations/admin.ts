@@ -1,18 +1,20 @@
 import { z } from 'zod';
+import { emailSchema } from '~/lib/validations/auth';
 import { labelSchema, predictionIdSchema } from '~/lib/validations/prediction';
 
 const DAY_MS = 86_400_000;
 
-/** YYYY-MM-DD that is a real calendar day (UTC), or undefined. */
-const isoDay = z
+/** YYYY-MM-DD that is a real calendar day (UTC). */
+const calendarDay = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Choose a day')
   .refine((value) => {
     const date = new Date(`${value}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-  })
-  .optional()
-  .catch(undefined);
+  }, 'That is not a calendar day');
+
+/** A calendar day, or undefined. */
+const isoDay = calendarDay.optional().catch(undefined);
 
 /**
  * The dashboard's and the export's query string. Bad values fall back to
@@ -61,3 +63,29 @@ export const adminLabelSchema = z.object({
   correctLabel: labelSchema,
 });
 
+// ---- data purge (/admin/data) ---------------------------------------------
+
+/** What an admin types to confirm a purge: a deliberate act, not a stray click. */
+export const PURGE_CONFIRMATION = 'PURGE';
+
+const purgeConfirmation = z
+  .string({ error: `Type ${PURGE_CONFIRMATION} to confirm` })
+  .trim()
+  .refine((value) => value === PURGE_CONFIRMATION, `Type ${PURGE_CONFIRMATION} to confirm`);
+
+export const purgeGuestPredictionsSchema = z.object({ confirm: purgeConfirmation });
+
+/**
+ * Purging everyone's predictions created before a day (00:00 UTC). The day
+ * may not lie in the future: "before tomorrow" would reach rows made after
+ * the admin looked at the page.
+ */
+export const purgePredictionsBeforeSchema = z.object({
+  confirm: purgeConfirmation,
+  before: z
+    .string({ error: 'Choose a day' })
+    .pipe(calendarDay.refine((day) => day <= new Date().toISOString().slice(0, 10), 'Choose today or an earlier day'))
+    .transform((day) => new Date(`${day}T00:00:00Z`)),
+});
+
+export const adminDeleteUserSchema = z.object({ confirm: purgeConfirmation, email: emailSchema });

@@ -15,7 +15,7 @@ import { checkAdmin, getCurrentUser } from '~/lib/server/auth';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
 import type { UserRecord } from '~/lib/server/queries/users';
-import { actAs, fileFrom, formWith, makeUser } from './helpers';
+import { actAs, fileFrom, formWith, holdings, makeUser } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -48,15 +48,6 @@ async function userWithData(cat: Buffer): Promise<UserRecord & { tokens: string[
   for (let i = 0; i < 2; i++) expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
   const tokens = [(await createApiToken({ userId: user.id, name: 'one' })).token, (await createApiToken({ userId: user.id, name: 'two' })).token];
   return { ...user, tokens };
-}
-
-async function holdings(userId: string) {
-  const db = getDb();
-  return {
-    users: await db.user.count({ where: { id: userId } }),
-    predictions: await db.prediction.count({ where: { userId } }),
-    apiTokens: await db.apiToken.count({ where: { userId } }),
-  };
 }
 
 describe('deleteAccountAction', () => {

@@ -103,3 +103,13 @@ export async function expectCleanThumbnail(row: { thumbnail: Uint8Array; thumbna
   expect(meta.orientation).toBeUndefined();
   expect(Buffer.from(row.thumbnail).includes('PetPhone')).toBe(false);
 }
+
+/** What the database holds of one user: the account, its predictions and API tokens. */
+export async function holdings(userId: string) {
+  const db = getDb();
+  return {
+    users: await db.user.count({ where: { id: userId } }),
+    predictions: await db.prediction.count({ where: { userId } }),
+    apiTokens: await db.apiToken.count({ where: { userId } }),
+  };
+}

@@ -90,6 +90,11 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
                       <span className="tabular-nums">{pct(item.confidence)}</span>
                       {wrong ? <span className="font-medium text-amber-800 dark:text-amber-200">✎ misclassified</span> : null}
                       {item.confidence < threshold ? <span className="text-slate-600 dark:text-slate-300">⚠ low confidence</span> : null}
+                      {item.userId === null ? (
+                        <span className="text-slate-600 dark:text-slate-300" data-testid="review-guest">
+                          guest upload
+                        </span>
+                      ) : null}
                     </div>
                     <p className="text-xs text-slate-600 dark:text-slate-300">
                       cat {pct(item.pCat)} · dog {pct(item.pDog)} · neither {pct(item.pNeither)} · model {item.modelVersion} ·{' '}

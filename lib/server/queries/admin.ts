@@ -2,6 +2,7 @@ import 'server-only';
 
 import { z } from 'zod';
 import { ADMIN, LABELS, type Label } from '~/lib/config';
+import { purgeGuestPredictions } from '~/lib/db/guest-retention';
 import { Prisma } from '~/lib/generated/prisma/client';
 import { getDb } from '~/lib/server/db';
 import type { AdminFilters, ReviewKind } from '~/lib/validations/admin';
@@ -317,6 +318,8 @@ const reviewSelect = {
   createdAt: true,
   thumbnailWidth: true,
   thumbnailHeight: true,
+  /** Null: a guest's upload kept for review. */
+  userId: true,
 } satisfies Prisma.PredictionSelect;
 
 export type ReviewItem = Prisma.PredictionGetPayload<{ select: typeof reviewSelect }>;
@@ -392,4 +395,35 @@ export async function* iteratePredictionsForExport(filters: AdminFilters, batchS
     after = { createdAt: last.createdAt, id: last.id };
     if (rows.length < batchSize) return;
   }
+}
+
+// ---- data purge ------------------------------------------------------------
+
+export interface DataOverview {
+  predictions: number;
+  /** Kept guest uploads (no owner). */
+  guestPredictions: number;
+  oldestGuestAt: Date | null;
+  oldestAt: Date | null;
+}
+
+/** What /admin/data shows before a purge. */
+export async function getDataOverview(): Promise<DataOverview> {
+  const db = getDb();
+  const [all, guests] = await Promise.all([
+    db.prediction.aggregate({ _count: { _all: true }, _min: { createdAt: true } }),
+    db.prediction.aggregate({ where: { userId: null }, _count: { _all: true }, _min: { createdAt: true } }),
+  ]);
+  return { predictions: all._count._all, guestPredictions: guests._count._all, oldestGuestAt: guests._min.createdAt, oldestAt: all._min.createdAt };
+}
+
+/** Every kept guest upload, whatever its age. Returns how many rows went. */
+export function purgeAllGuestPredictions(): Promise<number> {
+  return purgeGuestPredictions(getDb());
+}
+
+/** Everyone's predictions (users' and guests') created before `before`. Returns how many rows went. */
+export async function purgePredictionsCreatedBefore(before: Date): Promise<number> {
+  const { count } = await getDb().prediction.deleteMany({ where: { createdAt: { lt: before } } });
+  return count;
 }

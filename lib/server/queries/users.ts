@@ -39,17 +39,47 @@ export interface DeletedAccount {
 }
 
 /**
- * Deletes a user with everything of theirs, in one transaction: their
- * predictions (the thumbnails live in those rows) and API tokens, then the
- * user. (The foreign keys cascade too; the explicit deletes make the counts
- * and the intent plain.) Null when there was no such user.
+ * Inside a transaction: the user's predictions (the thumbnails live in those
+ * rows) and API tokens, then the user. (The foreign keys cascade too; the
+ * explicit deletes make the counts and the intent plain.) Null when there
+ * was no such user.
  */
+async function deleteUserRows(tx: Prisma.TransactionClient, id: string): Promise<DeletedAccount | null> {
+  const predictions = await tx.prediction.deleteMany({ where: { userId: id } });
+  const apiTokens = await tx.apiToken.deleteMany({ where: { userId: id } });
+  const users = await tx.user.deleteMany({ where: { id } });
+  if (users.count === 0) return null;
+  return { predictions: predictions.count, apiTokens: apiTokens.count };
+}
+
+/** Deletes a user with everything of theirs, in one transaction. Null when there was no such user. */
 export async function deleteUserAccount({ id }: { id: string }): Promise<DeletedAccount | null> {
-  return getDb().$transaction(async (tx) => {
-    const predictions = await tx.prediction.deleteMany({ where: { userId: id } });
-    const apiTokens = await tx.apiToken.deleteMany({ where: { userId: id } });
-    const users = await tx.user.deleteMany({ where: { id } });
-    if (users.count === 0) return null;
-    return { predictions: predictions.count, apiTokens: apiTokens.count };
-  });
+  return getDb().$transaction((tx) => deleteUserRows(tx, id));
+}
+
+export type AdminUserDeletion =
+  | ({ status: 'deleted'; email: string } & DeletedAccount)
+  | { status: 'not_found' }
+  /** Admins delete their own account on /account, where the session is ended too. */
+  | { status: 'self' }
+  | { status: 'last_admin' };
+
+/**
+ * An admin deletes the account with this (lower-cased) email and everything
+ * of theirs, in `tx`. Refuses the acting admin's own account and the last
+ * admin. The admin rows are locked first, so two admins deleting each other
+ * at the same moment cannot leave none.
+ */
+export async function deleteUserByEmailInTransaction(tx: Prisma.TransactionClient, { email, actingAdminId }: { email: string; actingAdminId: string }): Promise<AdminUserDeletion> {
+  const admins = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
+  const target = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, role: true } });
+  if (!target) return { status: 'not_found' };
+  if (target.id === actingAdminId) return { status: 'self' };
+  if (target.role === 'admin' && !admins.some((admin) => admin.id !== target.id)) return { status: 'last_admin' };
+  const deleted = await deleteUserRows(tx, target.id);
+  return deleted ? { status: 'deleted', email: target.email, ...deleted } : { status: 'not_found' };
+}
+
+export function deleteUserByEmailAsAdmin(input: { email: string; actingAdminId: string }): Promise<AdminUserDeletion> {
+  return getDb().$transaction((tx) => deleteUserByEmailInTransaction(tx, input));
 }

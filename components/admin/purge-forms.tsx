@@ -1,0 +1,81 @@
+'use client';
+
+import { useActionState, type ReactNode } from 'react';
+import { deleteUserAsAdminAction, purgeGuestPredictionsAction, purgePredictionsBeforeAction } from '~/app/admin/actions';
+import { inputClasses } from '~/components/auth/input-classes';
+import { Alert } from '~/components/ui/alert';
+import { buttonClasses } from '~/components/ui/button';
+import type { AdminPurgeState } from '~/lib/admin-state';
+import { PURGE_CONFIRMATION } from '~/lib/validations/admin';
+
+const initial: AdminPurgeState = { status: 'idle' };
+
+/**
+ * One purge: its own fields, the typed confirmation and the result. React
+ * resets the form after the action, so a second purge needs a second
+ * confirmation.
+ */
+function PurgeForm({
+  name,
+  action,
+  submitText,
+  children,
+}: {
+  name: string;
+  action: (previous: AdminPurgeState, formData: FormData) => Promise<AdminPurgeState>;
+  submitText: string;
+  children?: ReactNode;
+}) {
+  const [state, formAction, pending] = useActionState(action, initial);
+  return (
+    <form action={formAction} className="space-y-3" data-testid={`purge-${name}-form`}>
+      {children}
+      <div className="space-y-1">
+        <label htmlFor={`purge-${name}-confirm`} className="block text-sm font-medium">
+          Type <span className="font-mono">{PURGE_CONFIRMATION}</span> to confirm
+        </label>
+        <input id={`purge-${name}-confirm`} name="confirm" type="text" autoComplete="off" required className={inputClasses} />
+      </div>
+      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger' })} data-testid={`purge-${name}-submit`}>
+        {pending ? 'Working…' : submitText}
+      </button>
+      {state.status === 'success' ? (
+        <Alert tone="success">
+          <span data-testid={`purge-${name}-result`}>{state.message}</span>
+        </Alert>
+      ) : state.status !== 'idle' ? (
+        <Alert tone="error">{state.message}</Alert>
+      ) : null}
+    </form>
+  );
+}
+
+export function PurgeGuestPredictionsForm() {
+  return <PurgeForm name="guests" action={purgeGuestPredictionsAction} submitText="Delete all guest uploads" />;
+}
+
+export function PurgePredictionsBeforeForm({ today }: { today: string }) {
+  return (
+    <PurgeForm name="before" action={purgePredictionsBeforeAction} submitText="Delete older predictions">
+      <div className="space-y-1">
+        <label htmlFor="purge-before-day" className="block text-sm font-medium">
+          Delete predictions created before (UTC)
+        </label>
+        <input id="purge-before-day" name="before" type="date" max={today} required className={inputClasses} />
+      </div>
+    </PurgeForm>
+  );
+}
+
+export function DeleteUserForm() {
+  return (
+    <PurgeForm name="user" action={deleteUserAsAdminAction} submitText="Delete the account">
+      <div className="space-y-1">
+        <label htmlFor="purge-user-email" className="block text-sm font-medium">
+          Email address of the account
+        </label>
+        <input id="purge-user-email" name="email" type="email" autoComplete="off" required className={inputClasses} />
+      </div>
+    </PurgeForm>
+  );
+}

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { THUMBNAIL, type Label } from '~/lib/config';
 import { getDb } from '~/lib/server/db';
 import { hashPassword } from '~/lib/server/password';
+import { createPrediction, type NewPrediction } from '~/lib/server/queries/predictions';
 import { createUser, type UserRecord } from '~/lib/server/queries/users';
 
 export async function makeUser(role: 'user' | 'admin' = 'user'): Promise<UserRecord & { password: string }> {
@@ -112,4 +113,22 @@ export async function holdings(userId: string) {
     predictions: await db.prediction.count({ where: { userId } }),
     apiTokens: await db.apiToken.count({ where: { userId } }),
   };
+}
+
+/** A stored prediction of `userId`, made through the query layer (no model run). */
+export async function makePrediction(userId: string, label: Label, overrides: Partial<NewPrediction> = {}) {
+  const p = { cat: 0.1, dog: 0.1, neither: 0.1, [label]: 0.8 };
+  return createPrediction({
+    userId,
+    label,
+    confidence: 0.8,
+    probabilities: p,
+    modelName: 'test-model',
+    modelVersion: '1.0.0',
+    executionProvider: 'cpu',
+    latencyMs: 3.5,
+    sha256: 'a'.repeat(64),
+    thumbnail: await tinyWebp(),
+    ...overrides,
+  });
 }

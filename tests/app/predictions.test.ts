@@ -4,43 +4,23 @@
 import { randomUUID } from 'node:crypto';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import {
-  createPrediction,
   deletePredictionForUser,
   getPredictionForUser,
   getPredictionsByUserId,
   getPredictionThumbnailForUser,
   setPredictionFeedback,
-  type NewPrediction,
 } from '~/lib/server/queries/predictions';
-import type { Label } from '~/lib/config';
-import { makeUser, tinyWebp } from './helpers';
+import { makePrediction, makeUser } from './helpers';
 
 afterAll(() => disconnectDb());
-
-async function insert(userId: string, label: Label, overrides: Partial<NewPrediction> = {}) {
-  const p = { cat: 0.1, dog: 0.1, neither: 0.1, [label]: 0.8 };
-  return createPrediction({
-    userId,
-    label,
-    confidence: 0.8,
-    probabilities: p,
-    modelName: 'test-model',
-    modelVersion: '1.0.0',
-    executionProvider: 'cpu',
-    latencyMs: 3.5,
-    sha256: 'a'.repeat(64),
-    thumbnail: await tinyWebp(),
-    ...overrides,
-  });
-}
 
 describe('prediction queries', () => {
   it('lists only the owner’s predictions, newest first, with pagination', async () => {
     const owner = await makeUser();
     const other = await makeUser();
     const ids: string[] = [];
-    for (const label of ['cat', 'dog', 'neither', 'cat', 'dog'] as const) ids.push((await insert(owner.id, label)).id);
-    await insert(other.id, 'cat');
+    for (const label of ['cat', 'dog', 'neither', 'cat', 'dog'] as const) ids.push((await makePrediction(owner.id, label)).id);
+    await makePrediction(other.id, 'cat');
 
     const first = await getPredictionsByUserId({ userId: owner.id, pageSize: 2 });
     expect(first.total).toBe(5);
@@ -57,9 +37,9 @@ describe('prediction queries', () => {
 
   it('filters by feedback state: none, given, confirmed, corrected', async () => {
     const owner = await makeUser();
-    const confirmed = await insert(owner.id, 'cat');
-    const corrected = await insert(owner.id, 'dog');
-    const none = await insert(owner.id, 'neither');
+    const confirmed = await makePrediction(owner.id, 'cat');
+    const corrected = await makePrediction(owner.id, 'dog');
+    const none = await makePrediction(owner.id, 'neither');
     expect(await setPredictionFeedback({ id: confirmed.id, userId: owner.id, correctLabel: 'cat' })).toBe(true);
     expect(await setPredictionFeedback({ id: corrected.id, userId: owner.id, correctLabel: 'neither' })).toBe(true);
 
@@ -73,7 +53,7 @@ describe('prediction queries', () => {
 
   it('returns all probabilities in the detail view', async () => {
     const owner = await makeUser();
-    const row = await insert(owner.id, 'dog', { probabilities: { cat: 0.05, dog: 0.9, neither: 0.05 }, confidence: 0.9 });
+    const row = await makePrediction(owner.id, 'dog', { probabilities: { cat: 0.05, dog: 0.9, neither: 0.05 }, confidence: 0.9 });
     const detail = await getPredictionForUser({ id: row.id, userId: owner.id });
     expect(detail).toMatchObject({ id: row.id, label: 'dog', correctLabel: null, modelName: 'test-model', executionProvider: 'cpu' });
     expect(detail!.pCat).toBeCloseTo(0.05, 5);
@@ -84,7 +64,7 @@ describe('prediction queries', () => {
   it('gives another user nothing: no read, no thumbnail, no feedback, no delete', async () => {
     const owner = await makeUser();
     const intruder = await makeUser();
-    const row = await insert(owner.id, 'cat');
+    const row = await makePrediction(owner.id, 'cat');
 
     expect(await getPredictionForUser({ id: row.id, userId: intruder.id })).toBeNull();
     expect(await getPredictionThumbnailForUser({ id: row.id, userId: intruder.id })).toBeNull();
@@ -98,7 +78,7 @@ describe('prediction queries', () => {
 
   it('deletes the row and its thumbnail for the owner', async () => {
     const owner = await makeUser();
-    const row = await insert(owner.id, 'cat');
+    const row = await makePrediction(owner.id, 'cat');
     expect(await getPredictionThumbnailForUser({ id: row.id, userId: owner.id })).toBeInstanceOf(Uint8Array);
     expect(await deletePredictionForUser({ id: row.id, userId: owner.id })).toBe(true);
     expect(await getDb().prediction.count({ where: { id: row.id } })).toBe(0);
@@ -112,6 +92,6 @@ describe('prediction queries', () => {
 
   it('rejects probabilities outside [0, 1] in the database itself', async () => {
     const owner = await makeUser();
-    await expect(insert(owner.id, 'cat', { confidence: 1.5 })).rejects.toThrow();
+    await expect(makePrediction(owner.id, 'cat', { confidence: 1.5 })).rejects.toThrow();
   });
 });

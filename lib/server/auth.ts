@@ -127,25 +127,39 @@ export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
 }
 
 /**
- * For admin pages and layouts: a signed-in admin. Guests go to sign-in (and
- * come back to `returnTo`); signed-in non-admins go to the home page.
+ * The role the account has now (null: the account is gone), read once per
+ * request. A session's JWT carries the role it had at sign-in for up to 30
+ * days: an admin deleted or demoted since must not keep the admin area.
  */
-export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
-  const user = await requireUser(returnTo);
-  if (user.role !== 'admin') redirect('/');
-  return user;
-}
+const getStoredRole = cache(async (id: string): Promise<Role | null> => (await getUserById({ id }))?.role ?? null);
 
 export type AdminCheck = { status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'forbidden' };
 
 /**
  * For admin actions and route handlers, which answer with a state or a
- * 401 / 403 rather than a redirect. The role comes from the session's JWT
- * and is checked here, on the server, at every entry.
+ * 401 / 403 rather than a redirect. Checked here, on the server, at every
+ * entry: the session's role, then the role stored for the account now (a
+ * session whose account was deleted is unauthorized, demoted forbidden).
  */
 export async function checkAdmin(): Promise<AdminCheck> {
   const user = await getCurrentUser();
   if (!user) return { status: 'unauthorized' };
   if (user.role !== 'admin') return { status: 'forbidden' };
+  const role = await getStoredRole(user.id);
+  if (role === null) return { status: 'unauthorized' };
+  if (role !== 'admin') return { status: 'forbidden' };
   return { status: 'ok', user };
+}
+
+/**
+ * For admin pages and layouts: a signed-in admin. Guests go to sign-in (and
+ * come back to `returnTo`); anyone else signed in, an admin whose account was
+ * deleted or demoted since sign-in included, goes to the home page (sign-in
+ * would send a live session straight back here).
+ */
+export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
+  await requireUser(returnTo);
+  const admin = await checkAdmin();
+  if (admin.status !== 'ok') redirect('/');
+  return admin.user;
 }

@@ -129,6 +129,29 @@ describe('who may enter the admin area', () => {
     await expect(setConfirmedLabelAction({ predictionId: randomUUID(), correctLabel: 'cat' })).resolves.toMatchObject({ status: 'not_found' });
   });
 
+  it('a session whose admin account was since demoted or deleted is refused everywhere', async () => {
+    const owner = await makeUser();
+    await insertRows([{ label: 'cat', correctLabel: null, confidence: 0.5, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
+    const { id } = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    const demoted = await makeUser('admin');
+    const deleted = await makeUser('admin');
+    await getDb().user.update({ where: { id: demoted.id }, data: { role: 'user' } });
+    await getDb().user.delete({ where: { id: deleted.id } });
+
+    // Their sessions' JWTs still say admin.
+    for (const [session, code] of [[demoted, 'forbidden'], [deleted, 'unauthorized']] as const) {
+      actAs(session);
+      for (const [, render] of pages) await expectRedirect(render(), /\/;/);
+      const routes = [exportCsv(new Request('http://localhost/admin/export.csv')), adminThumbnail(new Request('http://localhost/'), { params: Promise.resolve({ id }) })];
+      for (const response of await Promise.all(routes)) {
+        expect(response.status).toBe(code === 'forbidden' ? 403 : 401);
+        await expect(response.json()).resolves.toMatchObject({ error: { code } });
+      }
+      await expect(setConfirmedLabelAction({ predictionId: id, correctLabel: 'dog' })).resolves.toMatchObject({ status: code });
+    }
+    expect((await getDb().prediction.findUniqueOrThrow({ where: { id } })).correctLabel).toBeNull();
+  });
+
   it('routes answer 401 to guests and 403 to users; admins see any thumbnail; the user route stays owner-scoped', async () => {
     const owner = await makeUser();
     await insertRows([{ label: 'dog', correctLabel: null, confidence: 0.9, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);

@@ -292,13 +292,16 @@ const MATRIX: Record<string, Entry> = {
   },
 
   'app/admin/actions.ts#setConfirmedLabelAction': {
-    rule: 'admins only, on any prediction; users (the row’s owner too) are forbidden',
+    rule: 'admins only (the role as stored now, not as at sign-in), on any prediction; users (the row’s owner too) are forbidden',
     action: setConfirmedLabelAction,
     call: (world, target) => setConfirmedLabelAction({ predictionId: idFor(target, world.prediction), correctLabel: 'dog' }),
     cases: [
       { who: 'guest', target: 'owners', expect: 'unauthorized' },
       { who: 'intruder', target: 'owners', expect: 'forbidden' },
       { who: 'owner', target: 'owners', expect: 'forbidden' },
+      // The session says admin, the account no longer does.
+      { who: 'demotedAdmin', target: 'owners', expect: 'forbidden' },
+      { who: 'deletedAdmin', target: 'owners', expect: 'unauthorized' },
       { who: 'admin', target: 'random', expect: 'not_found' },
       { who: 'admin', target: 'junk', expect: 'invalid_data' },
       { who: 'admin', target: 'owners', expect: 'success', effect: labelledDog },

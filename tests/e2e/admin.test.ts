@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { signUp } from '../support/e2e-auth';
+import { chromium, type Browser } from 'playwright-core';
+import { cookieHeader, signIn, signUp } from '../support/e2e-auth';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 
 const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
@@ -45,18 +45,6 @@ afterAll(async () => {
   // Also checks that the launcher stopped its PostgreSQL (no postmaster.pid left behind).
   await server?.stop();
 }, 60_000);
-
-async function signIn(page: Page, email: string, password: string, callbackUrl = '/'): Promise<void> {
-  await page.goto(`${baseUrl}/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
-}
-
-async function cookieHeader(context: BrowserContext): Promise<string> {
-  return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-}
 
 it('keeps guests and users out, and lets the admin review a label and export CSV', async () => {
   // A user uploads a cat and says it is a dog: a misclassification for the queue.
@@ -98,7 +86,7 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
   const adminContext = await browser.newContext({ acceptDownloads: true });
   const page = await adminContext.newPage();
   try {
-    await signIn(page, ADMIN.email, ADMIN.password, '/admin');
+    await signIn(page, baseUrl, ADMIN.email, ADMIN.password, '/admin');
     await page.waitForURL(`${baseUrl}/admin`);
     await page.getByRole('heading', { name: 'Model in the wild' }).waitFor();
     await expect(page.getByTestId('overview-with-feedback').textContent()).resolves.toBe('1');

@@ -8,15 +8,16 @@
  * stores nothing, health is still green at the end, and the upload page shows
  * a readable message on the card for bad files.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, encodings, pixelBomb, readSample, twelveMegapixelJpeg } from '../fixtures/images';
+import { connectToServerDatabase, insertApiToken } from '../support/e2e-db';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 
 const MAX_FILES = 4;
@@ -30,16 +31,6 @@ let token: string;
 let userId: string;
 const seen: { name: string; status: number }[] = [];
 
-/** The launcher's embedded PostgreSQL: port from its log, password beside the cluster. */
-async function connectToServerDatabase(e2e: E2eServer): Promise<Client> {
-  const port = /embedded PostgreSQL on 127\.0\.0\.1:(\d+)/.exec(await readFile(e2e.logFile, 'utf8'))?.[1];
-  if (!port) throw new Error(`no embedded PostgreSQL port in ${e2e.logFile}`);
-  const password = (await readFile(path.join(e2e.dataDir, 'postgres-password'), 'utf8')).trim();
-  const client = new Client({ host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'petlens' });
-  await client.connect();
-  return client;
-}
-
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   cat = await readSample('cat');
@@ -50,14 +41,9 @@ beforeAll(async () => {
     UPLOAD_RATE_LIMIT: '0',
   });
   db = await connectToServerDatabase(server);
-  // A user with an API token, made directly in the database (the token is stored as its sha256).
-  token = `pl_${randomBytes(32).toString('base64url')}`;
+  // A user with an API token, made directly in the database.
   userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, "passwordHash") VALUES (gen_random_uuid(), 'hostile@example.test', 'x') RETURNING id`)).rows[0]!.id;
-  await db.query(`INSERT INTO "ApiToken" (id, "userId", name, prefix, "tokenHash") VALUES (gen_random_uuid(), $1, 'sweep', $2, $3)`, [
-    userId,
-    token.slice(0, 10),
-    createHash('sha256').update(token, 'utf8').digest('hex'),
-  ]);
+  token = await insertApiToken(db, userId, { name: 'sweep' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 240_000);
 

@@ -98,26 +98,32 @@ export const authOptions: NextAuthOptions = {
 };
 
 /**
- * The signed-in user, or null for a guest. Deduplicated within one request.
- *
- * A JWT stays valid until it expires, so the account is looked up again on
- * every request: a deleted account (by its owner on another device, or by an
- * admin's purge) is signed out at once, and a role change takes effect at
- * once instead of at the token's expiry. When the database cannot be reached
- * the token's claims are used: guests and users still get classifications,
- * and every write then fails with its own "could not be saved" message.
+ * The session's account as stored now. A JWT stays valid until it expires
+ * (30 days) and carries the role it had at sign-in, so the account is looked
+ * up again once per request: a deleted account (by its owner on another
+ * device, or by an admin's purge) is signed out at once, and a demotion
+ * takes effect at once. When the database cannot be reached the token's
+ * claims stand in (`verified: false`): guests and users still get
+ * classifications and every write fails with its own "could not be saved"
+ * message, while the admin area, which needs a verified role, refuses.
  */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified: boolean } | null> => {
   const session = await getServerSession(authOptions);
-  const user = session?.user;
-  if (!user?.id || !user.email || (user.role !== 'user' && user.role !== 'admin')) return null;
+  const claims = session?.user;
+  if (!claims?.id || !claims.email || (claims.role !== 'user' && claims.role !== 'admin')) return null;
   try {
-    return await getUserById({ id: user.id });
+    const stored = await getUserById({ id: claims.id });
+    return stored ? { user: stored, verified: true } : null;
   } catch (error) {
     logServerError('re-checking the signed-in account', error);
-    return { id: user.id, email: user.email, role: user.role };
+    return { user: { id: claims.id, email: claims.email, role: claims.role }, verified: false };
   }
 });
+
+/** The signed-in user, or null for a guest (or a session whose account is gone). */
+export async function getCurrentUser(): Promise<CurrentUser | null> {
+  return (await getSessionAccount())?.user ?? null;
+}
 
 /** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
 export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
@@ -126,29 +132,22 @@ export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   return user;
 }
 
-/**
- * The role the account has now (null: the account is gone), read once per
- * request. A session's JWT carries the role it had at sign-in for up to 30
- * days: an admin deleted or demoted since must not keep the admin area.
- */
-const getStoredRole = cache(async (id: string): Promise<Role | null> => (await getUserById({ id }))?.role ?? null);
-
 export type AdminCheck = { status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'forbidden' };
 
 /**
  * For admin actions and route handlers, which answer with a state or a
  * 401 / 403 rather than a redirect. Checked here, on the server, at every
- * entry: the session's role, then the role stored for the account now (a
- * session whose account was deleted is unauthorized, demoted forbidden).
+ * entry, against the role stored for the account now (a session whose
+ * account was deleted is unauthorized, a demoted one forbidden). Throws when
+ * the database cannot confirm the role: the admin area is never opened on a
+ * token's word alone.
  */
 export async function checkAdmin(): Promise<AdminCheck> {
-  const user = await getCurrentUser();
-  if (!user) return { status: 'unauthorized' };
-  if (user.role !== 'admin') return { status: 'forbidden' };
-  const role = await getStoredRole(user.id);
-  if (role === null) return { status: 'unauthorized' };
-  if (role !== 'admin') return { status: 'forbidden' };
-  return { status: 'ok', user };
+  const account = await getSessionAccount();
+  if (!account) return { status: 'unauthorized' };
+  if (account.user.role !== 'admin') return { status: 'forbidden' };
+  if (!account.verified) throw new Error('the admin role cannot be confirmed while the database is unreachable');
+  return { status: 'ok', user: account.user };
 }
 
 /**

@@ -141,7 +141,8 @@ describe('who may enter the admin area', () => {
     // Their sessions' JWTs still say admin.
     for (const [session, code] of [[demoted, 'forbidden'], [deleted, 'unauthorized']] as const) {
       actAs(session);
-      for (const [, render] of pages) await expectRedirect(render(), /\/;/);
+      // A demoted admin goes home; a deleted account's session is signed out, so to sign-in.
+      for (const [, render] of pages) await expectRedirect(render(), code === 'forbidden' ? /\/;/ : /\/login\?/);
       const routes = [exportCsv(new Request('http://localhost/admin/export.csv')), adminThumbnail(new Request('http://localhost/'), { params: Promise.resolve({ id }) })];
       for (const response of await Promise.all(routes)) {
         expect(response.status).toBe(code === 'forbidden' ? 403 : 401);

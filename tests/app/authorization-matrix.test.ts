@@ -18,7 +18,7 @@ import { cookies } from 'next/headers';
 import { createApiTokenAction, deleteAccountAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import { signUpAction } from '~/app/(auth)/actions';
-import { setConfirmedLabelAction } from '~/app/admin/actions';
+import { deleteUserAsAdminAction, purgeGuestPredictionsAction, purgePredictionsBeforeAction, setConfirmedLabelAction } from '~/app/admin/actions';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken } from '~/lib/server/queries/api-tokens';
@@ -166,6 +166,16 @@ function addedForIntruder(table: 'predictions' | 'apiTokens'): Effect {
 const labelledDog: Effect = (before, after, world) =>
   expect(after).toEqual(changed(before, (s) => Object.assign(s.predictions.find((p) => p.id === world.prediction)!, { correctLabel: 'dog', feedbackAt: expect.any(Date) })));
 
+/** The owner's account, predictions and tokens are gone; everyone else's rows are as they were. */
+const ownerGone: Effect = (before, after, world) => {
+  const gone = world.people.owner.id;
+  expect(after).toEqual({
+    users: before.users.filter((u) => u.id !== gone),
+    predictions: before.predictions.filter((p) => p.userId !== gone),
+    apiTokens: before.apiTokens.filter((t) => t.userId !== gone),
+  });
+};
+
 const SIGN_UP_PASSWORD = 'a perfectly long passphrase';
 const newEmail = (world: World) => `new-${world.people.owner.id}@example.test`;
 let cat: Buffer;
@@ -279,14 +289,7 @@ const MATRIX: Record<string, Entry> = {
         who: 'owner',
         target: 'owners',
         expect: 'redirect:/?account=deleted',
-        effect: (before, after, world) => {
-          const gone = world.people.owner.id;
-          expect(after).toEqual({
-            users: before.users.filter((u) => u.id !== gone),
-            predictions: before.predictions.filter((p) => p.userId !== gone),
-            apiTokens: before.apiTokens.filter((t) => t.userId !== gone),
-          });
-        },
+        effect: ownerGone,
       },
     ],
   },
@@ -305,6 +308,59 @@ const MATRIX: Record<string, Entry> = {
       { who: 'admin', target: 'random', expect: 'not_found' },
       { who: 'admin', target: 'junk', expect: 'invalid_data' },
       { who: 'admin', target: 'owners', expect: 'success', effect: labelledDog },
+    ],
+  },
+
+  // The purges' successful runs on real data are in admin-data.test.ts; here
+  // the date purge runs on a day before any row (the shared test database
+  // holds other files' rows), and the guest purge is refused without its
+  // confirmation word.
+  'app/admin/actions.ts#purgeGuestPredictionsAction': {
+    rule: 'admins only (the role as stored now), with PURGE typed',
+    action: purgeGuestPredictionsAction,
+    call: (_world, target) => purgeGuestPredictionsAction({ status: 'idle' }, form({ confirm: target === 'junk' ? 'purge please' : 'PURGE' })),
+    cases: [
+      { who: 'guest', target: 'owners', expect: 'unauthorized' },
+      { who: 'intruder', target: 'owners', expect: 'forbidden' },
+      { who: 'owner', target: 'owners', expect: 'forbidden' },
+      { who: 'demotedAdmin', target: 'owners', expect: 'forbidden' },
+      { who: 'deletedAdmin', target: 'owners', expect: 'unauthorized' },
+      { who: 'admin', target: 'junk', expect: 'invalid_data' },
+    ],
+  },
+
+  'app/admin/actions.ts#purgePredictionsBeforeAction': {
+    rule: 'admins only (the role as stored now), with PURGE typed and a valid past day',
+    action: purgePredictionsBeforeAction,
+    call: (_world, target) => purgePredictionsBeforeAction({ status: 'idle' }, form({ confirm: 'PURGE', before: target === 'junk' ? 'yesterday' : '1990-01-01' })),
+    cases: [
+      { who: 'guest', target: 'owners', expect: 'unauthorized' },
+      { who: 'intruder', target: 'owners', expect: 'forbidden' },
+      { who: 'owner', target: 'owners', expect: 'forbidden' },
+      { who: 'demotedAdmin', target: 'owners', expect: 'forbidden' },
+      { who: 'deletedAdmin', target: 'owners', expect: 'unauthorized' },
+      { who: 'admin', target: 'junk', expect: 'invalid_data' },
+      { who: 'admin', target: 'owners', expect: 'success', effect: (before, after) => expect(after).toEqual(before) },
+    ],
+  },
+
+  'app/admin/actions.ts#deleteUserAsAdminAction': {
+    rule: 'admins only (the role as stored now), with PURGE typed; the account named goes with everything of its own, nobody else’s',
+    action: deleteUserAsAdminAction,
+    call: (world, target) =>
+      deleteUserAsAdminAction(
+        { status: 'idle' },
+        form({ confirm: 'PURGE', email: target === 'owners' ? world.people.owner.email : target === 'random' ? `${randomUUID()}@example.test` : 'not an email' }),
+      ),
+    cases: [
+      { who: 'guest', target: 'owners', expect: 'unauthorized' },
+      { who: 'intruder', target: 'owners', expect: 'forbidden' },
+      { who: 'owner', target: 'owners', expect: 'forbidden' },
+      { who: 'demotedAdmin', target: 'owners', expect: 'forbidden' },
+      { who: 'deletedAdmin', target: 'owners', expect: 'unauthorized' },
+      { who: 'admin', target: 'random', expect: 'not_found' },
+      { who: 'admin', target: 'junk', expect: 'invalid_data' },
+      { who: 'admin', target: 'owners', expect: 'success', effect: ownerGone },
     ],
   },
 };

@@ -88,7 +88,7 @@ async function benchModel(photos: Buffer[], seconds: number) {
   }
   await classifier.dispose();
   return {
-    model: { name: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider },
+    model: { name: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider, inputSize: classifier.inputSize },
     preprocess: { jpeg500x375Ms: decode500, jpeg12MpMs: decode12mp, jpeg500x375PerSecondAt4: decode500PerSecond4 },
     modelOnly,
   };
@@ -234,7 +234,8 @@ async function main(): Promise<void> {
     console.log(`  batch ${batch.padStart(2)}: ${String(r.imagesPerSecond).padStart(7)} images/s  (${r.msPerBatch.p50.toFixed(2)} ms per batch)`);
   }
   const pre = modelResults.preprocess;
-  console.log(`\n(b) preprocessing (decode + resize + crop to 224x224 RGB), p50:`);
+  const side = modelResults.model.inputSize;
+  console.log(`\n(b) preprocessing (decode + resize + crop to ${side}x${side} RGB), p50:`);
   console.log(`  500x375 JPEG ${pre.jpeg500x375Ms.p50.toFixed(2)} ms (p99 ${pre.jpeg500x375Ms.p99.toFixed(2)}), 4 at a time ${pre.jpeg500x375PerSecondAt4} images/s`);
   console.log(`  12 MP JPEG   ${pre.jpeg12MpMs.p50.toFixed(2)} ms (p99 ${pre.jpeg12MpMs.p99.toFixed(2)})`);
 

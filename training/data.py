@@ -22,7 +22,10 @@ from torchvision import transforms
 CLASSES = ("cat", "dog", "neither")
 # Nearest ancestor folder name -> class, the same rule as the TypeScript evaluator.
 FOLDER_LABELS = {"cat": 0, "cats": 0, "dog": 1, "dogs": 1, "other": 2, "neither": 2}
-DEFAULT_INPUT_SIZE = 224
+# 256, not MobileNet's usual 224: on the validation split it cut the loss from
+# 0.102 to 0.091 and the errors from 26 to 20 of 854 (cat/dog detail in
+# 500x375 photos), for about 30% more model time per image.
+DEFAULT_INPUT_SIZE = 256
 
 
 def cache_short_side(input_size: int) -> int:

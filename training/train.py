@@ -45,8 +45,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--out-dir", type=Path, default=ROOT / "models")
     p.add_argument("--name", default="petlens-mobilenetv3-small")
     p.add_argument("--version", default="1.0.0")
-    p.add_argument("--epochs", type=int, default=10, help="fine-tuning epochs (whole network)")
-    p.add_argument("--patience", type=int, default=3, help="stop after this many epochs without a better validation loss")
+    p.add_argument("--epochs", type=int, default=12, help="fine-tuning epochs (whole network)")
+    p.add_argument("--patience", type=int, default=4, help="stop after this many epochs without a better validation loss")
     p.add_argument("--batch-size", type=int, default=48)
     p.add_argument("--probe-epochs", type=int, default=40,
                    help="first train the head alone on frozen backbone features for this many epochs (0 = skip)")

@@ -217,7 +217,9 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(response.status).toBe(200);
     const card = (await response.json()) as { classes: string[]; input: { shape: unknown[] }; sha256: string };
     expect(card.classes).toEqual(['cat', 'dog', 'neither']);
-    expect(card.input.shape.slice(1)).toEqual([224, 224, 3]);
+    const [, side] = card.input.shape;
+    expect(card.input.shape).toEqual(['batch', side, side, 3]);
+    expect(side).toEqual(expect.any(Number));
     expect(card.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

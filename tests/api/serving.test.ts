@@ -62,7 +62,7 @@ it('batches concurrent images on two workers and answers each in order', async (
 
 it('one bad input in a batch fails alone; the others in the same batch are answered', async () => {
   const service = await InferenceService.start(base);
-  const pool = await WorkerPool.start({ cardPath: base.cardPath, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: 224 * 224 * 3 });
+  const pool = await WorkerPool.start({ cardPath: base.cardPath, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: service.inputSize ** 2 * 3 });
   try {
     const good = (await service.decode(photos.dog)).pixels;
     const results = await pool.run(0, [good, new Uint8Array(10), good]);

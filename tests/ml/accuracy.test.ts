@@ -45,12 +45,15 @@ it('says "neither" for at least 97% of non-pet photos and for at most 1% of pets
   expect(figures.petsAnsweredNeither).toBeLessThanOrEqual(ACCEPTANCE_THRESHOLDS.petsAnsweredNeither.max);
 });
 
-// KNOWN SHORTFALL of the committed model (see its card and issue #2): Kaggle
-// 98.50% (bar 99%), breeds 97.42% (bar 98%). `it.failing` keeps the bar in
-// the suite without breaking main: Jest passes it while the model falls short
-// and FAILS it as soon as a retrained model clears the bar, so whoever trains
-// that model must turn this back into a plain `it`.
-it.failing("reaches issue #2's accuracy bar: at least 99% on Kaggle photos and 98% on breed photos", () => {
-  expect(figures.kaggleAccuracy).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.kaggleAccuracy.min);
+it("reaches issue #2's accuracy bar on breed photos: at least 98%", () => {
   expect(figures.breedsAccuracy).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.breedsAccuracy.min);
+});
+
+// KNOWN SHORTFALL of the committed model (see its card and issue #2): Kaggle
+// 98.25% (bar 99%: 7 of 400 wrong, the bar allows 4). `it.failing` keeps the
+// bar in the suite without breaking main: Jest passes it while the model
+// falls short and FAILS it as soon as a retrained model clears the bar, so
+// whoever trains that model must turn this back into a plain `it`.
+it.failing("reaches issue #2's accuracy bar on Kaggle photos: at least 99%", () => {
+  expect(figures.kaggleAccuracy).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.kaggleAccuracy.min);
 });

@@ -85,7 +85,7 @@ describe('model loading', () => {
 describe('execution provider selection', () => {
   const sessionOptions = async (device: 'auto' | 'cuda' | 'cpu') => {
     const { card, modelBytes } = await loadModelArtifacts(DEFAULT_MODEL_CARD);
-    return { model: modelBytes, inputName: card.input.name, outputName: card.output.name, imageShape: [224, 224, 3] as const, device, intraOpThreads: 1 };
+    return { model: modelBytes, inputName: card.input.name, outputName: card.output.name, imageShape: [card.input.shape[1], card.input.shape[2], 3] as const, device, intraOpThreads: 1 };
   };
 
   it('auto falls back to CPU with the reason when CUDA cannot run', async () => {

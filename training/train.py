@@ -44,7 +44,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--splits", type=Path, default=ROOT / "training" / "splits")
     p.add_argument("--out-dir", type=Path, default=ROOT / "models")
     p.add_argument("--name", default="petlens-mobilenetv3-small")
-    p.add_argument("--version", default="1.0.0")
+    p.add_argument("--version", default="1.1.0", help="the model version stored with every prediction; bump it with every retrained model")
     p.add_argument("--epochs", type=int, default=12, help="fine-tuning epochs (whole network)")
     p.add_argument("--patience", type=int, default=4, help="stop after this many epochs without a better validation loss")
     p.add_argument("--batch-size", type=int, default=48)

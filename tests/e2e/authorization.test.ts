@@ -89,6 +89,11 @@ const ROUTES: Record<string, RouteEntry> = {
     // B's prediction was marked wrong: the admin reviews everyone's.
     allowed: (_role, _fill, body) => expect(body).toContain(people.userB.prediction),
   },
+  '/admin/data': {
+    expect: (role) => (role === 'admin' ? 200 : signedIn(role) ? 'home' : 'login'),
+    // What is stored, with the purge forms; the counts are everyone's.
+    allowed: (_role, _fill, body) => expect(body).toContain('PURGE'),
+  },
   '/admin/export.csv': {
     expect: (role) => (role === 'admin' ? 200 : signedIn(role) ? 403 : 401),
     allowed: (_role, _fill, body) => expect(body).toContain(people.userB.prediction),
@@ -306,7 +311,7 @@ describe('POST /api/v1/predict', () => {
 
 it('an admin session whose account was demoted since sign-in is refused every admin surface', async () => {
   await db.query(`UPDATE "User" SET role = 'user' WHERE id = $1`, [people.admin.id]);
-  for (const url of ['/admin', '/admin/review']) {
+  for (const url of ['/admin', '/admin/review', '/admin/data']) {
     const got = await request('admin', url);
     expect({ url, status: got.status, to: got.location?.pathname }).toEqual({ url, status: 307, to: '/' });
   }

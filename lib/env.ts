@@ -51,6 +51,14 @@ const serverSchema = z.object({
   SIGN_UP_RATE_LIMIT: intWithDefault(5, 0),
   /** Uploads (the upload form's server action) per minute per signed-in user, or per IP address for guests; 0 turns the limit off. */
   UPLOAD_RATE_LIMIT: intWithDefault(60, 0),
+  /**
+   * Reverse proxies in front of PetLens that append the client's address to
+   * X-Forwarded-For (nginx's $proxy_add_x_forwarded_for, most load
+   * balancers). 0: PetLens faces the clients itself and takes their address
+   * from the connection, ignoring any X-Forwarded-For they send; N: the Nth
+   * address from the right (scripts/serve.cjs). Per-address limits trust it.
+   */
+  TRUSTED_PROXY_HOPS: intWithDefault(0, 0),
   /** Largest accepted upload, bytes. */
   MAX_UPLOAD_BYTES: intWithDefault(UPLOAD.defaultMaxBytes, 1),
   /** Largest accepted image, pixels (decompression bombs are refused before decoding). */

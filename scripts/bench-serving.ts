@@ -6,7 +6,7 @@
  *  (b) preprocessing (sharp decode + resize + crop) of a 500x375 JPEG and a
  *      12-megapixel JPEG, alone and 4 at a time (libuv's thread pool);
  *  (c) POST /api/v1/predict against the production build, started like
- *      `npm start` (embedded PostgreSQL, `next start`), at each concurrency
+ *      `npm start` (embedded PostgreSQL, scripts/serve.cjs), at each concurrency
  *      for N seconds with real 500x375 JPEGs from ../shared/data, with
  *      micro-batching on and then off (the server is restarted with
  *      INFERENCE_BATCHING). Anonymous rate limiting is off for the run.

@@ -3,14 +3,14 @@
  *
  * The load and soak run of issue 6 (item 2), against the production build
  * started like `npm start` (embedded PostgreSQL in a throwaway folder,
- * `next start`), with the anonymous API and upload rate limits off:
+ * scripts/serve.cjs), with the anonymous API and upload rate limits off:
  *  - one user and an API token are created directly in the server's database;
  *  - N concurrent clients POST /api/v1/predict for the given minutes with a
  *    mix of real photos from ../shared/data (anonymous and with the token) and
  *    invalid uploads (empty, text, SVG, HEIC, truncated JPEG, random bytes
  *    behind a PNG signature, a 30000x30000 PNG bomb, malformed multipart, a
  *    missing field, one over the size limit), anonymous and with the token;
- *  - the next-server process's RSS (/proc/<pid>/status) is sampled every 2 s.
+ *  - the app server process's (petlens-server) RSS (/proc/<pid>/status) is sampled every 2 s.
  * At the end it reports requests by kind and status and checks: zero 5xx and
  * no dropped connections; RSS growth after warm-up (the first 30 s) under
  * 100 MB; no leaked PostgreSQL connections (pg_stat_activity before, after
@@ -113,7 +113,7 @@ async function startServer(logFile: string): Promise<Server> {
   throw new Error(`the server did not become healthy; see ${logFile}`);
 }
 
-/** The process under `root` whose title is next-server (Next sets it in `next start`). */
+/** The process under `root` whose title is petlens-server (scripts/serve.cjs sets it). */
 async function findNextServer(root: number): Promise<number> {
   const children = new Map<number, number[]>();
   for (const entry of await readdir('/proc')) {
@@ -130,10 +130,10 @@ async function findNextServer(root: number): Promise<number> {
   while (queue.length > 0) {
     const pid = queue.shift()!;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.startsWith('next-server')) return pid;
+    if (cmdline.startsWith('petlens-server')) return pid;
     queue.push(...(children.get(pid) ?? []));
   }
-  throw new Error(`no next-server process under pid ${root}`);
+  throw new Error(`no petlens-server process under pid ${root}`);
 }
 
 async function rssMb(pid: number): Promise<number> {
@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     let connectionsAfterWarmup: number | null = null;
     const start = performance.now();
     const end = start + durationMs;
-    console.log(`load: ${options.concurrency} clients for ${options.minutes} min (warm-up ${warmupMs / 1000} s); next-server pid ${nextPid}`);
+    console.log(`load: ${options.concurrency} clients for ${options.minutes} min (warm-up ${warmupMs / 1000} s); petlens-server pid ${nextPid}`);
     rss.push({ t: 0, mb: await rssMb(nextPid) });
     const sampler = setInterval(() => {
       const t = round((performance.now() - start) / 1000);
@@ -348,7 +348,7 @@ async function main(): Promise<void> {
     console.log(`\nby status: ${Object.entries(byStatus).map(([s, c]) => `${s}: ${c}`).join(', ')}`);
     console.log('\n| measure | value |');
     console.log('|---|---:|');
-    console.log(`| next-server RSS at start of load | ${rss[0]!.mb} MB |`);
+    console.log(`| app server RSS at start of load | ${rss[0]!.mb} MB |`);
     console.log(`| RSS after warm-up (${round(afterWarmup.t)} s) | ${afterWarmup.mb} MB |`);
     console.log(`| RSS at end (${round(last.t)} s) | ${last.mb} MB |`);
     console.log(`| RSS growth after warm-up | ${round(last.mb - afterWarmup.mb)} MB (limit ${RSS_GROWTH_LIMIT_MB}) |`);

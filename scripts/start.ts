@@ -13,8 +13,10 @@
  *  3. NEXTAUTH_SECRET: from the environment, or (embedded / dev only) one
  *     generated once and kept in .data/nextauth-secret;
  *  4. the production build: `next build` when .next is missing or stale;
- *  5. `next start` on PORT (default 3000), stopped together with the
- *     database on SIGINT / SIGTERM.
+ *  5. the production server (scripts/serve.cjs: Next's request handler
+ *     behind node:http, which takes client addresses from the connection or
+ *     TRUSTED_PROXY_HOPS proxies, never from what a client claims) on PORT
+ *     (default 3000), stopped together with the database on SIGINT / SIGTERM.
  * With --dev it runs `next dev` instead of 4-5.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -154,7 +156,10 @@ async function main(): Promise<void> {
       await recordBuild(hash);
     }
     if (stopping) return;
-    child = run(['start', '-p', port], { ...childEnv, NODE_ENV: 'production' });
+    child = spawn(process.execPath, [path.join(__dirname, 'serve.cjs'), '--port', port, '--trusted-proxy-hops', String(env.TRUSTED_PROXY_HOPS)], {
+      stdio: 'inherit',
+      env: { ...childEnv, NODE_ENV: 'production' },
+    });
     log(`serving on http://localhost:${port}`);
   }
   const code = await exitCode(child);

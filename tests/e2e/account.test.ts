@@ -1,7 +1,7 @@
 /**
  * End to end, production build: a user creates an API token on /account in
  * Chromium, uses it against POST /api/v1/predict over real HTTP (the worker
- * pool under `next start`), sees the result in their history, revokes the
+ * pool under the production server), sees the result in their history, revokes the
  * token and is refused. Also health and an anonymous call.
  */
 import { existsSync } from 'node:fs';

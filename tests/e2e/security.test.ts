@@ -158,3 +158,23 @@ it('the app cannot be framed by another page', async () => {
     await page.close();
   }
 });
+
+// Last in this file: it uses up this address's anonymous API allowance.
+it('a client cannot choose its own address: a forged X-Forwarded-For does not escape the per-address limits', async () => {
+  const anonymousCall = (forgedAddress: string) =>
+    fetch(`${server.baseUrl}/api/v1/predict`, {
+      method: 'POST',
+      // Counted before the body is read; an empty body is answered 400 without running the model.
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forgedAddress, 'x-real-ip': forgedAddress },
+      body: '{}',
+    });
+  const statuses: number[] = [];
+  // API_ANON_RATE_LIMIT is 60 a minute per address: each call claims a new one.
+  for (let i = 0; i < 61 && !statuses.includes(429); i++) statuses.push((await anonymousCall(`203.0.113.${i}, 198.51.100.${i}`)).status);
+  expect(statuses.at(-1)).toBe(429);
+  expect(new Set(statuses.slice(0, -1))).toEqual(new Set([400]));
+  // Still the same client whatever it claims next.
+  const again = await anonymousCall('192.0.2.77');
+  expect(again.status).toBe(429);
+  await expect(again.json()).resolves.toMatchObject({ error: { code: 'rate_limited' } });
+});

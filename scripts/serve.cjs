@@ -1,0 +1,101 @@
+/**
+ * The production HTTP server that `npm start` runs (scripts/start.ts):
+ * Next's own request handler behind a plain node:http server, so that the
+ * client's address is decided here, from the TCP connection, before Next and
+ * the app see the request.
+ *
+ *   node scripts/serve.cjs --port 3000 --trusted-proxy-hops 0
+ *
+ * Why not `next start`: it fills X-Forwarded-For with the socket's address
+ * only when the header is absent, so a client talking to it directly can put
+ * any address there, and every per-address limit (sign-in, sign-up, guest
+ * uploads, anonymous API calls) would be a per-request choice of the client.
+ * Here X-Forwarded-For is rewritten to one address:
+ *  - 0 trusted proxies (the default: PetLens faces the clients itself): the
+ *    socket's peer; whatever the client sent is dropped, and so are the
+ *    X-Forwarded-Host / -Proto / -Port and X-Real-IP it may have sent;
+ *  - N trusted proxies: the address the outermost trusted proxy saw, i.e.
+ *    the Nth entry from the right of "X-Forwarded-For, socket peer" (each
+ *    proxy appends the address it received the request from, so entries
+ *    further left are the client's to choose).
+ * The app reads the first X-Forwarded-For entry (lib/server/rate-limits.ts,
+ * lib/server/api/http.ts), which after this is that one address.
+ *
+ * Plain CommonJS with no TypeScript: it starts Next and nothing else; the
+ * settings are validated by lib/env.ts in scripts/start.ts and passed in.
+ */
+'use strict';
+
+const http = require('node:http');
+const path = require('node:path');
+
+/**
+ * The client's address: the entry `hops` places from the right of the
+ * X-Forwarded-For chain with the socket's peer appended (the leftmost entry
+ * when the chain is shorter than that).
+ */
+function clientAddress(forwardedFor, socketAddress, hops) {
+  const chain = String(forwardedFor ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  chain.push(socketAddress || 'unknown');
+  return chain[Math.max(0, chain.length - 1 - hops)];
+}
+
+/** Rewrites the forwarding headers of `request` in place (see the file comment). */
+function settleForwardingHeaders(request, hops) {
+  const headers = request.headers;
+  headers['x-forwarded-for'] = clientAddress(headers['x-forwarded-for'], request.socket.remoteAddress, hops);
+  delete headers['x-real-ip'];
+  if (hops === 0) {
+    // Next derives these from the connection when they are absent.
+    delete headers['x-forwarded-host'];
+    delete headers['x-forwarded-proto'];
+    delete headers['x-forwarded-port'];
+  }
+}
+
+function option(name) {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? undefined : Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`serve.cjs: --${name} <whole number> is required`);
+  return value;
+}
+
+async function main() {
+  // What `ps` and the soak script (scripts/soak.ts) look for.
+  process.title = 'petlens-server';
+  const port = option('port');
+  const hops = option('trusted-proxy-hops');
+  const next = require('next');
+  const app = next({ dev: false, dir: path.resolve(__dirname, '..'), port, hostname: 'localhost' });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((request, response) => {
+    settleForwardingHeaders(request, hops);
+    void handle(request, response);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  console.log(`[petlens] HTTP on port ${port} (${hops === 0 ? 'no proxy trusted: client addresses from the connection' : `${hops} trusted prox${hops === 1 ? 'y' : 'ies'} in front`})`);
+  const stop = () => {
+    server.close();
+    // Keep-alive connections would hold close() open; end them now.
+    server.closeAllConnections();
+    void app.close().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(`[petlens] cannot serve: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { clientAddress, settleForwardingHeaders };

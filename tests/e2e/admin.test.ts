@@ -4,7 +4,8 @@
  * its own embedded PostgreSQL, Debian's Chromium. A user uploads a cat and
  * says it is a dog; guests and that user are kept out of every admin
  * surface over HTTP; the admin signs in, sees the figures, fixes the label
- * in the review queue and downloads the CSV.
+ * in the review queue and downloads the CSV. Then the admin purges on
+ * /admin/data (a date purge, an account) and the deleted user is signed out.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -131,4 +132,42 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     await adminContext.close();
   }
   await expect(readFile(logFile, 'utf8')).resolves.toMatch(/admin e2e-admin@example\.test: created/);
+});
+
+it('the admin purges from /admin/data in Chromium, and a deleted account is signed out at its next request', async () => {
+  const userContext = await browser.newContext();
+  const adminContext = await browser.newContext();
+  const email = `e2e-doomed-${Date.now()}@example.test`;
+  try {
+    const userPage = await userContext.newPage();
+    await signUp(userPage, baseUrl, email, 'e2e doomed password 456');
+
+    const page = await adminContext.newPage();
+    await signIn(page, baseUrl, ADMIN.email, ADMIN.password, '/admin');
+    await page.getByRole('link', { name: 'Data' }).click();
+    await page.waitForURL(`${baseUrl}/admin/data`);
+
+    // A day before any row: the purge runs and reports what it removed.
+    await page.locator('#purge-before-day').fill('1990-01-01');
+    await page.locator('#purge-before-confirm').fill('PURGE');
+    await page.getByTestId('purge-before-submit').click();
+    await expect(page.getByTestId('purge-before-result').textContent()).resolves.toBe('Removed 0 predictions created before 1990-01-01 (UTC).');
+
+    // Without the confirmation word nothing happens; with it the account goes.
+    await page.locator('#purge-user-email').fill(email);
+    await page.locator('#purge-user-confirm').fill('purge');
+    await page.getByTestId('purge-user-submit').click();
+    await page.getByRole('alert').filter({ hasText: /PURGE/ }).waitFor();
+    await page.locator('#purge-user-email').fill(email);
+    await page.locator('#purge-user-confirm').fill('PURGE');
+    await page.getByTestId('purge-user-submit').click();
+    await expect(page.getByTestId('purge-user-result').textContent()).resolves.toBe(`Deleted ${email} with 0 predictions and 0 API tokens.`);
+
+    // The user's browser still holds its session cookie: the next page knows the account is gone.
+    await userPage.goto(`${baseUrl}/history`);
+    await userPage.waitForURL((url) => url.pathname === '/login');
+  } finally {
+    await userContext.close();
+    await adminContext.close();
+  }
 });

@@ -2,7 +2,7 @@
  * The micro-batcher's orchestration with a fake executor (the real worker
  * pool is exercised in tests/app/serving.test.ts).
  */
-import { BatcherClosedError, MicroBatcher, QueueFullError, type BatcherOptions } from '~/lib/serving/batcher';
+import { BatcherClosedError, ExecutorUnavailableError, MicroBatcher, QueueFullError, type BatcherOptions } from '~/lib/serving/batcher';
 
 interface Call {
   executor: number;
@@ -162,5 +162,88 @@ describe('MicroBatcher', () => {
     await expect(batcher.submit(2)).rejects.toBeInstanceOf(BatcherClosedError);
     calls[0]!.finish(); // a running batch still finishes
     await expect(running).resolves.toBe('r0');
+  });
+
+  describe('executors out of rotation (a crashed worker being replaced)', () => {
+    it('sends nothing to an executor that is down; the others keep serving', async () => {
+      const { batcher, calls } = recordingBatcher({ executors: 2, maxBatch: 1, maxDelayMs: 0 });
+      batcher.setAvailable(0, false);
+      const results = [1, 2].map((n) => batcher.submit(n));
+      expect(calls.map((c) => [c.executor, c.items])).toEqual([[1, [1]]]);
+      calls[0]!.finish();
+      await tick();
+      expect(calls.map((c) => c.executor)).toEqual([1, 1]);
+      calls[1]!.finish();
+      await expect(Promise.all(results)).resolves.toEqual(['r1', 'r2']);
+      batcher.close();
+    });
+
+    it('a batch running when its executor goes down settles, and the next one waits for it to come back', async () => {
+      const { batcher, calls } = recordingBatcher({ maxBatch: 2, maxDelayMs: 0 });
+      const running = batcher.submit(1);
+      const waiting = [batcher.submit(2), batcher.submit(3)];
+      batcher.setAvailable(0, false);
+      calls[0]!.finish();
+      await expect(running).resolves.toBe('r1');
+      await tick(20);
+      expect(calls).toHaveLength(1);
+      expect(batcher.stats()).toMatchObject({ queued: 2, running: 0 });
+      // Back in rotation: it takes what waited, at once.
+      batcher.setAvailable(0, true);
+      expect(calls.map((c) => c.items)).toEqual([[1], [2, 3]]);
+      calls[1]!.finish();
+      await expect(Promise.all(waiting)).resolves.toEqual(['r2', 'r3']);
+      batcher.close();
+    });
+
+    it('with none available, items wait until the outage is maxUnavailableMs old, then fail; submit fails at once until one is back', async () => {
+      const { batcher, calls } = recordingBatcher({ executors: 2, maxUnavailableMs: 40 });
+      batcher.setAvailable(0, false);
+      batcher.setAvailable(1, false);
+      const early = batcher.submit(1);
+      await tick(20);
+      const late = batcher.submit(2);
+      let lateSettled = false;
+      late.catch(() => (lateSettled = true));
+      await expect(early).rejects.toBeInstanceOf(ExecutorUnavailableError);
+      await tick();
+      // Bounded by the outage, not by each item's own wait: both fail together.
+      expect(lateSettled).toBe(true);
+      await expect(late).rejects.toThrow(/no executor has been available for \d+ ms/);
+      await expect(batcher.submit(3)).rejects.toBeInstanceOf(ExecutorUnavailableError);
+      expect(batcher.stats().queued).toBe(0);
+      expect(calls).toHaveLength(0);
+      batcher.setAvailable(1, true);
+      const after = batcher.submit(4);
+      expect(calls.map((c) => [c.executor, c.items])).toEqual([[1, [4]]]);
+      calls[0]!.finish();
+      await expect(after).resolves.toBe('r4');
+      batcher.close();
+    });
+
+    it('an executor back within maxUnavailableMs serves what waited, and a later outage gets its own full wait', async () => {
+      const { batcher, calls } = recordingBatcher({ maxUnavailableMs: 60 });
+      batcher.setAvailable(0, false);
+      const waited = batcher.submit(1);
+      await tick(30);
+      batcher.setAvailable(0, true);
+      calls[0]!.finish();
+      await expect(waited).resolves.toBe('r1');
+      batcher.setAvailable(0, false);
+      const second = batcher.submit(2);
+      await tick(45); // past the first outage's deadline, not the second's: no stale timer fires
+      batcher.setAvailable(0, true);
+      calls[1]!.finish();
+      await expect(second).resolves.toBe('r2');
+      batcher.close();
+    });
+
+    it('close() during an outage rejects what waits with BatcherClosedError', async () => {
+      const { batcher } = recordingBatcher({ maxUnavailableMs: 10_000 });
+      batcher.setAvailable(0, false);
+      const waiting = batcher.submit(1);
+      batcher.close();
+      await expect(waiting).rejects.toBeInstanceOf(BatcherClosedError);
+    });
   });
 });

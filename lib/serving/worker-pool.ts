@@ -40,6 +40,8 @@ interface Pending {
 
 class PoolWorker {
   private readonly pending = new Map<number, Pending>();
+  /** Waiting for `pending` to empty (see terminate). */
+  private readonly idle: (() => void)[] = [];
   private nextId = 1;
 
   private constructor(
@@ -52,10 +54,12 @@ class PoolWorker {
       this.pending.delete(reply.id);
       if ('error' in reply) waiting.reject(new Error(reply.error));
       else waiting.resolve(reply.predictions);
+      this.notifyIfIdle();
     });
     const failAll = (error: Error) => {
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
+      this.notifyIfIdle();
     };
     worker.on('error', (error) => failAll(error));
     worker.on('exit', (code) => failAll(new Error(`inference worker exited with code ${code}`)));
@@ -91,8 +95,19 @@ class PoolWorker {
     });
   }
 
-  terminate(): Promise<number> {
-    return this.worker.terminate();
+  /**
+   * Ends the thread once the batches in flight are answered: terminate()
+   * while the thread is inside onnxruntime's synchronous session.run aborts
+   * the whole process ("terminate called after throwing an instance of
+   * 'Napi::Error'"), not just the thread.
+   */
+  async terminate(): Promise<void> {
+    if (this.pending.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.worker.terminate();
+  }
+
+  private notifyIfIdle(): void {
+    if (this.pending.size === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 }
 
@@ -162,6 +177,7 @@ export class WorkerPool {
     return buffer;
   }
 
+  /** Stops the workers, each after the batch it is running (if any) is answered. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

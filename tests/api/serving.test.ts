@@ -76,3 +76,18 @@ it('one bad input in a batch fails alone; the others in the same batch are answe
     await service.close();
   }
 });
+
+it('closing waits for the batch a worker is running (terminating it mid-run would abort the whole process)', async () => {
+  const service = await InferenceService.start(base);
+  const pool = await WorkerPool.start({ cardPath: base.cardPath, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: service.inputSize ** 2 * 3 });
+  try {
+    const good = (await service.decode(photos.cat)).pixels;
+    // 32 images: a few hundred ms inside session.run when close() is called.
+    const running = pool.run(0, Array.from({ length: 32 }, () => good));
+    await pool.close();
+    const results = await running;
+    expect(results.map((r) => !(r instanceof Error) && r.label)).toEqual(Array.from({ length: 32 }, () => 'cat'));
+  } finally {
+    await service.close();
+  }
+});

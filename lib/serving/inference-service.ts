@@ -7,6 +7,10 @@
  * are about to read and decode, and the service refuses tickets beyond
  * `maxInFlight` images (the caller answers 429) instead of queueing without
  * limit.
+ *
+ * A crashed worker is replaced by the pool; meanwhile the batcher sends
+ * nothing to it, and with no worker ready requests wait at most the batcher's
+ * maxUnavailableMs (then fail: 503). health() says how many workers are ready.
  */
 import os from 'node:os';
 import { decodeImage, type DecodedImage } from '../ml/image';
@@ -41,7 +45,12 @@ export interface ServedClassification extends Prediction {
 export interface InferenceHealth {
   executionProvider: ExecutionProvider;
   fallbackReason: string | null;
+  /** Configured workers. */
   workers: number;
+  /** Workers ready to serve; fewer than `workers` while crashed ones are being replaced. */
+  readyWorkers: number;
+  /** Crashed workers replaced since start. */
+  workerRestarts: number;
   intraOpThreads: number;
   batching: { enabled: boolean; maxBatch: number; maxDelayMs: number };
   inFlight: number;
@@ -104,6 +113,7 @@ export class InferenceService {
       maxQueue: Math.max(1, options.maxInFlight),
       run: (executor, images) => pool.run(executor, images),
     });
+    pool.onWorkerStateChange((index, ready) => batcher.setAvailable(index, ready));
     return new InferenceService(card, pool, batcher, resolved);
   }
 
@@ -177,12 +187,19 @@ export class InferenceService {
       executionProvider: this.executionProvider,
       fallbackReason: this.fallbackReason,
       workers: this.pool.size,
+      readyWorkers: this.pool.readyWorkers,
+      workerRestarts: this.pool.restarts,
       intraOpThreads: this.options.intraOpThreads,
       batching: { enabled: this.options.batching, maxBatch: this.options.maxBatch, maxDelayMs: this.options.maxDelayMs },
       inFlight: this.inFlight,
       maxInFlight: this.options.maxInFlight,
       batches: this.batcher.stats(),
     };
+  }
+
+  /** Fault injection (tests, drills): see WorkerPool.simulateCrash. */
+  simulateWorkerCrash(index: number): Promise<void> {
+    return this.pool.simulateCrash(index);
   }
 
   async close(): Promise<void> {

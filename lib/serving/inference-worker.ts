@@ -7,11 +7,12 @@
  *  - out: { type: 'ready', executionProvider, fallbackReason } once the
  *    session is created and warmed up, or { type: 'failed', message };
  *  - in:  { id, pixels: ArrayBuffer (transferred), batch };
- *  - out: { id, predictions } or { id, error }.
+ *  - out: { id, predictions } or { id, error };
+ *  - in:  { type: 'crash' }: throw, uncaught (WorkerPool.simulateCrash).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Classifier } from '../ml/classifier';
-import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
+import type { WorkerCrashRequest, WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   try {
     // The same loading (card, sha256 check, session, warm-up) as every other caller.
     const classifier = await Classifier.load({ cardPath: init.cardPath, device: init.device, intraOpThreads: init.intraOpThreads });
-    port.on('message', (request: WorkerRequest) => {
+    port.on('message', (request: WorkerRequest | WorkerCrashRequest) => {
+      if ('type' in request) throw new Error('crash requested by the pool (WorkerPool.simulateCrash)');
       classifier
         .classifyBatch(new Uint8Array(request.pixels), request.batch)
         .then((predictions) => {

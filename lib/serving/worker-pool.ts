@@ -4,12 +4,20 @@
  * never blocks the HTTP event loop. A batch's pixels are copied once into a
  * fresh ArrayBuffer, which is then *transferred* to the worker (no copy on
  * the way in; the buffer is detached here).
+ *
+ * Self-healing: a worker that exits while the pool is open (an uncaught
+ * error, running out of memory under resourceLimits, process.exit in the
+ * thread) fails its in-flight batch, is reported unavailable to the pool's
+ * listener (the batcher stops sending it work) and is replaced by a fresh
+ * worker with the same init. A replacement that fails to start is retried
+ * after 0.5 s, 1 s, 2 s ... at most 30 s. A native crash that aborts the
+ * whole process is beyond any thread pool's reach.
  */
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Prediction } from '../ml/postprocess';
 import type { ExecutionProvider, InferenceDevice } from '../ml/session';
-import type { WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
+import type { WorkerCrashRequest, WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
 
 export interface WorkerPoolOptions {
   cardPath: string;
@@ -18,10 +26,36 @@ export interface WorkerPoolOptions {
   intraOpThreads: number;
   /** Bytes of one image (height * width * 3). */
   imageBytes: number;
+  /** Delays between restart attempts of a crashed worker; default DEFAULT_RESTART_BACKOFF. */
+  restartBackoff?: RestartBackoff;
+  /** One line per crash and restart attempt; default console.error. */
+  log?: (line: string) => void;
+}
+
+export interface RestartBackoff {
+  /** Delay after the first failed attempt, ms; it doubles after each further one. */
+  initialMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000 };
+
+/**
+ * How long to wait before restart attempt `attempt` (0 = the first after a
+ * crash) of one worker: at once, then initialMs, doubling, capped at maxMs.
+ */
+export function restartDelayMs(attempt: number, backoff: RestartBackoff = DEFAULT_RESTART_BACKOFF): number {
+  if (attempt <= 0) return 0;
+  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
 }
 
 export class WorkerStartError extends Error {
   override name = 'WorkerStartError';
+}
+
+/** The worker died (or is being replaced): its requests fail with this, not with an image's fault. */
+export class WorkerExitedError extends Error {
+  override name = 'WorkerExitedError';
 }
 
 /**
@@ -43,10 +77,16 @@ class PoolWorker {
   /** Waiting for `pending` to empty (see terminate). */
   private readonly idle: (() => void)[] = [];
   private nextId = 1;
+  private exited: WorkerExitedError | null = null;
+  /** Settles once the exit has been handled (pending failed, onExit called). */
+  private readonly gone: Promise<void>;
+  readonly readyAt = performance.now();
 
+  /** `onExit` runs once, after the pending requests have been failed. */
   private constructor(
     private readonly worker: Worker,
     readonly status: Extract<WorkerStatus, { type: 'ready' }>,
+    onExit: (reason: WorkerExitedError) => void,
   ) {
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
@@ -56,16 +96,23 @@ class PoolWorker {
       else waiting.resolve(reply.predictions);
       this.notifyIfIdle();
     });
-    const failAll = (error: Error) => {
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
-      this.notifyIfIdle();
-    };
-    worker.on('error', (error) => failAll(error));
-    worker.on('exit', (code) => failAll(new Error(`inference worker exited with code ${code}`)));
+    // An uncaught error in the thread comes as 'error', then 'exit' (code 1):
+    // keep its message for the exit's reason.
+    let uncaught: Error | null = null;
+    worker.on('error', (error) => (uncaught = error));
+    this.gone = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.exited = new WorkerExitedError(`inference worker exited with code ${code}${uncaught ? ` after an uncaught error: ${uncaught.message}` : ''}`);
+        for (const waiting of this.pending.values()) waiting.reject(this.exited);
+        this.pending.clear();
+        this.notifyIfIdle();
+        onExit(this.exited);
+        resolve();
+      }),
+    );
   }
 
-  static start(init: WorkerInit): Promise<PoolWorker> {
+  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void): Promise<PoolWorker> {
     // Turbopack (Next >= 16.2) bundles `new Worker(path)` calls on
     // worker_threads' Worker (and ignores turbopackIgnore there); the worker
     // must stay a plain file that loads lib/ml at run time, so the class is
@@ -74,10 +121,15 @@ class PoolWorker {
     const worker = new NodeWorker(workerEntry(), { workerData: init, env: process.env });
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(new WorkerStartError(`inference worker failed to start: ${error.message}`));
+      // Without this a worker that dies while loading (no 'error' event, e.g.
+      // process.exit or a resource limit) would leave the start pending forever.
+      const onEarlyExit = (code: number) => reject(new WorkerStartError(`inference worker exited with code ${code} before it was ready`));
       worker.once('error', onError);
+      worker.once('exit', onEarlyExit);
       worker.once('message', (status: WorkerStatus) => {
         worker.off('error', onError);
-        if (status.type === 'ready') resolve(new PoolWorker(worker, status));
+        worker.off('exit', onEarlyExit);
+        if (status.type === 'ready') resolve(new PoolWorker(worker, status, onExit));
         else {
           void worker.terminate();
           reject(new WorkerStartError(status.message));
@@ -86,13 +138,29 @@ class PoolWorker {
     });
   }
 
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
   run(pixels: ArrayBuffer, batch: number): Promise<Prediction[]> {
+    // Posting to a dead worker is silently dropped: the promise would never settle.
+    if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const request: WorkerRequest = { id, pixels, batch };
       this.worker.postMessage(request, [pixels]);
     });
+  }
+
+  /**
+   * Makes the thread die of an uncaught error (see WorkerPool.simulateCrash);
+   * settles once the pool has handled its exit.
+   */
+  crash(): Promise<void> {
+    const request: WorkerCrashRequest = { type: 'crash' };
+    this.worker.postMessage(request);
+    return this.gone;
   }
 
   /**
@@ -111,23 +179,139 @@ class PoolWorker {
   }
 }
 
+/** Called when worker `index` leaves service (false: crashed) or joins it (true: its replacement is ready). */
+export type WorkerStateListener = (index: number, ready: boolean) => void;
+
 export class WorkerPool {
+  private closed = false;
+  private restartCount = 0;
+  private listener: WorkerStateListener = () => {};
+  /** Per slot: consecutive restart attempts without a stable run (see onWorkerExit). */
+  private readonly attempts: number[];
+  private readonly restartTimers: (NodeJS.Timeout | null)[];
+  /** Replacements being started, so close() can wait for them and stop them too. */
+  private readonly starting = new Set<Promise<unknown>>();
+  private readonly backoff: RestartBackoff;
+  private readonly log: (line: string) => void;
+
+  /** `workers` holds each slot's latest worker, dead ones included until replaced. */
   private constructor(
+    private readonly init: WorkerInit,
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
-  ) {}
+    options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'>,
+  ) {
+    this.attempts = workers.map(() => 0);
+    this.restartTimers = workers.map(() => null);
+    this.backoff = options.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
+    this.log = options.log ?? ((line) => console.error(line));
+  }
 
   /** Starts every worker (each loads and warms up the model) and waits for all of them. */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
     const init: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
-    const started = await Promise.allSettled(Array.from({ length: options.workers }, () => PoolWorker.start(init)));
+    // The pool exists once all have started; a worker that dies before then
+    // (while the others still load) is handed to it as soon as it does.
+    let pool: WorkerPool | null = null;
+    const exitedEarly: [number, WorkerExitedError][] = [];
+    const started = await Promise.allSettled(
+      Array.from({ length: options.workers }, (_, index) =>
+        PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason]))),
+      ),
+    );
     const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw failed.reason instanceof Error ? failed.reason : new WorkerStartError(String(failed.reason));
     }
-    return new WorkerPool(workers, options.imageBytes);
+    pool = new WorkerPool(init, workers, options.imageBytes, options);
+    for (const [index, reason] of exitedEarly) pool.onWorkerExit(index, reason);
+    return pool;
+  }
+
+  /**
+   * Tells `listener` (one at a time) when a worker leaves or rejoins service,
+   * and at once about any that is down already.
+   */
+  onWorkerStateChange(listener: WorkerStateListener): void {
+    this.listener = listener;
+    this.workers.forEach((worker, index) => {
+      if (!worker.alive) listener(index, false);
+    });
+  }
+
+  /** Workers started and not crashed, out of `size`. */
+  get readyWorkers(): number {
+    return this.workers.filter((w) => w.alive).length;
+  }
+
+  /** Crashed workers replaced since the pool started. */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  /**
+   * Crashes worker `index` for real: it is sent a message on which it throws
+   * an uncaught error, so the thread dies as from any bug in it, and the pool
+   * fails what it had sent that worker (batches sent right after this call
+   * included: the worker reads its messages in order) and replaces it.
+   * Resolves once the pool has handled the exit. For fault-injection tests
+   * and drills; nothing in the app calls it. Not worker.terminate(): that
+   * from outside, while the thread is inside session.run, aborts the whole
+   * process. No opt-in flag either: only this pool can post to its workers,
+   * and what the message does is what the pool must survive anyway.
+   */
+  simulateCrash(index: number): Promise<void> {
+    const worker = this.workers[index];
+    if (!worker) throw new RangeError(`no worker ${index}`);
+    return worker.crash();
+  }
+
+  private onWorkerExit(index: number, reason: WorkerExitedError): void {
+    if (this.closed) return;
+    this.listener(index, false);
+    const worker = this.workers[index]!;
+    const upMs = performance.now() - worker.readyAt;
+    // A worker that ran a while before crashing restarts at once; one that
+    // crashes soon after each start (a crash loop) backs off like a failed start.
+    if (upMs >= this.backoff.maxMs) this.attempts[index] = 0;
+    const delay = restartDelayMs(this.attempts[index]!, this.backoff);
+    this.log(`[petlens] inference worker ${index} crashed after ${(upMs / 1000).toFixed(1)} s (${reason.message}); restarting ${delay ? `in ${delay} ms` : 'now'}`);
+    this.scheduleRestart(index, delay);
+  }
+
+  private scheduleRestart(index: number, delayMs: number): void {
+    this.restartTimers[index] = setTimeout(() => {
+      this.restartTimers[index] = null;
+      const starting = this.restart(index);
+      this.starting.add(starting);
+      void starting.finally(() => this.starting.delete(starting));
+    }, delayMs);
+  }
+
+  private async restart(index: number): Promise<void> {
+    const attempt = ++this.attempts[index]!;
+    const t0 = performance.now();
+    let worker: PoolWorker;
+    try {
+      worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason));
+    } catch (error) {
+      if (this.closed) return;
+      const delay = restartDelayMs(this.attempts[index]!, this.backoff);
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`[petlens] inference worker ${index} failed to restart (attempt ${attempt}: ${message}); next attempt in ${delay} ms`);
+      this.scheduleRestart(index, delay);
+      return;
+    }
+    if (this.closed) {
+      await worker.terminate();
+      return;
+    }
+    this.workers[index] = worker;
+    this.restartCount += 1;
+    this.log(`[petlens] inference worker ${index} restarted in ${Math.round(performance.now() - t0)} ms (attempt ${attempt}; ${this.restartCount} restart(s) since start)`);
+    this.listener(index, true);
   }
 
   get size(): number {
@@ -153,6 +337,8 @@ export class WorkerPool {
     try {
       return await worker.run(this.pack(images), images.length);
     } catch (error) {
+      // A dead worker is not the images' fault: retrying them alone on it is pointless.
+      if (error instanceof WorkerExitedError) throw error;
       if (images.length === 1) return [error instanceof Error ? error : new Error(String(error))];
       const alone: (Prediction | Error)[] = [];
       for (const image of images) {
@@ -179,6 +365,10 @@ export class WorkerPool {
 
   /** Stops the workers, each after the batch it is running (if any) is answered. */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.restartTimers) if (timer) clearTimeout(timer);
+    // A replacement still starting sees `closed` and terminates itself.
+    await Promise.allSettled([...this.starting]);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

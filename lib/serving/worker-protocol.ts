@@ -22,4 +22,12 @@ export interface WorkerRequest {
   batch: number;
 }
 
+/**
+ * Makes the worker throw an uncaught error, i.e. crash (fault injection: see
+ * WorkerPool.simulateCrash).
+ */
+export interface WorkerCrashRequest {
+  type: 'crash';
+}
+
 export type WorkerReply = { id: number; predictions: Prediction[] } | { id: number; error: string };

@@ -3,22 +3,10 @@
  * micro-batcher in front of them, device selection reported through the
  * pool, and isolation of a bad image inside a batch.
  */
-import { env } from '~/lib/env';
-import { InferenceService, defaultThreads, type InferenceServiceOptions } from '~/lib/serving/inference-service';
+import { InferenceService, defaultThreads } from '~/lib/serving/inference-service';
 import { WorkerPool } from '~/lib/serving/worker-pool';
 import { readPhotos, type Kind } from './helpers';
-
-const base: InferenceServiceOptions = {
-  cardPath: env.MODEL_CARD_PATH,
-  device: 'cpu',
-  workers: 1,
-  intraOpThreads: 1,
-  maxPixels: env.MAX_IMAGE_PIXELS,
-  batching: true,
-  maxBatch: 8,
-  maxDelayMs: 20,
-  maxInFlight: 64,
-};
+import { serviceOptions as base } from './service-options';
 
 let photos: Record<Kind, Buffer>;
 beforeAll(async () => {

@@ -1,0 +1,131 @@
+/**
+ * A crashed inference worker is replaced (issue #5), for real: real worker
+ * threads with the real model, crashed by WorkerPool.simulateCrash (the
+ * thread throws an uncaught error and dies). The batch in flight fails,
+ * requests made meanwhile wait for the replacement, health says so, and a
+ * replacement that cannot start is retried with a growing delay.
+ */
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { env } from '~/lib/env';
+import { decodeImage } from '~/lib/ml/image';
+import { InferenceService } from '~/lib/serving/inference-service';
+import { WorkerExitedError, WorkerPool, restartDelayMs } from '~/lib/serving/worker-pool';
+import { readSample } from '../fixtures/images';
+import { serviceOptions as base } from './service-options';
+
+/** Polls `check` every 25 ms until it returns true, failing after `timeoutMs`. */
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+let logged: string[];
+beforeEach(() => {
+  logged = [];
+  jest.spyOn(console, 'error').mockImplementation((line: unknown) => void logged.push(String(line)));
+});
+afterEach(() => jest.restoreAllMocks());
+
+it('restart backoff: at once after a crash, then 0.5 s doubling, at most 30 s', () => {
+  expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => restartDelayMs(attempt))).toEqual([0, 500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  expect(restartDelayMs(3, { initialMs: 100, maxMs: 250 })).toBe(250);
+});
+
+it('the only worker crashes with a batch in flight: that batch fails, a request made meanwhile waits for the replacement, health shows it', async () => {
+  const service = await InferenceService.start(base);
+  try {
+    const dog = await readSample('dog');
+    await expect(service.classify(dog)).resolves.toMatchObject({ label: 'dog' });
+    expect(service.health()).toMatchObject({ workers: 1, readyWorkers: 1, workerRestarts: 0 });
+
+    // The crash message goes first; the batch sent right behind it (an idle
+    // pool sends a lone item at once) is in flight when the worker dies on it.
+    const pixels = (await service.decode(dog)).pixels;
+    const crashed = service.simulateWorkerCrash(0);
+    const inFlight = service.classifyPixels(pixels);
+    expect(service.health().batches.running).toBe(1);
+    await crashed;
+    await expect(inFlight).rejects.toThrow(/^inference worker exited with code 1 after an uncaught error: crash requested by the pool/);
+    await expect(inFlight).rejects.toBeInstanceOf(Error);
+    // In between: nothing ready; a new request waits in the batcher instead of failing or hanging.
+    expect(service.health()).toMatchObject({ readyWorkers: 0, workerRestarts: 0, batches: { running: 0 } });
+    const meanwhile = service.classify(await readSample('cat'));
+
+    await until('the replacement is ready', () => service.health().readyWorkers === 1);
+    await expect(meanwhile).resolves.toMatchObject({ label: 'cat' });
+    expect(service.health()).toMatchObject({ readyWorkers: 1, workerRestarts: 1 });
+    await expect(service.classify(dog)).resolves.toMatchObject({ label: 'dog' });
+    expect(logged).toEqual([
+      expect.stringMatching(/^\[petlens\] inference worker 0 crashed after \d+\.\d s \(inference worker exited with code 1 after an uncaught error: .*\); restarting now$/),
+      expect.stringMatching(/^\[petlens\] inference worker 0 restarted in \d+ ms \(attempt 1; 1 restart\(s\) since start\)$/),
+    ]);
+  } finally {
+    await service.close();
+  }
+});
+
+describe('a replacement that cannot start', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-worker-restart-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('is retried after growing delays (capped), fails requests at once meanwhile, and serves once it starts', async () => {
+    // A private copy of the model, so it can break under the running pool.
+    const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { file: string; input: { shape: [string, number, number, number] } };
+    const cardPath = path.join(dir, 'card.json');
+    const modelPath = path.join(dir, card.file);
+    await copyFile(env.MODEL_CARD_PATH, cardPath);
+    await copyFile(path.join(path.dirname(env.MODEL_CARD_PATH), card.file), modelPath);
+    const model = await readFile(modelPath);
+
+    const { pixels } = await decodeImage(await readSample('dog'), { size: card.input.shape[1], maxPixels: env.MAX_IMAGE_PIXELS });
+    const events: [number, boolean][] = [];
+    const lines: { at: number; line: string }[] = [];
+    const pool = await WorkerPool.start({
+      cardPath,
+      device: 'cpu',
+      workers: 1,
+      intraOpThreads: 1,
+      imageBytes: pixels.byteLength,
+      restartBackoff: { initialMs: 100, maxMs: 400 },
+      log: (line) => lines.push({ at: performance.now(), line }),
+    });
+    pool.onWorkerStateChange((index, ready) => events.push([index, ready]));
+    try {
+      await writeFile(modelPath, model.subarray(0, model.length - 1000)); // the sha256 check now refuses it
+      await pool.simulateCrash(0);
+      const failures = () => lines.filter((l) => l.line.includes('failed to restart'));
+      await until('four failed restarts', () => failures().length >= 4);
+
+      // While down, a request to the slot fails at once: never posted to the dead thread and left hanging.
+      await expect(pool.run(0, [pixels])).rejects.toBeInstanceOf(WorkerExitedError);
+      expect(pool.readyWorkers).toBe(0);
+      expect(lines[0]!.line).toMatch(/inference worker 0 crashed .*; restarting now$/);
+      const delays = failures().map((l) => Number(/next attempt in (\d+) ms$/.exec(l.line)?.[1]));
+      expect(delays.slice(0, 4)).toEqual([100, 200, 400, 400]);
+      expect(failures()[0]!.line).toMatch(/attempt 1: .*corrupt or not the one its card describes/);
+      // Each attempt starts no earlier than the delay the previous failure announced.
+      for (let i = 1; i < 4; i++) expect(failures()[i]!.at - failures()[i - 1]!.at).toBeGreaterThanOrEqual(delays[i - 1]! - 2);
+
+      await writeFile(modelPath, model);
+      await until('the replacement is ready', () => pool.readyWorkers === 1);
+      expect(lines.at(-1)!.line).toMatch(/inference worker 0 restarted in \d+ ms \(attempt \d+; 1 restart\(s\) since start\)$/);
+      expect(pool.restarts).toBe(1);
+      expect(events).toEqual([
+        [0, false],
+        [0, true],
+      ]);
+      const [prediction] = await pool.run(0, [pixels]);
+      expect(prediction).toMatchObject({ label: 'dog' });
+    } finally {
+      await pool.close();
+    }
+  });
+});

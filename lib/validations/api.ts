@@ -65,7 +65,9 @@ export const apiErrorSchema = z.object({
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
 export const healthResponseSchema = z.object({
-  status: z.enum(['ok', 'unavailable']),
+  status: z
+    .enum(['ok', 'degraded', 'unavailable'])
+    .describe('degraded (200): some inference workers are being replaced after a crash; unavailable (503): no model, no worker ready, or no database'),
   model: z.object({
     loaded: z.boolean(),
     name: z.string().nullable(),
@@ -73,7 +75,9 @@ export const healthResponseSchema = z.object({
     executionProvider: z.enum(['cuda', 'cpu']).nullable(),
     fallbackReason: z.string().nullable().describe('Why CUDA is not used, when INFERENCE_DEVICE=auto fell back to CPU'),
     error: z.string().nullable(),
-    workers: z.number().int().nullable(),
+    workers: z.number().int().nullable().describe('Inference worker threads configured'),
+    workersReady: z.number().int().nullable().describe('Of those, ready to serve; fewer while crashed ones are being replaced'),
+    workerRestarts: z.number().int().nullable().describe('Crashed workers replaced since the server started'),
     batching: z.boolean().nullable(),
   }),
   database: z.object({ reachable: z.boolean(), latencyMs: z.number().nullable() }),

@@ -206,7 +206,7 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; model: Record<string, unknown>; database: Record<string, unknown> };
     expect(body.status).toBe('ok');
-    expect(body.model).toMatchObject({ loaded: true, executionProvider: 'cpu', error: null });
+    expect(body.model).toMatchObject({ loaded: true, executionProvider: 'cpu', error: null, workersReady: body.model.workers, workerRestarts: 0 });
     if (env.INFERENCE_DEVICE === 'auto') expect(body.model.fallbackReason).toEqual(expect.any(String));
     else expect(body.model.fallbackReason).toBeNull();
     expect(body.database).toMatchObject({ reachable: true });

@@ -129,3 +129,44 @@ describe('a replacement that cannot start', () => {
     }
   });
 });
+
+describe('GET /api/v1/health while workers are replaced', () => {
+  it('degraded (200) with one of two down, unavailable (503) with none, ok again after', async () => {
+    const saved = { workers: process.env.INFERENCE_WORKERS, threads: process.env.INFERENCE_THREADS };
+    process.env.INFERENCE_WORKERS = '2';
+    process.env.INFERENCE_THREADS = '1';
+    let GET: () => Promise<Response> = async () => new Response();
+    let serviceModule: { getInferenceService: () => Promise<InferenceService>; disposeInferenceService: () => Promise<void> } | undefined;
+    let db: { disconnectDb: () => Promise<void> } | undefined;
+    // Fresh modules, so lib/env reads INFERENCE_WORKERS=2.
+    jest.isolateModules(() => {
+      ({ GET } = require('~/app/api/v1/health/route') as { GET: () => Promise<Response> });
+      serviceModule = require('~/lib/server/inference') as typeof serviceModule;
+      db = require('~/lib/server/db') as { disconnectDb: () => Promise<void> };
+    });
+    const read = async () => {
+      const response = await GET();
+      const body = (await response.json()) as { status: string; model: { error: string | null; workers: number; workersReady: number; workerRestarts: number } };
+      return { code: response.status, status: body.status, model: body.model };
+    };
+    try {
+      expect(await read()).toMatchObject({ code: 200, status: 'ok', model: { workers: 2, workersReady: 2, workerRestarts: 0, error: null } });
+      const service = await serviceModule!.getInferenceService();
+      // A replacement takes a few hundred ms to load the model: the checks below run well within it.
+      await service.simulateWorkerCrash(0);
+      expect(await read()).toMatchObject({ code: 200, status: 'degraded', model: { workers: 2, workersReady: 1 } });
+      await service.simulateWorkerCrash(1);
+      expect(await read()).toMatchObject({ code: 503, status: 'unavailable', model: { workersReady: 0, error: expect.stringMatching(/no inference worker is ready/) } });
+
+      await until('health is ok again', async () => (await read()).status === 'ok');
+      expect(await read()).toMatchObject({ code: 200, model: { workers: 2, workersReady: 2, workerRestarts: 2, error: null } });
+    } finally {
+      await serviceModule?.disposeInferenceService();
+      await db?.disconnectDb();
+      for (const [key, value] of [['INFERENCE_WORKERS', saved.workers], ['INFERENCE_THREADS', saved.threads]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});

@@ -28,7 +28,11 @@ async function probeDatabase(): Promise<HealthResponse['database']> {
   }
 }
 
-/** GET /api/v1/health: 200 when the model is loaded and the database answers, else 503. */
+/**
+ * GET /api/v1/health: 200 when the model is loaded, a worker is ready and the
+ * database answers ('degraded' while some workers are being replaced after a
+ * crash: the rest still serve), else 503.
+ */
 export async function handleHealth(): Promise<Response> {
   const [model, database] = await Promise.all([
     getInferenceService().then(
@@ -40,8 +44,10 @@ export async function handleHealth(): Promise<Response> {
           version: service.card.version,
           executionProvider: health.executionProvider,
           fallbackReason: health.fallbackReason,
-          error: null,
+          error: health.readyWorkers === 0 ? 'no inference worker is ready: restarting after a crash' : null,
           workers: health.workers,
+          workersReady: health.readyWorkers,
+          workerRestarts: health.workerRestarts,
           batching: health.batching.enabled,
         };
       },
@@ -53,13 +59,16 @@ export async function handleHealth(): Promise<Response> {
         fallbackReason: null,
         error: lastInferenceStartError() ?? 'the classifier could not start',
         workers: null,
+        workersReady: null,
+        workerRestarts: null,
         batching: null,
       }),
     ),
     probeDatabase(),
   ]);
-  const ok = model.loaded && database.reachable;
-  const body: HealthResponse = { status: ok ? 'ok' : 'unavailable', model, database };
+  const ok = model.loaded && model.workersReady !== 0 && database.reachable;
+  const status = !ok ? 'unavailable' : model.workersReady === model.workers ? 'ok' : 'degraded';
+  const body: HealthResponse = { status, model, database };
   return jsonResponse(body, ok ? 200 : 503);
 }
 

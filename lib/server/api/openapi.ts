@@ -86,8 +86,11 @@ export function buildOpenApiDocument(origin: string) {
       '/api/v1/health': {
         get: {
           operationId: 'health',
-          summary: 'Model loaded (and on which execution provider), database reachable',
-          responses: { '200': { description: 'Healthy', content: json('Health') }, '503': { description: 'Not healthy', content: json('Health') } },
+          summary: 'Model loaded (and on which execution provider), inference workers ready, database reachable',
+          responses: {
+            '200': { description: 'Healthy (status ok), or degraded: some inference workers are being replaced', content: json('Health') },
+            '503': { description: 'Not healthy: no model, no inference worker ready, or no database', content: json('Health') },
+          },
         },
       },
       '/api/v1/model': {

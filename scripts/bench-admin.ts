@@ -11,8 +11,6 @@
  *     after a warm-up, median and p95. Target: /admin < 300 ms.
  * Prints the figures and writes .bench/admin.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,10 +19,10 @@ import sharp from 'sharp';
 import { BENCH_MODEL_VERSIONS, seedAdminBench } from '~/lib/db/admin-bench-seed';
 import { ensureAdmin } from '~/lib/db/admins';
 import { createPrismaClient } from '~/lib/db/client';
-import { freePort, startEmbeddedPostgres } from '~/lib/db/embedded';
+import { startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { parsePositiveInt } from './cli-options';
-import { waitForServer } from './lib/server';
+import { startProductionServer, type ProductionServer } from './lib/production-server';
 import { median, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -79,7 +77,7 @@ async function main() {
   const options = program.opts<{ runs: number; withFeedback: number; withoutFeedback: number }>();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-bench-admin-'));
   const database = await startEmbeddedPostgres({ dataDir, port: 0, persistent: false, database: 'petlens_bench' });
-  let server: ChildProcess | null = null;
+  let server: ProductionServer | null = null;
   try {
     await migrate(database.url);
     const webp = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#8a7f70' } }).webp().toBuffer();
@@ -96,14 +94,14 @@ async function main() {
     const db = createPrismaClient(database.url, { max: 1 });
     await ensureAdmin(db, { email, password }).finally(() => db.$disconnect());
 
-    const port = await freePort();
-    const baseUrl = `http://localhost:${port}`;
-    server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: database.url, NEXTAUTH_SECRET: randomBytes(32).toString('base64url'), NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1', SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    server = await startProductionServer({
+      name: 'bench-admin-server',
+      databaseUrl: database.url,
+      readyPath: '/login',
+      env: { SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
+      timeoutMs: 400_000,
     });
-    await waitForServer(`${baseUrl}/login`, server, 400_000);
+    const { baseUrl } = server;
     const cookie = await signIn(baseUrl, email, password);
 
     const total = options.withFeedback + options.withoutFeedback;
@@ -138,11 +136,7 @@ async function main() {
     console.log(`  target: /admin p95 < ${TARGET_MS} ms  ${pass ? 'PASS' : 'FAIL'}`);
     process.exitCode = pass ? 0 : 1;
   } finally {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await database.stop();
     await rm(dataDir, { recursive: true, force: true });
   }

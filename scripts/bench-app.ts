@@ -12,7 +12,6 @@
  *     thumbnails). Target: < 300 ms.
  * Prints both and writes .bench/app.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,10 +20,10 @@ import { hash } from '@node-rs/argon2';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { freePort, startEmbeddedPostgres } from '~/lib/db/embedded';
+import { startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { PrismaClient } from '~/lib/generated/prisma/client';
-import { waitForServer } from './lib/server';
+import { startProductionServer, type ProductionServer } from './lib/production-server';
 import { median, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -49,7 +48,7 @@ async function phoneJpeg(): Promise<Buffer> {
 async function main() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-bench-'));
   const database = await startEmbeddedPostgres({ dataDir, port: 0, persistent: false, database: 'petlens_bench' });
-  let server: ChildProcess | null = null;
+  let server: ProductionServer | null = null;
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
   try {
     await migrate(database.url);
@@ -83,14 +82,14 @@ async function main() {
       })),
     });
 
-    const port = await freePort();
-    const baseUrl = `http://localhost:${port}`;
-    server = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: database.url, NEXTAUTH_SECRET: randomBytes(32).toString('base64url'), NEXTAUTH_URL: baseUrl, NEXT_TELEMETRY_DISABLED: '1', SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    server = await startProductionServer({
+      name: 'bench-app-server',
+      databaseUrl: database.url,
+      readyPath: '/login',
+      env: { SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
+      timeoutMs: 240_000,
     });
-    await waitForServer(`${baseUrl}/login`, server, 240_000);
+    const { baseUrl } = server;
 
     const jpeg = await phoneJpeg();
     await mkdir(path.join(ROOT, '.bench'), { recursive: true });
@@ -177,11 +176,7 @@ async function main() {
     console.log(`  median ${h.medianMs.toFixed(0)} ms, p95 ${h.p95Ms.toFixed(0)} ms  target < 300 ms  ${h.pass ? 'PASS' : 'FAIL'}  (browser load with 50 thumbnails: ${h.browserLoadMedianMs.toFixed(0)} ms)`);
     process.exitCode = u.pass && h.pass ? 0 : 1;
   } finally {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await prisma.$disconnect();
     await database.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -14,19 +14,17 @@
  * lean: node:http with keep-alive, request bodies built before the clock
  * starts. Loopback only. Prints a table and writes JSON (.bench/serving.json).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
-import { freePort } from '~/lib/db/embedded';
 import { env } from '~/lib/env';
 import { Classifier } from '~/lib/ml/classifier';
 import { parsePositiveInt } from './cli-options';
+import { startProductionServer, type ProductionServer } from './lib/production-server';
 import { measure, stats, type Stats } from './lib/stats';
 
 const program = new Command('bench-serving')
@@ -96,56 +94,14 @@ async function benchModel(photos: Buffer[], seconds: number) {
 
 // ---------------------------------------------------------------- (c)
 
-interface Server {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(batching: boolean, logFile: string): Promise<Server> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-bench-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      PETLENS_DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: '0',
-      DATABASE_URL: '',
-      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
-      NEXTAUTH_URL: url,
-      NEXT_TELEMETRY_DISABLED: '1',
-      API_ANON_RATE_LIMIT: '0',
-      INFERENCE_BATCHING: batching ? 'on' : 'off',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The production build with batching on or off; anonymous rate limiting is off for the run. */
+function startServer(batching: boolean, logFile: string): Promise<ProductionServer> {
+  return startProductionServer({
+    name: 'bench',
+    host: '127.0.0.1',
+    logFile,
+    env: { API_ANON_RATE_LIMIT: '0', INFERENCE_BATCHING: batching ? 'on' : 'off' },
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 300_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; see ${logFile}`);
-    try {
-      const response = await fetch(`${url}/api/v1/health`);
-      if (response.status === 200) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  await stop();
-  throw new Error(`the server did not become healthy; see ${logFile}`);
 }
 
 /** One multipart body per photo, built before the clock starts. */
@@ -250,13 +206,13 @@ async function main(): Promise<void> {
     try {
       const runs: LoadResult[] = [];
       for (const concurrency of levels) {
-        const result = await load(server.url, bodies, concurrency, options.seconds);
+        const result = await load(server.baseUrl, bodies, concurrency, options.seconds);
         runs.push(result);
         console.log(
           `  c=${String(concurrency).padStart(2)}: ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.latencyMs.p50.toFixed(1).padStart(6)} ms  p90 ${result.latencyMs.p90.toFixed(1).padStart(6)} ms  p99 ${result.latencyMs.p99.toFixed(1).padStart(6)} ms  errors ${result.errors}  (n=${result.requests})`,
         );
       }
-      serving[mode] = { server: await serverInfo(server.url), runs };
+      serving[mode] = { server: await serverInfo(server.baseUrl), runs };
     } finally {
       await server.stop();
     }

@@ -18,19 +18,17 @@
  * successful uploads and no other rows. Prints a table, writes JSON
  * (.bench/soak.json) and exits 1 when a check fails. Loopback only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { Client } from 'pg';
 import sharp from 'sharp';
-import { freePort } from '~/lib/db/embedded';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, pixelBomb } from '../tests/fixtures/images';
 import { parsePositiveInt } from './cli-options';
+import { connectToServerDatabase, startProductionServer, type ProductionServer } from './lib/production-server';
 
 function parsePositiveNumber(value: string): number {
   const number = Number(value);
@@ -61,56 +59,14 @@ const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
 // ---------------------------------------------------------------- server
 
-interface Server {
-  url: string;
-  pid: number;
-  dataDir: string;
-  logFile: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(logFile: string): Promise<Server> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-soak-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      PETLENS_DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: '0',
-      DATABASE_URL: '',
-      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
-      NEXTAUTH_URL: url,
-      NEXT_TELEMETRY_DISABLED: '1',
-      API_ANON_RATE_LIMIT: '0',
-      UPLOAD_RATE_LIMIT: '0',
-      MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The production build with the anonymous API and upload limits off and the soak's upload limit. */
+function startServer(logFile: string): Promise<ProductionServer> {
+  return startProductionServer({
+    name: 'soak',
+    host: '127.0.0.1',
+    logFile,
+    env: { API_ANON_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 300_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; see ${logFile}`);
-    const status = await fetch(`${url}/api/v1/health`).then((r) => r.status, () => 0);
-    if (status === 200) return { url, pid: child.pid!, dataDir, logFile, stop };
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  await stop();
-  throw new Error(`the server did not become healthy; see ${logFile}`);
 }
 
 /** The process under `root` whose title is petlens-server (scripts/serve.cjs sets it). */
@@ -140,15 +96,6 @@ async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
   return round(kb / 1024);
-}
-
-async function connectToDatabase(server: Server): Promise<Client> {
-  const port = /embedded PostgreSQL on 127\.0\.0\.1:(\d+)/.exec(await readFile(server.logFile, 'utf8'))?.[1];
-  if (!port) throw new Error(`no embedded PostgreSQL port in ${server.logFile}`);
-  const password = (await readFile(path.join(server.dataDir, 'postgres-password'), 'utf8')).trim();
-  const client = new Client({ host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'petlens' });
-  await client.connect();
-  return client;
 }
 
 /** Client connections to the app's database, other than this script's own. */
@@ -252,7 +199,7 @@ async function main(): Promise<void> {
   const logFile = path.join(path.dirname(options.json), 'soak-server.log');
   console.log(`starting the production server (log: ${logFile}) …`);
   const server = await startServer(logFile);
-  const db = await connectToDatabase(server);
+  const db = await connectToServerDatabase(server);
   let exitCode = 0;
   try {
     const nextPid = await findNextServer(server.pid);
@@ -267,7 +214,7 @@ async function main(): Promise<void> {
     const rowsBefore = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction"')).rows[0]!.n);
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-    const url = new URL('/api/v1/predict', server.url);
+    const url = new URL('/api/v1/predict', server.baseUrl);
     const byKind: Record<string, Record<string, number>> = {};
     const byStatus: Record<string, number> = {};
     let tokenSaved = 0;
@@ -317,7 +264,7 @@ async function main(): Promise<void> {
     // Give the pool a moment to settle, then count again.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const connectionsAfter = await connections(db);
-    const health = await fetch(`${server.url}/api/v1/health`).then((r) => r.status, () => 0);
+    const health = await fetch(`${server.baseUrl}/api/v1/health`).then((r) => r.status, () => 0);
 
     const rowsForUser = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction" WHERE "userId" = $1', [userId])).rows[0]!.n);
     const rowsTotal = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction"')).rows[0]!.n) - rowsBefore;

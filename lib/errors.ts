@@ -39,6 +39,11 @@ export class AppError extends Error {
   }
 }
 
+/** A route handler's JSON error: `{"error": {"code", "message"}}` with the code's status. */
+export function appErrorResponse(code: AppErrorCode): Response {
+  return Response.json({ error: { code, message: APP_ERRORS[code].message } }, { status: APP_ERRORS[code].status });
+}
+
 /** Logs an unexpected error with context, server-side only. */
 export function logServerError(context: string, error: unknown): void {
   console.error(`[petlens] ${context}:`, error);

@@ -24,3 +24,13 @@ export async function makeThumbnail(bytes: Uint8Array, maxPixels: number): Promi
     .toBuffer({ resolveWithObject: true });
   return { webp: data, width: info.width, height: info.height };
 }
+
+/**
+ * A stored thumbnail as an HTTP response. A prediction's thumbnail never
+ * changes; `private` keeps it out of shared caches.
+ */
+export function thumbnailResponse(webp: Uint8Array): Response {
+  return new Response(Buffer.from(webp), {
+    headers: { 'Content-Type': 'image/webp', 'Content-Length': String(webp.byteLength), 'Cache-Control': 'private, max-age=86400' },
+  });
+}

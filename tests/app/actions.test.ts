@@ -4,33 +4,21 @@
  * and Next's cache revalidation (it needs a request scope).
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import { env } from '~/lib/env';
 import type { ClassifyState } from '~/lib/prediction-state';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { actAs, expectCleanThumbnail, fileFrom, formWith, makeUser, phoneLikeJpeg } from './helpers';
+import { readSamples, type SAMPLE_PHOTOS } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 
-const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
-const PHOTOS = {
-  cat: path.join(SHARED, 'pets', 'kaggle', 'cats', 'cat.0.jpg'),
-  dog: path.join(SHARED, 'pets', 'kaggle', 'dogs', 'dog.102.jpg'),
-  neither: path.join(SHARED, 'other', 'imagenet', 'n03594945_jeep.JPEG'),
-} as const;
-
-let photos: Record<keyof typeof PHOTOS, Buffer>;
+let photos: Record<keyof typeof SAMPLE_PHOTOS, Buffer>;
 
 beforeAll(async () => {
-  photos = {
-    cat: await readFile(PHOTOS.cat),
-    dog: await readFile(PHOTOS.dog),
-    neither: await readFile(PHOTOS.neither),
-  };
+  photos = await readSamples();
 });
 
 afterAll(async () => {

@@ -5,12 +5,10 @@
  * action, the thumbnail and CSV routes, and the admin:create and
  * evaluate --record CLIs run as a user runs them.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
@@ -29,11 +27,11 @@ import { getDashboardStats, getReviewQueue } from '~/lib/server/queries/admin';
 import { toAdminFilters } from '~/lib/validations/admin';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { actAs, insertRows, makeUser, type Row } from './helpers';
+import { runCli } from '../support/cli';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 
-const run = promisify(execFile);
 
 afterAll(() => disconnectDb());
 
@@ -315,15 +313,7 @@ describe('dashboard figures', () => {
 
 // ---- the CLIs --------------------------------------------------------------
 
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', path.join('scripts', script), ...args], { maxBuffer: 10_000_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 function authorize(credentials: Record<string, string>) {
   const provider = authOptions.providers[0] as unknown as CredentialsConfig;

@@ -2,24 +2,14 @@
  * The predict and evaluate CLIs, run as a user runs them (npx tsx), on a
  * small labelled folder of real photos plus a broken file and an unlabelled one.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
+import { runCli } from '../support/cli';
 
-const run = promisify(execFile);
 
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', path.join('scripts', script), ...args], { maxBuffer: 10_000_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 let root: string;
 beforeAll(async () => {

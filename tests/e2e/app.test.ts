@@ -11,13 +11,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { signUp as signUpThroughForm } from '../support/e2e-auth';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { SAMPLE_PHOTOS } from '../fixtures/images';
 
-const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
-const PHOTOS = {
-  cat: path.join(SHARED, 'pets', 'kaggle', 'cats', 'cat.0.jpg'),
-  dog: path.join(SHARED, 'pets', 'kaggle', 'dogs', 'dog.102.jpg'),
-  neither: path.join(SHARED, 'other', 'imagenet', 'n03594945_jeep.JPEG'),
-} as const;
+const PHOTOS = SAMPLE_PHOTOS;
 
 let server: E2eServer;
 let baseUrl: string;

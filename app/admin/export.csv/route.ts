@@ -1,6 +1,6 @@
 import { ADMIN } from '~/lib/config';
 import { csvRow } from '~/lib/csv';
-import { APP_ERRORS, logServerError } from '~/lib/errors';
+import { appErrorResponse, logServerError } from '~/lib/errors';
 import { checkAdmin } from '~/lib/server/auth';
 import { iteratePredictionsForExport } from '~/lib/server/queries/admin';
 import { adminFilterQuerySchema, toAdminFilters } from '~/lib/validations/admin';
@@ -34,9 +34,7 @@ const HEADER = [
  */
 export async function GET(request: Request) {
   const admin = await checkAdmin();
-  if (admin.status !== 'ok') {
-    return Response.json({ error: { code: admin.status, message: APP_ERRORS[admin.status].message } }, { status: APP_ERRORS[admin.status].status });
-  }
+  if (admin.status !== 'ok') return appErrorResponse(admin.status);
   const url = new URL(request.url);
   const query = adminFilterQuerySchema.parse({ from: url.searchParams.get('from') ?? undefined, to: url.searchParams.get('to') ?? undefined, model: url.searchParams.get('model') ?? undefined });
   const batches = iteratePredictionsForExport(toAdminFilters(query), ADMIN.exportBatchSize);

@@ -1,0 +1,22 @@
+/** Runs one of the project's CLIs as a user runs it (`npx tsx scripts/<script>`), capturing its exit code and output. */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(script: string, args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', path.join('scripts', script), ...args], { maxBuffer: 10_000_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as CliResult;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}

@@ -1,7 +1,7 @@
 """The PetLens classifier: MobileNetV3-Small features + a 3-way head.
 
 The network takes what the serving code gets from sharp without any per-pixel
-work in JavaScript: uint8 RGB pixels, NHWC, [N, S, S, 3] (S = --input-size, 256 by default). Scaling to
+work in JavaScript: uint8 RGB pixels, NHWC, [N, S, S, 3] (S = --eval-size, 288 by default; trained on --input-size crops, 256). Scaling to
 [0, 1], ImageNet mean/std normalisation and the NHWC -> NCHW transpose are the
 first layers of the graph, so training and serving cannot disagree on them.
 """

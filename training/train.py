@@ -30,7 +30,7 @@ from torch.utils.data import DataLoader, WeightedRandomSampler
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from backbone import load_pretrained_features  # noqa: E402
 from data import (  # noqa: E402
-    CLASSES, DEFAULT_INPUT_SIZE, ImageDataset, eval_transform, label_of, load_images, source_of, train_transform,
+    CLASSES, DEFAULT_EVAL_SIZE, DEFAULT_INPUT_SIZE, ImageDataset, cache_short_side, eval_transform, label_of, load_images, source_of, train_transform,
 )
 from model import IMAGENET_MEAN, IMAGENET_STD, PetClassifier, export_onnx  # noqa: E402
 
@@ -44,7 +44,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--splits", type=Path, default=ROOT / "training" / "splits")
     p.add_argument("--out-dir", type=Path, default=ROOT / "models")
     p.add_argument("--name", default="petlens-mobilenetv3-small")
-    p.add_argument("--version", default="1.1.0", help="the model version stored with every prediction; bump it with every retrained model")
+    p.add_argument("--version", default="1.2.0", help="the model version stored with every prediction; bump it with every retrained model")
     p.add_argument("--epochs", type=int, default=12, help="fine-tuning epochs (whole network)")
     p.add_argument("--patience", type=int, default=4, help="stop after this many epochs without a better validation loss")
     p.add_argument("--batch-size", type=int, default=48)
@@ -58,6 +58,9 @@ def parse_args() -> argparse.Namespace:
                    help="keep an exponential moving average of the weights with this decay per step and validate/export it (0 = off)")
     p.add_argument("--input-size", type=int, default=DEFAULT_INPUT_SIZE,
                    help="side of the square the network sees, in training and (through the model card) in serving")
+    p.add_argument("--eval-size", type=int, default=DEFAULT_EVAL_SIZE,
+                   help="side of the square the exported model is served at (see data.DEFAULT_EVAL_SIZE); "
+                        "early stopping still compares validation losses at --input-size, so this does not change the weights")
     p.add_argument("--crop-scale-min", type=float, default=0.35, help="smallest area share kept by RandomResizedCrop")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
@@ -187,7 +190,9 @@ def main() -> None:
 
     splits = {name: read_split(args.splits / f"{name}.txt") for name in ("train", "val")}
     t0 = time.time()
-    images = {name: load_images(args.data, files, args.input_size, workers=args.threads) for name, files in splits.items()}
+    # Cached big enough for the training crops and for validation at the served side.
+    cache_side = max(cache_short_side(args.input_size), args.eval_size)
+    images = {name: load_images(args.data, files, cache_side, workers=args.threads) for name, files in splits.items()}
     labels = {name: [label_of(f) for f in files] for name, files in splits.items()}
     print(f"decoded {sum(map(len, images.values()))} images in {time.time() - t0:.0f}s", flush=True)
 
@@ -266,9 +271,16 @@ def main() -> None:
 
     assert best is not None
     model.load_state_dict(best["state"])
+    # The chosen weights at the side they are served at: the figures that go in the card.
+    if args.eval_size == args.input_size:
+        served = {"loss": best["valLoss"], "accuracy": best["valAccuracy"], "bySource": best["valBySource"]}
+    else:
+        served = evaluate(model, DataLoader(ImageDataset(images["val"], labels["val"], eval_transform(args.eval_size)), batch_size=64), splits["val"])
+    print(json.dumps({"servedSide": args.eval_size, "valLoss": round(served["loss"], 4), "valAccuracy": round(served["accuracy"], 4),
+                      "valBySource": served["bySource"]}), flush=True)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out_dir / f"{args.name}.onnx"
-    export_onnx(model, str(onnx_path), args.input_size)
+    export_onnx(model, str(onnx_path), args.eval_size)
 
     import onnx
     onnx.checker.check_model(onnx.load(str(onnx_path)))
@@ -283,13 +295,13 @@ def main() -> None:
         "bytes": onnx_path.stat().st_size,
         "sha256": sha256_of(onnx_path),
         "classes": list(CLASSES),
-        "input": {"name": "pixels", "dtype": "uint8", "shape": ["batch", args.input_size, args.input_size, 3], "layout": "NHWC"},
+        "input": {"name": "pixels", "dtype": "uint8", "shape": ["batch", args.eval_size, args.eval_size, 3], "layout": "NHWC"},
         "output": {"name": "logits", "dtype": "float32", "shape": ["batch", len(CLASSES)],
                    "note": "unnormalised scores; softmax gives the probabilities"},
         "preprocessing": {
             "decode": "EXIF orientation applied, first frame only, transparency flattened onto white, 8-bit sRGB",
-            "resize": {"shorterSide": args.input_size, "kernel": "lanczos3"},
-            "crop": {"type": "center", "width": args.input_size, "height": args.input_size},
+            "resize": {"shorterSide": args.eval_size, "kernel": "lanczos3"},
+            "crop": {"type": "center", "width": args.eval_size, "height": args.eval_size},
             "colorOrder": "RGB",
             "scale": "1/255 (inside the graph)",
             "mean": list(IMAGENET_MEAN),
@@ -302,6 +314,8 @@ def main() -> None:
             "seed": args.seed,
             "epochs": {"max": args.epochs, "run": len(history), "best": best["epoch"]},
             "batchSize": args.batch_size,
+            "inputSize": args.input_size,
+            "servedSize": args.eval_size,
             "recipe": f"head trained {args.probe_epochs} epochs on frozen features (image + mirror), then the whole network "
                       f"fine-tuned: AdamW lr {args.lr} (head) / {args.backbone_lr} (backbone), weight decay {args.weight_decay}, "
                       f"1 epoch linear warm-up then cosine, label smoothing {args.label_smoothing}",
@@ -316,8 +330,9 @@ def main() -> None:
             "environment": {"python": platform.python_version(), "torch": torch.__version__, "threads": args.threads},
         },
         "metrics": {
-            "validation": {"split": "training/splits/val.txt", "accuracy": round(best["valAccuracy"], 4),
-                           "loss": round(best["valLoss"], 4), "bySource": best["valBySource"],
+            "validation": {"split": "training/splits/val.txt", "side": args.eval_size, "accuracy": round(served["accuracy"], 4),
+                           "loss": round(served["loss"], 4), "bySource": served["bySource"],
+                           "atTrainingSide": {"side": args.input_size, "accuracy": round(best["valAccuracy"], 4), "loss": round(best["valLoss"], 4)},
                            "computedBy": "training/train.py (PyTorch, PIL preprocessing)"},
         },
     }

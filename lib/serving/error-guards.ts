@@ -8,7 +8,7 @@
  * of its 4xx. Found by tests/e2e/hostile-sweep.test.ts.
  */
 import type { ImageInputError } from '../ml/image';
-import type { QueueFullError } from './batcher';
+import type { ExecutorUnavailableError, QueueFullError } from './batcher';
 
 const IMAGE_ERROR_CODES = new Set(['empty', 'unsupported_format', 'corrupt', 'too_many_pixels', 'too_small']);
 
@@ -22,4 +22,9 @@ export function isImageInputError(error: unknown): error is ImageInputError {
 
 export function isQueueFullError(error: unknown): error is QueueFullError {
   return error instanceof Error && error.name === 'QueueFullError';
+}
+
+/** Every inference worker has been down (restarting) for too long: a 503 that says so. */
+export function isExecutorUnavailableError(error: unknown): error is ExecutorUnavailableError {
+  return error instanceof Error && error.name === 'ExecutorUnavailableError';
 }

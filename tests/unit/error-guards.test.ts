@@ -5,8 +5,8 @@
  * rely on `instanceof` (a zero-byte upload was answered 503 instead of 400).
  */
 import { ImageInputError } from '~/lib/ml/image';
-import { QueueFullError } from '~/lib/serving/batcher';
-import { isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
+import { ExecutorUnavailableError, QueueFullError } from '~/lib/serving/batcher';
+import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 
 /** What another bundle's copy of the class looks like: same name and shape, different constructor. */
 class OtherBundleImageInputError extends Error {
@@ -32,5 +32,16 @@ it('recognises a full queue from either copy, and nothing else', () => {
   for (const other of [new Error('boom'), new OtherBundleImageInputError('made-up', 'x'), { name: 'ImageInputError', code: 'empty' }, null, 'ImageInputError']) {
     expect(isImageInputError(other)).toBe(false);
     expect(isQueueFullError(other)).toBe(false);
+  }
+});
+
+it('recognises "every worker is restarting" from either copy, and nothing else', () => {
+  class OtherBundleExecutorUnavailableError extends Error {
+    override name = 'ExecutorUnavailableError';
+  }
+  expect(isExecutorUnavailableError(new ExecutorUnavailableError(10_000))).toBe(true);
+  expect(isExecutorUnavailableError(new OtherBundleExecutorUnavailableError('down'))).toBe(true);
+  for (const other of [new QueueFullError(4), new Error('boom'), { name: 'ExecutorUnavailableError' }, null]) {
+    expect(isExecutorUnavailableError(other)).toBe(false);
   }
 });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import type { ImageInputError } from '~/lib/ml/image';
-import { isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
+import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { MultipartError, multipartBoundary, parseMultipart, type MultipartPart } from '~/lib/serving/multipart';
 import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
 import type { AdmissionTicket, InferenceService, ServedClassification } from '~/lib/serving/inference-service';
@@ -22,6 +22,7 @@ type PredictResponse = z.infer<typeof predictResponseSchema>;
 /** Room for multipart boundaries and part headers around the files. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const RETRY_SOON = { 'Retry-After': '1' };
+const RESTARTING_MESSAGE = 'The classifier is restarting after a failure; please retry in a few seconds.';
 
 const globalForLimiter = globalThis as unknown as { petlensAnonLimiter?: FixedWindowRateLimiter };
 function anonymousLimiter(): FixedWindowRateLimiter {
@@ -122,6 +123,8 @@ function classificationError(reason: unknown, index: number, count: number): Api
     return new ApiError(status, code, `${which}${reason.message}`, {}, index);
   }
   if (isQueueFullError(reason)) return new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+  // The pool already logged the crash and each restart attempt.
+  if (isExecutorUnavailableError(reason)) return new ApiError(503, 'model_unavailable', RESTARTING_MESSAGE, { 'Retry-After': '5' }, index);
   logServerError('classifying an API image', reason);
   return new ApiError(503, 'model_unavailable', 'The classifier failed on this request; please try again.', RETRY_SOON, index);
 }

@@ -81,6 +81,8 @@ async function main() {
     server.listen(port, resolve);
   });
   console.log(`[petlens] HTTP on port ${port} (${hops === 0 ? 'no proxy trusted: client addresses from the connection' : `${hops} trusted prox${hops === 1 ? 'y' : 'ies'} in front`})`);
+  // Tells the launcher (scripts/start.ts) this start succeeded: a later death is a crash to restart from.
+  process.send?.({ type: 'listening' });
   const stop = () => {
     server.close();
     // Keep-alive connections would hold close() open; end them now.

@@ -16,7 +16,8 @@
  *  5. the production server (scripts/serve.cjs: Next's request handler
  *     behind node:http, which takes client addresses from the connection or
  *     TRUSTED_PROXY_HOPS proxies, never from what a client claims) on PORT
- *     (default 3000), stopped together with the database on SIGINT / SIGTERM.
+ *     (default 3000), stopped together with the database on SIGINT / SIGTERM,
+ *     and restarted if it dies on its own (see APP_SERVER_RESTART).
  * With --dev it runs `next dev` instead of 4-5.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,9 +43,56 @@ function exitCode(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
+function exitStatus(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
 let database: EmbeddedDatabase | null = null;
 let child: ChildProcess | null = null;
 let stopping = false;
+
+/**
+ * How the app server is brought back after it dies on its own: a native crash
+ * in onnxruntime or sharp (SIGSEGV / SIGABRT take the whole process, which no
+ * JavaScript handler can catch), the OOM killer, an uncaught exception. The
+ * database keeps running meanwhile, so nothing stored is lost; requests in
+ * flight at the crash fail, new ones are answered again a few seconds later.
+ * A first start that never listens is a startup failure (port taken, bad
+ * setting): no restart, the launcher exits as before. After `maxQuickExits`
+ * deaths in a row, each within `quickExitMs` of its start, it gives up rather
+ * than loop.
+ */
+const APP_SERVER_RESTART = { quickExitMs: 15_000, maxQuickExits: 3, delaysMs: [0, 1_000, 5_000] } as const;
+
+/** Runs the production app server until asked to stop; resolves with the launcher's exit code. */
+async function superviseAppServer(start: () => ChildProcess): Promise<number> {
+  let quickExits = 0;
+  for (let attempt = 0; ; attempt++) {
+    const startedAt = Date.now();
+    let listening = false;
+    child = start();
+    child.on('message', (message: { type?: string }) => {
+      if (message?.type === 'listening') listening = true;
+    });
+    const { code, signal } = await exitStatus(child);
+    if (stopping) return 0;
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    if (!signal && code === 0) {
+      log(`the app server ${how}; stopping`);
+      return 0;
+    }
+    if (attempt === 0 && !listening) return code ?? 1; // a startup failure; it printed why
+    quickExits = !listening || Date.now() - startedAt < APP_SERVER_RESTART.quickExitMs ? quickExits + 1 : 0;
+    if (quickExits >= APP_SERVER_RESTART.maxQuickExits) {
+      log(`the app server ${how}, ${quickExits} times in a row within ${APP_SERVER_RESTART.quickExitMs / 1000} s of starting; giving up`);
+      return 1;
+    }
+    const delay = APP_SERVER_RESTART.delaysMs[Math.min(quickExits, APP_SERVER_RESTART.delaysMs.length - 1)]!;
+    log(`the app server ${how}; restarting it${delay ? ` in ${delay / 1000} s` : ''} (the database keeps running)`);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (stopping) return 0;
+  }
+}
 
 /** Stops the app server, then the embedded database, then exits. */
 async function shutdown(code: number): Promise<void> {
@@ -156,11 +204,15 @@ async function main(): Promise<void> {
       await recordBuild(hash);
     }
     if (stopping) return;
-    child = spawn(process.execPath, [path.join(__dirname, 'serve.cjs'), '--port', port, '--trusted-proxy-hops', String(env.TRUSTED_PROXY_HOPS)], {
-      stdio: 'inherit',
-      env: { ...childEnv, NODE_ENV: 'production' },
+    const code = await superviseAppServer(() => {
+      log(`serving on http://localhost:${port}`);
+      return spawn(process.execPath, [path.join(__dirname, 'serve.cjs'), '--port', port, '--trusted-proxy-hops', String(env.TRUSTED_PROXY_HOPS)], {
+        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+        env: { ...childEnv, NODE_ENV: 'production' },
+      });
     });
-    log(`serving on http://localhost:${port}`);
+    if (!stopping) await shutdown(code);
+    return;
   }
   const code = await exitCode(child);
   if (!stopping) await shutdown(code);

@@ -9,7 +9,7 @@ import { startProductionServer, type ProductionServer } from '~/scripts/lib/prod
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export type E2eServer = Pick<ProductionServer, 'baseUrl' | 'dataDir' | 'logFile' | 'stop'>;
+export type E2eServer = Pick<ProductionServer, 'baseUrl' | 'pid' | 'dataDir' | 'logFile' | 'stop'>;
 
 export function startE2eServer(name: string, extraEnv: Record<string, string> = {}, timeoutMs = 200_000): Promise<E2eServer> {
   return startProductionServer({ name: `e2e-${name}`, env: extraEnv, timeoutMs });

@@ -1,0 +1,113 @@
+/**
+ * End to end, production build: `npm start`'s launcher brings the app server
+ * back when it dies on its own. A native crash inside onnxruntime or sharp
+ * (SIGSEGV, SIGABRT) or the OOM killer takes the whole Node process, and no
+ * JavaScript handler can catch it; the tests kill with SIGKILL, which leaves
+ * no core file. The launcher restarts the server and keeps the same
+ * PostgreSQL running meanwhile. A crash loop makes it give up and stop
+ * everything, never spin.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readSample } from '../fixtures/images';
+import { startE2eServer, type E2eServer } from '../support/e2e-server';
+
+let server: E2eServer;
+
+beforeAll(async () => {
+  server = await startE2eServer('supervisor');
+}, 240_000);
+
+afterAll(() => server?.stop(), 60_000);
+
+/** The pid of the app server under this test's launcher (scripts/serve.cjs sets its process.title). */
+function appServerPid(): number | null {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const isUnderLauncher = (pid: number): boolean => {
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === server.pid) return true;
+    return false;
+  };
+  for (const pid of parentOf.keys()) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('petlens-server') && isUnderLauncher(pid)) return pid;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null> | T | null, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const healthy = () => fetch(`${server.baseUrl}/api/v1/health`).then((r) => (r.ok ? true : null), () => null);
+const postmasterPid = async () => Number((await readFile(path.join(server.dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+
+async function classifyDog(): Promise<string> {
+  const form = new FormData();
+  form.append('image', new Blob([new Uint8Array(await readSample('dog'))], { type: 'image/jpeg' }), 'dog.jpg');
+  const response = await fetch(`${server.baseUrl}/api/v1/predict`, { method: 'POST', body: form });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { predictions: { label: string }[] }).predictions[0]!.label;
+}
+
+it('a server killed from outside (as a native crash or the OOM killer would) is restarted on the same database, and serves again', async () => {
+  expect(await classifyDog()).toBe('dog');
+  const database = await postmasterPid();
+  const crashed = appServerPid();
+  expect(crashed).not.toBeNull();
+
+  process.kill(crashed!, 'SIGKILL');
+  const replacement = await until('a new app server', () => {
+    const pid = appServerPid();
+    return pid !== null && pid !== crashed ? pid : null;
+  });
+  await until('the restarted server to answer', healthy);
+
+  expect(await classifyDog()).toBe('dog');
+  expect(appServerPid()).toBe(replacement);
+  expect(await postmasterPid()).toBe(database);
+  // At once, or after a second if the first server had been up less than 15 s.
+  expect(await readFile(server.logFile, 'utf8')).toMatch(/\[petlens\] the app server was killed by SIGKILL; restarting it( in 1 s)? \(the database keeps running\)/);
+}, 120_000);
+
+it('a crash loop (three deaths in a row, each soon after its start) makes the launcher give up and stop its database', async () => {
+  // The server from the test above may already count as one quick death; at most three more are needed.
+  let previous: number | null = null;
+  const gaveUp = async () => /giving up/.test(await readFile(server.logFile, 'utf8'));
+  const deathsInLog = async () => (await readFile(server.logFile, 'utf8')).split('the app server was killed by SIGKILL').length - 1;
+  for (let death = 1; death <= 3 && !(await gaveUp()); death++) {
+    const pid = await until('the app server', () => {
+      const current = appServerPid();
+      return current !== null && current !== previous ? current : null;
+    });
+    await until('the server to answer', healthy);
+    const deathsLogged = await deathsInLog();
+    process.kill(pid, 'SIGKILL');
+    previous = pid;
+    await until('the launcher to notice', async () => ((await deathsInLog()) > deathsLogged ? true : null));
+  }
+  await until('the launcher to give up', async () => ((await gaveUp()) ? true : null));
+  const log = await readFile(server.logFile, 'utf8');
+  expect(log).toMatch(/the app server was killed by SIGKILL, 3 times in a row within 15 s of starting; giving up/);
+  expect(log).toMatch(/restarting it in 1 s/);
+  await until('the launcher to exit', () => (appServerPid() === null && !readdirSync('/proc').includes(String(server.pid)) ? true : null));
+  // stop() (afterAll) then checks that the launcher left no postmaster.pid behind.
+}, 120_000);

@@ -26,11 +26,13 @@ export async function makeThumbnail(bytes: Uint8Array, maxPixels: number): Promi
 }
 
 /**
- * A stored thumbnail as an HTTP response. A prediction's thumbnail never
- * changes; `private` keeps it out of shared caches.
+ * A stored thumbnail as an HTTP response. `no-store`, not a day's `max-age`:
+ * a person's photo must not outlive its deletion, the account's deletion or
+ * a sign-out on a shared computer in the browser's disk cache. A thumbnail is
+ * a few kilobytes, so fetching it again costs little.
  */
 export function thumbnailResponse(webp: Uint8Array): Response {
   return new Response(Buffer.from(webp), {
-    headers: { 'Content-Type': 'image/webp', 'Content-Length': String(webp.byteLength), 'Cache-Control': 'private, max-age=86400' },
+    headers: { 'Content-Type': 'image/webp', 'Content-Length': String(webp.byteLength), 'Cache-Control': 'private, no-store' },
   });
 }

@@ -171,6 +171,7 @@ describe('who may enter the admin area', () => {
     const image = await thumbnail();
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/webp');
+    expect(image.headers.get('cache-control')).toBe('private, no-store');
     expect((await image.arrayBuffer()).byteLength).toBeGreaterThan(0);
     // The admin route is the way in: the user route is still scoped to the owner, admin or not.
     expect((await userThumbnail(new Request('http://localhost/'), params)).status).toBe(404);

@@ -45,6 +45,10 @@ async function createOrtSession(options: SessionOptions, provider: ExecutionProv
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
+    // Idle intra-op threads sleep instead of spinning: in a server they share
+    // the cores with sharp and the event loop, and spinning cost about 10 % of
+    // the requests/s at concurrency 32 on 2 cores (npm run bench).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
 }
 

@@ -68,12 +68,14 @@ export interface AdmissionTicket {
 
 /**
  * Thread counts from the machine: one worker per two cores (decoding and HTTP
- * need the rest), at least one; intra-op threads split the cores between the
- * workers.
+ * need the rest), at least one, each with two intra-op threads. Under load
+ * the cores are shared anyway (the threads do not spin; see session.ts), and
+ * a lone request gets its model run spread over two cores: at concurrency 1
+ * on 2 cores, p50 9.1 -> 8.2 ms with the same requests/s at concurrency 32.
  */
 export function defaultThreads(cores = os.availableParallelism()): { workers: number; intraOpThreads: number } {
   const workers = Math.max(1, Math.floor(cores / 2));
-  return { workers, intraOpThreads: Math.max(1, Math.floor(cores / workers / 2)) };
+  return { workers, intraOpThreads: Math.max(1, Math.min(2, Math.floor(cores / workers))) };
 }
 
 export class InferenceService {

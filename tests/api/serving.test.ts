@@ -15,9 +15,10 @@ beforeAll(async () => {
 
 it('sizes workers and intra-op threads from the machine', () => {
   expect(defaultThreads(1)).toEqual({ workers: 1, intraOpThreads: 1 });
-  expect(defaultThreads(2)).toEqual({ workers: 1, intraOpThreads: 1 });
-  expect(defaultThreads(8)).toEqual({ workers: 4, intraOpThreads: 1 });
-  expect(defaultThreads(32)).toEqual({ workers: 16, intraOpThreads: 1 });
+  expect(defaultThreads(2)).toEqual({ workers: 1, intraOpThreads: 2 });
+  expect(defaultThreads(3)).toEqual({ workers: 1, intraOpThreads: 2 });
+  expect(defaultThreads(8)).toEqual({ workers: 4, intraOpThreads: 2 });
+  expect(defaultThreads(32)).toEqual({ workers: 16, intraOpThreads: 2 });
 });
 
 it('auto on a machine without CUDA serves on CPU and reports why; cuda refuses to start', async () => {

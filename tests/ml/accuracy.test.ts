@@ -49,11 +49,7 @@ it("reaches issue #2's accuracy bar on breed photos: at least 98%", () => {
   expect(figures.breedsAccuracy).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.breedsAccuracy.min);
 });
 
-// KNOWN SHORTFALL of the committed model (see its card and issue #2): Kaggle
-// 98.25% (bar 99%: 7 of 400 wrong, the bar allows 4). `it.failing` keeps the
-// bar in the suite without breaking main: Jest passes it while the model
-// falls short and FAILS it as soon as a retrained model clears the bar, so
-// whoever trains that model must turn this back into a plain `it`.
-it.failing("reaches issue #2's accuracy bar on Kaggle photos: at least 99%", () => {
+// Model 1.2.0 meets it with no room to spare: 4 of 400 wrong, the most the bar allows.
+it("reaches issue #2's accuracy bar on Kaggle photos: at least 99%", () => {
   expect(figures.kaggleAccuracy).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.kaggleAccuracy.min);
 });

@@ -44,7 +44,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--splits", type=Path, default=ROOT / "training" / "splits")
     p.add_argument("--out-dir", type=Path, default=ROOT / "models")
     p.add_argument("--name", default="petlens-mobilenetv3-small")
-    p.add_argument("--version", default="1.2.0", help="the model version stored with every prediction; bump it with every retrained model")
+    p.add_argument("--version", default="1.3.0", help="the model version stored with every prediction; bump it with every retrained model")
     p.add_argument("--epochs", type=int, default=12, help="fine-tuning epochs (whole network)")
     p.add_argument("--patience", type=int, default=4, help="stop after this many epochs without a better validation loss")
     p.add_argument("--batch-size", type=int, default=48)
@@ -321,7 +321,7 @@ def main() -> None:
                       f"1 epoch linear warm-up then cosine, label smoothing {args.label_smoothing}",
             "weightAverage": {"emaDecay": args.ema_decay} if average else None,
             "augmentation": f"RandomResizedCrop({args.input_size}, scale {args.crop_scale_min}-1, ratio 3/4-4/3), horizontal flip, low-resolution p=0.15, "
-                            "Gaussian blur p=0.1, colour jitter (0.3, 0.3, 0.3, 0.03), grayscale p=0.05",
+                            "Gaussian blur p=0.1, colour jitter (0.3, 0.3, 0.3, 0.03), grayscale p=0.05, JPEG re-encoding (quality 30-90) p=0.4",
             "sampling": "weighted by 1/sqrt(source folder size)",
             "backbone": {"file": args.backbone.name, "sha256": sha256_of(args.backbone)},
             "data": summary,

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { Classifier } from '~/lib/ml/classifier';
-import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
+import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
 import { parsePositiveInt } from './cli-options';
 import { measure, stats, type Stats } from './lib/stats';
 
@@ -25,7 +25,7 @@ const program = new Command('bench-model')
   .parse();
 
 async function realJpegs(dataDir: string, width: number, height: number, limit: number): Promise<{ file: string; bytes: Buffer }[]> {
-  const list = (await readFile(path.join('training', 'splits', 'test.txt'), 'utf8')).split('\n').filter((l) => l.startsWith('pets/'));
+  const list = (await readFile(TEST_SPLIT, 'utf8')).split('\n').filter((l) => l.startsWith('pets/'));
   const found: { file: string; bytes: Buffer }[] = [];
   for (const file of list) {
     const bytes = await readFile(path.join(dataDir, file));

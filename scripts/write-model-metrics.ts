@@ -11,11 +11,9 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Classifier } from '~/lib/ml/classifier';
 import { listDatasetFromFile } from '~/lib/ml/dataset';
-import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
+import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
 import { acceptanceFailures, acceptanceFigures, evaluateFiles, groupBySource } from '~/lib/ml/evaluate';
 import { computeMetrics } from '~/lib/ml/metrics';
-
-export const TEST_SPLIT = path.join('training', 'splits', 'test.txt');
 
 const program = new Command('write-model-metrics')
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))

@@ -24,6 +24,8 @@ export interface EvaluateOptions {
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
   onFailure?: (failure: FileFailure) => void;
+  /** Alters each file's bytes before classification (the robustness check re-encodes, shrinks, rotates). */
+  alter?: (bytes: Buffer) => Promise<Buffer>;
 }
 
 /** Classifies every file; a file that cannot be read is reported and skipped, and the run goes on. */
@@ -36,7 +38,8 @@ export async function evaluateFiles(classifier: Classifier, files: readonly Labe
     while (next < files.length) {
       const file = files[next++]!;
       try {
-        const result = await classifier.classify(await readFile(file.path));
+        const bytes = await readFile(file.path);
+        const result = await classifier.classify(options.alter ? await options.alter(bytes) : bytes);
         rows.push({ relativePath: file.relativePath, trueLabel: file.trueLabel, label: result.label, confidence: result.confidence });
       } catch (error) {
         const reason = error instanceof ImageInputError || error instanceof Error ? error.message : String(error);

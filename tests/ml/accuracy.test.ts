@@ -4,10 +4,9 @@
  * One evaluation (about 10 s) feeds every assertion.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Classifier } from '~/lib/ml/classifier';
 import { listDatasetFromFile } from '~/lib/ml/dataset';
-import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
+import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
 import { ACCEPTANCE_THRESHOLDS, acceptanceFigures, evaluateFiles, type AcceptanceFigures, type EvaluationResult } from '~/lib/ml/evaluate';
 import { SHARED_DATA } from '../fixtures/images';
 
@@ -15,7 +14,7 @@ let result: EvaluationResult;
 let figures: AcceptanceFigures;
 
 beforeAll(async () => {
-  const listing = await listDatasetFromFile(SHARED_DATA, path.join('training', 'splits', 'test.txt'));
+  const listing = await listDatasetFromFile(SHARED_DATA, TEST_SPLIT);
   const classifier = await Classifier.load({ cardPath: DEFAULT_MODEL_CARD });
   try {
     result = await evaluateFiles(classifier, listing.files);

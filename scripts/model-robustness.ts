@@ -1,0 +1,81 @@
+/**
+ * npm run model:robustness [-- --data DIR --model CARD --json FILE]
+ *
+ * The model on the fixed test split after what happens to photos on their
+ * way to PetLens: re-saved as a JPEG by a messenger or a website, shrunk,
+ * tilted, underexposed, framed with margins. For each, issue #2's acceptance
+ * figures, through the same TypeScript code that serves the model. The bars
+ * are for the photos as they are (tests/ml/accuracy.test.ts); these figures
+ * show how far the model can be trusted on photos unlike ../shared/data, and
+ * catch shortcuts (model 1.2.0 took heavy JPEG compression as a sign of a pet).
+ * Prints a table and writes JSON (.bench/robustness.json).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import sharp from 'sharp';
+import { Classifier } from '~/lib/ml/classifier';
+import { listDatasetFromFile } from '~/lib/ml/dataset';
+import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
+import { acceptanceFigures, evaluateFiles, type AcceptanceFigures } from '~/lib/ml/evaluate';
+
+const program = new Command('model-robustness')
+  .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
+  .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
+  .option('--json <file>', 'where to write the results', path.join('.bench', 'robustness.json'))
+  .parse();
+
+async function width(bytes: Buffer): Promise<number> {
+  const { autoOrient } = await sharp(bytes).metadata();
+  return autoOrient.width;
+}
+
+/** Each alteration starts from the stored file and ends as a JPEG, as a photo would arrive. */
+const ALTERATIONS: Record<string, { what: string; alter?: (bytes: Buffer) => Promise<Buffer> }> = {
+  original: { what: 'as stored' },
+  jpeg60: { what: 're-saved as JPEG quality 60', alter: (b) => sharp(b).autoOrient().jpeg({ quality: 60 }).toBuffer() },
+  jpeg30: { what: 're-saved as JPEG quality 30', alter: (b) => sharp(b).autoOrient().jpeg({ quality: 30 }).toBuffer() },
+  half: { what: 'half the width and height', alter: async (b) => sharp(b).autoOrient().resize(Math.max(1, Math.round((await width(b)) / 2))).jpeg({ quality: 85 }).toBuffer() },
+  tilted: { what: 'rotated 10°, grey corners', alter: (b) => sharp(b).autoOrient().rotate(10, { background: '#808080' }).jpeg({ quality: 90 }).toBuffer() },
+  dark: { what: 'brightness × 0.6', alter: (b) => sharp(b).autoOrient().modulate({ brightness: 0.6 }).jpeg({ quality: 90 }).toBuffer() },
+  margins: {
+    what: 'white margins, a third of the width each side',
+    alter: async (b) => {
+      const side = Math.round((await width(b)) / 3);
+      return sharp(b).autoOrient().extend({ left: side, right: side, background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
+    },
+  },
+};
+
+const percent = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+async function main(): Promise<void> {
+  const options = program.opts<{ data: string; model: string; json: string }>();
+  const listing = await listDatasetFromFile(options.data, TEST_SPLIT);
+  const classifier = await Classifier.load({ cardPath: options.model });
+  const results: Record<string, { what: string; n: number; accuracy: number; acceptance: AcceptanceFigures }> = {};
+  try {
+    console.log(`${classifier.card.name} ${classifier.card.version} on ${listing.files.length} test photos\n`);
+    console.log('| photos | Kaggle | breeds | non-pets answered "neither" | pets answered "neither" | all |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const [name, { what, alter }] of Object.entries(ALTERATIONS)) {
+      const result = await evaluateFiles(classifier, listing.files, { alter });
+      if (result.failures.length > 0) throw new Error(`${name}: ${result.failures[0]!.relativePath}: ${result.failures[0]!.reason}`);
+      const acceptance = acceptanceFigures(result.rows);
+      results[name] = { what, n: result.metrics.n, accuracy: result.metrics.accuracy, acceptance };
+      console.log(
+        `| ${what} | ${percent(acceptance.kaggleAccuracy)} | ${percent(acceptance.breedsAccuracy)} | ${percent(acceptance.nonPetsAnsweredNeither)} | ${percent(acceptance.petsAnsweredNeither)} | ${percent(result.metrics.accuracy)} |`,
+      );
+    }
+  } finally {
+    await classifier.dispose();
+  }
+  await mkdir(path.dirname(options.json), { recursive: true });
+  await writeFile(options.json, `${JSON.stringify({ when: new Date().toISOString(), model: { name: classifier.card.name, version: classifier.card.version }, results }, null, 2)}\n`);
+  console.log(`\nwrote ${options.json}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`model-robustness: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

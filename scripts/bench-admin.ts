@@ -22,7 +22,7 @@ import { createPrismaClient } from '~/lib/db/client';
 import { startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { parsePositiveInt } from './cli-options';
-import { startProductionServer, type ProductionServer } from './lib/production-server';
+import { SIGN_IN_AND_UPLOAD_LIMITS_OFF, startProductionServer, type ProductionServer } from './lib/production-server';
 import { median, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -98,7 +98,7 @@ async function main() {
       name: 'bench-admin-server',
       databaseUrl: database.url,
       readyPath: '/login',
-      env: { SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
+      env: SIGN_IN_AND_UPLOAD_LIMITS_OFF,
       timeoutMs: 400_000,
     });
     const { baseUrl } = server;

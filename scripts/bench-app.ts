@@ -16,14 +16,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { hash } from '@node-rs/argon2';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
+import { createPrismaClient } from '~/lib/db/client';
 import { startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
-import { PrismaClient } from '~/lib/generated/prisma/client';
-import { startProductionServer, type ProductionServer } from './lib/production-server';
+import { hashPassword } from '~/lib/password';
+import { SIGN_IN_AND_UPLOAD_LIMITS_OFF, startProductionServer, type ProductionServer } from './lib/production-server';
 import { median, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -49,12 +48,12 @@ async function main() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-bench-'));
   const database = await startEmbeddedPostgres({ dataDir, port: 0, persistent: false, database: 'petlens_bench' });
   let server: ProductionServer | null = null;
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+  const prisma = createPrismaClient(database.url);
   try {
     await migrate(database.url);
     const email = `bench-${Date.now()}@example.test`;
     const password = 'bench password 123';
-    const user = await prisma.user.create({ data: { email, passwordHash: await hash(password) }, select: { id: true } });
+    const user = await prisma.user.create({ data: { email, passwordHash: await hashPassword(password) }, select: { id: true } });
 
     // 50 stored predictions with real thumbnails, as uploads would leave them.
     const thumb = await sharp(await readFile(PHOTO)).resize(256, 256, { fit: 'inside' }).webp({ quality: 75 }).toBuffer({ resolveWithObject: true });
@@ -86,7 +85,7 @@ async function main() {
       name: 'bench-app-server',
       databaseUrl: database.url,
       readyPath: '/login',
-      env: { SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' },
+      env: SIGN_IN_AND_UPLOAD_LIMITS_OFF,
       timeoutMs: 240_000,
     });
     const { baseUrl } = server;

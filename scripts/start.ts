@@ -39,12 +39,13 @@ function run(args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: childEnv });
 }
 
-function exitCode(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
-}
-
 function exitStatus(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+async function exitCode(child: ChildProcess): Promise<number> {
+  const { code, signal } = await exitStatus(child);
+  return code ?? (signal ? 1 : 0);
 }
 
 let database: EmbeddedDatabase | null = null;

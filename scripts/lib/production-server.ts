@@ -41,6 +41,9 @@ export interface ProductionServerOptions {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** For benchmarks that sign in and upload many times from one address. */
+export const SIGN_IN_AND_UPLOAD_LIMITS_OFF = { SIGN_IN_RATE_LIMIT: '0', SIGN_UP_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0' } as const;
+
 export async function startProductionServer(options: ProductionServerOptions): Promise<ProductionServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `petlens-${options.name}-`));
   const logFile = options.logFile ?? path.join(dataDir, 'server.log');

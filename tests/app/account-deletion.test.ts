@@ -4,8 +4,6 @@
  * are expired, and nobody else's data is touched. Real database and model;
  * the session lookup, cookies and cache revalidation are mocked.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { cookies } from 'next/headers';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { deleteAccountAction } from '~/app/(app)/account/actions';
@@ -16,12 +14,12 @@ import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
 import type { UserRecord } from '~/lib/server/queries/users';
 import { actAs, fileFrom, formWith, holdings, makeUser } from './helpers';
+import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 jest.mock('next/headers', () => ({ cookies: jest.fn(), headers: jest.fn().mockRejectedValue(new Error('no request')) }));
 
-const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
 const idle: DeleteAccountState = { status: 'idle' };
 const cookieSet = jest.fn();
 
@@ -52,7 +50,7 @@ async function userWithData(cat: Buffer): Promise<UserRecord & { tokens: string[
 
 describe('deleteAccountAction', () => {
   it('deletes the user, their predictions, thumbnails and tokens, ends the session, and leaves everyone else alone', async () => {
-    const cat = await readFile(CAT);
+    const cat = await readSample('cat');
     const other = await userWithData(cat);
     const me = await userWithData(cat);
     const otherBefore = await getDb().prediction.findMany({ where: { userId: other.id }, select: { id: true, thumbnail: true }, orderBy: { id: 'asc' } });

@@ -7,7 +7,7 @@
  * port and data folder (from a child process: tests/support/pg-controller.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -18,12 +18,11 @@ import type { ClassifyState } from '~/lib/prediction-state';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { actAs, fileFrom, formWith, makeUser } from './helpers';
+import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 jest.mock('next/headers', () => ({ headers: jest.fn().mockRejectedValue(new Error('no request')) }));
-
-const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
 
 let dataDir: string;
 let controller: ChildProcess;
@@ -44,7 +43,7 @@ async function start(): Promise<{ url: string; port: number }> {
 }
 
 beforeAll(async () => {
-  cat = await readFile(CAT);
+  cat = await readSample('cat');
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-faults-db-'));
   controller = spawn(process.execPath, [require.resolve('tsx/cli'), 'tests/support/pg-controller.ts', dataDir], {
     cwd: path.resolve(__dirname, '..', '..'),

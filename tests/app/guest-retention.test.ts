@@ -10,8 +10,6 @@
  * Next's cache revalidation are mocked.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import PredictionPage from '~/app/(app)/history/[id]/page';
@@ -30,17 +28,17 @@ import {
   setPredictionFeedback,
 } from '~/lib/server/queries/predictions';
 import { actAs, expectCleanThumbnail, fileFrom, formWith, insertRows, makeUser, phoneLikeJpeg } from './helpers';
+import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 
-const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
 const DAY_MS = 86_400_000;
 
 let cat: Buffer;
 
 beforeAll(async () => {
-  cat = await readFile(CAT);
+  cat = await readSample('cat');
 });
 
 afterEach(() => jest.restoreAllMocks());

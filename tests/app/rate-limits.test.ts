@@ -4,8 +4,6 @@
  * next-auth's cookie settings. Real database and model; the session lookup,
  * the request headers and cache revalidation are mocked.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { headers } from 'next/headers';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { classifyImageAction } from '~/app/(app)/actions';
@@ -16,12 +14,11 @@ import { disposeInferenceService } from '~/lib/server/inference';
 import { resetRateLimits } from '~/lib/server/rate-limits';
 import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { actAs, fileFrom, formWith, makeUser } from './helpers';
+import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 jest.mock('next/headers', () => ({ headers: jest.fn() }));
-
-const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
 
 /** Makes the next server actions see a request from `address`. */
 function fromAddress(address: string): void {
@@ -89,7 +86,7 @@ describe('sign-up', () => {
 describe('uploads', () => {
   it('limits a signed-in user per account and a guest per address; refused uploads store nothing', async () => {
     resetRateLimits({ upload: 2 });
-    const cat = await readFile(CAT);
+    const cat = await readSample('cat');
     const user = await makeUser();
     actAs(user);
     fromAddress('203.0.113.30');
@@ -114,7 +111,7 @@ describe('uploads', () => {
     actAs(null);
     fromAddress('203.0.113.40');
     for (let i = 0; i < 3; i++) expect((await classifyImageAction(formWith(null))).status).toBe('invalid_data');
-    expect((await classifyImageAction(formWith(fileFrom(await readFile(CAT))))).status).toBe('success');
+    expect((await classifyImageAction(formWith(fileFrom(await readSample('cat'))))).status).toBe('success');
   });
 });
 

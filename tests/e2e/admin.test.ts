@@ -9,12 +9,12 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { cookieHeader, signIn, signUp } from '../support/e2e-auth';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { SAMPLE_PHOTOS } from '../fixtures/images';
 
-const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+const CAT = SAMPLE_PHOTOS.cat;
 const ADMIN = { email: 'e2e-admin@example.test', password: 'e2e admin password 789' };
 
 let server: E2eServer;

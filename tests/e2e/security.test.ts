@@ -7,11 +7,11 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { SAMPLE_PHOTOS } from '../fixtures/images';
 
-const CAT = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
+const CAT = SAMPLE_PHOTOS.cat;
 const ADMIN = { email: 'security-admin@example.test', password: 'security admin password 42' };
 
 let server: E2eServer;

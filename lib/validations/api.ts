@@ -47,6 +47,7 @@ export const API_ERROR_CODES = [
   'unsupported_format',
   'corrupt_image',
   'too_many_pixels',
+  'image_too_small',
   'rate_limited',
   'queue_full',
   'model_unavailable',

@@ -184,12 +184,14 @@ describe('POST /api/v1/predict', () => {
       await expectError(await POST(jsonRequest({ instances: [{ b64: Buffer.from('hello, I am text').toString('base64') }] })), 415, 'unsupported_format');
     });
 
-    it('422: a truncated JPEG and a decompression bomb; one bad image fails the request and stores nothing', async () => {
+    it('422: a truncated JPEG, a decompression bomb and a thumbnail too small to classify; one bad image fails the request and stores nothing', async () => {
       const truncated = photos.cat.subarray(0, Math.floor(photos.cat.length / 2));
       await expectError(await POST(multipartRequest([truncated])), 422, 'corrupt_image');
       const bomb = pngHeaderOnly(30_000, 30_000);
       expect(30_000 * 30_000).toBeGreaterThan(env.MAX_IMAGE_PIXELS);
       await expectError(await POST(multipartRequest([bomb])), 422, 'too_many_pixels');
+      const thumbnail = await sharp(photos.cat).resize(40).jpeg().toBuffer();
+      expect((await expectError(await POST(multipartRequest([thumbnail])), 422, 'image_too_small')).error.message).toMatch(/40×\d+ pixels/);
 
       const owner = await makeUser();
       const token = await createToken(owner);

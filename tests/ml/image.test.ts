@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { decodeImage, ImageInputError, inspectImage } from '~/lib/ml/image';
+import { decodeImage, ImageInputError, inspectImage, MIN_IMAGE_SIDE } from '~/lib/ml/image';
 import { animatedGif, encodings, HEIC_HEADER, pixelBomb, readSample, SVG_WITH_SCRIPT } from '../fixtures/images';
 
 const options = { size: 224, maxPixels: 50_000_000 };
@@ -100,8 +100,8 @@ describe('decodeImage', () => {
     expect(meanAbsDiff(decoded.pixels, Buffer.alloc(decoded.pixels.length, 128))).toBeGreaterThan(20);
   });
 
-  it('answers 1x1 and 1x20000 images', async () => {
-    for (const [width, height] of [[1, 1], [1, 20000]] as const) {
+  it(`answers images whose shorter side is exactly ${MIN_IMAGE_SIDE} pixels, however long the other`, async () => {
+    for (const [width, height] of [[MIN_IMAGE_SIDE, MIN_IMAGE_SIDE], [MIN_IMAGE_SIDE, 20000]] as const) {
       const image = await sharp({ create: { width, height, channels: 3, background: '#804020' } }).png().toBuffer();
       const { pixels } = await decodeImage(image, options);
       expect(pixels.byteLength).toBe(224 * 224 * 3);
@@ -132,8 +132,15 @@ describe('decodeImage refuses what it cannot classify, with a reason', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it(`images under ${MIN_IMAGE_SIDE} pixels on the shorter side, named with their size`, async () => {
+    for (const [width, height] of [[1, 1], [1, 20000], [MIN_IMAGE_SIDE - 1, 600]] as const) {
+      const image = await sharp({ create: { width, height, channels: 3, background: '#804020' } }).png().toBuffer();
+      await expectInputError(image, 'too_small', new RegExp(`${width}×${height} pixels.*at least ${MIN_IMAGE_SIDE}`));
+    }
+  });
+
   it('inspectImage checks the real format, not a name or MIME type', async () => {
-    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
-    await expect(inspectImage(png, 100)).resolves.toEqual({ format: 'png', width: 4, height: 4 });
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#fff' } }).png().toBuffer();
+    await expect(inspectImage(png, 64 * 48)).resolves.toEqual({ format: 'png', width: 64, height: 48 });
   });
 });

@@ -113,7 +113,7 @@ const IMAGE_ERRORS: Record<ImageInputError['code'], { status: number; code: ApiE
   unsupported_format: { status: 415, code: 'unsupported_format' },
   corrupt: { status: 422, code: 'corrupt_image' },
   too_many_pixels: { status: 422, code: 'too_many_pixels' },
-  too_small: { status: 422, code: 'corrupt_image' },
+  too_small: { status: 422, code: 'image_too_small' },
 };
 
 function classificationError(reason: unknown, index: number, count: number): ApiError {

@@ -14,6 +14,9 @@ import { createPrediction, deletePredictionForUser, setPredictionFeedback } from
 import { makeThumbnail } from '~/lib/server/thumbnail';
 import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validations/prediction';
 
+/** The pool's queue is full, before or after admission: one message for both. */
+const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a moment.';
+
 /**
  * Classifies one uploaded image (form field `file`). A signed-in user's
  * prediction is stored with a metadata-free thumbnail. A guest gets the
@@ -44,7 +47,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   }
   // The same bounded worker pool and batcher as the REST API.
   const ticket = classifier.tryAdmit(1);
-  if (!ticket) return { status: 'failed', message: 'PetLens is very busy right now. Please try again in a moment.' };
+  if (!ticket) return { status: 'failed', message: BUSY_MESSAGE };
 
   // The thumbnail is made alongside classification (both decode the upload
   // with shrink-on-load) but only kept if classification accepted the file.
@@ -54,7 +57,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   ]).finally(() => ticket.release());
   if (classified.status === 'rejected') {
     if (isImageInputError(classified.reason)) return { status: 'invalid_data', message: classified.reason.message };
-    if (isQueueFullError(classified.reason)) return { status: 'failed', message: 'PetLens is very busy right now. Please try again in a moment.' };
+    if (isQueueFullError(classified.reason)) return { status: 'failed', message: BUSY_MESSAGE };
     if (isExecutorUnavailableError(classified.reason)) return { status: 'failed', message: 'The classifier is restarting after a failure. Please try again in a few seconds.' };
     logServerError('classifying an upload', classified.reason);
     return { status: 'failed', message: 'Something went wrong while classifying this image. Please try again.' };

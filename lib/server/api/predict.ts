@@ -22,6 +22,7 @@ type PredictResponse = z.infer<typeof predictResponseSchema>;
 /** Room for multipart boundaries and part headers around the files. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const RETRY_SOON = { 'Retry-After': '1' };
+const BUSY_MESSAGE = 'The server is busy; please retry in a moment.';
 const RESTARTING_MESSAGE = 'The classifier is restarting after a failure; please retry in a few seconds.';
 
 const globalForLimiter = globalThis as unknown as { petlensAnonLimiter?: FixedWindowRateLimiter };
@@ -122,7 +123,7 @@ function classificationError(reason: unknown, index: number, count: number): Api
     const { status, code } = IMAGE_ERRORS[reason.code];
     return new ApiError(status, code, `${which}${reason.message}`, {}, index);
   }
-  if (isQueueFullError(reason)) return new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+  if (isQueueFullError(reason)) return new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
   // The pool already logged the crash and each restart attempt.
   if (isExecutorUnavailableError(reason)) return new ApiError(503, 'model_unavailable', RESTARTING_MESSAGE, { 'Retry-After': '5' }, index);
   logServerError('classifying an API image', reason);
@@ -162,7 +163,7 @@ async function handle(request: Request): Promise<Response> {
 
   // Hold a place before reading the body, so a flood cannot buffer without bound.
   const ticket: AdmissionTicket | null = service.tryAdmit(1);
-  if (!ticket) throw new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+  if (!ticket) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
   try {
     const contentType = request.headers.get('content-type') ?? '';
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
@@ -170,7 +171,7 @@ async function handle(request: Request): Promise<Response> {
     if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType);
     else if (mediaType === 'application/json') files = await readJson(request);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
-    if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', 'The server is busy; please retry in a moment.', RETRY_SOON);
+    if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
 
     const { results, thumbnails } = await classifyAll(service, files, caller !== null);
     const model = { name: service.card.name, version: service.card.version };

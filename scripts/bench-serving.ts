@@ -10,6 +10,11 @@
  *      for N seconds with real 500x375 JPEGs from ../shared/data, with
  *      micro-batching on and then off (the server is restarted with
  *      INFERENCE_BATCHING). Anonymous rate limiting is off for the run.
+ *      Each fresh server first gets --warmup-seconds of uncounted load at
+ *      concurrency 8, so that what is measured is a server in service, not
+ *      one still loading its route modules and compiling its hot code (the
+ *      first seconds after a start are measurably slower);
+ *      `--warmup-seconds 0` measures a cold server.
  * The load generator runs in this process on the same machine, so it is kept
  * lean: node:http with keep-alive, request bodies built before the clock
  * starts. Loopback only. Prints a table and writes JSON (.bench/serving.json).
@@ -23,7 +28,7 @@ import { Command } from 'commander';
 import sharp from 'sharp';
 import { env } from '~/lib/env';
 import { Classifier } from '~/lib/ml/classifier';
-import { parsePositiveInt } from './cli-options';
+import { parseNonNegativeInt, parsePositiveInt } from './cli-options';
 import { startProductionServer, type ProductionServer } from './lib/production-server';
 import { measure, stats, type Stats } from './lib/stats';
 
@@ -32,6 +37,7 @@ const program = new Command('bench-serving')
   .option('--seconds <n>', 'seconds per HTTP measurement', parsePositiveInt, 15)
   .option('--model-seconds <n>', 'seconds per model/preprocessing measurement', parsePositiveInt, 2)
   .option('--concurrency <list>', 'comma-separated concurrency levels', '1,8,32')
+  .option('--warmup-seconds <n>', 'seconds of uncounted load on each fresh server before measuring', parseNonNegativeInt, 10)
   .option('--json <file>', 'where to write the results', path.join('.bench', 'serving.json'))
   .parse();
 
@@ -40,6 +46,7 @@ interface Options {
   seconds: number;
   modelSeconds: number;
   concurrency: string;
+  warmupSeconds: number;
   json: string;
 }
 
@@ -204,6 +211,10 @@ async function main(): Promise<void> {
     console.log(`\n(c) POST /api/v1/predict, production build, ${mode}: starting the server (log: ${logFile}) …`);
     const server = await startServer(batching, logFile);
     try {
+      if (options.warmupSeconds > 0) {
+        const warmup = await load(server.baseUrl, bodies, 8, options.warmupSeconds);
+        console.log(`  warm-up, not counted: c=8 for ${warmup.seconds} s, ${warmup.requests} requests, p50 ${warmup.latencyMs.p50.toFixed(1)} ms, errors ${warmup.errors}`);
+      }
       const runs: LoadResult[] = [];
       for (const concurrency of levels) {
         const result = await load(server.baseUrl, bodies, concurrency, options.seconds);
@@ -239,7 +250,7 @@ async function main(): Promise<void> {
   }
   console.log('\nissue 5 targets:', Object.entries(targets).map(([k, v]) => `${k}=${v === null ? 'n/a' : v ? 'met' : 'NOT met'}`).join('  '));
 
-  const results = { when: new Date().toISOString(), machine, photos: photos.length, seconds: options.seconds, ...modelResults, http: serving, targets };
+  const results = { when: new Date().toISOString(), machine, photos: photos.length, seconds: options.seconds, warmupSeconds: options.warmupSeconds, ...modelResults, http: serving, targets };
   await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${options.json}`);
 }

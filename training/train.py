@@ -56,6 +56,9 @@ def parse_args() -> argparse.Namespace:
                    help="first train the head alone on frozen backbone features for this many epochs (0 = skip)")
     p.add_argument("--lr", type=float, default=6e-4, help="peak learning rate of the head while fine-tuning")
     p.add_argument("--backbone-lr", type=float, default=3e-4, help="peak learning rate of the backbone while fine-tuning")
+    p.add_argument("--layer-decay", type=float, default=1.0,
+                   help="layer-wise learning-rate decay: backbone block i of n gets --backbone-lr x decay^(n-1-i), so the "
+                        "generic early layers move less than the late ones; 1 gives every block --backbone-lr")
     p.add_argument("--weight-decay", type=float, default=0.02)
     p.add_argument("--label-smoothing", type=float, default=0.05)
     p.add_argument("--ema-decay", type=float, default=0.996,
@@ -219,11 +222,10 @@ def main() -> None:
     )
     val_loader = DataLoader(ImageDataset(images["val"], labels["val"], eval_transform(args.input_size)), batch_size=64)
 
+    blocks = list(model.features.children())
     optimizer = torch.optim.AdamW(
-        [
-            {"params": model.features.parameters(), "lr": args.backbone_lr},
-            {"params": model.head.parameters(), "lr": args.lr},
-        ],
+        [{"params": block.parameters(), "lr": args.backbone_lr * args.layer_decay ** (len(blocks) - 1 - i)} for i, block in enumerate(blocks)]
+        + [{"params": model.head.parameters(), "lr": args.lr}],
         weight_decay=args.weight_decay,
     )
     peak_rates = [group["lr"] for group in optimizer.param_groups]
@@ -294,6 +296,7 @@ def main() -> None:
 
     summary = {name: dict(sorted(Counter(source_of(f) + "/" + CLASSES[label_of(f)] for f in files).items()))
                for name, files in {**splits, "test": read_split(args.splits / "test.txt")}.items()}
+    layer_decay_note = "" if args.layer_decay == 1 else f", times {args.layer_decay} per block below the last"
     card = {
         "name": args.name,
         "version": args.version,
@@ -324,7 +327,7 @@ def main() -> None:
             "inputSize": args.input_size,
             "servedSize": args.eval_size,
             "recipe": f"head trained {args.probe_epochs} epochs on frozen features (image + mirror), then the whole network "
-                      f"fine-tuned: AdamW lr {args.lr} (head) / {args.backbone_lr} (backbone), weight decay {args.weight_decay}, "
+                      f"fine-tuned: AdamW lr {args.lr} (head) / {args.backbone_lr} (backbone{layer_decay_note}), weight decay {args.weight_decay}, "
                       f"1 epoch linear warm-up then cosine, label smoothing {args.label_smoothing}",
             "weightAverage": {"emaDecay": args.ema_decay} if average else None,
             "augmentation": f"RandomResizedCrop({args.input_size}, scale {args.crop_scale_min}-1, ratio 3/4-4/3), horizontal flip, low-resolution p=0.15, "

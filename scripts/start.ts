@@ -118,7 +118,11 @@ async function shutdown(code: number): Promise<void> {
 process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
 // If whatever started us goes away without passing a signal on (a shell that
-// does not forward SIGTERM), stop too rather than leave servers behind.
+// does not forward SIGTERM, an npm or a test runner killed with SIGKILL),
+// stop too rather than leave servers behind. `npm start` and the test
+// harness run this file as `node --import tsx`, not through the tsx command:
+// that command is a process of its own between us and our starter, and it
+// stays alive when the starter dies, so this watch would never fire.
 const parentPid = process.ppid;
 setInterval(() => {
   if (process.ppid !== parentPid) void shutdown(1);

@@ -50,7 +50,10 @@ export async function startProductionServer(options: ProductionServerOptions): P
   const port = await freePort();
   const baseUrl = `http://${options.host ?? 'localhost'}:${port}`;
   const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
+  // `--import tsx` rather than the tsx command: the launcher is then our own
+  // child and stops itself when this process dies without stopping it (see
+  // scripts/start.ts).
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

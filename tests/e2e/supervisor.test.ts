@@ -38,6 +38,9 @@ function processParents(): Map<number, number> {
   return parentOf;
 }
 
+/** Whether a process with this pid is running (its /proc entry exists). */
+const isAlive = (pid: number): boolean => existsSync(`/proc/${pid}`);
+
 /** The pid of the app server under `launcher` (scripts/serve.cjs sets its process.title). */
 function appServerPid(launcher = server.pid): number | null {
   const parentOf = processParents();
@@ -116,13 +119,12 @@ it('a crash loop (three deaths in a row, each soon after its start) makes the la
   const log = await readFile(server.logFile, 'utf8');
   expect(log).toMatch(/the app server was killed by SIGKILL, 3 times in a row within 15 s of starting; giving up/);
   expect(log).toMatch(/restarting it in 1 s/);
-  await until('the launcher to exit', () => (appServerPid() === null && !readdirSync('/proc').includes(String(server.pid)) ? true : null));
+  await until('the launcher to exit', () => (appServerPid() === null && !isAlive(server.pid) ? true : null));
   // stop() (afterAll) then checks that the launcher left no postmaster.pid behind.
 }, 120_000);
 
 it('npm start killed with SIGKILL: its launcher stops the app server and PostgreSQL instead of living on unowned', async () => {
   const npm = await startProductionServer({ name: 'e2e-npm-start', via: 'npm start', timeoutMs: 120_000 });
-  const alive = (pid: number) => readdirSync('/proc').includes(String(pid));
   let launcher: number | null = null;
   try {
     launcher = await until('the launcher under npm', () => [...processParents()].find(([, parent]) => parent === npm.pid)?.[0] ?? null);
@@ -132,14 +134,14 @@ it('npm start killed with SIGKILL: its launcher stops the app server and Postgre
     expect(existsSync(postmasterPidFile)).toBe(true);
 
     process.kill(npm.pid, 'SIGKILL');
-    await until('the launcher and the app server to exit', () => (!alive(launcher!) && !alive(app!) ? true : null), 30_000);
+    await until('the launcher and the app server to exit', () => (!isAlive(launcher!) && !isAlive(app!) ? true : null), 30_000);
     // PostgreSQL was shut down, not left running: postmaster.pid goes with a clean stop.
     expect(existsSync(postmasterPidFile)).toBe(false);
   } finally {
     // Had the test failed, stop what it left behind before stop() looks.
-    if (launcher !== null && alive(launcher)) {
+    if (launcher !== null && isAlive(launcher)) {
       process.kill(launcher, 'SIGTERM');
-      await until('the left-behind launcher to stop', () => (alive(launcher!) ? null : true), 30_000).catch(() => undefined);
+      await until('the left-behind launcher to stop', () => (isAlive(launcher!) ? null : true), 30_000).catch(() => undefined);
     }
     await npm.stop();
   }

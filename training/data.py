@@ -52,14 +52,55 @@ def label_of(relative_path: str) -> int:
     raise ValueError(f"{relative_path}: no cat/dog/other ancestor folder")
 
 
+# WordNet ids of the ImageNet-1k classes that are mammals (dogs, wolves, foxes
+# and cats are not in ../shared/data/other/imagenet). ImageNet sorts its
+# classes by id, and these three ranges hold exactly its mammals; the insects and
+# echinoderms that sit between n02165 and n02325 are left out.
+MAMMAL_WNID_RANGES = (("n01871265", "n01883070"), ("n02074367", "n02138441"), ("n02325366", "n02510455"))
+
+
+def is_other_mammal(relative_path: str) -> bool:
+    """True for the ImageNet sample photos of mammals that are neither cats nor
+    dogs (a bear, a horse, a monkey): the non-pets the classifier confuses most
+    with pets, and only about one photo per species in the shared data."""
+    parts = Path(relative_path).parts
+    if len(parts) < 3 or parts[:2] != ("other", "imagenet"):
+        return False
+    wnid = parts[2][:9]
+    return any(low <= wnid <= high for low, high in MAMMAL_WNID_RANGES)
+
+
+# Extra "neither" images, from Tux Paint's stamps (Debian's
+# tuxpaint-stamps-default, fetched by train.sh): about 430 photos and drawings
+# of animals, food, plants, tools, vehicles ... cut out on transparent
+# backgrounds, among them about 60 mammals that are neither cats nor dogs (a
+# horse, cows, goats, deer, bears, pigs). ../shared/data has about one photo per
+# such species, and model 1.4.0 called most of them "dog" or "cat".
+EXTRA_STAMPS_SOURCE = "extra/tuxpaint-stamps"
+# Left out: the cartoons (drawn for children, often with faces), the flags,
+# signs and coins of symbols/, and everything that is or may be a cat or a dog
+# (lions and tigers, a dingo, a fox, a husky, a Halloween cat).
+EXCLUDED_STAMPS = ("/cartoon/", "symbols/", "animals/mammals/cats/", "animals/mammals/dogs/", "seasonal/halloween/blackcat")
+
+
+def list_stamps(stamps_dir: Path) -> list[str]:
+    """The stamps used as "neither" images, relative to stamps_dir, sorted."""
+    files = sorted(str(p.relative_to(stamps_dir)) for p in stamps_dir.rglob("*.png"))
+    return [f for f in files if not any(part in "/" + f for part in EXCLUDED_STAMPS)]
+
+
 def source_of(relative_path: str) -> str:
     """The source group a file belongs to, e.g. pets/kaggle or other/flowers."""
     parts = Path(relative_path).parts
     return "/".join(parts[:2])
 
 
-def decode_rgb(path: Path, short_side: int) -> np.ndarray:
-    """Decode like sharp does for serving and scale the shorter side to `short_side`."""
+def decode_rgb(path: Path, short_side: int, keep_alpha: bool = False) -> np.ndarray:
+    """Decode like sharp does for serving and scale the shorter side to `short_side`.
+
+    keep_alpha keeps transparency (RGBA) instead of flattening it onto white,
+    for cut-outs that training composites onto backgrounds (ImageDataset).
+    """
     with Image.open(path) as image:
         image.seek(0)  # first frame of animations
         if image.format == "JPEG":
@@ -68,9 +109,10 @@ def decode_rgb(path: Path, short_side: int) -> np.ndarray:
         image = ImageOps.exif_transpose(image)
         if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
             image = image.convert("RGBA")
-            background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-            image = Image.alpha_composite(background, image)
-        image = image.convert("RGB")
+            if not keep_alpha:
+                background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+                image = Image.alpha_composite(background, image)
+        image = image.convert("RGBA" if keep_alpha and image.mode == "RGBA" else "RGB")
         if min(image.size) != short_side:
             scale = short_side / min(image.size)
             size = (max(short_side, round(image.width * scale)), max(short_side, round(image.height * scale)))
@@ -78,9 +120,9 @@ def decode_rgb(path: Path, short_side: int) -> np.ndarray:
         return np.asarray(image, dtype=np.uint8)
 
 
-def load_images(root: Path, files: list[str], short_side: int, workers: int = 2) -> list[np.ndarray]:
+def load_images(root: Path, files: list[str], short_side: int, workers: int = 2, keep_alpha: bool = False) -> list[np.ndarray]:
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(decode_rgb, [root / f for f in files], [short_side] * len(files), chunksize=32))
+        return list(pool.map(decode_rgb, [root / f for f in files], [short_side] * len(files), [keep_alpha] * len(files), chunksize=32))
 
 
 class RandomLowResolution:
@@ -142,15 +184,40 @@ def eval_transform(input_size: int) -> transforms.Compose:
     ])
 
 
-class ImageDataset(Dataset):
-    """Cached RGB arrays -> uint8 NHWC tensors, the exported model's input format."""
+def composite(cutout: np.ndarray, background: np.ndarray | None) -> Image.Image:
+    """An RGBA cut-out over a background photo scaled to cover it, or over white
+    (how serving flattens transparency) when there is none."""
+    foreground = Image.fromarray(cutout, "RGBA")
+    if background is None:
+        base = Image.new("RGBA", foreground.size, (255, 255, 255, 255))
+    else:
+        base = ImageOps.fit(Image.fromarray(background).convert("RGBA"), foreground.size, Image.Resampling.BILINEAR)
+    return Image.alpha_composite(base, foreground).convert("RGB")
 
-    def __init__(self, images: list[np.ndarray], labels: list[int], transform: transforms.Compose) -> None:
+
+class ImageDataset(Dataset):
+    """Cached RGB arrays -> uint8 NHWC tensors, the exported model's input format.
+
+    RGBA arrays are cut-outs (objects and animals on a transparent background):
+    each time one is drawn it is put on white with probability 1 - background_p,
+    otherwise on a random photo from `backgrounds`, so that "on white" does not
+    become a sign of "neither" and the cut-out's subject is seen in scenes.
+    """
+
+    def __init__(self, images: list[np.ndarray], labels: list[int], transform: transforms.Compose,
+                 backgrounds: list[np.ndarray] | None = None, background_p: float = 0.6) -> None:
         self.images, self.labels, self.transform = images, labels, transform
+        self.backgrounds, self.background_p = backgrounds or [], background_p
 
     def __len__(self) -> int:
         return len(self.images)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
-        image = self.transform(Image.fromarray(self.images[index]))
+        array = self.images[index]
+        if array.ndim == 3 and array.shape[2] == 4:
+            on_photo = self.backgrounds and random.random() < self.background_p
+            image = composite(array, random.choice(self.backgrounds) if on_photo else None)
+        else:
+            image = Image.fromarray(array)
+        image = self.transform(image)
         return torch.from_numpy(np.array(image, dtype=np.uint8)), self.labels[index]

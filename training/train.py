@@ -30,7 +30,8 @@ from torch.utils.data import DataLoader, WeightedRandomSampler
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from backbone import load_pretrained_features  # noqa: E402
 from data import (  # noqa: E402
-    CLASSES, DEFAULT_EVAL_SIZE, DEFAULT_INPUT_SIZE, ImageDataset, cache_short_side, eval_transform, label_of, load_images, source_of, train_transform,
+    CLASSES, DEFAULT_EVAL_SIZE, DEFAULT_INPUT_SIZE, EXTRA_STAMPS_SOURCE, ImageDataset, cache_short_side, eval_transform, is_other_mammal, label_of,
+    list_stamps, load_images, source_of, train_transform,
 )
 from model import IMAGENET_MEAN, IMAGENET_STD, PetClassifier, export_onnx  # noqa: E402
 
@@ -44,7 +45,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--splits", type=Path, default=ROOT / "training" / "splits")
     p.add_argument("--out-dir", type=Path, default=ROOT / "models")
     p.add_argument("--name", default="petlens-mobilenetv3-small")
-    p.add_argument("--version", default="1.4.0", help="the model version stored with every prediction; bump it with every retrained model")
+    p.add_argument("--version", default="1.5.0", help="the model version stored with every prediction; bump it with every retrained model")
     # 18, not 12: with 12 the best epoch was the last (model 1.3.0); over 18 (the
     # cosine schedule stretched with it) the validation loss at the served
     # side fell from 0.0834 to 0.0790 (model 1.3.0 -> 1.4.0), the best epoch
@@ -69,6 +70,13 @@ def parse_args() -> argparse.Namespace:
                    help="side of the square the exported model is served at (see data.DEFAULT_EVAL_SIZE); "
                         "early stopping still compares validation losses at --input-size, so this does not change the weights")
     p.add_argument("--crop-scale-min", type=float, default=0.35, help="smallest area share kept by RandomResizedCrop")
+    p.add_argument("--extra-neither", type=Path, default=None,
+                   help="Tux Paint's stamps folder (usr/share/tuxpaint/stamps of Debian's tuxpaint-stamps-default; train.sh fetches it): "
+                        "its cut-outs are added to the training split as neither")
+    p.add_argument("--background-p", type=float, default=0.6,
+                   help="probability that a cut-out is put on a scene photo of the training split rather than on white")
+    p.add_argument("--mammal-weight", type=float, default=3.0,
+                   help="sample the ImageNet photos of mammals other than cats and dogs this many times as often as the rest of their folder")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--checkpoint", type=Path, default=None, help="also save the chosen weights (a PyTorch state dict) here, e.g. for experiments that start from them")
@@ -86,16 +94,29 @@ def seed_everything(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def balanced_sampler(files: list[str], generator: torch.Generator) -> WeightedRandomSampler:
-    """Weight each image by 1/sqrt(size of its source folder).
+def sampling_group(file: str) -> str:
+    """Shared data is balanced per folder (pets/kaggle/cats ...); the stamps,
+    spread over dozens of small folders, count as one source."""
+    return EXTRA_STAMPS_SOURCE if file.startswith(EXTRA_STAMPS_SOURCE + "/") else str(Path(file).parent)
+
+
+def sampling_weights(files: list[str], mammal_weight: float) -> list[float]:
+    """Weight each image by 1/sqrt(size of its source folder), and the ImageNet
+    photos of other mammals by mammal_weight on top.
 
     The 4,000 squashed 200 px Kaggle photos would otherwise dominate, and the
     ~1,100 non-pet photos would be under a fifth of what the model sees. With
     this weighting cat, dog and neither each get about a third of each epoch.
+    Other mammals are the non-pets most often called pets, and the shared data
+    has about one photo of each species: seeing them more often is the cheap
+    substitute for more of them.
     """
-    folder_sizes = Counter(str(Path(f).parent) for f in files)
-    weights = [1.0 / math.sqrt(folder_sizes[str(Path(f).parent)]) for f in files]
-    return WeightedRandomSampler(weights, num_samples=len(files), replacement=True, generator=generator)
+    group_sizes = Counter(map(sampling_group, files))
+    return [(mammal_weight if is_other_mammal(f) else 1.0) / math.sqrt(group_sizes[sampling_group(f)]) for f in files]
+
+
+def balanced_sampler(files: list[str], mammal_weight: float, generator: torch.Generator) -> WeightedRandomSampler:
+    return WeightedRandomSampler(sampling_weights(files, mammal_weight), num_samples=len(files), replacement=True, generator=generator)
 
 
 def lr_at(step: int, total: int, warmup: int) -> float:
@@ -137,15 +158,15 @@ def backbone_features(model: PetClassifier, loader: DataLoader) -> tuple[torch.T
 
 
 def train_head_on_frozen_features(model: PetClassifier, images: list[np.ndarray], labels: list[int], files: list[str],
-                                  input_size: int, epochs: int, generator: torch.Generator, label_smoothing: float) -> None:
+                                  input_size: int, epochs: int, generator: torch.Generator, label_smoothing: float,
+                                  mammal_weight: float) -> None:
     """Linear-probe-then-fine-tune (Kumar et al., ICLR 2022): fitting the head
     first means fine-tuning starts from sensible gradients instead of a random
     head's, which would otherwise wreck the pretrained features in the first
     epoch; it keeps both in-distribution and out-of-distribution accuracy higher."""
     loader = DataLoader(ImageDataset(images, labels, eval_transform(input_size)), batch_size=64)
     feats, targets = backbone_features(model, loader)
-    folder_sizes = Counter(str(Path(f).parent) for f in files)
-    weights = torch.tensor([1.0 / math.sqrt(folder_sizes[str(Path(f).parent)]) for f in files] * 2)
+    weights = torch.tensor(sampling_weights(files, mammal_weight) * 2)
     optimizer = torch.optim.AdamW(model.head.parameters(), lr=1e-3, weight_decay=0.01)
     criterion = nn.CrossEntropyLoss(reduction="none", label_smoothing=label_smoothing)
     model.head.train()
@@ -202,19 +223,27 @@ def main() -> None:
     cache_side = max(cache_short_side(args.input_size), args.eval_size)
     images = {name: load_images(args.data, files, cache_side, workers=args.threads) for name, files in splits.items()}
     labels = {name: [label_of(f) for f in files] for name, files in splits.items()}
+    if args.extra_neither:
+        stamps = list_stamps(args.extra_neither)
+        images["train"] += load_images(args.extra_neither, stamps, cache_side, workers=args.threads, keep_alpha=True)
+        labels["train"] += [CLASSES.index("neither")] * len(stamps)
+        splits["train"] += [f"{EXTRA_STAMPS_SOURCE}/{f}" for f in stamps]
+    # The scene photos of the training split: backgrounds for the cut-outs.
+    backgrounds = [image for f, image in zip(splits["train"], images["train"]) if source_of(f) == "other/scenes"]
     print(f"decoded {sum(map(len, images.values()))} images in {time.time() - t0:.0f}s", flush=True)
 
     if args.probe_epochs > 0:
         t0 = time.time()
-        train_head_on_frozen_features(model, images["train"], labels["train"], splits["train"], args.input_size, args.probe_epochs, generator, args.label_smoothing)
+        train_head_on_frozen_features(model, images["train"], labels["train"], splits["train"], args.input_size, args.probe_epochs, generator, args.label_smoothing,
+                                      args.mammal_weight)
         probe = evaluate(model, DataLoader(ImageDataset(images["val"], labels["val"], eval_transform(args.input_size)), batch_size=64), splits["val"])
         print(json.dumps({"probe": "done", "seconds": round(time.time() - t0), "valLoss": round(probe["loss"], 4),
                           "valAccuracy": round(probe["accuracy"], 4), "valBySource": probe["bySource"]}), flush=True)
 
     train_loader = DataLoader(
-        ImageDataset(images["train"], labels["train"], train_transform(args.input_size, args.crop_scale_min)),
+        ImageDataset(images["train"], labels["train"], train_transform(args.input_size, args.crop_scale_min), backgrounds, args.background_p),
         batch_size=args.batch_size,
-        sampler=balanced_sampler(splits["train"], generator),
+        sampler=balanced_sampler(splits["train"], args.mammal_weight, generator),
         num_workers=1,
         persistent_workers=True,
         generator=generator,
@@ -294,8 +323,9 @@ def main() -> None:
     import onnx
     onnx.checker.check_model(onnx.load(str(onnx_path)))
 
-    summary = {name: dict(sorted(Counter(source_of(f) + "/" + CLASSES[label_of(f)] for f in files).items()))
-               for name, files in {**splits, "test": read_split(args.splits / "test.txt")}.items()}
+    test_files = read_split(args.splits / "test.txt")
+    summary = {name: dict(sorted(Counter(source_of(f) + "/" + CLASSES[label] for f, label in zip(files, split_labels)).items()))
+               for name, files, split_labels in [(n, splits[n], labels[n]) for n in splits] + [("test", test_files, list(map(label_of, test_files)))]}
     layer_decay_note = "" if args.layer_decay == 1 else f", times {args.layer_decay} per block below the last"
     card = {
         "name": args.name,
@@ -332,7 +362,10 @@ def main() -> None:
             "weightAverage": {"emaDecay": args.ema_decay} if average else None,
             "augmentation": f"RandomResizedCrop({args.input_size}, scale {args.crop_scale_min}-1, ratio 3/4-4/3), horizontal flip, low-resolution p=0.15, "
                             "Gaussian blur p=0.1, colour jitter (0.3, 0.3, 0.3, 0.03), grayscale p=0.05, JPEG re-encoding (quality 30-90) p=0.4",
-            "sampling": "weighted by 1/sqrt(source folder size)",
+            "extraNeither": {"source": "Debian tuxpaint-stamps-default (see training/train.sh)", "images": sum(f.startswith(EXTRA_STAMPS_SOURCE) for f in splits["train"]),
+                             "onScenePhotos": args.background_p} if args.extra_neither else None,
+            "sampling": "weighted by 1/sqrt(source folder size)"
+                        + (f", ImageNet photos of other mammals x{args.mammal_weight:g}" if args.mammal_weight != 1 else ""),
             "backbone": {"file": args.backbone.name, "sha256": sha256_of(args.backbone)},
             "data": summary,
             "history": history,

@@ -22,7 +22,7 @@ fi
 
 # Extra "neither" images (training/data.py, EXTRA_STAMPS_SOURCE): Tux Paint's
 # stamps, a Debian package, pinned by version and checksum so that a retraining
-# sees the same files. Only the PNGs are kept (about 60 MB of the 160 MB).
+# sees the same files. Only the PNGs are kept (26 MB of the 160 MB package).
 STAMPS_PACKAGE=tuxpaint-stamps-default
 STAMPS_VERSION=2022.06.04-1
 STAMPS_SHA256=6db6c1bfc870a47f1499d6203b083522eacb57c5f9c87d468f2e92eb6d9d5f34
@@ -30,9 +30,8 @@ STAMPS_DIR=.cache/$STAMPS_PACKAGE-$STAMPS_VERSION
 if [ ! -d "$STAMPS_DIR/usr/share/tuxpaint/stamps" ]; then
   echo "fetching $STAMPS_PACKAGE $STAMPS_VERSION from Debian" >&2
   download=$(mktemp -d)
-  chmod 777 "$download"  # apt-get download runs as the _apt user where it can
-  (cd "$download" && { apt-get download -qq "$STAMPS_PACKAGE=$STAMPS_VERSION" 2>/dev/null \
-    || { apt-get update -qq && apt-get download -qq "$STAMPS_PACKAGE=$STAMPS_VERSION"; }; })
+  source scripts/lib/debian.sh
+  download_deb "$download" "$STAMPS_PACKAGE=$STAMPS_VERSION"
   deb=$(ls "$download"/*.deb)
   echo "$STAMPS_SHA256  $deb" | sha256sum --check --quiet
   mkdir -p "$STAMPS_DIR.partial"

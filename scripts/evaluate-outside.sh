@@ -6,8 +6,8 @@
 # animal picture book, an educational game's photos), listed with their labels
 # in training/outside-photos.tsv. Nothing in this set is trained on or was
 # chosen for training. A path `BUNDLE!/MEMBER` names a file inside a Qt
-# resource bundle (.rcc) of the package. Fetches each
-# package with apt-get download (Debian's mirrors are reachable where npm is),
+# resource bundle (.rcc) of the package. Fetches each package with apt-get
+# download (Debian's mirrors are reachable where npm is),
 # keeps only the listed files whose sha256 still matches, then runs
 # `npm run evaluate --by-source` once: the figures for all of them, then per
 # kind and label (pet/cat, pet/dog, mammal/other, other/other).
@@ -35,7 +35,7 @@ for package in $PACKAGES; do
   # Members of a bundle go to BUNDLE!/MEMBER, the path the list gives.
   for bundle in $(awk -F'\t' -v p="$package" '$1 == p && $2 ~ /!/ { sub(/!.*/, "", $2); print $2 }' "$LIST" | sort -u); do
     awk -F'\t' -v p="$package" -v b="$bundle!" '$1 == p && index($2, b) == 1 { print substr($2, length(b) + 1) }' "$LIST" |
-      xargs npx tsx scripts/extract-qt-resources.ts "$CACHE/files/$package$bundle" "$CACHE/files/$package$bundle!"
+      xargs -d '\n' npx tsx scripts/extract-qt-resources.ts "$CACHE/files/$package$bundle" "$CACHE/files/$package$bundle!"
   done
 done
 changed=0

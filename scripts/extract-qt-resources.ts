@@ -6,10 +6,9 @@
  * them. Used by scripts/evaluate-outside.sh for packages that ship their
  * pictures only inside such bundles.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { readQtResources } from './lib/qt-resources';
+import { readQtResources, writeQtResources } from './lib/qt-resources';
 
 const program = new Command('extract-qt-resources')
   .description('Write files out of a Qt resource bundle (.rcc)')
@@ -20,21 +19,9 @@ const program = new Command('extract-qt-resources')
 
 async function main() {
   const [bundlePath, outDir, ...wanted] = program.args as [string, string, ...string[]];
-  const files = readQtResources(await readFile(bundlePath));
-  const paths = wanted.length > 0 ? wanted : [...files.keys()];
-  let missing = 0;
-  for (const path of paths) {
-    const bytes = files.get(path);
-    if (!bytes) {
-      console.error(`${bundlePath}: no ${path} inside`);
-      missing++;
-      continue;
-    }
-    const target = join(outDir, path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, bytes);
-  }
-  process.exitCode = missing > 0 ? 1 : 0;
+  const problems = await writeQtResources(readQtResources(await readFile(bundlePath)), outDir, wanted);
+  for (const problem of problems) console.error(`${bundlePath}: ${problem}`);
+  process.exitCode = problems.length > 0 ? 1 : 0;
 }
 
 main().catch((error: unknown) => {

@@ -11,6 +11,8 @@
  * A file's bytes are stored as-is, zlib-compressed in qCompress's framing, or
  * zstd-compressed (not supported here: Node 20's zlib has no zstd).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
 const FLAG_COMPRESSED = 0x1;
@@ -60,4 +62,27 @@ export function readQtResources(bundle: Buffer): Map<string, Buffer> {
   };
   visit(0, '', 0);
   return files;
+}
+
+/**
+ * Writes `paths` (all files when empty) of a read bundle under outDir, keeping
+ * their paths. Returns one line per file not written: not in the bundle, or a
+ * name (`..`) that would land outside outDir.
+ */
+export async function writeQtResources(files: Map<string, Buffer>, outDir: string, paths: string[] = []): Promise<string[]> {
+  const problems: string[] = [];
+  const root = resolve(outDir);
+  for (const path of paths.length > 0 ? paths : [...files.keys()]) {
+    const bytes = files.get(path);
+    const target = resolve(root, `.${path}`);
+    if (!bytes) {
+      problems.push(`no ${path} inside`);
+    } else if (!target.startsWith(root + sep)) {
+      problems.push(`${path} points outside ${outDir}; not written`);
+    } else {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, bytes);
+    }
+  }
+  return problems;
 }

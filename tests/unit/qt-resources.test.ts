@@ -3,8 +3,11 @@
  * training script take pictures out of. The bundles here are written byte by
  * byte after Qt's layout (qresource.cpp), in both node formats.
  */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { QtResourceError, readQtResources } from '~/scripts/lib/qt-resources';
+import { QtResourceError, readQtResources, writeQtResources } from '~/scripts/lib/qt-resources';
 
 interface Entry {
   name: string;
@@ -118,5 +121,31 @@ describe('readQtResources', () => {
     const zstd = bundle([{ name: 'a.webp', content: photo }]);
     zstd.writeUInt16BE(0x4, 20 + 22 + 4); // the file node's flags
     expect(() => readQtResources(zstd)).toThrow(/\/a\.webp: zstd/);
+  });
+});
+
+describe('writeQtResources', () => {
+  let outDir: string;
+  beforeEach(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'qt-resources-'));
+  });
+  afterEach(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('writes the listed files under their paths and names the ones that are not there', async () => {
+    const files = readQtResources(bundle([{ name: 'erase', content: [{ name: 'alpaca.webp', content: photo, compress: true }, { name: 'README', content: readme }] }]));
+    const problems = await writeQtResources(files, outDir, ['/erase/alpaca.webp', '/erase/missing.webp']);
+    expect(problems).toEqual(['no /erase/missing.webp inside']);
+    expect(await readFile(path.join(outDir, 'erase', 'alpaca.webp'))).toEqual(photo);
+    expect(await readdir(path.join(outDir, 'erase'))).toEqual(['alpaca.webp']);
+  });
+
+  it('never writes outside the folder, whatever the names inside the bundle', async () => {
+    const files = readQtResources(bundle([{ name: '..', content: [{ name: 'escaped.txt', content: readme }] }, { name: 'kept.txt', content: readme }]));
+    const problems = await writeQtResources(files, outDir);
+    expect(problems).toEqual([`/../escaped.txt points outside ${outDir}; not written`]);
+    expect(await readdir(outDir)).toEqual(['kept.txt']);
+    await expect(readFile(path.join(path.dirname(outDir), 'escaped.txt'))).rejects.toThrow();
   });
 });

@@ -111,8 +111,9 @@ def sampling_weights(files: list[str], mammal_weight: float) -> list[float]:
     has about one photo of each species: seeing them more often is the cheap
     substitute for more of them.
     """
-    group_sizes = Counter(map(sampling_group, files))
-    return [(mammal_weight if is_other_mammal(f) else 1.0) / math.sqrt(group_sizes[sampling_group(f)]) for f in files]
+    groups = [sampling_group(f) for f in files]
+    group_sizes = Counter(groups)
+    return [(mammal_weight if is_other_mammal(f) else 1.0) / math.sqrt(group_sizes[g]) for f, g in zip(files, groups)]
 
 
 def balanced_sampler(files: list[str], mammal_weight: float, generator: torch.Generator) -> WeightedRandomSampler:

@@ -8,14 +8,18 @@
  * are for the photos as they are (tests/ml/accuracy.test.ts); these figures
  * show how far the model can be trusted on photos unlike ../shared/data, and
  * catch shortcuts (model 1.2.0 took heavy JPEG compression as a sign of a pet).
- * Prints a table and writes JSON (.bench/robustness.json).
+ *
+ * A second table shrinks the test split to a shorter side of 16 to 96 px,
+ * with the serving code's minimum side lifted, to show where the answers
+ * become guesses: the evidence for MIN_IMAGE_SIDE (README, "Small images").
+ * Prints the tables and writes JSON (.bench/robustness.json).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import sharp from 'sharp';
 import { Classifier } from '~/lib/ml/classifier';
-import { listDatasetFromFile } from '~/lib/ml/dataset';
+import { listDatasetFromFile, type LabeledFile } from '~/lib/ml/dataset';
 import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
 import { acceptanceFigures, evaluateFiles, type AcceptanceFigures } from '~/lib/ml/evaluate';
 
@@ -23,11 +27,24 @@ const program = new Command('model-robustness')
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
   .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
   .option('--json <file>', 'where to write the results', path.join('.bench', 'robustness.json'))
+  .addOption(new Option('--tables <which>', 'which tables to measure').choices(['both', 'altered', 'small']).default('both'))
   .parse();
 
 async function width(bytes: Buffer): Promise<number> {
   const { autoOrient } = await sharp(bytes).metadata();
   return autoOrient.width;
+}
+
+/** Shorter sides of the small-images table; MIN_IMAGE_SIDE (48) among them. */
+const SMALL_SIDES = [16, 24, 32, 48, 64, 96];
+
+/** Shrinks (never enlarges) a photo to the given shorter side, as a thumbnail would arrive. */
+function shrinkToShorterSide(side: number) {
+  return async (bytes: Buffer) => {
+    const { width: w, height: h } = (await sharp(bytes).metadata()).autoOrient;
+    const box = w <= h ? { width: side } : { height: side };
+    return sharp(bytes).autoOrient().resize({ ...box, withoutEnlargement: true }).jpeg({ quality: 90 }).toBuffer();
+  };
 }
 
 /** Each alteration starts from the stored file and ends as a JPEG, as a photo would arrive. */
@@ -49,29 +66,57 @@ const ALTERATIONS: Record<string, { what: string; alter?: (bytes: Buffer) => Pro
 
 const percent = (x: number) => `${(x * 100).toFixed(2)} %`;
 
+type Row = { what: string; n: number; accuracy: number; acceptance: AcceptanceFigures };
+
+/** Evaluates one variant of the test split and prints its row of the table. */
+async function measure(classifier: Classifier, files: readonly LabeledFile[], what: string, alter?: (bytes: Buffer) => Promise<Buffer>): Promise<Row> {
+  const result = await evaluateFiles(classifier, files, { alter });
+  if (result.failures.length > 0) throw new Error(`${what}: ${result.failures[0]!.relativePath}: ${result.failures[0]!.reason}`);
+  const acceptance = acceptanceFigures(result.rows);
+  console.log(
+    `| ${what} | ${percent(acceptance.kaggleAccuracy)} | ${percent(acceptance.breedsAccuracy)} | ${percent(acceptance.nonPetsAnsweredNeither)} | ${percent(acceptance.petsAnsweredNeither)} | ${percent(result.metrics.accuracy)} |`,
+  );
+  return { what, n: result.metrics.n, accuracy: result.metrics.accuracy, acceptance };
+}
+
+const TABLE_HEAD = '| photos | Kaggle | breeds | non-pets answered "neither" | pets answered "neither" | all |\n|---|---:|---:|---:|---:|---:|';
+
 async function main(): Promise<void> {
-  const options = program.opts<{ data: string; model: string; json: string }>();
+  const options = program.opts<{ data: string; model: string; json: string; tables: 'both' | 'altered' | 'small' }>();
   const listing = await listDatasetFromFile(options.data, TEST_SPLIT);
-  const classifier = await Classifier.load({ cardPath: options.model });
-  const results: Record<string, { what: string; n: number; accuracy: number; acceptance: AcceptanceFigures }> = {};
-  try {
-    console.log(`${classifier.card.name} ${classifier.card.version} on ${listing.files.length} test photos\n`);
-    console.log('| photos | Kaggle | breeds | non-pets answered "neither" | pets answered "neither" | all |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const [name, { what, alter }] of Object.entries(ALTERATIONS)) {
-      const result = await evaluateFiles(classifier, listing.files, { alter });
-      if (result.failures.length > 0) throw new Error(`${name}: ${result.failures[0]!.relativePath}: ${result.failures[0]!.reason}`);
-      const acceptance = acceptanceFigures(result.rows);
-      results[name] = { what, n: result.metrics.n, accuracy: result.metrics.accuracy, acceptance };
-      console.log(
-        `| ${what} | ${percent(acceptance.kaggleAccuracy)} | ${percent(acceptance.breedsAccuracy)} | ${percent(acceptance.nonPetsAnsweredNeither)} | ${percent(acceptance.petsAnsweredNeither)} | ${percent(result.metrics.accuracy)} |`,
-      );
+  const results: Record<string, Row> = {};
+  const smallImages: Record<string, Row> = {};
+  let model: { name: string; version: string } | undefined;
+
+  if (options.tables !== 'small') {
+    const classifier = await Classifier.load({ cardPath: options.model });
+    model = { name: classifier.card.name, version: classifier.card.version };
+    try {
+      console.log(`${model.name} ${model.version} on ${listing.files.length} test photos\n\n${TABLE_HEAD}`);
+      for (const [name, { what, alter }] of Object.entries(ALTERATIONS)) {
+        results[name] = await measure(classifier, listing.files, what, alter);
+      }
+    } finally {
+      await classifier.dispose();
     }
-  } finally {
-    await classifier.dispose();
   }
+
+  if (options.tables !== 'altered') {
+    // The minimum side lifted: this table is what MIN_IMAGE_SIDE was chosen from.
+    const classifier = await Classifier.load({ cardPath: options.model, minImageSide: 1 });
+    model = { name: classifier.card.name, version: classifier.card.version };
+    try {
+      console.log(`\n${model.name} ${model.version}, test photos shrunk to a shorter side (JPEG quality 90), no minimum side\n\n${TABLE_HEAD}`);
+      for (const side of SMALL_SIDES) {
+        smallImages[`${side}px`] = await measure(classifier, listing.files, `shorter side ${side} px`, shrinkToShorterSide(side));
+      }
+    } finally {
+      await classifier.dispose();
+    }
+  }
+
   await mkdir(path.dirname(options.json), { recursive: true });
-  await writeFile(options.json, `${JSON.stringify({ when: new Date().toISOString(), model: { name: classifier.card.name, version: classifier.card.version }, results }, null, 2)}\n`);
+  await writeFile(options.json, `${JSON.stringify({ when: new Date().toISOString(), model, results, smallImages }, null, 2)}\n`);
   console.log(`\nwrote ${options.json}`);
 }
 

@@ -3,7 +3,7 @@
  * Framework-free: the web app, the REST API, the CLIs, the benchmarks and the
  * tests all classify through this class.
  */
-import { decodeImage, type DecodedImage } from './image';
+import { decodeImage, MIN_IMAGE_SIDE, type DecodedImage } from './image';
 import { loadModelArtifacts, type ModelCard } from './model-card';
 import { toPredictions, type Prediction } from './postprocess';
 import { createClassifierSession, type ClassifierSession, type ExecutionProvider, type InferenceDevice } from './session';
@@ -15,6 +15,8 @@ export interface ClassifierOptions {
   intraOpThreads?: number;
   /** Refuse images with more pixels than this. */
   maxPixels?: number;
+  /** Refuse images with a shorter side under this (default MIN_IMAGE_SIDE; see DecodeOptions). */
+  minImageSide?: number;
 }
 
 export interface ImageClassification extends Prediction {
@@ -30,6 +32,7 @@ export class Classifier {
     readonly card: ModelCard,
     private readonly session: ClassifierSession,
     private readonly maxPixels: number,
+    private readonly minImageSide: number,
   ) {}
 
   /** Loads and verifies the model, creates its session and warms it up. */
@@ -44,7 +47,7 @@ export class Classifier {
       device: options.device ?? 'cpu',
       intraOpThreads: options.intraOpThreads ?? 1,
     });
-    return new Classifier(card, session, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    return new Classifier(card, session, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.minImageSide ?? MIN_IMAGE_SIDE);
   }
 
   get executionProvider(): ExecutionProvider {
@@ -61,7 +64,7 @@ export class Classifier {
 
   /** File bytes -> model input. Throws ImageInputError for unusable files. */
   decode(bytes: Uint8Array): Promise<DecodedImage> {
-    return decodeImage(bytes, { size: this.inputSize, maxPixels: this.maxPixels });
+    return decodeImage(bytes, { size: this.inputSize, maxPixels: this.maxPixels, minSide: this.minImageSide });
   }
 
   /** Classifies already-decoded images in one batch. */

@@ -107,6 +107,14 @@ describe('decodeImage', () => {
       expect(pixels.byteLength).toBe(224 * 224 * 3);
     }
   });
+
+  it('a lower minimum side, for measuring tiny images, decodes what serving refuses', async () => {
+    const tiny = await sharp({ create: { width: 16, height: 24, channels: 3, background: '#804020' } }).png().toBuffer();
+    await expectInputError(tiny, 'too_small');
+    const { pixels, width, height } = await decodeImage(tiny, { ...options, minSide: 16 });
+    expect([width, height, pixels.byteLength]).toEqual([16, 24, 224 * 224 * 3]);
+    await expect(decodeImage(tiny, { ...options, minSide: 17 })).rejects.toThrow(/16×24 pixels.*at least 17/);
+  });
 });
 
 describe('decodeImage refuses what it cannot classify, with a reason', () => {

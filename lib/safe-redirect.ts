@@ -1,5 +1,22 @@
-/** Only same-site paths are allowed as post-sign-in destinations (no open redirects). */
+// Any origin would do: it only gives relative paths something to resolve
+// against, so that a different origin afterwards means the value left the site.
+const PROBE_ORIGIN = 'http://petlens.invalid';
+
+/**
+ * Only same-site paths are allowed as post-sign-in destinations (no open
+ * redirects). The value is parsed the way a browser will parse it, not
+ * pattern-matched: browsers drop tabs and newlines and read `\` as `/`, so
+ * `/\t/evil.example` is `//evil.example` to them. What comes back is the
+ * parsed path, query and fragment, never the raw string.
+ */
 export function safeCallbackUrl(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  return value;
+  if (typeof value !== 'string' || !value.startsWith('/')) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, PROBE_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== PROBE_ORIGIN) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -91,6 +91,12 @@ describe('safeCallbackUrl', () => {
     ['https://evil.example', '/'],
     ['//evil.example', '/'],
     ['/\\evil.example', '/'],
+    // Browsers drop tabs and newlines in URLs: these are //evil.example to them.
+    ['/\t/evil.example', '/'],
+    ['/\n/evil.example', '/'],
+    ['/\r\n/evil.example', '/'],
+    ['/%09/evil.example', '/%09/evil.example'],
+    ['/history#item', '/history#item'],
     [undefined, '/'],
   ])('%s -> %s', (input, expected) => {
     expect(safeCallbackUrl(input)).toBe(expected);

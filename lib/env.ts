@@ -43,8 +43,19 @@ const serverSchema = z.object({
   INFERENCE_MAX_IN_FLIGHT: intWithDefault(256, 1),
   /** Files one POST /api/v1/predict may carry. */
   API_MAX_FILES: intWithDefault(16, 1),
+  /**
+   * POST /api/v1/predict bodies must arrive at this average rate, bytes per
+   * second, once 10 s have passed (else 408): a request holds a place in the
+   * inference queue while its body is read. 0 turns the check off.
+   */
+  API_BODY_MIN_BYTES_PER_SECOND: intWithDefault(16 * 1024, 0),
   /** Anonymous POST /api/v1/predict calls per IP address per minute; 0 turns the limit off. */
   API_ANON_RATE_LIMIT: intWithDefault(60, 0),
+  /**
+   * Images a token's owner may classify through POST /api/v1/predict per
+   * minute (each is stored in their history); 0 turns the limit off.
+   */
+  API_TOKEN_RATE_LIMIT: intWithDefault(1200, 0),
   /** Sign-in attempts per minute, counted per IP address and per email address; 0 turns the limit off. */
   SIGN_IN_RATE_LIMIT: intWithDefault(10, 0),
   /** Accounts created per minute per IP address; 0 turns the limit off. */
@@ -65,7 +76,8 @@ const serverSchema = z.object({
   MAX_IMAGE_PIXELS: intWithDefault(50_000_000, 1),
   /**
    * With ADMIN_PASSWORD: `npm start` makes sure this account exists and is an
-   * admin (created or promoted; the password is set to ADMIN_PASSWORD).
+   * admin (created, or its password set to ADMIN_PASSWORD). An ordinary
+   * account with this address is refused, not promoted (lib/db/admins.ts).
    */
   ADMIN_EMAIL: optionalString,
   ADMIN_PASSWORD: optionalString,

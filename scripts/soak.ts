@@ -3,7 +3,7 @@
  *
  * The load and soak run of issue 6 (item 2), against the production build
  * started like `npm start` (embedded PostgreSQL in a throwaway folder,
- * scripts/serve.cjs), with the anonymous API and upload rate limits off:
+ * scripts/serve.cjs), with the API (anonymous and token) and upload rate limits off:
  *  - one user and an API token are created directly in the server's database;
  *  - N concurrent clients POST /api/v1/predict for the given minutes with a
  *    mix of real photos from ../shared/data (anonymous and with the token) and
@@ -65,7 +65,7 @@ function startServer(logFile: string): Promise<ProductionServer> {
     name: 'soak',
     host: '127.0.0.1',
     logFile,
-    env: { API_ANON_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
+    env: { API_ANON_RATE_LIMIT: '0', API_TOKEN_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
   });
 }
 

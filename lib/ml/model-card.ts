@@ -74,8 +74,17 @@ export interface ModelArtifacts {
   modelBytes: Buffer;
 }
 
+export type ModelLoadErrorCode = 'card_unreadable' | 'card_invalid' | 'model_unreadable' | 'model_mismatch';
+
+/** The model cannot be used; `message` names paths (for logs and CLIs), `code` does not (for public answers). */
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
+  constructor(
+    readonly code: ModelLoadErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -88,17 +97,17 @@ export async function loadModelArtifacts(cardPath: string): Promise<ModelArtifac
   try {
     raw = await readFile(cardPath, 'utf8');
   } catch (error) {
-    throw new ModelLoadError(`model card ${cardPath} cannot be read: ${(error as Error).message}. Run \`npm run train\` or restore models/ from git.`);
+    throw new ModelLoadError('card_unreadable', `model card ${cardPath} cannot be read: ${(error as Error).message}. Run \`npm run train\` or restore models/ from git.`);
   }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new ModelLoadError(`model card ${cardPath} is not valid JSON`);
+    throw new ModelLoadError('card_invalid', `model card ${cardPath} is not valid JSON`);
   }
   const parsed = modelCardSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ModelLoadError(`model card ${cardPath} is invalid: ${z.prettifyError(parsed.error)}`);
+    throw new ModelLoadError('card_invalid', `model card ${cardPath} is invalid: ${z.prettifyError(parsed.error)}`);
   }
   const card = parsed.data;
   const modelPath = path.resolve(path.dirname(cardPath), card.file);
@@ -106,11 +115,12 @@ export async function loadModelArtifacts(cardPath: string): Promise<ModelArtifac
   try {
     modelBytes = await readFile(modelPath);
   } catch (error) {
-    throw new ModelLoadError(`model file ${modelPath} cannot be read: ${(error as Error).message}`);
+    throw new ModelLoadError('model_unreadable', `model file ${modelPath} cannot be read: ${(error as Error).message}`);
   }
   const sha256 = createHash('sha256').update(modelBytes).digest('hex');
   if (sha256 !== card.sha256) {
     throw new ModelLoadError(
+      'model_mismatch',
       `model file ${modelPath} is corrupt or not the one its card describes (sha256 ${sha256.slice(0, 12)}…, card says ${card.sha256.slice(0, 12)}…)`,
     );
   }

@@ -5,7 +5,22 @@
  * every bundle of the Next server (and dev reloads) shares one pool.
  */
 import { env } from '~/lib/env';
+import { ModelLoadError, type ModelLoadErrorCode } from '~/lib/ml/model-card';
 import { InferenceService } from '~/lib/serving/inference-service';
+
+// What health tells anyone who asks: the kind of failure, never the paths and
+// OS messages the full error carries (instrumentation.ts logs those at start).
+const PUBLIC_START_ERRORS: Record<ModelLoadErrorCode, string> = {
+  card_unreadable: 'the model card cannot be read',
+  card_invalid: 'the model card is invalid',
+  model_unreadable: 'the model file cannot be read',
+  model_mismatch: 'the model file is corrupt or not the one its card describes',
+};
+
+function publicStartError(error: unknown): string {
+  const what = error instanceof ModelLoadError ? PUBLIC_START_ERRORS[error.code] : 'the classifier could not start';
+  return `${what} (details in the server log)`;
+}
 
 const globalForInference = globalThis as unknown as { petlensInference?: Promise<InferenceService>; petlensInferenceError?: string };
 
@@ -39,14 +54,14 @@ export function getInferenceService(): Promise<InferenceService> {
     },
     (error: unknown) => {
       globalForInference.petlensInference = undefined;
-      globalForInference.petlensInferenceError = error instanceof Error ? error.message : String(error);
+      globalForInference.petlensInferenceError = publicStartError(error);
       throw error;
     },
   );
   return globalForInference.petlensInference;
 }
 
-/** Why the last start failed, if it did (for health). */
+/** Why the last start failed, if it did, in words safe to show anyone (for health). */
 export function lastInferenceStartError(): string | null {
   return globalForInference.petlensInferenceError ?? null;
 }

@@ -27,8 +27,8 @@ export class FixedWindowRateLimiter {
     return this.limit > 0;
   }
 
-  /** Counts one request for `key` and says whether it is allowed. */
-  hit(key: string): RateLimitDecision {
+  /** Counts `count` requests (or images) for `key` and says whether they are allowed. */
+  hit(key: string, count = 1): RateLimitDecision {
     if (this.limit <= 0) return { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 };
     const now = this.now();
     let window = this.windows.get(key);
@@ -37,7 +37,7 @@ export class FixedWindowRateLimiter {
       window = { start: now, count: 0 };
       this.windows.set(key, window);
     }
-    window.count += 1;
+    window.count += count;
     const retryAfterSeconds = Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
     return { allowed: window.count <= this.limit, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds };
   }

@@ -1,6 +1,7 @@
 /**
  * Limits of POST /api/v1/predict under a deliberately small configuration:
- * the anonymous per-IP rate limit, and backpressure when the inference
+ * the anonymous per-IP rate limit, the per-owner image limit of token calls,
+ * and backpressure when the inference
  * service is full (429 at once, never an unbounded queue). The environment is
  * set before the route module (and lib/env) is first loaded.
  */
@@ -8,6 +9,7 @@ import type { POST as PostHandler } from '~/app/api/v1/predict/route';
 import { expectError, multipartRequest, readPhotos, type Kind } from './helpers';
 
 process.env.API_ANON_RATE_LIMIT = '3';
+process.env.API_TOKEN_RATE_LIMIT = '3';
 process.env.INFERENCE_MAX_IN_FLIGHT = '2';
 process.env.INFERENCE_WORKERS = '1';
 
@@ -34,6 +36,25 @@ it('limits anonymous calls per IP address per minute (429 with Retry-After); oth
   expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   await expectError(limited, 429, 'rate_limited');
   expect((await POST(from('192.0.2.2'))).status).toBe(200);
+});
+
+it('limits the images a token owner classifies (and stores) per minute, counting every image; other owners are unaffected', async () => {
+  // Imported here, not at the top: lib/env must first read the limits set above.
+  const { makeUser } = await import('../app/helpers');
+  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
+  const { getDb } = await import('~/lib/server/db');
+  const [owner, other] = [await makeUser(), await makeUser()];
+  const bearer = async (user: { id: string }) => `Bearer ${(await createApiToken({ userId: user.id, name: 'limits' })).token}`;
+  const [ownerAuth, otherAuth] = [await bearer(owner), await bearer(other)];
+  const send = (files: Buffer[], authorization: string) => POST(multipartRequest(files, { headers: { authorization } }));
+
+  expect((await send([photos.cat, photos.dog], ownerAuth)).status).toBe(200);
+  expect((await send([photos.cat], ownerAuth)).status).toBe(200);
+  const limited = await send([photos.dog], ownerAuth);
+  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect((await expectError(limited, 429, 'rate_limited')).error.message).toMatch(/at most 3 images per minute/);
+  expect(await getDb().prediction.count({ where: { userId: owner.id } })).toBe(3);
+  expect((await send([photos.cat], otherAuth)).status).toBe(200);
 });
 
 it('refuses work beyond INFERENCE_MAX_IN_FLIGHT with 429 queue_full at once, and recovers', async () => {

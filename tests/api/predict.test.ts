@@ -209,7 +209,8 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     const body = (await response.json()) as { status: string; model: Record<string, unknown>; database: Record<string, unknown> };
     expect(body.status).toBe('ok');
     expect(body.model).toMatchObject({ loaded: true, executionProvider: 'cpu', error: null, workersReady: body.model.workers, workerRestarts: 0 });
-    if (env.INFERENCE_DEVICE === 'auto') expect(body.model.fallbackReason).toEqual(expect.any(String));
+    // Anyone may call health: it says CUDA was given up, never the library paths and driver text of why.
+    if (env.INFERENCE_DEVICE === 'auto') expect(body.model.fallbackReason).toBe('CUDA could not be used; the reason is in the server log');
     else expect(body.model.fallbackReason).toBeNull();
     expect(body.database).toMatchObject({ reachable: true });
   });
@@ -236,7 +237,7 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers[0]!.url).toBe('http://localhost:3000');
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/health', '/api/v1/model', '/api/v1/openapi.json', '/api/v1/predict']);
-    expect(Object.keys(doc.paths['/api/v1/predict']!.post!.responses).sort()).toEqual(['200', '400', '401', '413', '415', '422', '429', '503']);
+    expect(Object.keys(doc.paths['/api/v1/predict']!.post!.responses).sort()).toEqual(['200', '400', '401', '408', '413', '415', '422', '429', '503']);
     expect(Object.keys(doc.components.schemas.PredictResponse!.properties!)).toEqual(['predictions', 'model', 'saved']);
     expect(Object.keys(doc.components.schemas.PredictJsonRequest!.properties!)).toEqual(['instances']);
     // Every $ref resolves.

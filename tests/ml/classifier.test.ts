@@ -68,17 +68,21 @@ describe('model loading', () => {
     await writeFile(path.join(dir, card.file), bytes.subarray(0, bytes.length - 1000));
     await copyFile(DEFAULT_MODEL_CARD, path.join(dir, 'card.json'));
     await expect(loadModelArtifacts(path.join(dir, 'card.json'))).rejects.toThrow(/corrupt or not the one its card describes/);
+    await expect(loadModelArtifacts(path.join(dir, 'card.json'))).rejects.toMatchObject({ code: 'model_mismatch' });
   });
 
   it('says which file is missing', async () => {
     await writeFile(path.join(dir, 'missing.json'), JSON.stringify({ ...JSON.parse(await readFile(DEFAULT_MODEL_CARD, 'utf8')), file: 'nope.onnx' }));
     await expect(loadModelArtifacts(path.join(dir, 'missing.json'))).rejects.toThrow(/nope\.onnx cannot be read/);
+    await expect(loadModelArtifacts(path.join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'model_unreadable' });
     await expect(loadModelArtifacts(path.join(dir, 'no-card.json'))).rejects.toBeInstanceOf(ModelLoadError);
+    await expect(loadModelArtifacts(path.join(dir, 'no-card.json'))).rejects.toMatchObject({ code: 'card_unreadable' });
   });
 
   it('refuses an invalid card', async () => {
     await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ name: 'x' }));
     await expect(loadModelArtifacts(path.join(dir, 'bad.json'))).rejects.toThrow(/is invalid/);
+    await expect(loadModelArtifacts(path.join(dir, 'bad.json'))).rejects.toMatchObject({ code: 'card_invalid' });
   });
 });
 

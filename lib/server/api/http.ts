@@ -28,24 +28,52 @@ export function errorResponse(error: ApiError): Response {
 }
 
 /**
+ * How fast a body must arrive. A request holds a place in the inference
+ * queue while its body is read (lib/server/api/predict.ts), so a client that
+ * drips a few bytes a second could otherwise hold places for minutes and
+ * starve everyone else. After `graceMs`, the body must have averaged at least
+ * `minBytesPerSecond` since the request began; 0 turns the check off.
+ */
+export interface BodyPace {
+  minBytesPerSecond: number;
+  graceMs: number;
+}
+
+/**
  * Reads the body, refusing it (413) as soon as it passes `limit` bytes: a
  * declared Content-Length over the limit is refused before reading, and a
  * chunked or lying body is cut off while streaming, never buffered whole.
+ * A body arriving slower than `pace` is cut off with 408.
  */
-export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyLimited(request: Request, limit: number, pace?: BodyPace): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () => new ApiError(413, 'payload_too_large', `The request body is larger than ${limit} bytes`);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
+  const started = performance.now();
+  // When the body, `bytes` long so far, must have grown by another byte.
+  const deadline = (bytes: number) => (pace && pace.minBytesPerSecond > 0 ? started + pace.graceMs + ((bytes + 1) / pace.minBytesPerSecond) * 1000 : Infinity);
+  const tooSlow = () =>
+    new ApiError(408, 'request_timeout', `The request body arrived too slowly (under ${pace!.minBytesPerSecond} bytes per second); please retry on a faster connection.`);
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    let result: ReadableStreamReadResult<Uint8Array>;
+    let result: ReadableStreamReadResult<Uint8Array> | 'too slow';
+    const wait = deadline(total) - performance.now();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      result = await reader.read();
+      result = await (Number.isFinite(wait)
+        ? Promise.race([reader.read(), new Promise<'too slow'>((resolve) => (timer = setTimeout(() => resolve('too slow'), Math.max(0, wait))))])
+        : reader.read());
     } catch {
       throw new ApiError(400, 'bad_request', 'The request body could not be read');
+    } finally {
+      clearTimeout(timer);
+    }
+    if (result === 'too slow') {
+      await reader.cancel().catch(() => undefined);
+      throw tooSlow();
     }
     if (result.done) break;
     total += result.value.byteLength;

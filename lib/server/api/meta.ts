@@ -43,7 +43,9 @@ export async function handleHealth(): Promise<Response> {
           name: service.card.name,
           version: service.card.version,
           executionProvider: health.executionProvider,
-          fallbackReason: health.fallbackReason,
+          // Whether CUDA was given up, not why: the reason (library paths,
+          // driver messages) is in the server log (lib/serving/app-service.ts).
+          fallbackReason: health.fallbackReason ? 'CUDA could not be used; the reason is in the server log' : null,
           error: health.readyWorkers === 0 ? 'no inference worker is ready: restarting after a crash' : null,
           workers: health.workers,
           workersReady: health.readyWorkers,

@@ -24,11 +24,19 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 const RETRY_SOON = { 'Retry-After': '1' };
 const BUSY_MESSAGE = 'The server is busy; please retry in a moment.';
 const RESTARTING_MESSAGE = 'The classifier is restarting after a failure; please retry in a few seconds.';
+/** A slow start (TLS, a phone waking its radio) is forgiven; after it, the body must keep coming. */
+const BODY_GRACE_MS = 10_000;
+const bodyPace = () => ({ minBytesPerSecond: env.API_BODY_MIN_BYTES_PER_SECOND, graceMs: BODY_GRACE_MS });
 
-const globalForLimiter = globalThis as unknown as { petlensAnonLimiter?: FixedWindowRateLimiter };
+const globalForLimiter = globalThis as unknown as { petlensAnonLimiter?: FixedWindowRateLimiter; petlensTokenLimiter?: FixedWindowRateLimiter };
 function anonymousLimiter(): FixedWindowRateLimiter {
   globalForLimiter.petlensAnonLimiter ??= new FixedWindowRateLimiter(env.API_ANON_RATE_LIMIT);
   return globalForLimiter.petlensAnonLimiter;
+}
+/** Images per token owner per minute: every one is stored, so a free account must not write rows without bound. */
+function tokenLimiter(): FixedWindowRateLimiter {
+  globalForLimiter.petlensTokenLimiter ??= new FixedWindowRateLimiter(env.API_TOKEN_RATE_LIMIT);
+  return globalForLimiter.petlensTokenLimiter;
 }
 
 /** Who is calling: a token's owner, or an anonymous caller (rate-limited, never stored). */
@@ -65,7 +73,7 @@ async function readMultipart(request: Request, contentType: string): Promise<Uin
   } catch (error) {
     throw new ApiError(400, 'bad_request', `The multipart body is malformed: ${(error as Error).message}`);
   }
-  const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD));
+  const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD), bodyPace());
   let parts: MultipartPart[];
   try {
     parts = parseMultipart(body, boundary);
@@ -86,7 +94,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 async function readJson(request: Request): Promise<Uint8Array[]> {
   // base64 is 4/3 of the bytes, plus JSON framing.
-  const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD);
+  const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD, bodyPace());
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
@@ -171,6 +179,14 @@ async function handle(request: Request): Promise<Response> {
     if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType);
     else if (mediaType === 'application/json') files = await readJson(request);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
+    if (caller) {
+      const decision = tokenLimiter().hit(`user:${caller.userId}`, files.length);
+      if (!decision.allowed) {
+        throw new ApiError(429, 'rate_limited', `Calls with a token may classify at most ${decision.limit} images per minute; retry in ${decision.retryAfterSeconds} s.`, {
+          'Retry-After': String(decision.retryAfterSeconds),
+        });
+      }
+    }
     if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
 
     const { results, thumbnails } = await classifyAll(service, files, caller !== null);

@@ -23,7 +23,7 @@ async function main() {
   const database = await openCliDatabase((line) => console.error(`[admin:create] ${line}`));
   const db = createPrismaClient(database.url, { max: 1 });
   try {
-    const admin = await ensureAdmin(db, { email, password });
+    const admin = await ensureAdmin(db, { email, password }, { promoteExisting: true });
     const verb = { created: 'created admin', promoted: 'promoted to admin', updated: 'updated the password of admin' }[admin.outcome];
     console.log(`${verb} ${admin.email} (${database.source})`);
   } finally {

@@ -92,7 +92,7 @@ async function main() {
     const email = 'bench-admin@example.test';
     const password = 'bench admin password';
     const db = createPrismaClient(database.url, { max: 1 });
-    await ensureAdmin(db, { email, password }).finally(() => db.$disconnect());
+    await ensureAdmin(db, { email, password }, { promoteExisting: true }).finally(() => db.$disconnect());
 
     server = await startProductionServer({
       name: 'bench-admin-server',

@@ -134,7 +134,7 @@ async function ensureAdminFromEnv(databaseUrl: string): Promise<void> {
   if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) throw new Error('set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
   const db = createPrismaClient(databaseUrl, { max: 1 });
   try {
-    const admin = await ensureAdmin(db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
+    const admin = await ensureAdmin(db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }, { promoteExisting: false });
     log(`admin ${admin.email}: ${admin.outcome}`);
   } catch (error) {
     if (error instanceof AdminInputError) throw new Error(`ADMIN_EMAIL/ADMIN_PASSWORD: ${error.message}`);

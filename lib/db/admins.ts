@@ -22,8 +22,14 @@ export interface EnsureAdminResult {
  * Creates the account as an admin, or promotes the existing one; either way
  * its password becomes `password`. Email and password must pass the same
  * rules as sign-up (AdminInputError otherwise).
+ *
+ * `promoteExisting: false` refuses to promote an ordinary account (sign-up
+ * does not verify addresses, so whoever registered the address first may be a
+ * stranger, and their open sessions would become admin sessions). `npm start`
+ * passes false; `npm run admin:create`, a deliberate act that prints what it
+ * did, passes true.
  */
-export async function ensureAdmin(db: PrismaClient, input: { email: string; password: string }): Promise<EnsureAdminResult> {
+export async function ensureAdmin(db: PrismaClient, input: { email: string; password: string }, { promoteExisting }: { promoteExisting: boolean }): Promise<EnsureAdminResult> {
   const parsed = signUpSchema.safeParse(input);
   if (!parsed.success) {
     throw new AdminInputError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; '));
@@ -35,6 +41,12 @@ export async function ensureAdmin(db: PrismaClient, input: { email: string; pass
     if (!existing) {
       const user = await tx.user.create({ data: { email, passwordHash, role: 'admin' }, select: { id: true, email: true } });
       return { ...user, outcome: 'created' as const };
+    }
+    if (existing.role !== 'admin' && !promoteExisting) {
+      throw new AdminInputError(
+        `${email} is an ordinary account (signed up through the form), not an admin; it is not promoted automatically. ` +
+          'If it is yours, promote it deliberately with `npm run admin:create -- --email ' + email + ' --password …`.',
+      );
     }
     const user = await tx.user.update({ where: { id: existing.id }, data: { role: 'admin', passwordHash }, select: { id: true, email: true } });
     return { ...user, outcome: existing.role === 'admin' ? ('updated' as const) : ('promoted' as const) };

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
@@ -19,6 +20,7 @@ import { GET as adminThumbnail } from '~/app/admin/predictions/[id]/thumbnail/ro
 import ReviewQueuePage from '~/app/admin/review/page';
 import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
 import { ADMIN, LABELS, type Label } from '~/lib/config';
+import { ensureAdmin } from '~/lib/db/admins';
 import { env } from '~/lib/env';
 import { computeMetrics } from '~/lib/ml/metrics';
 import { authOptions } from '~/lib/server/auth';
@@ -93,19 +95,20 @@ function attribute(html: string, testId: string, name: string): string {
 // ---- access control --------------------------------------------------------
 
 describe('who may enter the admin area', () => {
-  const pages: [string, () => Promise<unknown>][] = [
-    ['layout', () => AdminLayout({ children: null })],
-    ['dashboard', () => AdminDashboardPage({ searchParams: Promise.resolve({}) })],
-    ['review queue', () => ReviewQueuePage({ searchParams: Promise.resolve({}) })],
+  // Each page with a mark only it renders, so that a refusal rendered in its place would not pass.
+  const pages: [string, () => Promise<unknown>, RegExp][] = [
+    ['layout', () => AdminLayout({ children: createElement('p', { 'data-testid': 'admin-child' }) }), /href="\/admin\/review"[\s\S]*data-testid="admin-child"/],
+    ['dashboard', () => AdminDashboardPage({ searchParams: Promise.resolve({}) }), /data-testid="overview-total"/],
+    ['review queue', () => ReviewQueuePage({ searchParams: Promise.resolve({}) }), /data-testid="review-(total|empty)"/],
   ];
 
-  it.each(pages)('%s: a guest is sent to sign-in, a user home, an admin gets the page', async (_name, render) => {
+  it.each(pages)('%s: a guest is sent to sign-in, a user home, an admin gets the page', async (_name, render, mark) => {
     as('guest');
     await expectRedirect(render(), /\/login\?callbackUrl=%2Fadmin/);
     as('user');
     await expectRedirect(render(), /\/;/);
     as('admin');
-    await expect(render()).resolves.toBeDefined();
+    expect(renderToStaticMarkup((await render()) as ReactElement)).toMatch(mark);
   });
 
   it('the label action refuses guests (unauthorized) and users (forbidden) and changes nothing', async () => {
@@ -288,7 +291,7 @@ describe('dashboard figures', () => {
     expect(wrong.items.every((i) => i.correctLabel !== null && i.correctLabel !== i.label)).toBe(true);
   });
 
-  it('the CSV export streams every filtered row with its feedback, escaped, as an attachment', async () => {
+  it('the CSV export streams every filtered row with its feedback, as an attachment', async () => {
     as('admin');
     const response = await exportCsv(new Request(`http://localhost/admin/export.csv?model=${encodeURIComponent(version)}`));
     expect(response.status).toBe(200);
@@ -310,6 +313,19 @@ describe('dashboard figures', () => {
     expect(parsed.map((cells) => cells[at('confirmed_label')] ?? '')).toEqual(sorted.map((r) => r.correctLabel ?? ''));
     expect(parsed.map((cells) => cells[at('correct')])).toEqual(sorted.map((r) => (r.correctLabel === null ? '' : String(r.correctLabel === r.label))));
   });
+
+  it('the CSV export quotes commas and quotes, and defuses spreadsheet formulas', async () => {
+    const hostile = `=HYPERLINK("http://x"),${randomUUID()}`;
+    await insertRows([{ label: 'cat', correctLabel: null, confidence: 0.9, createdAt: new Date() }], hostile, null);
+    as('admin');
+    const response = await exportCsv(new Request(`http://localhost/admin/export.csv?model=${encodeURIComponent(hostile)}`));
+    const [header, row, end] = (await response.text()).split('\r\n');
+    expect(end).toBe('');
+    // The cell: quoted (it has a comma), inner quotes doubled, a leading ' so no spreadsheet runs it.
+    const cell = `"'${hostile.replace(/"/g, '""')}"`;
+    expect(row).toContain(`,${cell},`);
+    expect(row!.split(cell).join('x').split(',').length).toBe(header!.split(',').length);
+  });
 });
 
 // ---- the CLIs --------------------------------------------------------------
@@ -330,7 +346,7 @@ describe('npm run admin:create', () => {
     const user = await authorize({ email, password: 'a long admin password' });
     expect(user).toMatchObject({ email: email.toLowerCase(), role: 'admin' });
     actAs({ id: user!.id, email: user!.email, role: 'admin' });
-    await expect(AdminDashboardPage({ searchParams: Promise.resolve({}) })).resolves.toBeDefined();
+    expect(renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({}) }))).toMatch(/data-testid="overview-total"/);
   }, 60_000);
 
   it('promotes an existing user, and refuses a password the sign-up policy refuses', async () => {
@@ -348,6 +364,23 @@ describe('npm run admin:create', () => {
     expect(promoted.stdout).toMatch(/promoted to admin/);
     await expect(authorize({ email: existing.email, password: 'a new long password' })).resolves.toMatchObject({ id: existing.id, role: 'admin' });
     await expect(authorize({ email: existing.email, password: existing.password })).resolves.toBeNull();
+  }, 60_000);
+});
+
+describe('ADMIN_EMAIL at npm start (ensureAdmin without promoteExisting)', () => {
+  it('creates the admin, or resets an admin’s password, but never promotes an account someone signed up for', async () => {
+    const squatted = await makeUser('user');
+    await expect(ensureAdmin(getDb(), { email: squatted.email, password: 'a long admin password' }, { promoteExisting: false })).rejects.toThrow(
+      /ordinary account .* not promoted automatically.*npm run admin:create/,
+    );
+    const unchanged = await getDb().user.findUniqueOrThrow({ where: { id: squatted.id } });
+    expect(unchanged.role).toBe('user');
+    await expect(authorize({ email: squatted.email, password: squatted.password })).resolves.toMatchObject({ id: squatted.id, role: 'user' });
+
+    const email = `boss-${randomUUID()}@example.test`;
+    await expect(ensureAdmin(getDb(), { email, password: 'a long admin password' }, { promoteExisting: false })).resolves.toMatchObject({ outcome: 'created' });
+    await expect(ensureAdmin(getDb(), { email, password: 'another admin password' }, { promoteExisting: false })).resolves.toMatchObject({ outcome: 'updated' });
+    await expect(authorize({ email, password: 'another admin password' })).resolves.toMatchObject({ role: 'admin' });
   }, 60_000);
 });
 

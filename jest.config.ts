@@ -31,6 +31,12 @@ export default async function config(): Promise<Config> {
   const { testTimeout, ...project } = resolved;
   return {
     testTimeout: testTimeout ?? 30_000,
+    // One test file at a time, on any machine: the app project's files share
+    // one PostgreSQL, and some assert table-wide facts (guest purges, admin
+    // counts, "the last admin") that a file running beside them would break.
+    // On the 2-core machines this project runs on, Jest's default was one
+    // worker already.
+    maxWorkers: 1,
     projects: [
       { ...project, displayName: 'unit', testMatch: ['<rootDir>/tests/{ml,cli,unit}/**/*.test.ts'] },
       {

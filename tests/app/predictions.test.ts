@@ -92,6 +92,6 @@ describe('prediction queries', () => {
 
   it('rejects probabilities outside [0, 1] in the database itself', async () => {
     const owner = await makeUser();
-    await expect(makePrediction(owner.id, 'cat', { confidence: 1.5 })).rejects.toThrow();
+    await expect(makePrediction(owner.id, 'cat', { confidence: 1.5 })).rejects.toThrow(/Prediction_probabilities_check/);
   });
 });

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { decodeImage, ImageInputError, inspectImage, MIN_IMAGE_SIDE } from '~/lib/ml/image';
-import { animatedGif, encodings, HEIC_HEADER, pixelBomb, readSample, SVG_WITH_SCRIPT } from '../fixtures/images';
+import { animatedGif, encodings, HEIC_HEADER, pixelBomb, pngHeaderOnly, readSample, SVG_WITH_SCRIPT } from '../fixtures/images';
 
 const options = { size: 224, maxPixels: 50_000_000 };
 
@@ -135,9 +135,10 @@ describe('decodeImage refuses what it cannot classify, with a reason', () => {
   it('a decompression bomb, before decoding it', async () => {
     const bomb = pixelBomb(30000, 30000);
     expect(bomb.byteLength).toBeLessThan(200_000);
-    const started = performance.now();
     await expectInputError(bomb, 'too_many_pixels', /30000×30000/);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // The same header over one row of pixels: decoding it would fail as
+    // 'corrupt', so 'too_many_pixels' shows the header was judged first.
+    await expectInputError(pngHeaderOnly(30000, 30000), 'too_many_pixels', /30000×30000/);
   });
 
   it(`images under ${MIN_IMAGE_SIDE} pixels on the shorter side, named with their size`, async () => {

@@ -1,6 +1,6 @@
 /**
  * The micro-batcher's orchestration with a fake executor (the real worker
- * pool is exercised in tests/app/serving.test.ts).
+ * pool is exercised in tests/api/serving.test.ts).
  */
 import { BatcherClosedError, ExecutorUnavailableError, MicroBatcher, QueueFullError, type BatcherOptions } from '~/lib/serving/batcher';
 

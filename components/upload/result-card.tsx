@@ -1,5 +1,7 @@
 import Link from 'next/link';
+import { useRef } from 'react';
 import { Alert } from '~/components/ui/alert';
+import { buttonClasses } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { LOW_CONFIDENCE } from '~/lib/config';
 import type { ClassifyState } from '~/lib/prediction-state';
@@ -11,26 +13,55 @@ export type UploadStatus =
   | { kind: 'queued' }
   | { kind: 'uploading' }
   | { kind: 'done'; state: ClassifyState; roundTripMs: number }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; retryable: boolean };
 
 export interface UploadItem {
   key: string;
   name: string;
   size: number;
   previewUrl: string;
+  /** Kept so that a failed upload can be sent again. */
+  file: File;
   status: UploadStatus;
 }
 
+/**
+ * Worth sending again as it is: the network, or the server being busy,
+ * restarting or rate-limiting (the action's `failed`). `invalid_data` and a
+ * file over the limit would fail the same way again.
+ */
+export function canRetry(status: UploadStatus): boolean {
+  return (status.kind === 'error' && status.retryable) || (status.kind === 'done' && status.state.status === 'failed');
+}
+
 /** One uploaded file: its preview and, once answered, the result. */
-export function ResultCard({ item, signedIn, onRemove }: { item: UploadItem; signedIn: boolean; onRemove: (key: string) => void }) {
+export function ResultCard({
+  item,
+  signedIn,
+  onRemove,
+  onRetry,
+}: {
+  item: UploadItem;
+  signedIn: boolean;
+  onRemove: (key: string) => void;
+  onRetry: (item: UploadItem) => void;
+}) {
   const { status } = item;
+  const body = useRef<HTMLDivElement>(null);
   return (
-    <Card as="li" className="flex flex-col overflow-hidden sm:flex-row" >
-      <div className="relative aspect-square w-full shrink-0 bg-slate-100 sm:w-48 dark:bg-slate-800">
+    <Card as="li" className="flex overflow-hidden">
+      {/* Small beside the text on phones, so the answer is not pushed below the fold. */}
+      <div className="relative m-4 mr-0 aspect-square w-24 shrink-0 self-start overflow-hidden rounded-lg bg-slate-100 sm:m-0 sm:w-48 sm:self-auto sm:rounded-none dark:bg-slate-800">
         {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL, not an optimisable asset */}
         <img src={item.previewUrl} alt={`Your photo ${item.name}`} className="h-full w-full object-cover" />
       </div>
-      <div className="flex min-w-0 flex-1 flex-col gap-3 p-4" aria-live="polite" aria-busy={status.kind === 'queued' || status.kind === 'uploading'}>
+      <div
+        ref={body}
+        tabIndex={-1}
+        className="flex min-w-0 flex-1 flex-col gap-3 p-4 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand-500"
+        aria-live="polite"
+        aria-busy={status.kind === 'queued' || status.kind === 'uploading'}
+      >
         <div className="flex items-start justify-between gap-2">
           <p className="truncate text-sm text-slate-500 dark:text-slate-400" title={item.name}>
             {item.name}
@@ -38,6 +69,7 @@ export function ResultCard({ item, signedIn, onRemove }: { item: UploadItem; sig
           <button
             type="button"
             onClick={() => onRemove(item.key)}
+            data-remove
             className="rounded-md px-2 text-sm text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100"
             aria-label={`Remove ${item.name} from the list`}
           >
@@ -45,6 +77,21 @@ export function ResultCard({ item, signedIn, onRemove }: { item: UploadItem; sig
           </button>
         </div>
         <CardBody item={item} signedIn={signedIn} />
+        {canRetry(status) ? (
+          <div>
+            <button
+              type="button"
+              className={buttonClasses({ variant: 'secondary', size: 'sm' })}
+              onClick={() => {
+                onRetry(item);
+                // The button goes away with the error; keep focus on this card, where the new status is announced.
+                body.current?.focus();
+              }}
+            >
+              Try again
+            </button>
+          </div>
+        ) : null}
       </div>
     </Card>
   );

@@ -7,6 +7,13 @@ import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
 import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
 
+/** Where the user is typing, the page is not scrolled from under them. */
+function isTextEntry(element: Element | null): boolean {
+  if (element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) return true;
+  if (element instanceof HTMLInputElement) return !['button', 'checkbox', 'color', 'file', 'image', 'radio', 'range', 'reset', 'submit'].includes(element.type);
+  return element instanceof HTMLElement && element.isContentEditable;
+}
+
 /**
  * Drop, pick, paste or shoot photos; each is sent to the classify action in
  * turn (actions run one at a time anyway) and gets its own result card.
@@ -22,6 +29,12 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   const queue = useRef<Promise<void>>(Promise.resolve());
   const urls = useRef(new Set<string>());
   const counter = useRef(0);
+  // Removed before their turn in the queue: never sent (a signed-in user's would be saved to the history).
+  const cancelled = useRef(new Set<string>());
+  // The newest card, brought into view once answered: on a phone it lands below the fold.
+  const reveal = useRef<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     setReady(true);
@@ -35,6 +48,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
 
   const classify = useCallback(
     async (key: string, file: File) => {
+      if (cancelled.current.delete(key)) return;
       update(key, { kind: 'uploading' });
       const started = performance.now();
       try {
@@ -45,40 +59,60 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
       } catch {
         // Network errors, a body over Next's limit, or a page older than the
         // last deploy ("Failed to find Server Action").
-        update(key, { kind: 'error', message: 'The upload did not go through. Check your connection, reload the page and try again.' });
+        update(key, { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true });
       }
     },
     [update],
   );
+
+  const enqueue = useCallback(
+    (key: string, file: File) => {
+      queue.current = queue.current.then(() => classify(key, file));
+    },
+    [classify],
+  );
+
+  useEffect(() => {
+    const key = reveal.current;
+    if (!key) return;
+    const index = items.findIndex((item) => item.key === key);
+    const status = items[index]?.status.kind;
+    if (status === 'queued' || status === 'uploading') return;
+    reveal.current = null;
+    const card = list.current?.children[index];
+    if (!card || isTextEntry(document.activeElement)) return;
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    card.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
+  }, [items]);
 
   const addFiles = useCallback(
     (files: readonly File[]) => {
       if (files.length === 0) return;
       const accepted = files.slice(0, UPLOAD.maxFilesPerBatch);
       setNotice(files.length > accepted.length ? `Only the first ${UPLOAD.maxFilesPerBatch} files were added.` : null);
-      const added: { item: UploadItem; file: File }[] = accepted.map((file) => {
+      const added: UploadItem[] = accepted.map((file) => {
         const previewUrl = URL.createObjectURL(file);
         urls.current.add(previewUrl);
         counter.current += 1;
         const tooBig = file.size > maxBytes;
         return {
+          key: `${Date.now()}-${counter.current}`,
+          name: file.name || 'pasted image',
+          size: file.size,
+          previewUrl,
           file,
-          item: {
-            key: `${Date.now()}-${counter.current}`,
-            name: file.name || 'pasted image',
-            size: file.size,
-            previewUrl,
-            status: tooBig ? { kind: 'error', message: `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.` } : { kind: 'queued' },
-          },
+          status: tooBig
+            ? { kind: 'error', message: `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`, retryable: false }
+            : { kind: 'queued' },
         };
       });
-      setItems((current) => [...added.map((a) => a.item), ...current]);
-      for (const { item, file } of added) {
-        if (item.status.kind !== 'queued') continue;
-        queue.current = queue.current.then(() => classify(item.key, file));
+      reveal.current = added[0]?.key ?? null;
+      setItems((current) => [...added, ...current]);
+      for (const item of added) {
+        if (item.status.kind === 'queued') enqueue(item.key, item.file);
       }
     },
-    [classify, maxBytes],
+    [enqueue, maxBytes],
   );
 
   // Paste an image anywhere on the page.
@@ -101,14 +135,21 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   }
 
   function remove(key: string) {
-    setItems((current) => {
-      const gone = current.find((item) => item.key === key);
-      if (gone) {
-        URL.revokeObjectURL(gone.previewUrl);
-        urls.current.delete(gone.previewUrl);
-      }
-      return current.filter((item) => item.key !== key);
-    });
+    const index = items.findIndex((item) => item.key === key);
+    const gone = items[index];
+    if (!gone) return;
+    if (gone.status.kind === 'queued') cancelled.current.add(key);
+    // Focus would fall to the page with the card: move it to the next card's ✕ (or the one before), or back to the picker.
+    const buttons = list.current?.querySelectorAll<HTMLButtonElement>('button[data-remove]');
+    (buttons?.[index + 1] ?? buttons?.[index - 1] ?? picker.current)?.focus();
+    URL.revokeObjectURL(gone.previewUrl);
+    urls.current.delete(gone.previewUrl);
+    setItems((current) => current.filter((item) => item.key !== key));
+  }
+
+  function retry(item: UploadItem) {
+    update(item.key, { kind: 'queued' });
+    enqueue(item.key, item.file);
   }
 
   return (
@@ -141,6 +182,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         <div className="flex flex-wrap justify-center gap-3">
           <label className={`${buttonClasses()} cursor-pointer focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-brand-500`}>
             <input
+              ref={picker}
               type="file"
               name="file"
               accept={UPLOAD.accept}
@@ -176,12 +218,15 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
           </p>
         )}
       </div>
-      {notice ? <p className="text-sm text-amber-800 dark:text-amber-200">{notice}</p> : null}
+      {/* Always there, so that the live region exists before its text appears; empty, its margins collapse away. */}
+      <p role="status" className="text-sm text-amber-800 dark:text-amber-200">
+        {notice}
+      </p>
       {items.length > 0 ? (
         <section aria-label="Results">
-          <ul className="space-y-4" data-testid="results">
+          <ul ref={list} className="space-y-4" data-testid="results">
             {items.map((item) => (
-              <ResultCard key={item.key} item={item} signedIn={signedIn} onRemove={remove} />
+              <ResultCard key={item.key} item={item} signedIn={signedIn} onRemove={remove} onRetry={retry} />
             ))}
           </ul>
         </section>

@@ -8,19 +8,34 @@ import { buttonClasses } from '~/components/ui/button';
 export function SignOutButton() {
   const router = useRouter();
   const [pending, setPending] = useState(false);
+  const [failed, setFailed] = useState(false);
   return (
-    <button
-      type="button"
-      disabled={pending}
-      className={buttonClasses({ variant: 'ghost', size: 'sm' })}
-      onClick={async () => {
-        setPending(true);
-        await signOut({ redirect: false });
-        router.push('/');
-        router.refresh();
-      }}
-    >
-      {pending ? 'Signing out…' : 'Sign out'}
-    </button>
+    <>
+      <button
+        type="button"
+        disabled={pending}
+        className={buttonClasses({ variant: 'ghost', size: 'sm' })}
+        onClick={async () => {
+          setPending(true);
+          setFailed(false);
+          try {
+            await signOut({ redirect: false });
+            router.push('/');
+            router.refresh();
+          } catch {
+            setFailed(true);
+          } finally {
+            setPending(false);
+          }
+        }}
+      >
+        {pending ? 'Signing out…' : 'Sign out'}
+      </button>
+      {failed ? (
+        <span role="alert" className="text-xs text-red-700 dark:text-red-300">
+          Could not sign out. Please try again.
+        </span>
+      ) : null}
+    </>
   );
 }

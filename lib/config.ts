@@ -50,6 +50,9 @@ export const PASSWORD = { minLength: 10, maxLength: 128 } as const;
 /** The error signIn() gets back when sign-in attempts are rate-limited (authorize throws it). */
 export const SIGN_IN_RATE_LIMITED = 'rate_limited';
 
+/** The error signIn() gets back when the account cannot be looked up (the database is down), so it is not shown as a wrong password. */
+export const SIGN_IN_UNAVAILABLE = 'unavailable';
+
 export const ADMIN = {
   /** Equal-width confidence bins of the dashboard's histogram (5 % each). */
   histogramBins: 20,

@@ -1,10 +1,11 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useRef, useState } from 'react';
 import { createApiTokenAction } from '~/app/(app)/account/actions';
 import { inputClasses } from '~/components/auth/input-classes';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { CreateTokenState } from '~/lib/account-state';
 
 const initial: CreateTokenState = { status: 'idle' };
@@ -12,14 +13,24 @@ const initial: CreateTokenState = { status: 'idle' };
 /** Names and creates a token, then shows it once with a copy button. */
 export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
   const [state, formAction, pending] = useActionState(createApiTokenAction, initial);
+  const [submitted, onSubmit] = useSubmittedValues(['name']);
   return (
     <div className="space-y-3">
-      <form action={formAction} className="flex flex-wrap items-end gap-3">
+      <form action={formAction} onSubmit={onSubmit} className="flex flex-wrap items-end gap-3">
         <div className="min-w-60 flex-1 space-y-1">
           <label htmlFor="token-name" className="text-sm font-medium">
             Token name
           </label>
-          <input id="token-name" name="name" required maxLength={maxNameLength} placeholder="e.g. my script" className={inputClasses} />
+          <input
+            id="token-name"
+            name="name"
+            required
+            maxLength={maxNameLength}
+            placeholder="e.g. my script"
+            // Kept after a refusal, to be fixed; cleared once the token exists.
+            defaultValue={state.status === 'success' ? undefined : submitted.name}
+            className={inputClasses}
+          />
         </div>
         <button type="submit" disabled={pending} className={buttonClasses()} data-testid="create-token">
           {pending ? 'Creating…' : 'Create token'}
@@ -30,17 +41,46 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
           <p>
             Token <strong>{state.name}</strong> created. Copy it now: it is not stored and will not be shown again.
           </p>
-          <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code className="rounded bg-white px-2 py-1 font-mono text-xs break-all text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="new-token">
-              {state.token}
-            </code>
-            <button type="button" className={buttonClasses({ variant: 'secondary', size: 'sm' })} onClick={() => void navigator.clipboard?.writeText(state.token)}>
-              Copy
-            </button>
-          </div>
+          {/* Keyed: a new token starts without the last one's "Copied". */}
+          <NewToken key={state.token} token={state.token} />
         </Alert>
       ) : null}
       {state.status === 'invalid_data' || state.status === 'unauthorized' || state.status === 'failed' ? <Alert tone="error">{state.message}</Alert> : null}
+    </div>
+  );
+}
+
+/**
+ * The token with a Copy button that says whether it worked. Where the
+ * clipboard is missing (an insecure origin) or refused, the token is
+ * selected instead, for the keyboard shortcut.
+ */
+function NewToken({ token }: { token: string }) {
+  const [copy, setCopy] = useState<'idle' | 'copied' | 'manual'>('idle');
+  const code = useRef<HTMLElement>(null);
+
+  async function onCopy() {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(token);
+      setCopy('copied');
+    } catch {
+      if (code.current) window.getSelection()?.selectAllChildren(code.current);
+      setCopy('manual');
+    }
+  }
+
+  return (
+    <div className="mt-2 flex flex-wrap items-center gap-2">
+      <code ref={code} className="rounded bg-white px-2 py-1 font-mono text-xs break-all text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="new-token">
+        {token}
+      </code>
+      <button type="button" className={buttonClasses({ variant: 'secondary', size: 'sm' })} onClick={() => void onCopy()}>
+        Copy
+      </button>
+      <span aria-live="polite" className="text-sm">
+        {copy === 'copied' ? 'Copied ✓' : copy === 'manual' ? 'Press Ctrl+C (⌘C) to copy' : ''}
+      </span>
     </div>
   );
 }

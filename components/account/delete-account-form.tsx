@@ -5,6 +5,7 @@ import { deleteAccountAction } from '~/app/(app)/account/actions';
 import { inputClasses } from '~/components/auth/input-classes';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { DeleteAccountState } from '~/lib/account-state';
 
 const initial: DeleteAccountState = { status: 'idle' };
@@ -15,12 +16,21 @@ const initial: DeleteAccountState = { status: 'idle' };
  */
 export function DeleteAccountForm({ email }: { email: string }) {
   const [state, formAction, pending] = useActionState(deleteAccountAction, initial);
+  const [submitted, onSubmit] = useSubmittedValues(['confirmEmail']);
   return (
-    <form action={formAction} className="space-y-3" data-testid="delete-account-form">
+    <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid="delete-account-form">
       <label htmlFor="confirm-email" className="block text-sm font-medium">
         Type your email address, <span className="font-mono">{email}</span>, to confirm
       </label>
-      <input id="confirm-email" name="confirmEmail" type="email" autoComplete="off" required className={inputClasses} />
+      <input
+        id="confirm-email"
+        name="confirmEmail"
+        type="email"
+        autoComplete="off"
+        required
+        defaultValue={submitted.confirmEmail}
+        className={inputClasses}
+      />
       <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger' })} data-testid="delete-account">
         {pending ? 'Deleting…' : 'Delete my account'}
       </button>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
 import { revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
@@ -8,9 +8,18 @@ import type { RevokeTokenState } from '~/lib/account-state';
 
 const initial: RevokeTokenState = { status: 'idle' };
 
-/** Revokes a token after a confirmation. */
-export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: string }) {
+/**
+ * Revokes a token after a confirmation; once revoked, says so instead. It
+ * stays mounted across that change so that it can move focus, which would
+ * otherwise fall to the page with the button, to `headingId` (the list's
+ * heading).
+ */
+export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { tokenId: string; name: string; revoked: boolean; headingId: string }) {
   const [state, formAction, pending] = useActionState(revokeApiTokenAction, initial);
+  useEffect(() => {
+    if (revoked && state.status === 'success') document.getElementById(headingId)?.focus();
+  }, [revoked, state.status, headingId]);
+  if (revoked) return <span className="text-xs font-medium text-slate-500">Revoked</span>;
   return (
     <form
       action={formAction}

@@ -5,31 +5,36 @@ import { deleteUserAsAdminAction, purgeGuestPredictionsAction, purgePredictionsB
 import { inputClasses } from '~/components/auth/input-classes';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { AdminPurgeState } from '~/lib/admin-state';
 import { PURGE_CONFIRMATION } from '~/lib/validations/admin';
 
 const initial: AdminPurgeState = { status: 'idle' };
 
+type Kept = Partial<Record<'before' | 'email', string>>;
+
 /**
  * One purge: its own fields, the typed confirmation and the result. React
  * resets the form after the action, so a second purge needs a second
- * confirmation.
+ * confirmation; the day or email typed stay after a refusal, to be fixed
+ * rather than typed again, and are cleared once the purge has run.
  */
 function PurgeForm({
   name,
   action,
   submitText,
-  children,
+  fields,
 }: {
   name: string;
   action: (previous: AdminPurgeState, formData: FormData) => Promise<AdminPurgeState>;
   submitText: string;
-  children?: ReactNode;
+  fields?: (kept: Kept) => ReactNode;
 }) {
   const [state, formAction, pending] = useActionState(action, initial);
+  const [submitted, onSubmit] = useSubmittedValues(['before', 'email']);
   return (
-    <form action={formAction} className="space-y-3" data-testid={`purge-${name}-form`}>
-      {children}
+    <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid={`purge-${name}-form`}>
+      {fields?.(state.status === 'success' ? {} : submitted)}
       <div className="space-y-1">
         <label htmlFor={`purge-${name}-confirm`} className="block text-sm font-medium">
           Type <span className="font-mono">{PURGE_CONFIRMATION}</span> to confirm
@@ -56,26 +61,36 @@ export function PurgeGuestPredictionsForm() {
 
 export function PurgePredictionsBeforeForm({ today }: { today: string }) {
   return (
-    <PurgeForm name="before" action={purgePredictionsBeforeAction} submitText="Delete older predictions">
-      <div className="space-y-1">
-        <label htmlFor="purge-before-day" className="block text-sm font-medium">
-          Delete predictions created before (UTC)
-        </label>
-        <input id="purge-before-day" name="before" type="date" max={today} required className={inputClasses} />
-      </div>
-    </PurgeForm>
+    <PurgeForm
+      name="before"
+      action={purgePredictionsBeforeAction}
+      submitText="Delete older predictions"
+      fields={(kept) => (
+        <div className="space-y-1">
+          <label htmlFor="purge-before-day" className="block text-sm font-medium">
+            Delete predictions created before (UTC)
+          </label>
+          <input id="purge-before-day" name="before" type="date" max={today} required defaultValue={kept.before} className={inputClasses} />
+        </div>
+      )}
+    />
   );
 }
 
 export function DeleteUserForm() {
   return (
-    <PurgeForm name="user" action={deleteUserAsAdminAction} submitText="Delete the account">
-      <div className="space-y-1">
-        <label htmlFor="purge-user-email" className="block text-sm font-medium">
-          Email address of the account
-        </label>
-        <input id="purge-user-email" name="email" type="email" autoComplete="off" required className={inputClasses} />
-      </div>
-    </PurgeForm>
+    <PurgeForm
+      name="user"
+      action={deleteUserAsAdminAction}
+      submitText="Delete the account"
+      fields={(kept) => (
+        <div className="space-y-1">
+          <label htmlFor="purge-user-email" className="block text-sm font-medium">
+            Email address of the account
+          </label>
+          <input id="purge-user-email" name="email" type="email" autoComplete="off" required defaultValue={kept.email} className={inputClasses} />
+        </div>
+      )}
+    />
   );
 }

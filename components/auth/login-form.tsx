@@ -6,27 +6,43 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
-import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
+import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
+import { signUpHref } from './auth-links';
 import { inputClasses } from './input-classes';
+
+/** What signIn()'s error code means to the person signing in; anything else is a wrong email or password. */
+function signInError(code: string | null | undefined): string {
+  if (code === SIGN_IN_RATE_LIMITED) return 'Too many sign-in attempts. Please wait a minute and try again.';
+  if (code === SIGN_IN_UNAVAILABLE) return 'Sign-in is unavailable right now, please try again in a moment.';
+  return 'That email and password do not match an account.';
+}
 
 export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; justSignedUp: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [missing, setMissing] = useState<{ email: boolean; password: boolean }>({ email: false, password: false });
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const email = String(data.get('email') ?? '').trim();
+    const password = String(data.get('password') ?? '');
+    // Nothing to check on the server: say so here (the form is noValidate, for messages in the page's own words).
+    if (!email || !password) {
+      setMissing({ email: !email, password: !password });
+      setError('Enter your email and password.');
+      form.querySelector<HTMLInputElement>(!email ? '#email' : '#password')?.focus();
+      return;
+    }
+    setMissing({ email: false, password: false });
     setPending(true);
     setError(null);
     try {
-      const result = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false });
+      const result = await signIn('credentials', { email, password, redirect: false });
       if (!result || result.error) {
-        setError(
-          result?.error === SIGN_IN_RATE_LIMITED
-            ? 'Too many sign-in attempts. Please wait a minute and try again.'
-            : 'That email and password do not match an account.',
-        );
+        setError(signInError(result?.error));
         setPending(false);
         return;
       }
@@ -45,13 +61,21 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
         <label htmlFor="email" className="text-sm font-medium">
           Email
         </label>
-        <input id="email" name="email" type="email" autoComplete="email" required className={inputClasses} />
+        <input id="email" name="email" type="email" autoComplete="email" required aria-invalid={missing.email || undefined} className={inputClasses} />
       </div>
       <div className="space-y-1">
         <label htmlFor="password" className="text-sm font-medium">
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className={inputClasses} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={missing.password || undefined}
+          className={inputClasses}
+        />
       </div>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <button type="submit" disabled={pending} className={buttonClasses({ className: 'w-full' })}>
@@ -59,7 +83,7 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
       </button>
       <p className="text-center text-sm text-slate-600 dark:text-slate-300">
         New here?{' '}
-        <Link href="/signup" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">
+        <Link href={signUpHref(callbackUrl)} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">
           Create an account
         </Link>
       </p>

@@ -9,9 +9,13 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PASSWORD } from '~/lib/config';
 import type { SignUpState } from '~/lib/prediction-state';
+import { loginHref } from './auth-links';
 import { inputClasses } from './input-classes';
 
-export function SignUpForm() {
+const linkClasses = 'font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300';
+
+/** `callbackUrl`: where to go once signed in, already checked by `safeCallbackUrl`. */
+export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const [state, setState] = useState<SignUpState>({ status: 'idle' });
   const [pending, setPending] = useState(false);
@@ -23,17 +27,20 @@ export function SignUpForm() {
     try {
       const result = await signUpAction({ status: 'idle' }, data);
       setState(result);
-      if (result.status !== 'success') return;
-      const signedIn = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false });
-      if (!signedIn || signedIn.error) {
-        router.push('/login?signedUp=1');
+      if (result.status !== 'success') {
+        setPending(false);
         return;
       }
-      router.push('/');
+      const signedIn = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false });
+      // From here a navigation is under way, so the button stays disabled: a second press would only say the account exists.
+      if (!signedIn || signedIn.error) {
+        router.push(loginHref(callbackUrl, { signedUp: '1' }));
+        return;
+      }
+      router.push(callbackUrl);
       router.refresh();
     } catch {
       setState({ status: 'failed', message: 'Could not reach the server. Please try again.' });
-    } finally {
       setPending(false);
     }
   }
@@ -80,13 +87,22 @@ export function SignUpForm() {
           {fieldErrors.password ?? `At least ${PASSWORD.minLength} characters; not your email address or a common password.`}
         </p>
       </div>
-      {state.status === 'conflict' || state.status === 'failed' ? <Alert tone="error">{state.message}</Alert> : null}
+      {state.status === 'conflict' ? (
+        <Alert tone="error">
+          An account with this email already exists.{' '}
+          <Link href={loginHref(callbackUrl)} className={linkClasses}>
+            Sign in instead?
+          </Link>
+        </Alert>
+      ) : state.status === 'failed' ? (
+        <Alert tone="error">{state.message}</Alert>
+      ) : null}
       <button type="submit" disabled={pending} className={buttonClasses({ className: 'w-full' })}>
         {pending ? 'Creating your account…' : 'Create account'}
       </button>
       <p className="text-center text-sm text-slate-600 dark:text-slate-300">
         Already have an account?{' '}
-        <Link href="/login" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">
+        <Link href={loginHref(callbackUrl)} className={linkClasses}>
           Sign in
         </Link>
       </p>

@@ -9,7 +9,7 @@ import { logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
 import { addressFrom, hitRateLimit } from '~/lib/server/rate-limits';
 import { getUserById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
-import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
+import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
 
 export type Role = 'user' | 'admin';
@@ -59,7 +59,7 @@ export const authOptions: NextAuthOptions = {
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
         // Per address and per account, so neither one client nor many
-        // addresses can guess passwords quickly. The thrown code comes back
+        // addresses can guess passwords quickly. The thrown codes come back
         // to signIn() as `error`.
         const address = addressFrom((name) => {
           const value = request?.headers?.[name];
@@ -73,7 +73,7 @@ export const authOptions: NextAuthOptions = {
           return { id: user.id, email: user.email, role: user.role };
         } catch (error) {
           logServerError('sign-in', error);
-          return null;
+          throw new Error(SIGN_IN_UNAVAILABLE);
         }
       },
     }),

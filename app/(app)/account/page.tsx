@@ -22,7 +22,8 @@ export default async function AccountPage() {
       </div>
       <section className="space-y-4" aria-labelledby="api-tokens">
         <div>
-          <h2 id="api-tokens" className="text-lg font-semibold">
+          {/* Focusable from script: focus comes here after a token is revoked. */}
+          <h2 id="api-tokens" tabIndex={-1} className="text-lg font-semibold">
             API tokens
           </h2>
           <p className="text-sm text-slate-600 dark:text-slate-300">
@@ -52,11 +53,7 @@ export default async function AccountPage() {
                     {token.revokedAt ? ` · revoked ${dateFormat.format(token.revokedAt)} UTC` : ''}
                   </p>
                 </div>
-                {token.revokedAt ? (
-                  <span className="text-xs font-medium text-slate-500">Revoked</span>
-                ) : (
-                  <RevokeTokenButton tokenId={token.id} name={token.name} />
-                )}
+                <RevokeTokenButton tokenId={token.id} name={token.name} revoked={token.revokedAt !== null} headingId="api-tokens" />
               </li>
             ))}
           </ul>

@@ -27,7 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         >
           Skip to content
         </a>
-        <SiteHeader user={user ? { email: user.email } : null} />
+        <SiteHeader user={user ? { email: user.email, role: user.role } : null} />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
           {children}
         </main>

@@ -1,13 +1,15 @@
 import Link from 'next/link';
+import { NavLink } from '~/components/nav-link';
 import { SignOutButton } from '~/components/sign-out-button';
 import { buttonClasses } from '~/components/ui/button';
 import type { CurrentUser } from '~/lib/server/auth';
 
-export function SiteHeader({ user }: { user: Pick<CurrentUser, 'email'> | null }) {
+/** `user.role` must be the server's (session re-checked against the database), never the client's word. */
+export function SiteHeader({ user }: { user: Pick<CurrentUser, 'email' | 'role'> | null }) {
   return (
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-        <div className="flex items-center gap-6">
+        <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
           <Link href="/" className="flex items-center gap-2 rounded-md text-lg font-semibold tracking-tight">
             <svg aria-hidden="true" viewBox="0 0 64 64" className="h-8 w-8">
               <rect width="64" height="64" rx="14" className="fill-brand-600" />
@@ -21,18 +23,15 @@ export function SiteHeader({ user }: { user: Pick<CurrentUser, 'email'> | null }
             </svg>
             PetLens
           </Link>
-          <nav aria-label="Main" className="flex gap-1 text-sm">
-            <Link href="/" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
+          <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
+            <NavLink href="/" exact>
               Classify
-            </Link>
+            </NavLink>
             {user ? (
               <>
-                <Link href="/history" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
-                  History
-                </Link>
-                <Link href="/account" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
-                  Account
-                </Link>
+                <NavLink href="/history">History</NavLink>
+                <NavLink href="/account">Account</NavLink>
+                {user.role === 'admin' ? <NavLink href="/admin">Admin</NavLink> : null}
               </>
             ) : null}
           </nav>

@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import Link from 'next/link';
-import { buttonClasses } from '~/components/ui/button';
+import { NavLink } from '~/components/nav-link';
 import { requireAdmin } from '~/lib/server/auth';
 
 /** Admin area: the role is checked here and again in every page, action and route. */
@@ -10,15 +9,11 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     <div className="space-y-6">
       <nav aria-label="Admin" className="flex flex-wrap gap-1 border-b border-slate-200 pb-3 text-sm dark:border-slate-800">
         <span className="mr-2 self-center rounded-md bg-slate-900 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-white dark:bg-slate-100 dark:text-slate-900">Admin</span>
-        <Link href="/admin" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
+        <NavLink href="/admin" exact>
           Dashboard
-        </Link>
-        <Link href="/admin/review" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
-          Review queue
-        </Link>
-        <Link href="/admin/data" className={buttonClasses({ variant: 'ghost', size: 'sm' })}>
-          Data
-        </Link>
+        </NavLink>
+        <NavLink href="/admin/review">Review queue</NavLink>
+        <NavLink href="/admin/data">Data</NavLink>
       </nav>
       {children}
     </div>

@@ -23,6 +23,11 @@ export const metadata: Metadata = { title: 'Admin' };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+/** In place of a chart with axes and nothing on them: these figures need predictions with feedback. */
+function NoFeedback() {
+  return <p className="rounded-xl border border-dashed border-slate-300 px-4 py-10 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-300">No feedback yet</p>;
+}
+
 /** How the model does on real uploads: every figure is aggregated in PostgreSQL from predictions with feedback. */
 export default async function AdminDashboardPage({ searchParams }: { searchParams: SearchParams }) {
   await requireAdmin('/admin');
@@ -55,13 +60,25 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
       </div>
 
       <Section title="Accuracy per week" id="per-week" description="Predictions with feedback, by the week they were made (weeks start on Monday).">
-        <AccuracyChart points={stats.perWeek} title="Accuracy per week" />
-        <AccuracyTable points={stats.perWeek} unit="week" />
+        {stats.perWeek.length === 0 ? (
+          <NoFeedback />
+        ) : (
+          <>
+            <AccuracyChart points={stats.perWeek} title="Accuracy per week" />
+            <AccuracyTable points={stats.perWeek} unit="week" />
+          </>
+        )}
       </Section>
 
       <Section title="Accuracy per day" id="per-day">
-        <AccuracyChart points={stats.perDay} title="Accuracy per day" />
-        <AccuracyTable points={stats.perDay} unit="day" />
+        {stats.perDay.length === 0 ? (
+          <NoFeedback />
+        ) : (
+          <>
+            <AccuracyChart points={stats.perDay} title="Accuracy per day" />
+            <AccuracyTable points={stats.perDay} unit="day" />
+          </>
+        )}
       </Section>
 
       <Section title="Per model version" id="per-version" description="In the chosen date range; the model filter does not apply here.">
@@ -80,8 +97,14 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
           id="calibration"
           description={`Reliability over ${stats.calibration.binCount} bins; expected calibration error ${ratio(stats.calibration.ece)}. Under the diagonal: over-confident.`}
         >
-          <ReliabilityChart bins={stats.calibration.bins} />
-          <CalibrationTable calibration={stats.calibration} />
+          {stats.calibration.bins.length === 0 ? (
+            <NoFeedback />
+          ) : (
+            <>
+              <ReliabilityChart bins={stats.calibration.bins} />
+              <CalibrationTable calibration={stats.calibration} />
+            </>
+          )}
         </Section>
       </div>
 

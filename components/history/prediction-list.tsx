@@ -1,8 +1,7 @@
 import Link from 'next/link';
 import { formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
+import { LocalTime } from '~/components/ui/local-time';
 import type { PredictionListItem } from '~/lib/server/queries/predictions';
-
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
 
 function FeedbackBadge({ item }: { item: Pick<PredictionListItem, 'label' | 'correctLabel'> }) {
   if (!item.correctLabel) return <span className="text-xs text-slate-500 dark:text-slate-400">No feedback</span>;
@@ -38,9 +37,7 @@ export function PredictionList({ items }: { items: PredictionListItem[] }) {
                 </span>
                 <span className="text-sm tabular-nums text-slate-600 dark:text-slate-300">{formatPercent(item.confidence)}</span>
               </div>
-              <time dateTime={item.createdAt.toISOString()} className="block text-xs text-slate-500 dark:text-slate-400">
-                {dateFormat.format(item.createdAt)}
-              </time>
+              <LocalTime iso={item.createdAt.toISOString()} dateStyle="medium" timeStyle="short" className="block text-xs text-slate-500 dark:text-slate-400" />
               <FeedbackBadge item={item} />
             </div>
           </Link>

@@ -45,7 +45,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
             {count(result.total)} predictions that feedback marked wrong or that scored below {pct(threshold, 0)} confidence, newest first.
           </p>
         </div>
-        <nav aria-label="Which predictions" className="flex gap-1">
+        <nav aria-label="Which predictions" className="flex flex-wrap gap-1">
           {kinds.map((k) => (
             <Link
               key={k.kind}
@@ -111,7 +111,13 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
 
       {result.pageCount > 1 ? (
         <nav aria-label="Pages" className="flex items-center justify-between gap-3">
-          <Link href={href(query, page - 1)} aria-disabled={page <= 1} className={buttonClasses({ variant: 'secondary', className: page <= 1 ? 'pointer-events-none opacity-50' : '' })} rel="prev">
+          <Link
+            href={href(query, page - 1)}
+            aria-disabled={page <= 1}
+            tabIndex={page <= 1 ? -1 : undefined}
+            className={buttonClasses({ variant: 'secondary', className: page <= 1 ? 'pointer-events-none opacity-50' : '' })}
+            rel="prev"
+          >
             ← Newer
           </Link>
           <p className="text-sm text-slate-600 dark:text-slate-300">
@@ -120,6 +126,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
           <Link
             href={href(query, page + 1)}
             aria-disabled={page >= result.pageCount}
+            tabIndex={page >= result.pageCount ? -1 : undefined}
             className={buttonClasses({ variant: 'secondary', className: page >= result.pageCount ? 'pointer-events-none opacity-50' : '' })}
             rel="next"
           >

@@ -1,27 +1,18 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { DeletePredictionButton } from '~/components/history/delete-prediction-button';
 import { FeedbackButtons } from '~/components/prediction/feedback-buttons';
 import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
 import { ProbabilityBars } from '~/components/prediction/probability-bars';
 import { Card } from '~/components/ui/card';
-import { requireUser } from '~/lib/server/auth';
-import { getPredictionForUser } from '~/lib/server/queries/predictions';
-import { predictionIdSchema } from '~/lib/validations/prediction';
+import { LocalTime } from '~/components/ui/local-time';
+import { loadPrediction } from './load-prediction';
 
 export const metadata: Metadata = { title: 'Prediction' };
 
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'medium' });
-
 export default async function PredictionPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const user = await requireUser(`/history/${encodeURIComponent(id)}`);
-  const parsed = predictionIdSchema.safeParse(id);
-  if (!parsed.success) notFound();
-  // Scoped to the owner: another user's id finds nothing and is a 404.
-  const prediction = await getPredictionForUser({ id: parsed.data, userId: user.id });
-  if (!prediction) notFound();
+  // The same cached call as the layout's, which has already redirected or answered 404 where needed.
+  const prediction = await loadPrediction((await params).id);
 
   const probabilities = { cat: prediction.pCat, dog: prediction.pDog, neither: prediction.pNeither };
   return (
@@ -51,7 +42,8 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-slate-500 dark:text-slate-400">When</dt>
             <dd>
-              <time dateTime={prediction.createdAt.toISOString()}>{dateFormat.format(prediction.createdAt)}</time>
+              {/* Long time style: it names the zone, local or UTC. */}
+              <LocalTime iso={prediction.createdAt.toISOString()} dateStyle="long" timeStyle="long" />
             </dd>
             <dt className="text-slate-500 dark:text-slate-400">Model</dt>
             <dd>

@@ -14,8 +14,14 @@ export const metadata: Metadata = { title: 'History' };
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser('/history');
   const params = await searchParams;
-  const query = historyQuerySchema.parse({ page: params.page, label: params.label, feedback: params.feedback, pageSize: params.pageSize });
-  const result = await getPredictionsByUserId({ userId: user.id, ...query });
+  const asked = historyQuerySchema.parse({ page: params.page, label: params.label, feedback: params.feedback, pageSize: params.pageSize });
+  let result = await getPredictionsByUserId({ userId: user.id, ...asked });
+  // A page past the end (an old link, the last item deleted) shows the last page rather than
+  // "No predictions yet." under a count. Clamped, not redirected: under loading.tsx a redirect would be client-side.
+  if (result.total > 0 && asked.page > result.pageCount) {
+    result = await getPredictionsByUserId({ userId: user.id, ...asked, page: result.pageCount });
+  }
+  const query = { ...asked, page: result.page };
   const filtered = query.label !== 'all' || query.feedback !== 'any';
 
   return (

@@ -1,0 +1,13 @@
+import type { ReactNode } from 'react';
+import { requireUser } from '~/lib/server/auth';
+
+/**
+ * Sign-in is checked here, above loading.tsx: inside its Suspense boundary a
+ * redirect would reach the browser as a 200 page with a client-side redirect
+ * instead of a 307 to /login. (The page is in a route group so that this does
+ * not also wrap /history/[id], whose sign-in comes back to the prediction.)
+ */
+export default async function HistoryListLayout({ children }: { children: ReactNode }) {
+  await requireUser('/history');
+  return children;
+}

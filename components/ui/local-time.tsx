@@ -1,0 +1,29 @@
+'use client';
+
+import { useSyncExternalStore } from 'react';
+
+const noSubscription = () => () => {};
+
+/**
+ * A moment in the reader's own time zone. The server does not know that
+ * zone, so the server render (and the hydration pass, which must match it)
+ * shows UTC, labelled as such; right after hydration React re-renders with
+ * the client snapshot and the local time replaces it.
+ */
+export function LocalTime({ iso, dateStyle, timeStyle, className }: { iso: string; dateStyle: 'medium' | 'long'; timeStyle: 'short' | 'long'; className?: string }) {
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  const date = new Date(iso);
+  const text = hydrated
+    ? new Intl.DateTimeFormat('en', { dateStyle, timeStyle }).format(date)
+    : // The long time style names the zone itself.
+      `${new Intl.DateTimeFormat('en', { dateStyle, timeStyle, timeZone: 'UTC' }).format(date)}${timeStyle === 'long' ? '' : ' UTC'}`;
+  return (
+    <time dateTime={iso} className={className}>
+      {text}
+    </time>
+  );
+}

@@ -150,7 +150,10 @@ it('the app cannot be framed by another page', async () => {
   });
   try {
     await page.setContent(`<iframe id="f" src="${server.baseUrl}/"></iframe>`);
-    await page.waitForTimeout(2_000);
+    // Wait for Chromium to say it refused the frame (not a fixed sleep: a slow
+    // load must not pass as a refusal).
+    for (const deadline = Date.now() + 20_000; refused.length === 0 && Date.now() < deadline; ) await page.waitForTimeout(100);
+    expect(refused.join('\n')).toMatch(/frame-ancestors/);
     const framed = page.frames().find((frame) => frame.url().startsWith(server.baseUrl));
     const content = framed ? await framed.evaluate(() => document.querySelector('[data-testid=dropzone]') !== null).catch(() => false) : false;
     expect(content).toBe(false);

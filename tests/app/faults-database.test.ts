@@ -1,7 +1,9 @@
 /**
  * Faults: PostgreSQL stops while the app runs. Guests still get their
  * classifications; a signed-in user gets theirs too, told it could not be
- * saved, and no row is written; when PostgreSQL comes back the same Prisma
+ * saved, and no row is written; sign-in, token calls and health say the
+ * service is unavailable (not "wrong password", not "bad token"); when
+ * PostgreSQL comes back the same Prisma
  * client (no restart) saves again. Runs against its own embedded PostgreSQL,
  * never the shared test database, which it stops and restarts on the same
  * port and data folder (from a child process: tests/support/pg-controller.ts).
@@ -11,14 +13,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { classifyImageAction } from '~/app/(app)/actions';
+import { GET as health } from '~/app/api/v1/health/route';
+import { POST as predict } from '~/app/api/v1/predict/route';
+import { SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { createPrismaClient } from '~/lib/db/client';
 import type { PrismaClient } from '~/lib/generated/prisma/client';
 import type { ClassifyState } from '~/lib/prediction-state';
+import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
+import { createApiToken } from '~/lib/server/queries/api-tokens';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { actAs, fileFrom, formWith, makeUser } from './helpers';
 import { readSample } from '../fixtures/images';
+import { expectError, multipartRequest } from '../api/helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -77,6 +86,7 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   const user = await makeUser();
   actAs(user);
   expect(success(await classifyImageAction(formWith(fileFrom(cat))))).toMatchObject({ saved: true, saveError: null });
+  const { token } = await createApiToken({ userId: user.id, name: 'faults' });
 
   expect(await command('stop')).toBe('stopped');
 
@@ -93,6 +103,19 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   expect(unsaved).toMatchObject({ saved: false, saveError: expect.stringMatching(/could not be saved to your history/) });
   // Refused connections fail fast (the pool's connect timeout is 5 s).
   expect(Date.now() - started).toBeLessThan(15_000);
+
+  // Sign-in: "unavailable", which the form shows as such, not as a wrong password.
+  const credentials = (authOptions.providers[0] as unknown as CredentialsConfig).options;
+  await expect(credentials.authorize!({ email: user.email, password: user.password }, {} as Parameters<CredentialsConfig['authorize']>[1])).rejects.toThrow(
+    SIGN_IN_UNAVAILABLE,
+  );
+  // A token that cannot be checked is not called invalid: 503, retry soon.
+  const refused = await predict(multipartRequest([cat], { headers: { authorization: `Bearer ${token}` } }));
+  expect(refused.headers.get('retry-after')).toBe('1');
+  await expectError(refused, 503, 'database_unavailable');
+  const down = await health();
+  expect(down.status).toBe(503);
+  expect(await down.json()).toMatchObject({ status: 'unavailable', database: { reachable: false } });
 
   expect(await start()).toEqual(database);
 

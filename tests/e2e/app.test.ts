@@ -100,6 +100,8 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
 
     await page.getByRole('link', { name: 'History', exact: true }).click();
     await page.waitForURL(`${baseUrl}/history`);
+    // The URL changes as the loading state shows; the list streams in after it.
+    await page.getByTestId('history-list').waitFor();
     const items = page.getByTestId('history-item');
     await expect(items.count()).resolves.toBe(1);
     await expect(items.first().getByTestId('history-label').textContent()).resolves.toBe('Cat');

@@ -81,38 +81,49 @@ async function measure(classifier: Classifier, files: readonly LabeledFile[], wh
 
 const TABLE_HEAD = '| photos | Kaggle | breeds | non-pets answered "neither" | pets answered "neither" | all |\n|---|---:|---:|---:|---:|---:|';
 
+type Variant = { what: string; alter?: (bytes: Buffer) => Promise<Buffer> };
+type ModelName = { name: string; version: string };
+
+/** Loads the model (with `minImageSide` when given), prints one table, a row per variant, and returns the rows by key. */
+async function measureTable(
+  cardPath: string,
+  files: readonly LabeledFile[],
+  title: (model: ModelName) => string,
+  variants: Record<string, Variant>,
+  minImageSide?: number,
+): Promise<{ model: ModelName; rows: Record<string, Row> }> {
+  const classifier = await Classifier.load({ cardPath, minImageSide });
+  const model = { name: classifier.card.name, version: classifier.card.version };
+  const rows: Record<string, Row> = {};
+  try {
+    console.log(`${title(model)}\n\n${TABLE_HEAD}`);
+    for (const [key, { what, alter }] of Object.entries(variants)) rows[key] = await measure(classifier, files, what, alter);
+  } finally {
+    await classifier.dispose();
+  }
+  return { model, rows };
+}
+
 async function main(): Promise<void> {
   const options = program.opts<{ data: string; model: string; json: string; tables: 'both' | 'altered' | 'small' }>();
-  const listing = await listDatasetFromFile(options.data, TEST_SPLIT);
-  const results: Record<string, Row> = {};
-  const smallImages: Record<string, Row> = {};
-  let model: { name: string; version: string } | undefined;
+  const { files } = await listDatasetFromFile(options.data, TEST_SPLIT);
+  let model: ModelName | undefined;
+  let results: Record<string, Row> = {};
+  let smallImages: Record<string, Row> = {};
 
   if (options.tables !== 'small') {
-    const classifier = await Classifier.load({ cardPath: options.model });
-    model = { name: classifier.card.name, version: classifier.card.version };
-    try {
-      console.log(`${model.name} ${model.version} on ${listing.files.length} test photos\n\n${TABLE_HEAD}`);
-      for (const [name, { what, alter }] of Object.entries(ALTERATIONS)) {
-        results[name] = await measure(classifier, listing.files, what, alter);
-      }
-    } finally {
-      await classifier.dispose();
-    }
+    ({ model, rows: results } = await measureTable(options.model, files, (m) => `${m.name} ${m.version} on ${files.length} test photos`, ALTERATIONS));
   }
-
   if (options.tables !== 'altered') {
+    const shrunk = Object.fromEntries(SMALL_SIDES.map((side) => [`${side}px`, { what: `shorter side ${side} px`, alter: shrinkToShorterSide(side) }]));
     // The minimum side lifted: this table is what MIN_IMAGE_SIDE was chosen from.
-    const classifier = await Classifier.load({ cardPath: options.model, minImageSide: 1 });
-    model = { name: classifier.card.name, version: classifier.card.version };
-    try {
-      console.log(`\n${model.name} ${model.version}, test photos shrunk to a shorter side (JPEG quality 90), no minimum side\n\n${TABLE_HEAD}`);
-      for (const side of SMALL_SIDES) {
-        smallImages[`${side}px`] = await measure(classifier, listing.files, `shorter side ${side} px`, shrinkToShorterSide(side));
-      }
-    } finally {
-      await classifier.dispose();
-    }
+    ({ model, rows: smallImages } = await measureTable(
+      options.model,
+      files,
+      (m) => `\n${m.name} ${m.version}, test photos shrunk to a shorter side (JPEG quality 90), no minimum side`,
+      shrunk,
+      1,
+    ));
   }
 
   await mkdir(path.dirname(options.json), { recursive: true });

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Metadata } from 'next';
 import { AccuracyChart } from '~/components/admin/accuracy-chart';
 import { AdminFilters } from '~/components/admin/admin-filters';
@@ -23,8 +24,9 @@ export const metadata: Metadata = { title: 'Admin' };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-/** In place of a chart with axes and nothing on them: these figures need predictions with feedback. */
-function NoFeedback() {
+/** A section's chart and table, or, in place of axes with nothing on them, a note: these figures need predictions with feedback. */
+function UnlessNoFeedback({ empty, children }: { empty: boolean; children: ReactNode }) {
+  if (!empty) return children;
   return <p className="rounded-xl border border-dashed border-slate-300 px-4 py-10 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-300">No feedback yet</p>;
 }
 
@@ -60,25 +62,17 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
       </div>
 
       <Section title="Accuracy per week" id="per-week" description="Predictions with feedback, by the week they were made (weeks start on Monday).">
-        {stats.perWeek.length === 0 ? (
-          <NoFeedback />
-        ) : (
-          <>
-            <AccuracyChart points={stats.perWeek} title="Accuracy per week" />
-            <AccuracyTable points={stats.perWeek} unit="week" />
-          </>
-        )}
+        <UnlessNoFeedback empty={stats.perWeek.length === 0}>
+          <AccuracyChart points={stats.perWeek} title="Accuracy per week" />
+          <AccuracyTable points={stats.perWeek} unit="week" />
+        </UnlessNoFeedback>
       </Section>
 
       <Section title="Accuracy per day" id="per-day">
-        {stats.perDay.length === 0 ? (
-          <NoFeedback />
-        ) : (
-          <>
-            <AccuracyChart points={stats.perDay} title="Accuracy per day" />
-            <AccuracyTable points={stats.perDay} unit="day" />
-          </>
-        )}
+        <UnlessNoFeedback empty={stats.perDay.length === 0}>
+          <AccuracyChart points={stats.perDay} title="Accuracy per day" />
+          <AccuracyTable points={stats.perDay} unit="day" />
+        </UnlessNoFeedback>
       </Section>
 
       <Section title="Per model version" id="per-version" description="In the chosen date range; the model filter does not apply here.">
@@ -97,14 +91,10 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
           id="calibration"
           description={`Reliability over ${stats.calibration.binCount} bins; expected calibration error ${ratio(stats.calibration.ece)}. Under the diagonal: over-confident.`}
         >
-          {stats.calibration.bins.length === 0 ? (
-            <NoFeedback />
-          ) : (
-            <>
-              <ReliabilityChart bins={stats.calibration.bins} />
-              <CalibrationTable calibration={stats.calibration} />
-            </>
-          )}
+          <UnlessNoFeedback empty={stats.calibration.bins.length === 0}>
+            <ReliabilityChart bins={stats.calibration.bins} />
+            <CalibrationTable calibration={stats.calibration} />
+          </UnlessNoFeedback>
         </Section>
       </div>
 

@@ -28,15 +28,19 @@ const RESTARTING_MESSAGE = 'The classifier is restarting after a failure; please
 const BODY_GRACE_MS = 10_000;
 const bodyPace = () => ({ minBytesPerSecond: env.API_BODY_MIN_BYTES_PER_SECOND, graceMs: BODY_GRACE_MS });
 
-const globalForLimiter = globalThis as unknown as { petlensAnonLimiter?: FixedWindowRateLimiter; petlensTokenLimiter?: FixedWindowRateLimiter };
-function anonymousLimiter(): FixedWindowRateLimiter {
-  globalForLimiter.petlensAnonLimiter ??= new FixedWindowRateLimiter(env.API_ANON_RATE_LIMIT);
-  return globalForLimiter.petlensAnonLimiter;
-}
-/** Images per token owner per minute: every one is stored, so a free account must not write rows without bound. */
-function tokenLimiter(): FixedWindowRateLimiter {
-  globalForLimiter.petlensTokenLimiter ??= new FixedWindowRateLimiter(env.API_TOKEN_RATE_LIMIT);
-  return globalForLimiter.petlensTokenLimiter;
+/**
+ * The API's per-minute limits, one in-memory limiter each per process (the
+ * page limits are in lib/server/rate-limits.ts): anonymous calls per address,
+ * and images per token owner, since every one of those is a stored row and a
+ * free account must not write rows without bound.
+ */
+const globalForLimiters = globalThis as unknown as { petlensApiLimiters?: { anonymous: FixedWindowRateLimiter; token: FixedWindowRateLimiter } };
+function apiLimiters() {
+  globalForLimiters.petlensApiLimiters ??= {
+    anonymous: new FixedWindowRateLimiter(env.API_ANON_RATE_LIMIT),
+    token: new FixedWindowRateLimiter(env.API_TOKEN_RATE_LIMIT),
+  };
+  return globalForLimiters.petlensApiLimiters;
 }
 
 /** Who is calling: a token's owner, or an anonymous caller (rate-limited, never stored). */
@@ -153,7 +157,7 @@ async function classifyAll(service: InferenceService, files: Uint8Array[], withT
 async function handle(request: Request): Promise<Response> {
   const caller = await authenticate(request);
   if (!caller) {
-    const decision = anonymousLimiter().hit(clientAddress(request));
+    const decision = apiLimiters().anonymous.hit(clientAddress(request));
     if (!decision.allowed) {
       throw new ApiError(429, 'rate_limited', `Anonymous calls are limited to ${decision.limit} per minute; send an API token (see /account) or retry later.`, {
         'Retry-After': String(decision.retryAfterSeconds),
@@ -180,7 +184,7 @@ async function handle(request: Request): Promise<Response> {
     else if (mediaType === 'application/json') files = await readJson(request);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
     if (caller) {
-      const decision = tokenLimiter().hit(`user:${caller.userId}`, files.length);
+      const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
       if (!decision.allowed) {
         throw new ApiError(429, 'rate_limited', `Calls with a token may classify at most ${decision.limit} images per minute; retry in ${decision.retryAfterSeconds} s.`, {
           'Retry-After': String(decision.retryAfterSeconds),

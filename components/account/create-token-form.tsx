@@ -2,9 +2,9 @@
 
 import { useActionState, useRef, useState } from 'react';
 import { createApiTokenAction } from '~/app/(app)/account/actions';
-import { inputClasses } from '~/components/auth/input-classes';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { TextField } from '~/components/ui/text-field';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { CreateTokenState } from '~/lib/account-state';
 
@@ -17,21 +17,17 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
   return (
     <div className="space-y-3">
       <form action={formAction} onSubmit={onSubmit} className="flex flex-wrap items-end gap-3">
-        <div className="min-w-60 flex-1 space-y-1">
-          <label htmlFor="token-name" className="text-sm font-medium">
-            Token name
-          </label>
-          <input
-            id="token-name"
-            name="name"
-            required
-            maxLength={maxNameLength}
-            placeholder="e.g. my script"
-            // Kept after a refusal, to be fixed; cleared once the token exists.
-            defaultValue={state.status === 'success' ? undefined : submitted.name}
-            className={inputClasses}
-          />
-        </div>
+        <TextField
+          id="token-name"
+          label="Token name"
+          className="min-w-60 flex-1"
+          name="name"
+          required
+          maxLength={maxNameLength}
+          placeholder="e.g. my script"
+          // Kept after a refusal, to be fixed; cleared once the token exists.
+          defaultValue={state.status === 'success' ? undefined : submitted.name}
+        />
         <button type="submit" disabled={pending} className={buttonClasses()} data-testid="create-token">
           {pending ? 'Creating…' : 'Create token'}
         </button>

@@ -2,9 +2,9 @@
 
 import { useActionState } from 'react';
 import { deleteAccountAction } from '~/app/(app)/account/actions';
-import { inputClasses } from '~/components/auth/input-classes';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { TextField } from '~/components/ui/text-field';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { DeleteAccountState } from '~/lib/account-state';
 
@@ -19,17 +19,18 @@ export function DeleteAccountForm({ email }: { email: string }) {
   const [submitted, onSubmit] = useSubmittedValues(['confirmEmail']);
   return (
     <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid="delete-account-form">
-      <label htmlFor="confirm-email" className="block text-sm font-medium">
-        Type your email address, <span className="font-mono">{email}</span>, to confirm
-      </label>
-      <input
+      <TextField
         id="confirm-email"
+        label={
+          <>
+            Type your email address, <span className="font-mono">{email}</span>, to confirm
+          </>
+        }
         name="confirmEmail"
         type="email"
         autoComplete="off"
         required
         defaultValue={submitted.confirmEmail}
-        className={inputClasses}
       />
       <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger' })} data-testid="delete-account">
         {pending ? 'Deleting…' : 'Delete my account'}

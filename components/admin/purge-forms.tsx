@@ -2,9 +2,9 @@
 
 import { useActionState, type ReactNode } from 'react';
 import { deleteUserAsAdminAction, purgeGuestPredictionsAction, purgePredictionsBeforeAction } from '~/app/admin/actions';
-import { inputClasses } from '~/components/auth/input-classes';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { TextField } from '~/components/ui/text-field';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { AdminPurgeState } from '~/lib/admin-state';
 import { PURGE_CONFIRMATION } from '~/lib/validations/admin';
@@ -35,12 +35,18 @@ function PurgeForm({
   return (
     <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid={`purge-${name}-form`}>
       {fields?.(state.status === 'success' ? {} : submitted)}
-      <div className="space-y-1">
-        <label htmlFor={`purge-${name}-confirm`} className="block text-sm font-medium">
-          Type <span className="font-mono">{PURGE_CONFIRMATION}</span> to confirm
-        </label>
-        <input id={`purge-${name}-confirm`} name="confirm" type="text" autoComplete="off" required className={inputClasses} />
-      </div>
+      <TextField
+        id={`purge-${name}-confirm`}
+        label={
+          <>
+            Type <span className="font-mono">{PURGE_CONFIRMATION}</span> to confirm
+          </>
+        }
+        name="confirm"
+        type="text"
+        autoComplete="off"
+        required
+      />
       <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger' })} data-testid={`purge-${name}-submit`}>
         {pending ? 'Working…' : submitText}
       </button>
@@ -66,12 +72,7 @@ export function PurgePredictionsBeforeForm({ today }: { today: string }) {
       action={purgePredictionsBeforeAction}
       submitText="Delete older predictions"
       fields={(kept) => (
-        <div className="space-y-1">
-          <label htmlFor="purge-before-day" className="block text-sm font-medium">
-            Delete predictions created before (UTC)
-          </label>
-          <input id="purge-before-day" name="before" type="date" max={today} required defaultValue={kept.before} className={inputClasses} />
-        </div>
+        <TextField id="purge-before-day" label="Delete predictions created before (UTC)" name="before" type="date" max={today} required defaultValue={kept.before} />
       )}
     />
   );
@@ -84,12 +85,7 @@ export function DeleteUserForm() {
       action={deleteUserAsAdminAction}
       submitText="Delete the account"
       fields={(kept) => (
-        <div className="space-y-1">
-          <label htmlFor="purge-user-email" className="block text-sm font-medium">
-            Email address of the account
-          </label>
-          <input id="purge-user-email" name="email" type="email" autoComplete="off" required defaultValue={kept.email} className={inputClasses} />
-        </div>
+        <TextField id="purge-user-email" label="Email address of the account" name="email" type="email" autoComplete="off" required defaultValue={kept.email} />
       )}
     />
   );

@@ -6,9 +6,9 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { TextField } from '~/components/ui/text-field';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signUpHref } from './auth-links';
-import { inputClasses } from './input-classes';
 
 /** What signIn()'s error code means to the person signing in; anything else is a wrong email or password. */
 function signInError(code: string | null | undefined): string {
@@ -57,26 +57,8 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {justSignedUp ? <Alert tone="success">Your account is ready. Sign in to continue.</Alert> : null}
-      <div className="space-y-1">
-        <label htmlFor="email" className="text-sm font-medium">
-          Email
-        </label>
-        <input id="email" name="email" type="email" autoComplete="email" required aria-invalid={missing.email || undefined} className={inputClasses} />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor="password" className="text-sm font-medium">
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-invalid={missing.password || undefined}
-          className={inputClasses}
-        />
-      </div>
+      <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required invalid={missing.email} />
+      <TextField id="password" label="Password" name="password" type="password" autoComplete="current-password" required invalid={missing.password} />
       {error ? <Alert tone="error">{error}</Alert> : null}
       <button type="submit" disabled={pending} className={buttonClasses({ className: 'w-full' })}>
         {pending ? 'Signing in…' : 'Sign in'}

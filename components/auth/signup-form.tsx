@@ -7,10 +7,10 @@ import { useState, type FormEvent } from 'react';
 import { signUpAction } from '~/app/(auth)/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
-import { PASSWORD } from '~/lib/config';
+import { TextField } from '~/components/ui/text-field';
 import type { SignUpState } from '~/lib/prediction-state';
 import { loginHref } from './auth-links';
-import { inputClasses } from './input-classes';
+import { NewPasswordField } from './new-password-field';
 
 const linkClasses = 'font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300';
 
@@ -48,45 +48,8 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const fieldErrors = state.status === 'invalid_data' ? state.fieldErrors : {};
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <div className="space-y-1">
-        <label htmlFor="email" className="text-sm font-medium">
-          Email
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          aria-invalid={fieldErrors.email ? true : undefined}
-          aria-describedby={fieldErrors.email ? 'email-error' : undefined}
-          className={inputClasses}
-        />
-        {fieldErrors.email ? (
-          <p id="email-error" className="text-sm text-red-700 dark:text-red-300">
-            {fieldErrors.email}
-          </p>
-        ) : null}
-      </div>
-      <div className="space-y-1">
-        <label htmlFor="password" className="text-sm font-medium">
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD.minLength}
-          aria-invalid={fieldErrors.password ? true : undefined}
-          aria-describedby="password-hint"
-          className={inputClasses}
-        />
-        <p id="password-hint" className={`text-sm ${fieldErrors.password ? 'text-red-700 dark:text-red-300' : 'text-slate-500 dark:text-slate-400'}`}>
-          {fieldErrors.password ?? `At least ${PASSWORD.minLength} characters; not your email address or a common password.`}
-        </p>
-      </div>
+      <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
+      <NewPasswordField id="password" label="Password" name="password" error={fieldErrors.password} />
       {state.status === 'conflict' ? (
         <Alert tone="error">
           An account with this email already exists.{' '}

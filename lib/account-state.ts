@@ -11,3 +11,14 @@ export type RevokeTokenState = { status: 'idle' } | { status: 'success' } | { st
 
 /** Success is a redirect home, never a state. */
 export type DeleteAccountState = { status: 'idle' } | { status: 'invalid_data' | 'unauthorized' | 'failed'; message: string };
+
+export type ChangePasswordField = 'currentPassword' | 'newPassword';
+
+/** On success this browser stays signed in and every other session has ended. */
+export type ChangePasswordState =
+  | { status: 'idle' }
+  | { status: 'success'; message: string }
+  | { status: 'invalid_data'; fieldErrors: Partial<Record<ChangePasswordField, string>> }
+  | { status: 'unauthorized' | 'rate_limited' | 'failed'; message: string };
+
+export type EndOtherSessionsState = { status: 'idle' } | { status: 'success' | 'unauthorized' | 'failed'; message: string };

@@ -4,11 +4,12 @@ type Role = 'user' | 'admin';
 
 declare module 'next-auth' {
   interface Session {
-    user: DefaultSession['user'] & { id: string; role: Role };
+    user: DefaultSession['user'] & { id: string; role: Role; sessionVersion?: number };
   }
   interface User {
     id: string;
     role: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -16,5 +17,7 @@ declare module 'next-auth/jwt' {
   interface JWT {
     id: string;
     role: Role;
+    /** The account's session version at sign-in; absent in tokens issued before versions existed (counts as 0). */
+    sessionVersion?: number;
   }
 }

@@ -20,7 +20,8 @@ export interface EnsureAdminResult {
 
 /**
  * Creates the account as an admin, or promotes the existing one; either way
- * its password becomes `password`. Email and password must pass the same
+ * its password becomes `password`, and an existing account's open sessions
+ * end. Email and password must pass the same
  * rules as sign-up (AdminInputError otherwise).
  *
  * `promoteExisting: false` refuses to promote an ordinary account (sign-up
@@ -48,7 +49,12 @@ export async function ensureAdmin(db: PrismaClient, input: { email: string; pass
           'If it is yours, promote it deliberately with `npm run admin:create -- --email ' + email + ' --password …`.',
       );
     }
-    const user = await tx.user.update({ where: { id: existing.id }, data: { role: 'admin', passwordHash }, select: { id: true, email: true } });
+    // A new password ends the account's open sessions, as a change on /account does.
+    const user = await tx.user.update({
+      where: { id: existing.id },
+      data: { role: 'admin', passwordHash, sessionVersion: { increment: 1 } },
+      select: { id: true, email: true },
+    });
     return { ...user, outcome: existing.role === 'admin' ? ('updated' as const) : ('promoted' as const) };
   });
 }

@@ -1,14 +1,16 @@
 import 'server-only';
 
 import { getServerSession, type NextAuthOptions } from 'next-auth';
+import { decode, encode } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
 import { addressFrom, hitRateLimit } from '~/lib/server/rate-limits';
-import { getUserById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
+import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
 
@@ -39,9 +41,11 @@ export function sessionCookies(secure: boolean): NonNullable<NextAuthOptions['co
   };
 }
 
+const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
 export const authOptions: NextAuthOptions = {
   // Credentials sign-in works only with JWT sessions (next-auth v4).
-  session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+  session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
   secret: env.NEXTAUTH_SECRET,
   pages: { signIn: '/login' },
   // Explicit rather than next-auth's defaults-by-URL: httpOnly, SameSite=Lax,
@@ -70,7 +74,7 @@ export const authOptions: NextAuthOptions = {
           const user = await getUserCredentialsByEmail({ email });
           if (!user) return verifyAgainstDummy(password).then(() => null);
           if (!(await verifyPassword(user.passwordHash, password))) return null;
-          return { id: user.id, email: user.email, role: user.role };
+          return { id: user.id, email: user.email, role: user.role, sessionVersion: user.sessionVersion };
         } catch (error) {
           logServerError('sign-in', error);
           throw new Error(SIGN_IN_UNAVAILABLE);
@@ -84,6 +88,7 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.id = user.id;
         token.role = user.role;
+        token.sessionVersion = user.sessionVersion;
       }
       return token;
     },
@@ -91,6 +96,7 @@ export const authOptions: NextAuthOptions = {
       if (session.user) {
         session.user.id = token.id;
         session.user.role = token.role;
+        session.user.sessionVersion = token.sessionVersion ?? 0;
       }
       return session;
     },
@@ -101,8 +107,10 @@ export const authOptions: NextAuthOptions = {
  * The session's account as stored now. A JWT stays valid until it expires
  * (30 days) and carries the role it had at sign-in, so the account is looked
  * up again once per request: a deleted account (by its owner on another
- * device, or by an admin's purge) is signed out at once, and a demotion
- * takes effect at once. When the database cannot be reached the token's
+ * device, or by an admin's purge) is signed out at once, a demotion takes
+ * effect at once, and so does a password change or "sign out everywhere
+ * else", which raise the account's session version above the one the token
+ * carries (tokens from before versions existed carry none: 0). When the database cannot be reached the token's
  * claims stand in (`verified: false`): guests and users still get
  * classifications and every write fails with its own "could not be saved"
  * message, while the admin area, which needs a verified role, refuses.
@@ -112,13 +120,41 @@ const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified:
   const claims = session?.user;
   if (!claims?.id || !claims.email || (claims.role !== 'user' && claims.role !== 'admin')) return null;
   try {
-    const stored = await getUserById({ id: claims.id });
-    return stored ? { user: stored, verified: true } : null;
+    const stored = await getSessionAccountById({ id: claims.id });
+    if (!stored || stored.sessionVersion !== (claims.sessionVersion ?? 0)) return null;
+    return { user: { id: stored.id, email: stored.email, role: stored.role }, verified: true };
   } catch (error) {
     logServerError('re-checking the signed-in account', error);
     return { user: { id: claims.id, email: claims.email, role: claims.role }, verified: false };
   }
 });
+
+/**
+ * For actions that raise the signed-in user's session version (which ends
+ * every session, this one included): this browser's session token issued
+ * again with `sessionVersion`, so that it alone stays signed in. The same
+ * claims and a fresh 30-day lifetime, as next-auth gives on every visit.
+ * False when the request's token cannot be read (then the caller signs this
+ * browser out as well).
+ */
+export async function keepThisSession(sessionVersion: number): Promise<boolean> {
+  const cookie = authOptions.cookies?.sessionToken;
+  const secret = env.NEXTAUTH_SECRET;
+  if (!cookie || !secret) return false;
+  const jar = await cookies();
+  const current = jar.get(cookie.name)?.value;
+  const token = current ? await decode({ token: current, secret }).catch(() => null) : null;
+  if (!token) return false;
+  const value = await encode({ token: { ...token, sessionVersion }, secret, maxAge: SESSION_MAX_AGE_SECONDS });
+  jar.set(cookie.name, value, { ...cookie.options, expires: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000) });
+  return true;
+}
+
+/** Expires next-auth's cookies in this response: the browser is signed out. */
+export async function endThisSession(): Promise<void> {
+  const jar = await cookies();
+  for (const cookie of Object.values(authOptions.cookies ?? {})) jar.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+}
 
 /** The signed-in user, or null for a guest (or a session whose account is gone). */
 export async function getCurrentUser(): Promise<CurrentUser | null> {

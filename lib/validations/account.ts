@@ -1,6 +1,25 @@
 import { z } from 'zod';
+import { PASSWORD } from '~/lib/config';
+import { passwordProblem } from '~/lib/validations/password-policy';
 
 /** Deleting the account: the user types their email address to confirm (compared case-insensitively). */
 export const deleteAccountSchema = z.object({
   confirmEmail: z.string({ error: 'Type your email address to confirm' }).trim().toLowerCase().min(1, 'Type your email address to confirm').max(254),
 });
+
+/**
+ * Changing the password: the current one (checked against the stored hash by
+ * the action), and a new one that passes the sign-up policy for this
+ * account's email and differs from the current one.
+ */
+export function changePasswordSchema(email: string) {
+  return z
+    .object({
+      currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(PASSWORD.maxLength),
+      newPassword: z.string({ error: 'Choose a new password' }),
+    })
+    .superRefine(({ currentPassword, newPassword }, ctx) => {
+      const problem = passwordProblem(newPassword, email) ?? (newPassword === currentPassword ? 'Choose a password different from your current one' : null);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['newPassword'], message: problem });
+    });
+}

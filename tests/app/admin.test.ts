@@ -381,6 +381,8 @@ describe('ADMIN_EMAIL at npm start (ensureAdmin without promoteExisting)', () =>
     await expect(ensureAdmin(getDb(), { email, password: 'a long admin password' }, { promoteExisting: false })).resolves.toMatchObject({ outcome: 'created' });
     await expect(ensureAdmin(getDb(), { email, password: 'another admin password' }, { promoteExisting: false })).resolves.toMatchObject({ outcome: 'updated' });
     await expect(authorize({ email, password: 'another admin password' })).resolves.toMatchObject({ role: 'admin' });
+    // The reset password ends the sessions opened with the old one.
+    expect((await getDb().user.findUniqueOrThrow({ where: { email } })).sessionVersion).toBe(1);
   }, 60_000);
 });
 

@@ -52,7 +52,7 @@ describe('signUpAction', () => {
 describe('credentials sign-in', () => {
   it('accepts the right password and returns id and role', async () => {
     const user = await makeUser('admin');
-    await expect(authorize({ email: user.email.toUpperCase(), password: user.password })).resolves.toEqual({ id: user.id, email: user.email, role: 'admin' });
+    await expect(authorize({ email: user.email.toUpperCase(), password: user.password })).resolves.toEqual({ id: user.id, email: user.email, role: 'admin', sessionVersion: 0 });
   });
 
   it('refuses a wrong password, an unknown email and malformed input', async () => {
@@ -64,12 +64,12 @@ describe('credentials sign-in', () => {
 
   it('carries id and role from sign-in into the JWT and the session', async () => {
     const callbacks = authOptions.callbacks!;
-    const user: User = { id: 'u-1', email: 'a@example.test', role: 'admin' };
+    const user: User = { id: 'u-1', email: 'a@example.test', role: 'admin', sessionVersion: 3 };
     const token = (await callbacks.jwt!({ token: { sub: 'u-1' } as JWT, user, account: null, trigger: 'signIn' })) as JWT;
-    expect(token).toMatchObject({ id: 'u-1', role: 'admin' });
+    expect(token).toMatchObject({ id: 'u-1', role: 'admin', sessionVersion: 3 });
     // Later requests have no `user`: the token keeps what it had.
     const later = (await callbacks.jwt!({ token, user: undefined as unknown as User, account: null })) as JWT;
-    expect(later).toMatchObject({ id: 'u-1', role: 'admin' });
+    expect(later).toMatchObject({ id: 'u-1', role: 'admin', sessionVersion: 3 });
     const session = (await callbacks.session!({
       session: { user: { email: 'a@example.test' }, expires: new Date().toISOString() } as Session,
       token: later,
@@ -77,6 +77,6 @@ describe('credentials sign-in', () => {
       newSession: undefined,
       trigger: 'update',
     })) as Session;
-    expect(session.user).toMatchObject({ id: 'u-1', role: 'admin', email: 'a@example.test' });
+    expect(session.user).toMatchObject({ id: 'u-1', role: 'admin', email: 'a@example.test', sessionVersion: 3 });
   });
 });

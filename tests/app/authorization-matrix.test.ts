@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cookies } from 'next/headers';
-import { createApiTokenAction, deleteAccountAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
+import { changePasswordAction, createApiTokenAction, deleteAccountAction, endOtherSessionsAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import { signUpAction } from '~/app/(auth)/actions';
 import { deleteUserAsAdminAction, purgeGuestPredictionsAction, purgePredictionsBeforeAction, setConfirmedLabelAction } from '~/app/admin/actions';
@@ -32,7 +32,10 @@ jest.mock('next/headers', () => ({ cookies: jest.fn(), headers: jest.fn().mockRe
 const ROOT = path.resolve(__dirname, '..', '..');
 
 beforeEach(() => {
-  jest.mocked(cookies).mockResolvedValue({ set: jest.fn() } as never);
+  // An empty jar: the session comes from actAs, so the actions that re-issue
+  // this browser's token find none and sign it out (tests/app/sessions.test.ts
+  // covers the re-issue).
+  jest.mocked(cookies).mockResolvedValue({ get: jest.fn(), set: jest.fn() } as never);
 });
 
 afterAll(async () => {
@@ -176,6 +179,24 @@ const ownerGone: Effect = (before, after, world) => {
   });
 };
 
+/** Only `who`'s session version went up by one, and their password hash changed exactly when `newPassword`; nothing else changed. */
+function sessionsEndedFor(who: Exclude<Who, 'guest'>, { newPassword }: { newPassword: boolean }): Effect {
+  return (before, after, world) => {
+    const id = world.people[who].id;
+    const hashIn = (s: Snapshot) => s.users.find((u) => u.id === id)!.passwordHash;
+    expect(hashIn(after) !== hashIn(before)).toBe(newPassword);
+    expect(after).toEqual(
+      changed(before, (s) => {
+        const user = s.users.find((u) => u.id === id)!;
+        user.sessionVersion += 1;
+        user.passwordHash = hashIn(after);
+      }),
+    );
+  };
+}
+
+const nothingChanged: Effect = (before, after) => expect(after).toEqual(before);
+
 /**
  * How every admin action refuses everyone but an admin: the role is checked as
  * stored now, so a demoted admin's session (it still says admin) is forbidden
@@ -304,6 +325,35 @@ const MATRIX: Record<string, Entry> = {
         expect: 'redirect:/?account=deleted',
         effect: ownerGone,
       },
+    ],
+  },
+
+  'app/(app)/account/actions.ts#changePasswordAction': {
+    rule: 'signed-in users, for their own account only, with their own current password (a userId field is ignored)',
+    action: changePasswordAction,
+    call: (world, target) =>
+      changePasswordAction(
+        { status: 'idle' },
+        form({ currentPassword: target === 'owners' ? world.people.owner.password : 'not the password', newPassword: 'a brand new passphrase', userId: world.people.owner.id }),
+      ),
+    cases: [
+      { who: 'guest', target: 'owners', expect: 'unauthorized' },
+      { who: 'deletedAdmin', target: 'owners', expect: 'unauthorized' },
+      // Wrong passwords come back as field errors, not {status, message}.
+      { who: 'intruder', target: 'owners', expect: 'invalid_data', effect: nothingChanged },
+      { who: 'owner', target: 'junk', expect: 'invalid_data', effect: nothingChanged },
+      { who: 'owner', target: 'owners', expect: 'redirect:/login?callbackUrl=%2Faccount', effect: sessionsEndedFor('owner', { newPassword: true }) },
+    ],
+  },
+
+  'app/(app)/account/actions.ts#endOtherSessionsAction': {
+    rule: 'signed-in users, for their own sessions only (a userId field is ignored)',
+    action: endOtherSessionsAction,
+    call: (world) => endOtherSessionsAction({ status: 'idle' }, form({ userId: world.people.owner.id })),
+    cases: [
+      { who: 'guest', target: 'owners', expect: 'unauthorized' },
+      { who: 'deletedAdmin', target: 'owners', expect: 'unauthorized' },
+      { who: 'intruder', target: 'owners', expect: 'redirect:/login?callbackUrl=%2Faccount', effect: sessionsEndedFor('intruder', { newPassword: false }) },
     ],
   },
 

@@ -2,12 +2,13 @@
  * End to end, production build: a user creates an API token on /account in
  * Chromium, uses it against POST /api/v1/predict over real HTTP (the worker
  * pool under the production server), sees the result in their history, revokes the
- * token and is refused. Also health and an anonymous call.
+ * token and is refused. Also health, an anonymous call, deleting the account,
+ * and changing the password (which signs out every other browser).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
-import { signUp } from '../support/e2e-auth';
+import { signIn, signUp } from '../support/e2e-auth';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
@@ -131,5 +132,57 @@ it('a user deletes their account on /account: signed out, their token and histor
     await page.getByText('That email and password do not match an account.').waitFor({ timeout: 20_000 });
   } finally {
     await page.close();
+  }
+});
+
+it('a user changes their password on /account: this browser stays signed in, the other is signed out, only the new password works; then signs out everywhere else', async () => {
+  const here = await browser.newContext();
+  const elsewhere = await browser.newContext();
+  try {
+    const email = `new-password-${Date.now()}@example.test`;
+    const oldPassword = 'the old passphrase here';
+    const newPassword = 'a fresh passphrase now';
+    const page = await here.newPage();
+    await signUp(page, baseUrl, email, oldPassword);
+    const other = await elsewhere.newPage();
+    await signIn(other, baseUrl, email, oldPassword, '/history');
+
+    await page.goto(`${baseUrl}/account`);
+    await page.getByLabel('Current password').fill('not the old one at all');
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByTestId('change-password').click();
+    await page.getByText('That is not your current password').waitFor({ timeout: 20_000 });
+    // Refused: the other browser is still signed in.
+    await other.goto(`${baseUrl}/history`);
+    expect(new URL(other.url()).pathname).toBe('/history');
+
+    await page.getByLabel('Current password').fill(oldPassword);
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByTestId('change-password').click();
+    await page.getByText('Password changed. Every other session of yours has been signed out.').waitFor({ timeout: 20_000 });
+    // This browser, on a fresh request with its re-issued cookie: still signed in.
+    await page.goto(`${baseUrl}/history`);
+    expect(new URL(page.url()).pathname).toBe('/history');
+    await page.getByTestId('signed-in-as').waitFor();
+    // The other browser: sent to sign in, where the old password no longer works and the new one does.
+    await other.goto(`${baseUrl}/history`);
+    expect(new URL(other.url()).pathname).toBe('/login');
+    await other.getByLabel('Email').fill(email);
+    await other.getByLabel('Password').fill(oldPassword);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByText('That email and password do not match an account.').waitFor({ timeout: 20_000 });
+    await signIn(other, baseUrl, email, newPassword, '/history');
+
+    // "Sign out everywhere else" from this browser ends the other's new session too, and not this one.
+    await page.goto(`${baseUrl}/account`);
+    await page.getByTestId('end-other-sessions').click();
+    await page.getByText('Every other session of yours has been signed out.').waitFor({ timeout: 20_000 });
+    await other.goto(`${baseUrl}/history`);
+    expect(new URL(other.url()).pathname).toBe('/login');
+    await page.goto(`${baseUrl}/history`);
+    expect(new URL(page.url()).pathname).toBe('/history');
+  } finally {
+    await here.close();
+    await elsewhere.close();
   }
 });

@@ -1,14 +1,15 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { CreateTokenState, DeleteAccountState, RevokeTokenState } from '~/lib/account-state';
+import type { ChangePasswordField, ChangePasswordState, CreateTokenState, DeleteAccountState, EndOtherSessionsState, RevokeTokenState } from '~/lib/account-state';
 import { logServerError } from '~/lib/errors';
-import { authOptions, getCurrentUser } from '~/lib/server/auth';
+import { endThisSession, getCurrentUser, keepThisSession } from '~/lib/server/auth';
+import { hashPassword, verifyPassword } from '~/lib/server/password';
+import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
-import { deleteUserAccount } from '~/lib/server/queries/users';
-import { deleteAccountSchema } from '~/lib/validations/account';
+import { deleteUserAccount, endUserSessions, getUserCredentialsById } from '~/lib/server/queries/users';
+import { changePasswordSchema, deleteAccountSchema } from '~/lib/validations/account';
 import { apiTokenIdSchema, createApiTokenSchema } from '~/lib/validations/api-token';
 
 /** Creates a personal API token (form field `name`) for the signed-in user and returns it once. */
@@ -66,7 +67,74 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
     logServerError('deleting an account', error);
     return { status: 'failed', message: 'Your account could not be deleted. Nothing was removed; please try again.' };
   }
-  const jar = await cookies();
-  for (const cookie of Object.values(authOptions.cookies ?? {})) jar.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  await endThisSession();
   redirect('/?account=deleted');
+}
+
+/**
+ * After the session version was raised: this browser stays signed in with a
+ * re-issued token. If its token could not be re-issued, it is signed out as
+ * well and sent to sign in again (the change itself has been made).
+ */
+async function keepThisSessionOrSignIn(sessionVersion: number): Promise<void> {
+  if (await keepThisSession(sessionVersion)) return;
+  await endThisSession();
+  redirect('/login?callbackUrl=%2Faccount');
+}
+
+/**
+ * Changes the signed-in user's password (form fields `currentPassword`,
+ * `newPassword`) and ends every other session of theirs, on every device:
+ * whoever knew the old password and signed in with it is signed out. API
+ * tokens are separate credentials and stay as they are (revoked on the same
+ * page). Attempts count against the sign-in limit for this address and this
+ * account, so the form cannot be used to guess the current password faster
+ * than the sign-in form.
+ */
+export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
+  const user = await getCurrentUser();
+  if (!user) return { status: 'unauthorized', message: 'Sign in to change your password.' };
+  const parsed = changePasswordSchema(user.email).safeParse({ currentPassword: formData.get('currentPassword'), newPassword: formData.get('newPassword') });
+  if (!parsed.success) {
+    const fieldErrors: Partial<Record<ChangePasswordField, string>> = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if ((field === 'currentPassword' || field === 'newPassword') && !fieldErrors[field]) fieldErrors[field] = issue.message;
+    }
+    return { status: 'invalid_data', fieldErrors };
+  }
+  const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${user.email}`);
+  if (!limit.allowed) return { status: 'rate_limited', message: `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.` };
+
+  let sessionVersion: number | null;
+  try {
+    const stored = await getUserCredentialsById({ id: user.id });
+    if (!stored) return { status: 'unauthorized', message: 'Sign in to change your password.' };
+    if (!(await verifyPassword(stored.passwordHash, parsed.data.currentPassword))) {
+      return { status: 'invalid_data', fieldErrors: { currentPassword: 'That is not your current password' } };
+    }
+    sessionVersion = await endUserSessions({ id: user.id, passwordHash: await hashPassword(parsed.data.newPassword) });
+  } catch (error) {
+    logServerError('changing a password', error);
+    return { status: 'failed', message: 'Your password could not be changed. It is still the old one; please try again.' };
+  }
+  if (sessionVersion === null) return { status: 'unauthorized', message: 'Sign in to change your password.' };
+  await keepThisSessionOrSignIn(sessionVersion);
+  return { status: 'success', message: 'Password changed. Every other session of yours has been signed out.' };
+}
+
+/** Ends every session of the signed-in user except this one (e.g. after using a shared computer). */
+export async function endOtherSessionsAction(_previous: EndOtherSessionsState, _formData: FormData): Promise<EndOtherSessionsState> {
+  const user = await getCurrentUser();
+  if (!user) return { status: 'unauthorized', message: 'Sign in to manage your sessions.' };
+  let sessionVersion: number | null;
+  try {
+    sessionVersion = await endUserSessions({ id: user.id });
+  } catch (error) {
+    logServerError('ending other sessions', error);
+    return { status: 'failed', message: 'Your other sessions could not be signed out. Please try again.' };
+  }
+  if (sessionVersion === null) return { status: 'unauthorized', message: 'Sign in to manage your sessions.' };
+  await keepThisSessionOrSignIn(sessionVersion);
+  return { status: 'success', message: 'Every other session of yours has been signed out.' };
 }

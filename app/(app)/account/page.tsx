@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
+import { ChangePasswordForm } from '~/components/account/change-password-form';
 import { CreateTokenForm } from '~/components/account/create-token-form';
 import { DeleteAccountForm } from '~/components/account/delete-account-form';
+import { EndOtherSessionsForm } from '~/components/account/end-other-sessions-form';
 import { RevokeTokenButton } from '~/components/account/revoke-token-button';
 import { API_TOKEN } from '~/lib/config';
 import { requireUser } from '~/lib/server/auth';
@@ -58,6 +60,22 @@ export default async function AccountPage() {
             ))}
           </ul>
         )}
+      </section>
+      <section className="space-y-4" aria-labelledby="password-and-sessions">
+        <div>
+          <h2 id="password-and-sessions" className="text-lg font-semibold">
+            Password and sessions
+          </h2>
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Changing your password signs you out on every other device and browser; this one stays signed in. API tokens are not affected: revoke
+            them above.
+          </p>
+        </div>
+        <ChangePasswordForm email={user.email} />
+        <div className="space-y-2 border-t border-slate-200 pt-4 dark:border-slate-800">
+          <p className="text-sm text-slate-600 dark:text-slate-300">Signed in on a computer you no longer use? End every session but this one.</p>
+          <EndOtherSessionsForm />
+        </div>
       </section>
       <section className="space-y-4 rounded-2xl border border-red-200 p-4 dark:border-red-900" aria-labelledby="delete-account">
         <div>

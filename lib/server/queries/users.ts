@@ -24,13 +24,39 @@ export async function createUser({ email, passwordHash, role = 'user' }: { email
   }
 }
 
-/** For sign-in only: the one query that returns a password hash. */
+const credentialsSelect = { id: true, email: true, role: true, passwordHash: true, sessionVersion: true } as const;
+
+/** For sign-in: one of the two queries that return a password hash. */
 export function getUserCredentialsByEmail({ email }: { email: string }) {
-  return getDb().user.findUnique({ where: { email }, select: { id: true, email: true, role: true, passwordHash: true } });
+  return getDb().user.findUnique({ where: { email }, select: credentialsSelect });
+}
+
+/** For a signed-in user confirming their current password (changing it): the other one. */
+export function getUserCredentialsById({ id }: { id: string }) {
+  return getDb().user.findUnique({ where: { id }, select: credentialsSelect });
 }
 
 export function getUserById({ id }: { id: string }): Promise<UserRecord | null> {
   return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
+}
+
+/** The account behind a session, with the session version its token must carry (lib/server/auth.ts). */
+export function getSessionAccountById({ id }: { id: string }): Promise<(UserRecord & { sessionVersion: number }) | null> {
+  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } });
+}
+
+/**
+ * Raises the user's session version, which ends every session issued before
+ * (with `passwordHash`, also sets a new password, in the same statement).
+ * Returns the new version, or null when there is no such user.
+ */
+export async function endUserSessions({ id, passwordHash }: { id: string; passwordHash?: string }): Promise<number | null> {
+  const updated = await getDb().user.updateManyAndReturn({
+    where: { id },
+    data: { sessionVersion: { increment: 1 }, ...(passwordHash ? { passwordHash } : {}) },
+    select: { sessionVersion: true },
+  });
+  return updated[0]?.sessionVersion ?? null;
 }
 
 export interface DeletedAccount {

@@ -1,0 +1,23 @@
+'use client';
+
+import { useActionState } from 'react';
+import { endOtherSessionsAction } from '~/app/(app)/account/actions';
+import { Alert } from '~/components/ui/alert';
+import { buttonClasses } from '~/components/ui/button';
+import type { EndOtherSessionsState } from '~/lib/account-state';
+
+const initial: EndOtherSessionsState = { status: 'idle' };
+
+/** One button: every session of this account ends except the one in this browser. */
+export function EndOtherSessionsForm() {
+  const [state, formAction, pending] = useActionState(endOtherSessionsAction, initial);
+  return (
+    <form action={formAction} className="space-y-3" data-testid="end-other-sessions-form">
+      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'secondary' })} data-testid="end-other-sessions">
+        {pending ? 'Signing out…' : 'Sign out everywhere else'}
+      </button>
+      {state.status === 'success' ? <Alert tone="success">{state.message}</Alert> : null}
+      {state.status === 'unauthorized' || state.status === 'failed' ? <Alert tone="error">{state.message}</Alert> : null}
+    </form>
+  );
+}

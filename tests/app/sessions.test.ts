@@ -1,0 +1,222 @@
+/**
+ * Changing the password and "sign out everywhere else" on /account: the
+ * account's session version goes up, every session token issued before stops
+ * working, and the browser that made the change gets its token re-issued and
+ * stays signed in. Real database, real next-auth JWTs (encoded and decoded
+ * with the app's secret) and the app's own auth callbacks; only the request's
+ * cookie jar and next-auth's cookie lookup (getServerSession reads the jar's
+ * token through the app's callbacks) stand in for a browser.
+ */
+import { getServerSession, type Session, type User } from 'next-auth';
+import { decode, encode, type JWT } from 'next-auth/jwt';
+import type { CredentialsConfig } from 'next-auth/providers/credentials';
+import { cookies } from 'next/headers';
+import { changePasswordAction, endOtherSessionsAction } from '~/app/(app)/account/actions';
+import type { ChangePasswordState } from '~/lib/account-state';
+import { authOptions, getCurrentUser } from '~/lib/server/auth';
+import { disconnectDb, getDb } from '~/lib/server/db';
+import { verifyPassword } from '~/lib/server/password';
+import { resetRateLimits } from '~/lib/server/rate-limits';
+import { actAs, makeUser } from './helpers';
+
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+jest.mock('next/headers', () => ({ cookies: jest.fn(), headers: jest.fn().mockRejectedValue(new Error('no request')) }));
+
+const SECRET = process.env.NEXTAUTH_SECRET!;
+const COOKIE = authOptions.cookies!.sessionToken!.name;
+const NEW_PASSWORD = 'a brand new passphrase';
+const idle: ChangePasswordState = { status: 'idle' };
+
+/** One browser's cookie jar: what the server reads from the request and what the response sets. */
+class Browser {
+  readonly jar = new Map<string, { value: string; maxAge?: number; expires?: Date }>();
+  constructor(sessionToken?: string) {
+    if (sessionToken) this.jar.set(COOKIE, { value: sessionToken });
+  }
+  get token(): string | undefined {
+    return this.jar.get(COOKIE)?.value || undefined;
+  }
+  /** The next server calls run as a request from this browser. */
+  use(): void {
+    jest.mocked(cookies).mockResolvedValue({
+      get: (name: string) => (this.jar.has(name) ? { name, value: this.jar.get(name)!.value } : undefined),
+      set: (name: string, value: string, options: { maxAge?: number; expires?: Date }) => void this.jar.set(name, { value, ...options }),
+    } as never);
+    jest.mocked(getServerSession).mockImplementation(async () => sessionFrom(this.token));
+  }
+}
+
+/** What next-auth's getServerSession does with the cookie: decode it and run the app's session callback. */
+async function sessionFrom(sessionToken: string | undefined): Promise<Session | null> {
+  const token = sessionToken ? await decode({ token: sessionToken, secret: SECRET }) : null;
+  if (!token) return null;
+  const session = { user: { email: token.email as string }, expires: new Date(Date.now() + 3_600_000).toISOString() } as Session;
+  return (await authOptions.callbacks!.session!({ session, token, user: undefined as never, newSession: undefined, trigger: 'update' })) as Session;
+}
+
+function authorize(credentials: Record<string, string>) {
+  const provider = authOptions.providers[0] as unknown as CredentialsConfig;
+  return provider.options.authorize!(credentials, {} as Parameters<CredentialsConfig['authorize']>[1]);
+}
+
+/** Signing in through the credentials provider and the app's jwt callback: a new browser holding the token. */
+async function signIn(email: string, password: string): Promise<Browser> {
+  const user = (await authorize({ email, password })) as User | null;
+  if (!user) throw new Error(`sign-in refused for ${email}`);
+  const token = (await authOptions.callbacks!.jwt!({ token: { sub: user.id, email } as JWT, user, account: null, trigger: 'signIn' })) as JWT;
+  return new Browser(await encode({ token, secret: SECRET }));
+}
+
+function passwordForm(currentPassword: string, newPassword: string): FormData {
+  const form = new FormData();
+  form.set('currentPassword', currentPassword);
+  form.set('newPassword', newPassword);
+  return form;
+}
+
+async function stored(id: string) {
+  return getDb().user.findUniqueOrThrow({ where: { id }, select: { passwordHash: true, sessionVersion: true } });
+}
+
+async function userIn(browser: Browser): Promise<string | null> {
+  browser.use();
+  return (await getCurrentUser())?.id ?? null;
+}
+
+/** Next's redirect signal (thrown by redirect()) as its target, anything else rethrown. */
+async function redirectOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    const digest = (error as { digest?: unknown }).digest;
+    if (typeof digest === 'string' && digest.startsWith('NEXT_REDIRECT;')) return digest.split(';')[2]!;
+    throw error;
+  }
+  throw new Error('expected a redirect');
+}
+
+beforeEach(() => resetRateLimits());
+afterAll(() => disconnectDb());
+
+describe('changePasswordAction', () => {
+  it('refuses a wrong current password and a new one against the policy, changing nothing', async () => {
+    const user = await makeUser();
+    const browser = await signIn(user.email, user.password);
+    browser.use();
+    const before = await stored(user.id);
+    const tokenBefore = browser.token;
+
+    await expect(changePasswordAction(idle, passwordForm('not my password', NEW_PASSWORD))).resolves.toEqual({
+      status: 'invalid_data',
+      fieldErrors: { currentPassword: 'That is not your current password' },
+    });
+    for (const [newPassword, problem] of [
+      ['short', /at least 10/],
+      [user.password, /different from your current/],
+      [`${user.email}!`, /email address/],
+      ['password123!', /too common/],
+    ] as const) {
+      const state = await changePasswordAction(idle, passwordForm(user.password, newPassword));
+      expect(state).toEqual({ status: 'invalid_data', fieldErrors: { newPassword: expect.stringMatching(problem) } });
+    }
+    expect(await stored(user.id)).toEqual(before);
+    expect(browser.token).toBe(tokenBefore);
+    expect(await userIn(browser)).toBe(user.id);
+  });
+
+  it('sets the new password, ends every other session, and keeps this browser signed in', async () => {
+    const user = await makeUser();
+    const here = await signIn(user.email, user.password);
+    const laptop = await signIn(user.email, user.password);
+    const stranger = await makeUser();
+    const strangersBrowser = await signIn(stranger.email, stranger.password);
+    expect(await userIn(laptop)).toBe(user.id);
+    const tokenBefore = here.token;
+
+    here.use();
+    await expect(changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).resolves.toEqual({
+      status: 'success',
+      message: 'Password changed. Every other session of yours has been signed out.',
+    });
+
+    const after = await stored(user.id);
+    expect(after.sessionVersion).toBe(1);
+    expect(await verifyPassword(after.passwordHash, NEW_PASSWORD)).toBe(true);
+    expect(await verifyPassword(after.passwordHash, user.password)).toBe(false);
+    // This browser: a re-issued token with the new version, same account, a fresh 30-day cookie.
+    expect(here.token).not.toBe(tokenBefore);
+    expect(await decode({ token: here.token!, secret: SECRET })).toMatchObject({ id: user.id, role: 'user', sessionVersion: 1 });
+    expect(here.jar.get(COOKIE)!.expires!.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3_600_000);
+    expect(await userIn(here)).toBe(user.id);
+    // The other session is signed out; someone else's is not touched.
+    expect(await userIn(laptop)).toBeNull();
+    expect(await userIn(strangersBrowser)).toBe(stranger.id);
+    expect((await stored(stranger.id)).sessionVersion).toBe(0);
+    // Only the new password signs in, into a session that works.
+    await expect(authorize({ email: user.email, password: user.password })).resolves.toBeNull();
+    expect(await userIn(await signIn(user.email, NEW_PASSWORD))).toBe(user.id);
+  });
+
+  it('counts attempts against the sign-in limit for the account, so the current password cannot be guessed faster there', async () => {
+    const user = await makeUser();
+    (await signIn(user.email, user.password)).use();
+    resetRateLimits({ signIn: 2 }); // after signing in, which counts too
+    for (let i = 0; i < 2; i++) expect((await changePasswordAction(idle, passwordForm(`guess ${i}`, NEW_PASSWORD))).status).toBe('invalid_data');
+    // The right password, once over the limit: refused, and nothing changes.
+    const state = await changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD));
+    expect(state).toEqual({ status: 'rate_limited', message: expect.stringMatching(/Too many attempts\. Please try again in \d+ seconds\./) });
+    expect((await stored(user.id)).sessionVersion).toBe(0);
+  });
+
+  it('refuses a guest and a session that a change elsewhere has ended', async () => {
+    new Browser().use();
+    await expect(changePasswordAction(idle, passwordForm('anything at all', NEW_PASSWORD))).resolves.toEqual({ status: 'unauthorized', message: 'Sign in to change your password.' });
+
+    const user = await makeUser();
+    const here = await signIn(user.email, user.password);
+    const elsewhere = await signIn(user.email, user.password);
+    here.use();
+    await changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD));
+    // The ended session knows the old password, and that is no longer enough.
+    elsewhere.use();
+    await expect(changePasswordAction(idle, passwordForm(user.password, 'the attacker’s passphrase'))).resolves.toMatchObject({ status: 'unauthorized' });
+    await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toMatchObject({ status: 'unauthorized' });
+    expect(await stored(user.id)).toMatchObject({ sessionVersion: 1 });
+    expect(await userIn(here)).toBe(user.id);
+  });
+
+  it('signs this browser out too, and sends it to sign in, when its token cannot be re-issued; the change stands', async () => {
+    const user = await makeUser();
+    const browser = new Browser();
+    browser.use();
+    actAs(user); // a session next-auth accepted, but no token in this jar to re-issue
+    const target = await redirectOf(changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD)));
+    expect(target).toBe('/login?callbackUrl=%2Faccount');
+    expect(browser.jar.get(COOKIE)).toMatchObject({ value: '', maxAge: 0 });
+    expect(await verifyPassword((await stored(user.id)).passwordHash, NEW_PASSWORD)).toBe(true);
+  });
+});
+
+describe('endOtherSessionsAction', () => {
+  it('ends every other session of the account, keeps this one, and keeps the password', async () => {
+    const user = await makeUser();
+    const here = await signIn(user.email, user.password);
+    const phone = await signIn(user.email, user.password);
+    const passwordHash = (await stored(user.id)).passwordHash;
+
+    here.use();
+    await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual({
+      status: 'success',
+      message: 'Every other session of yours has been signed out.',
+    });
+    expect(await stored(user.id)).toEqual({ passwordHash, sessionVersion: 1 });
+    expect(await userIn(here)).toBe(user.id);
+    expect(await userIn(phone)).toBeNull();
+    // Signing in again on the phone works, with the same password.
+    expect(await userIn(await signIn(user.email, user.password))).toBe(user.id);
+
+    new Browser().use();
+    await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual({ status: 'unauthorized', message: 'Sign in to manage your sessions.' });
+  });
+});

@@ -28,8 +28,10 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
   const params = await searchParams;
   const query = reviewQuerySchema.parse({ page: params.page, kind: params.kind });
   const threshold = env.REVIEW_CONFIDENCE_THRESHOLD;
-  const result = await getReviewQueue({ kind: query.kind, threshold, page: query.page });
-  const page = Math.min(query.page, result.pageCount);
+  let result = await getReviewQueue({ kind: query.kind, threshold, page: query.page });
+  // A page past the end (an old link, the last items labelled away) shows the last page, as the history does.
+  if (result.total > 0 && query.page > result.pageCount) result = await getReviewQueue({ kind: query.kind, threshold, page: result.pageCount });
+  const page = result.page;
   const kinds: { kind: ReviewKind; text: string }[] = [
     { kind: 'all', text: 'All' },
     { kind: 'misclassified', text: 'Misclassified' },

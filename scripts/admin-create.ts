@@ -24,7 +24,12 @@ async function main() {
   const db = createPrismaClient(database.url, { max: 1 });
   try {
     const admin = await ensureAdmin(db, { email, password }, { promoteExisting: true });
-    const verb = { created: 'created admin', promoted: 'promoted to admin', updated: 'updated the password of admin' }[admin.outcome];
+    const verb = {
+      created: 'created admin',
+      promoted: 'promoted to admin',
+      updated: 'updated the password of admin',
+      unchanged: 'nothing to change: already an admin with that password,',
+    }[admin.outcome];
     console.log(`${verb} ${admin.email} (${database.source})`);
   } finally {
     await db.$disconnect();

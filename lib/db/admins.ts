@@ -4,7 +4,7 @@
  * CLI and the launcher pass their own Prisma client.
  */
 import type { PrismaClient } from '~/lib/generated/prisma/client';
-import { hashPassword } from '~/lib/password';
+import { hashPassword, verifyPassword } from '~/lib/password';
 import { signUpSchema } from '~/lib/validations/auth';
 
 export class AdminInputError extends Error {
@@ -14,14 +14,16 @@ export class AdminInputError extends Error {
 export interface EnsureAdminResult {
   id: string;
   email: string;
-  /** created: a new account; promoted: an existing user became admin; updated: already admin, password reset. */
-  outcome: 'created' | 'promoted' | 'updated';
+  /** created: a new account; promoted: an existing user became admin; updated: already admin, password reset; unchanged: already admin with this password. */
+  outcome: 'created' | 'promoted' | 'updated' | 'unchanged';
 }
 
 /**
  * Creates the account as an admin, or promotes the existing one; either way
- * its password becomes `password`, and an existing account's open sessions
- * end. Email and password must pass the same
+ * its password becomes `password`. A promotion or a new password ends the
+ * account's open sessions; the same password again (`npm start` with
+ * ADMIN_EMAIL/ADMIN_PASSWORD, on every start) changes nothing, so a restart
+ * does not sign the admin out. Email and password must pass the same
  * rules as sign-up (AdminInputError otherwise).
  *
  * `promoteExisting: false` refuses to promote an ordinary account (sign-up
@@ -38,7 +40,7 @@ export async function ensureAdmin(db: PrismaClient, input: { email: string; pass
   const { email, password } = parsed.data;
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
-    const existing = await tx.user.findUnique({ where: { email }, select: { id: true, role: true } });
+    const existing = await tx.user.findUnique({ where: { email }, select: { id: true, role: true, passwordHash: true } });
     if (!existing) {
       const user = await tx.user.create({ data: { email, passwordHash, role: 'admin' }, select: { id: true, email: true } });
       return { ...user, outcome: 'created' as const };
@@ -49,6 +51,7 @@ export async function ensureAdmin(db: PrismaClient, input: { email: string; pass
           'If it is yours, promote it deliberately with `npm run admin:create -- --email ' + email + ' --password …`.',
       );
     }
+    if (existing.role === 'admin' && (await verifyPassword(existing.passwordHash, password))) return { id: existing.id, email, outcome: 'unchanged' as const };
     // A new password ends the account's open sessions, as a change on /account does.
     const user = await tx.user.update({
       where: { id: existing.id },

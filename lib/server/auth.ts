@@ -115,17 +115,18 @@ export const authOptions: NextAuthOptions = {
  * classifications and every write fails with its own "could not be saved"
  * message, while the admin area, which needs a verified role, refuses.
  */
-const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified: boolean } | null> => {
+const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified: boolean; sessionVersion: number } | null> => {
   const session = await getServerSession(authOptions);
   const claims = session?.user;
   if (!claims?.id || !claims.email || (claims.role !== 'user' && claims.role !== 'admin')) return null;
+  const sessionVersion = claims.sessionVersion ?? 0;
   try {
     const stored = await getSessionAccountById({ id: claims.id });
-    if (!stored || stored.sessionVersion !== (claims.sessionVersion ?? 0)) return null;
-    return { user: { id: stored.id, email: stored.email, role: stored.role }, verified: true };
+    if (!stored || stored.sessionVersion !== sessionVersion) return null;
+    return { user: { id: stored.id, email: stored.email, role: stored.role }, verified: true, sessionVersion };
   } catch (error) {
     logServerError('re-checking the signed-in account', error);
-    return { user: { id: claims.id, email: claims.email, role: claims.role }, verified: false };
+    return { user: { id: claims.id, email: claims.email, role: claims.role }, verified: false, sessionVersion };
   }
 });
 
@@ -159,6 +160,12 @@ export async function endThisSession(): Promise<void> {
 /** The signed-in user, or null for a guest (or a session whose account is gone). */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
   return (await getSessionAccount())?.user ?? null;
+}
+
+/** For actions that raise the session version: the signed-in user and the version their session carries. */
+export async function getCurrentSession(): Promise<{ user: CurrentUser; sessionVersion: number } | null> {
+  const account = await getSessionAccount();
+  return account ? { user: account.user, sessionVersion: account.sessionVersion } : null;
 }
 
 /** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */

@@ -383,6 +383,9 @@ describe('ADMIN_EMAIL at npm start (ensureAdmin without promoteExisting)', () =>
     await expect(authorize({ email, password: 'another admin password' })).resolves.toMatchObject({ role: 'admin' });
     // The reset password ends the sessions opened with the old one.
     expect((await getDb().user.findUniqueOrThrow({ where: { email } })).sessionVersion).toBe(1);
+    // The same password again, as on every `npm start`: nothing changes, and no session ends.
+    await expect(ensureAdmin(getDb(), { email, password: 'another admin password' }, { promoteExisting: false })).resolves.toMatchObject({ outcome: 'unchanged' });
+    expect((await getDb().user.findUniqueOrThrow({ where: { email } })).sessionVersion).toBe(1);
   }, 60_000);
 });
 

@@ -15,13 +15,19 @@ import { changePasswordAction, endOtherSessionsAction } from '~/app/(app)/accoun
 import type { ChangePasswordState } from '~/lib/account-state';
 import { authOptions, getCurrentUser } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
-import { verifyPassword } from '~/lib/server/password';
+import { hashPassword, verifyPassword } from '~/lib/server/password';
+import { endUserSessions } from '~/lib/server/queries/users';
 import { resetRateLimits } from '~/lib/server/rate-limits';
 import { actAs, makeUser } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 jest.mock('next/headers', () => ({ cookies: jest.fn(), headers: jest.fn().mockRejectedValue(new Error('no request')) }));
+// The real hash, wrapped so that one test can land a change from another session while the action hashes.
+jest.mock('~/lib/server/password', () => {
+  const actual = jest.requireActual<typeof import('~/lib/server/password')>('~/lib/server/password');
+  return { ...actual, hashPassword: jest.fn(actual.hashPassword) };
+});
 
 const SECRET = process.env.NEXTAUTH_SECRET!;
 const COOKIE = authOptions.cookies!.sessionToken!.name;
@@ -147,6 +153,7 @@ describe('changePasswordAction', () => {
     // This browser: a re-issued token with the new version, same account, a fresh 30-day cookie.
     expect(here.token).not.toBe(tokenBefore);
     expect(await decode({ token: here.token!, secret: SECRET })).toMatchObject({ id: user.id, role: 'user', sessionVersion: 1 });
+    expect(here.jar.get(COOKIE)).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/', secure: false });
     expect(here.jar.get(COOKIE)!.expires!.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3_600_000);
     expect(await userIn(here)).toBe(user.id);
     // The other session is signed out; someone else's is not touched.
@@ -195,6 +202,40 @@ describe('changePasswordAction', () => {
     expect(target).toBe('/login?callbackUrl=%2Faccount');
     expect(browser.jar.get(COOKIE)).toMatchObject({ value: '', maxAge: 0 });
     expect(await verifyPassword((await stored(user.id)).passwordHash, NEW_PASSWORD)).toBe(true);
+  });
+});
+
+describe('the session version', () => {
+  it('accepts a token from before versions existed while the account is at 0, and not after a change', async () => {
+    const user = await makeUser();
+    const legacyToken = await encode({ token: { sub: user.id, id: user.id, email: user.email, role: 'user' } as JWT, secret: SECRET });
+    const legacy = new Browser(legacyToken);
+    expect(await userIn(legacy)).toBe(user.id);
+    (await signIn(user.email, user.password)).use();
+    expect((await endOtherSessionsAction({ status: 'idle' }, new FormData())).status).toBe('success');
+    expect(await userIn(legacy)).toBeNull();
+  });
+
+  it('is raised only from the version the session carries: a change that lands meanwhile ends this session, which changes nothing', async () => {
+    const user = await makeUser();
+    expect(await endUserSessions({ id: user.id, fromVersion: 0 })).toBe(1);
+    expect(await endUserSessions({ id: user.id, fromVersion: 0 })).toBeNull();
+    expect((await stored(user.id)).sessionVersion).toBe(1);
+
+    // Through the action: another session of the account ends this one while it hashes the new password.
+    const here = await signIn(user.email, user.password);
+    here.use();
+    const tokenBefore = here.token;
+    const before = await stored(user.id);
+    jest.mocked(hashPassword).mockImplementationOnce(async (password) => {
+      await getDb().user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+      return jest.requireActual<typeof import('~/lib/server/password')>('~/lib/server/password').hashPassword(password);
+    });
+    await expect(changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).resolves.toEqual({ status: 'unauthorized', message: 'This session has ended. Sign in again.' });
+    // The password is still the old one, and this browser got no token for the new version.
+    expect(await stored(user.id)).toEqual({ passwordHash: before.passwordHash, sessionVersion: before.sessionVersion + 1 });
+    expect(here.token).toBe(tokenBefore);
+    expect(await userIn(here)).toBeNull();
   });
 });
 

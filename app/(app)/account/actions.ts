@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import type { ChangePasswordField, ChangePasswordState, CreateTokenState, DeleteAccountState, EndOtherSessionsState, RevokeTokenState } from '~/lib/account-state';
 import { logServerError } from '~/lib/errors';
-import { endThisSession, getCurrentUser, keepThisSession } from '~/lib/server/auth';
+import { endThisSession, getCurrentSession, getCurrentUser, keepThisSession } from '~/lib/server/auth';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
@@ -72,6 +72,13 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
 }
 
 /**
+ * The account is gone, or its session version moved on between the check at
+ * the start of the action and the update (a change in another session ended
+ * this one meanwhile): nothing was changed, and this session is over.
+ */
+const SESSION_ENDED_MEANWHILE = { status: 'unauthorized', message: 'This session has ended. Sign in again.' } as const;
+
+/**
  * After the session version was raised: this browser stays signed in with a
  * re-issued token. If its token could not be re-issued, it is signed out as
  * well and sent to sign in again (the change itself has been made).
@@ -92,8 +99,9 @@ async function keepThisSessionOrSignIn(sessionVersion: number): Promise<void> {
  * than the sign-in form.
  */
 export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
-  const user = await getCurrentUser();
-  if (!user) return { status: 'unauthorized', message: 'Sign in to change your password.' };
+  const session = await getCurrentSession();
+  if (!session) return { status: 'unauthorized', message: 'Sign in to change your password.' };
+  const { user } = session;
   const parsed = changePasswordSchema(user.email).safeParse({ currentPassword: formData.get('currentPassword'), newPassword: formData.get('newPassword') });
   if (!parsed.success) {
     const fieldErrors: Partial<Record<ChangePasswordField, string>> = {};
@@ -113,28 +121,28 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
     if (!(await verifyPassword(stored.passwordHash, parsed.data.currentPassword))) {
       return { status: 'invalid_data', fieldErrors: { currentPassword: 'That is not your current password' } };
     }
-    sessionVersion = await endUserSessions({ id: user.id, passwordHash: await hashPassword(parsed.data.newPassword) });
+    sessionVersion = await endUserSessions({ id: user.id, fromVersion: session.sessionVersion, passwordHash: await hashPassword(parsed.data.newPassword) });
   } catch (error) {
     logServerError('changing a password', error);
     return { status: 'failed', message: 'Your password could not be changed. It is still the old one; please try again.' };
   }
-  if (sessionVersion === null) return { status: 'unauthorized', message: 'Sign in to change your password.' };
+  if (sessionVersion === null) return SESSION_ENDED_MEANWHILE;
   await keepThisSessionOrSignIn(sessionVersion);
   return { status: 'success', message: 'Password changed. Every other session of yours has been signed out.' };
 }
 
 /** Ends every session of the signed-in user except this one (e.g. after using a shared computer). */
 export async function endOtherSessionsAction(_previous: EndOtherSessionsState, _formData: FormData): Promise<EndOtherSessionsState> {
-  const user = await getCurrentUser();
-  if (!user) return { status: 'unauthorized', message: 'Sign in to manage your sessions.' };
+  const session = await getCurrentSession();
+  if (!session) return { status: 'unauthorized', message: 'Sign in to manage your sessions.' };
   let sessionVersion: number | null;
   try {
-    sessionVersion = await endUserSessions({ id: user.id });
+    sessionVersion = await endUserSessions({ id: session.user.id, fromVersion: session.sessionVersion });
   } catch (error) {
     logServerError('ending other sessions', error);
     return { status: 'failed', message: 'Your other sessions could not be signed out. Please try again.' };
   }
-  if (sessionVersion === null) return { status: 'unauthorized', message: 'Sign in to manage your sessions.' };
+  if (sessionVersion === null) return SESSION_ENDED_MEANWHILE;
   await keepThisSessionOrSignIn(sessionVersion);
   return { status: 'success', message: 'Every other session of yours has been signed out.' };
 }

@@ -46,13 +46,16 @@ export function getSessionAccountById({ id }: { id: string }): Promise<(UserReco
 }
 
 /**
- * Raises the user's session version, which ends every session issued before
- * (with `passwordHash`, also sets a new password, in the same statement).
- * Returns the new version, or null when there is no such user.
+ * Raises the user's session version from `fromVersion`, the one the caller's
+ * session carries, which ends every session issued before (with
+ * `passwordHash`, also sets a new password, in the same statement). Returns
+ * the new version, or null when the user is gone or the version is no longer
+ * `fromVersion`: a change made meanwhile in another session ended this one,
+ * and an ended session must not get a token for the new version.
  */
-export async function endUserSessions({ id, passwordHash }: { id: string; passwordHash?: string }): Promise<number | null> {
+export async function endUserSessions({ id, fromVersion, passwordHash }: { id: string; fromVersion: number; passwordHash?: string }): Promise<number | null> {
   const updated = await getDb().user.updateManyAndReturn({
-    where: { id },
+    where: { id, sessionVersion: fromVersion },
     data: { sessionVersion: { increment: 1 }, ...(passwordHash ? { passwordHash } : {}) },
     select: { sessionVersion: true },
   });

@@ -6,6 +6,7 @@ import { NewPasswordField } from '~/components/auth/new-password-field';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { TextField } from '~/components/ui/text-field';
+import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import type { ChangePasswordState } from '~/lib/account-state';
 
 const initial: ChangePasswordState = { status: 'idle' };
@@ -19,8 +20,9 @@ const initial: ChangePasswordState = { status: 'idle' };
 export function ChangePasswordForm({ email }: { email: string }) {
   const [state, formAction, pending] = useActionState(changePasswordAction, initial);
   const fieldErrors = state.status === 'invalid_data' ? state.fieldErrors : {};
+  const formRef = useFocusFirstInvalid(state.status === 'invalid_data' ? state : null);
   return (
-    <form action={formAction} className="max-w-md space-y-4" data-testid="change-password-form">
+    <form ref={formRef} action={formAction} className="max-w-md space-y-4" data-testid="change-password-form">
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
       <TextField
         id="current-password"

@@ -8,6 +8,7 @@ import { signUpAction } from '~/app/(auth)/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { TextField } from '~/components/ui/text-field';
+import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import type { SignUpState } from '~/lib/prediction-state';
 import { loginHref } from './auth-links';
 import { NewPasswordField } from './new-password-field';
@@ -46,8 +47,9 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   const fieldErrors = state.status === 'invalid_data' ? state.fieldErrors : {};
+  const formRef = useFocusFirstInvalid(state.status === 'invalid_data' ? state : null);
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
       <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
       <NewPasswordField id="password" label="Password" name="password" error={fieldErrors.password} />
       {state.status === 'conflict' ? (

@@ -152,6 +152,8 @@ it('a user changes their password on /account: this browser stays signed in, the
     await page.getByLabel('New password').fill(newPassword);
     await page.getByTestId('change-password').click();
     await page.getByText('That is not your current password').waitFor({ timeout: 20_000 });
+    // Focus lands on the field to fix.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('current-password');
     // Refused: the other browser is still signed in.
     await other.goto(`${baseUrl}/history`);
     expect(new URL(other.url()).pathname).toBe('/history');

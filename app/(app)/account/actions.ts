@@ -79,14 +79,19 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
 const SESSION_ENDED_MEANWHILE = { status: 'unauthorized', message: 'This session has ended. Sign in again.' } as const;
 
 /**
- * After the session version was raised: this browser stays signed in with a
- * re-issued token. If its token could not be re-issued, it is signed out as
- * well and sent to sign in again (the change itself has been made).
+ * The end of both actions once the version update has run (`sessionVersion`:
+ * the new version, or null when it did not apply). On success this browser
+ * stays signed in with a re-issued token; if its token could not be
+ * re-issued, it is signed out as well and sent to sign in again (the change
+ * itself has been made).
  */
-async function keepThisSessionOrSignIn(sessionVersion: number): Promise<void> {
-  if (await keepThisSession(sessionVersion)) return;
-  await endThisSession();
-  redirect('/login?callbackUrl=%2Faccount');
+async function afterEndingSessions(sessionVersion: number | null, message: string) {
+  if (sessionVersion === null) return SESSION_ENDED_MEANWHILE;
+  if (!(await keepThisSession(sessionVersion))) {
+    await endThisSession();
+    redirect('/login?callbackUrl=%2Faccount');
+  }
+  return { status: 'success' as const, message };
 }
 
 /**
@@ -126,9 +131,7 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
     logServerError('changing a password', error);
     return { status: 'failed', message: 'Your password could not be changed. It is still the old one; please try again.' };
   }
-  if (sessionVersion === null) return SESSION_ENDED_MEANWHILE;
-  await keepThisSessionOrSignIn(sessionVersion);
-  return { status: 'success', message: 'Password changed. Every other session of yours has been signed out.' };
+  return afterEndingSessions(sessionVersion, 'Password changed. Every other session of yours has been signed out.');
 }
 
 /** Ends every session of the signed-in user except this one (e.g. after using a shared computer). */
@@ -142,7 +145,5 @@ export async function endOtherSessionsAction(_previous: EndOtherSessionsState, _
     logServerError('ending other sessions', error);
     return { status: 'failed', message: 'Your other sessions could not be signed out. Please try again.' };
   }
-  if (sessionVersion === null) return SESSION_ENDED_MEANWHILE;
-  await keepThisSessionOrSignIn(sessionVersion);
-  return { status: 'success', message: 'Every other session of yours has been signed out.' };
+  return afterEndingSessions(sessionVersion, 'Every other session of yours has been signed out.');
 }

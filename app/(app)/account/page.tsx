@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
 import { ChangePasswordForm } from '~/components/account/change-password-form';
 import { CreateTokenForm } from '~/components/account/create-token-form';
 import { DeleteAccountForm } from '~/components/account/delete-account-form';
@@ -22,21 +23,20 @@ export default async function AccountPage() {
         <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
         <p className="text-sm text-slate-600 dark:text-slate-300">Signed in as {user.email}.</p>
       </div>
-      <section className="space-y-4" aria-labelledby="api-tokens">
-        <div>
-          {/* Focusable from script: focus comes here after a token is revoked. */}
-          <h2 id="api-tokens" tabIndex={-1} className="text-lg font-semibold">
-            API tokens
-          </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-300">
+      <AccountSection
+        id="api-tokens"
+        title="API tokens"
+        description={
+          <>
             Send <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> with <code className="font-mono">POST /api/v1/predict</code> and the
             predictions are saved to your history. Anonymous calls work too, but are rate-limited and never saved. The API is described at{' '}
             <a href="/api/v1/openapi.json" className="underline underline-offset-4">
               /api/v1/openapi.json
             </a>
             .
-          </p>
-        </div>
+          </>
+        }
+      >
         <CreateTokenForm maxNameLength={API_TOKEN.nameMaxLength} />
         {tokens.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="no-tokens">
@@ -60,34 +60,45 @@ export default async function AccountPage() {
             ))}
           </ul>
         )}
-      </section>
-      <section className="space-y-4" aria-labelledby="password-and-sessions">
-        <div>
-          <h2 id="password-and-sessions" className="text-lg font-semibold">
-            Password and sessions
-          </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-300">
-            Changing your password signs you out on every other device and browser; this one stays signed in. API tokens are not affected: revoke
-            them above.
-          </p>
-        </div>
+      </AccountSection>
+      <AccountSection
+        id="password-and-sessions"
+        title="Password and sessions"
+        description="Changing your password signs you out on every other device and browser; this one stays signed in. API tokens are not affected: revoke them above."
+      >
         <ChangePasswordForm email={user.email} />
         <div className="space-y-2 border-t border-slate-200 pt-4 dark:border-slate-800">
           <p className="text-sm text-slate-600 dark:text-slate-300">Signed in on a computer you no longer use? End every session but this one.</p>
           <EndOtherSessionsForm />
         </div>
-      </section>
-      <section className="space-y-4 rounded-2xl border border-red-200 p-4 dark:border-red-900" aria-labelledby="delete-account">
-        <div>
-          <h2 id="delete-account" className="text-lg font-semibold">
-            Delete your account
-          </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-300">
-            Deletes your account, every prediction in your history with its thumbnail, and your API tokens, at once and for good. You are signed out.
-          </p>
-        </div>
+      </AccountSection>
+      <AccountSection
+        id="delete-account"
+        title="Delete your account"
+        description="Deletes your account, every prediction in your history with its thumbnail, and your API tokens, at once and for good. You are signed out."
+        className="rounded-2xl border border-red-200 p-4 dark:border-red-900"
+      >
         <DeleteAccountForm email={user.email} />
-      </section>
+      </AccountSection>
     </div>
+  );
+}
+
+/**
+ * One part of the page: a heading that labels the section, a sentence on what
+ * it does, then its forms. The heading is focusable from script (tabIndex -1,
+ * not in the tab order): focus goes to "API tokens" after a token is revoked.
+ */
+function AccountSection({ id, title, description, className = '', children }: { id: string; title: string; description: ReactNode; className?: string; children: ReactNode }) {
+  return (
+    <section className={`space-y-4 ${className}`.trim()} aria-labelledby={id}>
+      <div>
+        <h2 id={id} tabIndex={-1} className="text-lg font-semibold">
+          {title}
+        </h2>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{description}</p>
+      </div>
+      {children}
+    </section>
   );
 }

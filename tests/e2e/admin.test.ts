@@ -132,6 +132,19 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     expect(cells[columns.indexOf('predicted_label')]).toBe('cat');
     expect(cells[columns.indexOf('confirmed_label')]).toBe('cat');
     expect(cells[columns.indexOf('correct')]).toBe('true');
+
+    // The filter form (a plain GET form): the prediction's model version keeps it, the CSV link carries the filter, Clear drops it.
+    const filters = page.getByRole('search', { name: 'Filter the dashboard' });
+    await expect(filters.getByRole('link', { name: 'Clear', exact: true }).count()).resolves.toBe(0);
+    const version = (await filters.getByLabel('Model version').locator('option').nth(1).getAttribute('value'))!;
+    await filters.getByLabel('Model version').selectOption(version);
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((url) => url.searchParams.get('model') === version);
+    await expect(page.getByTestId('confusion-cat-cat').getAttribute('data-value')).resolves.toBe('1');
+    await expect(page.getByTestId('export-csv').getAttribute('href')).resolves.toBe(`/admin/export.csv?model=${encodeURIComponent(version)}`);
+    await filters.getByRole('link', { name: 'Clear', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/admin`);
+    await expect(page.getByTestId('export-csv').getAttribute('href')).resolves.toBe('/admin/export.csv');
   } finally {
     await adminContext.close();
   }

@@ -117,7 +117,22 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await page.getByText('Saved: corrected to Dog.').waitFor();
     await page.reload();
     await expect(page.getByTestId('feedback-dog').getAttribute('aria-pressed')).resolves.toBe('true');
-    await page.goto(`${baseUrl}/history?feedback=corrected`);
+    // The filter form (a plain GET form): "Corrected" keeps the entry, the predicted label "Dog" leaves nothing, Clear shows it again.
+    await page.goto(`${baseUrl}/history`);
+    const filters = page.getByRole('search', { name: 'Filter history' });
+    await expect(filters.getByRole('link', { name: 'Clear', exact: true }).count()).resolves.toBe(0);
+    await filters.getByLabel('Feedback').selectOption('corrected');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/[?&]feedback=corrected/);
+    await page.getByTestId('history-list').waitFor();
+    await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
+    await filters.getByLabel('Predicted label').selectOption('dog');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/[?&]label=dog/);
+    await page.getByText('Nothing matches these filters.').waitFor();
+    await filters.getByRole('link', { name: 'Clear', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/history`);
+    await page.getByTestId('history-list').waitFor();
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
 
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,0 +1,55 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { buttonClasses } from '~/components/ui/button';
+
+/** The look of a filter's input or select. */
+export const filterControlClasses =
+  'h-10 rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm dark:border-slate-600 dark:bg-slate-800';
+
+/** A small label above one filter control; `id` is the control's. */
+export function FilterField({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs font-medium text-slate-600 dark:text-slate-300">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A plain GET form: works without JavaScript and keeps the filters in the URL.
+ * "Clear" (a link to `action` without a query) shows only while something is filtered.
+ */
+export function FilterForm({
+  action,
+  label,
+  filtered,
+  children,
+  after,
+}: {
+  action: string;
+  /** The accessible name of the search landmark. */
+  label: string;
+  filtered: boolean;
+  /** The FilterFields. */
+  children: ReactNode;
+  /** Anything after Apply and Clear (e.g. an export link). */
+  after?: ReactNode;
+}) {
+  return (
+    <form method="get" action={action} className="flex flex-wrap items-end gap-3" role="search" aria-label={label}>
+      {children}
+      <button type="submit" className={buttonClasses({ variant: 'secondary' })}>
+        Apply
+      </button>
+      {filtered ? (
+        <Link href={action} className={buttonClasses({ variant: 'ghost' })}>
+          Clear
+        </Link>
+      ) : null}
+      {after}
+    </form>
+  );
+}

@@ -45,7 +45,8 @@ export function parseMultipart(body: Uint8Array, boundary: string): MultipartPar
   for (;;) {
     // After a delimiter: "--" closes the body, CRLF starts a part.
     if (buffer[position] === 0x2d && buffer[position + 1] === 0x2d) return parts;
-    if (buffer.compare(CRLF, 0, 2, position, position + 2) !== 0) throw new MultipartError('a boundary is not followed by CRLF');
+    // subarray, not compare(…, position + 2): compare throws a RangeError past the end of a truncated body.
+    if (!buffer.subarray(position, position + 2).equals(CRLF)) throw new MultipartError('a boundary is not followed by CRLF');
     position += 2;
     const headerEnd = buffer.indexOf(HEADER_END, position);
     if (headerEnd === -1 || headerEnd - position > MAX_HEADER_BYTES) throw new MultipartError('a part has no end of headers');

@@ -73,3 +73,25 @@ it('refuses work beyond INFERENCE_MAX_IN_FLIGHT with 429 queue_full at once, and
   // Once the burst is over, the service answers again.
   expect((await POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '203.0.113.10' } }))).status).toBe(200);
 });
+
+it('counts calls with a refused token against the address like anonymous calls; a valid token from there is unaffected', async () => {
+  const { makeUser } = await import('../app/helpers');
+  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
+  const valid = `Bearer ${(await createApiToken({ userId: (await makeUser()).id, name: 'limits' })).token}`;
+  const from = (authorization: string) => POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '192.0.2.7', authorization } }));
+  for (let i = 0; i < 3; i++) await expectError(await from(`Bearer pl_guess${i}`), 401, 'unauthorized');
+  const limited = await from('Bearer pl_guess3');
+  expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  await expectError(limited, 429, 'rate_limited');
+  expect((await from(valid)).status).toBe(200);
+});
+
+it("a token call refused as queue_full does not use up its owner's images for the minute", async () => {
+  const { makeUser } = await import('../app/helpers');
+  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
+  const authorization = `Bearer ${(await createApiToken({ userId: (await makeUser()).id, name: 'limits' })).token}`;
+  // Three images never fit in INFERENCE_MAX_IN_FLIGHT = 2.
+  await expectError(await POST(multipartRequest([photos.cat, photos.dog, photos.neither], { headers: { authorization } })), 429, 'queue_full');
+  expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } }))).status).toBe(200);
+  expect((await POST(multipartRequest([photos.cat], { headers: { authorization } }))).status).toBe(200);
+});

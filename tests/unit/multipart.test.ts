@@ -41,6 +41,11 @@ describe('parseMultipart', () => {
     ['a part without a name', '--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--'],
     ['a header line without a colon', '--b\r\nnonsense\r\n\r\nx\r\n--b--'],
     ['garbage after a boundary', '--bXX'],
+    // Truncated bodies: the boundary at (or a byte before) the end, no closing "--".
+    ['a body that ends at its first boundary', '--b'],
+    ['a body that ends one byte after its first boundary', '--b-'],
+    ['a body that ends inside the CRLF after a boundary', '--b\r'],
+    ['a part followed by a boundary and nothing else', '--b\r\nContent-Disposition: form-data; name="image"; filename="a"\r\n\r\nx\r\n--b'],
   ])('refuses %s', (_what, text) => {
     expect(() => parseMultipart(Buffer.from(text), 'b')).toThrow(MultipartError);
   });

@@ -85,6 +85,6 @@ export async function handleModel(): Promise<Response> {
 }
 
 /** GET /api/v1/openapi.json */
-export function handleOpenApi(request: Request): Response {
-  return jsonResponse(buildOpenApiDocument(new URL(request.url).origin));
+export function handleOpenApi(): Response {
+  return jsonResponse(buildOpenApiDocument());
 }

@@ -24,7 +24,7 @@ const error = (description: string) => ({ description, content: json('Error') })
  * The OpenAPI 3.1 description of /api/v1, generated from the same zod
  * schemas the handlers validate and answer with.
  */
-export function buildOpenApiDocument(origin: string) {
+export function buildOpenApiDocument() {
   return {
     openapi: '3.1.0',
     info: {
@@ -34,7 +34,9 @@ export function buildOpenApiDocument(origin: string) {
         'Classifies photos as cat, dog or neither. Anonymous calls are allowed (rate-limited per IP, never stored); ' +
         'with a personal API token (create one on /account) predictions are saved to your history.',
     },
-    servers: [{ url: origin }],
+    // Relative: the server this document was fetched from. Behind a proxy the
+    // request's own URL names the app's listening address, not the public one.
+    servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token from /account (starts with "pl_")' } },
       schemas: {

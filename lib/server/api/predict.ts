@@ -96,6 +96,11 @@ async function readMultipart(request: Request, contentType: string): Promise<Uin
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** The value at `path` inside parsed JSON; undefined where it is absent. */
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), json);
+}
+
 async function readJson(request: Request): Promise<Uint8Array[]> {
   // base64 is 4/3 of the bytes, plus JSON framing.
   const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD, bodyPace());
@@ -111,7 +116,8 @@ async function readJson(request: Request): Promise<Uint8Array[]> {
   const parsed = predictJsonRequestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const missing = issue?.path[0] !== 'instances' || issue.code === 'invalid_type' || issue.code === 'too_small';
+    // Missing: an absent field, or no instances at all; a field of the wrong type is malformed.
+    const missing = issue?.code === 'too_small' || valueAt(json, issue?.path ?? []) === undefined;
     throw new ApiError(400, missing ? 'missing_field' : 'bad_request', `Expected {"instances": [{"b64": "<base64 image>"}]}: ${issue?.message ?? 'invalid body'}`);
   }
   return parsed.data.instances.map(({ b64 }, index) => {
@@ -154,16 +160,27 @@ async function classifyAll(service: InferenceService, files: Uint8Array[], withT
   return { results, thumbnails };
 }
 
-async function handle(request: Request): Promise<Response> {
-  const caller = await authenticate(request);
-  if (!caller) {
-    const decision = apiLimiters().anonymous.hit(clientAddress(request));
-    if (!decision.allowed) {
-      throw new ApiError(429, 'rate_limited', `Anonymous calls are limited to ${decision.limit} per minute; send an API token (see /account) or retry later.`, {
-        'Retry-After': String(decision.retryAfterSeconds),
-      });
-    }
+/** Counts a call without a valid token against its address's per-minute limit. */
+function limitAnonymous(request: Request): void {
+  const decision = apiLimiters().anonymous.hit(clientAddress(request));
+  if (!decision.allowed) {
+    throw new ApiError(429, 'rate_limited', `Calls without a valid token are limited to ${decision.limit} per minute; send an API token (see /account) or retry later.`, {
+      'Retry-After': String(decision.retryAfterSeconds),
+    });
   }
+}
+
+async function handle(request: Request): Promise<Response> {
+  let caller: { userId: string } | null;
+  try {
+    caller = await authenticate(request);
+  } catch (error) {
+    // A refused token counts like an anonymous call, so that one address cannot
+    // make the database look up tokens without limit.
+    if (error instanceof ApiError && error.status === 401) limitAnonymous(request);
+    throw error;
+  }
+  if (!caller) limitAnonymous(request);
 
   let service: InferenceService;
   try {
@@ -183,6 +200,8 @@ async function handle(request: Request): Promise<Response> {
     if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType);
     else if (mediaType === 'application/json') files = await readJson(request);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
+    // Places first: a busy server's refusal must not use up the owner's images for the minute.
+    if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
     if (caller) {
       const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
       if (!decision.allowed) {
@@ -191,7 +210,6 @@ async function handle(request: Request): Promise<Response> {
         });
       }
     }
-    if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
 
     const { results, thumbnails } = await classifyAll(service, files, caller !== null);
     const model = { name: service.card.name, version: service.card.version };

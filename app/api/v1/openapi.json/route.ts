@@ -3,6 +3,6 @@ import { handleOpenApi } from '~/lib/server/api/meta';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request): Response {
-  return handleOpenApi(request);
+export function GET(): Response {
+  return handleOpenApi();
 }

@@ -110,7 +110,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // dedicated `postgres` system user it creates.
     createPostgresUser: isRoot,
     authMethod: 'scram-sha-256',
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    // UTC by default for every client (psql, the migrator), not the host's zone
+    // that initdb would pick; the app pins its own sessions anyway (lib/db/client.ts).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=UTC'],
     onLog: () => undefined,
     onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
   });

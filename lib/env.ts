@@ -41,6 +41,13 @@ const serverSchema = z.object({
   INFERENCE_BATCH_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1000).default(2)),
   /** Images admitted at once (read, decoded, queued or running); beyond it requests get 429. */
   INFERENCE_MAX_IN_FLIGHT: intWithDefault(256, 1),
+  /**
+   * Bytes of POST /api/v1/predict bodies held in memory at once, over all
+   * requests (each body counts twice: its chunks and their joined copy; JSON
+   * bodies twice more for parsing); past it requests get 429. The largest
+   * single request is API_MAX_FILES x MAX_UPLOAD_BYTES (x 4/3 as base64 JSON).
+   */
+  API_MAX_BODY_BYTES_IN_FLIGHT: intWithDefault(1024 * 1024 * 1024, 1),
   /** Files one POST /api/v1/predict may carry. */
   API_MAX_FILES: intWithDefault(16, 1),
   /**

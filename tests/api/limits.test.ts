@@ -1,8 +1,8 @@
 /**
  * Limits of POST /api/v1/predict under a deliberately small configuration:
  * the anonymous per-IP rate limit, the per-owner image limit of token calls,
- * and backpressure when the inference
- * service is full (429 at once, never an unbounded queue). The environment is
+ * backpressure when the inference service is full (429 at once, never an
+ * unbounded queue), and the memory all bodies together may hold. The environment is
  * set before the route module (and lib/env) is first loaded.
  */
 import type { POST as PostHandler } from '~/app/api/v1/predict/route';
@@ -12,6 +12,7 @@ process.env.API_ANON_RATE_LIMIT = '3';
 process.env.API_TOKEN_RATE_LIMIT = '3';
 process.env.INFERENCE_MAX_IN_FLIGHT = '2';
 process.env.INFERENCE_WORKERS = '1';
+process.env.API_MAX_BODY_BYTES_IN_FLIGHT = String(2 * 1024 * 1024);
 
 let POST: typeof PostHandler;
 let dispose: () => Promise<void>;
@@ -94,4 +95,31 @@ it("a token call refused as queue_full does not use up its owner's images for th
   await expectError(await POST(multipartRequest([photos.cat, photos.dog, photos.neither], { headers: { authorization } })), 429, 'queue_full');
   expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } }))).status).toBe(200);
   expect((await POST(multipartRequest([photos.cat], { headers: { authorization } }))).status).toBe(200);
+});
+
+it('refuses a body that would take the bodies in memory past API_MAX_BODY_BYTES_IN_FLIGHT (429 queue_full, read no further), and gives the room back', async () => {
+  // 3 MB: well under the per-request limit (413), over the 2 MB all bodies together may hold.
+  let sent = 0;
+  const chunk = new Uint8Array(256 * 1024);
+  const big = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= 3 * 1024 * 1024) return controller.close();
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  const request = new Request('http://localhost/api/v1/predict', {
+    method: 'POST',
+    body: big,
+    duplex: 'half',
+    headers: { 'content-type': 'multipart/form-data; boundary=b', 'x-forwarded-for': '203.0.113.20' },
+  } as RequestInit);
+  const refused = await POST(request);
+  expect(refused.headers.get('retry-after')).toBe('1');
+  await expectError(refused, 429, 'queue_full');
+  expect(sent).toBeLessThan(3 * 1024 * 1024);
+  // What it had claimed is free again: ordinary requests, one after another and two at once, go through.
+  expect((await POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '203.0.113.21' } }))).status).toBe(200);
+  const pair = await Promise.all([photos.dog, photos.cat].map((photo, i) => POST(multipartRequest([photo], { headers: { 'x-forwarded-for': `203.0.113.${22 + i}` } }))));
+  expect(pair.map((r) => r.status)).toEqual([200, 200]);
 });

@@ -40,12 +40,21 @@ export interface BodyPace {
 }
 
 /**
+ * Claims memory for a body before it is held: throws (an ApiError to send)
+ * when the process has no room left for `bytes` more.
+ */
+export type ReserveBodyBytes = (bytes: number) => void;
+
+/**
  * Reads the body, refusing it (413) as soon as it passes `limit` bytes: a
  * declared Content-Length over the limit is refused before reading, and a
  * chunked or lying body is cut off while streaming, never buffered whole.
- * A body arriving slower than `pace` is cut off with 408.
+ * A body arriving slower than `pace` is cut off with 408. Every byte held is
+ * first claimed through `reserve`, chunk by chunk as it arrives (so a slow
+ * client holds only what it has sent), and once more for the copy that joins
+ * the chunks.
  */
-export async function readBodyLimited(request: Request, limit: number, pace?: BodyPace): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyLimited(request: Request, limit: number, pace?: BodyPace, reserve?: ReserveBodyBytes): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () => new ApiError(413, 'payload_too_large', `The request body is larger than ${limit} bytes`);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
@@ -81,8 +90,15 @@ export async function readBodyLimited(request: Request, limit: number, pace?: Bo
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
+    try {
+      reserve?.(result.value.byteLength);
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      throw error;
+    }
     chunks.push(result.value);
   }
+  reserve?.(total);
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {

@@ -6,9 +6,10 @@ import { logServerError } from '~/lib/errors';
 import type { ImageInputError } from '~/lib/ml/image';
 import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { MultipartError, multipartBoundary, parseMultipart, type MultipartPart } from '~/lib/serving/multipart';
+import { ByteBudget } from '~/lib/serving/byte-budget';
 import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
 import type { AdmissionTicket, InferenceService, ServedClassification } from '~/lib/serving/inference-service';
-import { ApiError, clientAddress, errorResponse, jsonResponse, readBodyLimited } from '~/lib/server/api/http';
+import { ApiError, clientAddress, errorResponse, jsonResponse, readBodyLimited, type ReserveBodyBytes } from '~/lib/server/api/http';
 import { getInferenceService } from '~/lib/server/inference';
 import { getUserByApiToken } from '~/lib/server/queries/api-tokens';
 import { createPredictions } from '~/lib/server/queries/predictions';
@@ -43,6 +44,13 @@ function apiLimiters() {
   return globalForLimiters.petlensApiLimiters;
 }
 
+const globalForBodies = globalThis as unknown as { petlensApiBodyBudget?: ByteBudget };
+/** The bytes of request bodies (and their decoded copies) held at once, across all requests of this process. */
+function bodyBudget(): ByteBudget {
+  globalForBodies.petlensApiBodyBudget ??= new ByteBudget(env.API_MAX_BODY_BYTES_IN_FLIGHT);
+  return globalForBodies.petlensApiBodyBudget;
+}
+
 /** Who is calling: a token's owner, or an anonymous caller (rate-limited, never stored). */
 async function authenticate(request: Request): Promise<{ userId: string } | null> {
   const header = request.headers.get('authorization');
@@ -70,14 +78,14 @@ function checkFileSize(bytes: number, index: number): void {
   if (bytes > env.MAX_UPLOAD_BYTES) throw new ApiError(413, 'payload_too_large', `Image ${index} is larger than ${env.MAX_UPLOAD_BYTES} bytes`, {}, index);
 }
 
-async function readMultipart(request: Request, contentType: string): Promise<Uint8Array[]> {
+async function readMultipart(request: Request, contentType: string, reserve: ReserveBodyBytes): Promise<Uint8Array[]> {
   let boundary: string;
   try {
     boundary = multipartBoundary(contentType);
   } catch (error) {
     throw new ApiError(400, 'bad_request', `The multipart body is malformed: ${(error as Error).message}`);
   }
-  const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD), bodyPace());
+  const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD), bodyPace(), reserve);
   let parts: MultipartPart[];
   try {
     parts = parseMultipart(body, boundary);
@@ -101,9 +109,11 @@ function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), json);
 }
 
-async function readJson(request: Request): Promise<Uint8Array[]> {
+async function readJson(request: Request, reserve: ReserveBodyBytes): Promise<Uint8Array[]> {
   // base64 is 4/3 of the bytes, plus JSON framing.
-  const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD, bodyPace());
+  const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD, bodyPace(), reserve);
+  // Parsing makes a string as long as the body, and decoding the base64 three quarters of it again.
+  reserve(2 * body.byteLength);
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
@@ -193,12 +203,19 @@ async function handle(request: Request): Promise<Response> {
   // Hold a place before reading the body, so a flood cannot buffer without bound.
   const ticket: AdmissionTicket | null = service.tryAdmit(1);
   if (!ticket) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
+  // And claim memory for every byte held, so that many large bodies at once are refused, not buffered.
+  const budget = bodyBudget();
+  let reserved = 0;
+  const reserve: ReserveBodyBytes = (bytes) => {
+    if (!budget.tryTake(bytes)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
+    reserved += bytes;
+  };
   try {
     const contentType = request.headers.get('content-type') ?? '';
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
     let files: Uint8Array[];
-    if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType);
-    else if (mediaType === 'application/json') files = await readJson(request);
+    if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType, reserve);
+    else if (mediaType === 'application/json') files = await readJson(request, reserve);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
     if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
@@ -243,6 +260,7 @@ async function handle(request: Request): Promise<Response> {
     }
     return jsonResponse(body);
   } finally {
+    budget.give(reserved);
     ticket.release();
   }
 }

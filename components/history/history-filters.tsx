@@ -1,5 +1,5 @@
 import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/filter-form';
-import { LABELS } from '~/lib/config';
+import { HISTORY, LABELS } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { labelText } from '~/components/prediction/label-text';
 
@@ -14,6 +14,8 @@ const FEEDBACK_TEXT = {
 export function HistoryFilters({ query }: { query: HistoryQuery }) {
   return (
     <FilterForm action="/history" label="Filter history" filtered={query.label !== 'all' || query.feedback !== 'any'}>
+      {/* A page size chosen in the URL survives a change of filters (the pager keeps it too). */}
+      {query.pageSize !== HISTORY.pageSize ? <input type="hidden" name="pageSize" value={query.pageSize} /> : null}
       <FilterField id="filter-label" label="Predicted label">
         <select id="filter-label" name="label" defaultValue={query.label} className={filterControlClasses}>
           <option value="all">All labels</option>

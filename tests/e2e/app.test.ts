@@ -118,12 +118,13 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await page.reload();
     await expect(page.getByTestId('feedback-dog').getAttribute('aria-pressed')).resolves.toBe('true');
     // The filter form (a plain GET form): "Corrected" keeps the entry, the predicted label "Dog" leaves nothing, Clear shows it again.
-    await page.goto(`${baseUrl}/history`);
+    await page.goto(`${baseUrl}/history?pageSize=12`);
     const filters = page.getByRole('search', { name: 'Filter history' });
     await expect(filters.getByRole('link', { name: 'Clear', exact: true }).count()).resolves.toBe(0);
     await filters.getByLabel('Feedback').selectOption('corrected');
     await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/[?&]feedback=corrected/);
+    expect(new URL(page.url()).searchParams.get('pageSize')).toBe('12');
     await page.getByTestId('history-list').waitFor();
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
     await filters.getByLabel('Predicted label').selectOption('dog');

@@ -16,9 +16,11 @@ import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validati
 
 /** The pool's queue is full, before or after admission: one message for both. */
 const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a moment.';
+const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not saved to your history. Sign in again to keep your results.';
 
 /**
- * Classifies one uploaded image (form field `file`). A signed-in user's
+ * Classifies one uploaded image (form field `file`; `expectSignedIn=1` when
+ * the page was shown to a signed-in user). A signed-in user's
  * prediction is stored with a metadata-free thumbnail. A guest gets the
  * answer; with GUEST_RETENTION_DAYS > 0 the same row is also stored without
  * an owner, for admin review, until the retention purge deletes it. Expected
@@ -31,7 +33,11 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
   }
   const user = await getCurrentUser();
-  const keepForGuest = !user && env.GUEST_RETENTION_DAYS > 0;
+  // The page said "saved to your history", but the session has ended since
+  // (signed out elsewhere, password changed, expired): answer, but keep
+  // nothing as a guest's, and say it was not saved.
+  const signedOutMeanwhile = !user && formData.get('expectSignedIn') === '1';
+  const keepForGuest = !user && !signedOutMeanwhile && env.GUEST_RETENTION_DAYS > 0;
   const limit = hitRateLimit('upload', user ? `user:${user.id}` : `ip:${await actionAddress()}`);
   if (!limit.allowed) {
     return { status: 'failed', message: `You are uploading faster than PetLens allows (${limit.limit} photos a minute). Please try again in ${limit.retryAfterSeconds} seconds.` };
@@ -65,7 +71,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   const result = classified.value;
 
   let id: string | null = null;
-  let saveError: string | null = null;
+  let saveError: string | null = signedOutMeanwhile ? SIGNED_OUT_MESSAGE : null;
   if (user || keepForGuest) {
     try {
       if (thumbnail.status === 'rejected') throw thumbnail.reason;

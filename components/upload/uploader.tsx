@@ -54,6 +54,8 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
       try {
         const body = new FormData();
         body.set('file', file);
+        // So that a session ended since the page loaded is told, not taken for a guest.
+        if (signedIn) body.set('expectSignedIn', '1');
         const state = await classifyImageAction(body);
         update(key, { kind: 'done', state, roundTripMs: performance.now() - started });
       } catch {
@@ -62,7 +64,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         update(key, { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true });
       }
     },
-    [update],
+    [update, signedIn],
   );
 
   const enqueue = useCallback(

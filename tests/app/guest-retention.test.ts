@@ -127,6 +127,21 @@ describe('a guest’s web upload', () => {
     expect(await guestRows({ sha256 })).toBe(1);
   });
 
+  it('from a page shown signed in whose session has ended since: answered, told it was not saved, never kept as a guest’s', async () => {
+    keepGuestUploadsFor(7);
+    const { bytes, sha256 } = uniqueCat();
+    actAs(null);
+    const form = formWith(fileFrom(bytes));
+    form.set('expectSignedIn', '1');
+    const state = expectSuccess(await classifyImageAction(form));
+    expect(state).toMatchObject({ saved: false, prediction: { id: null, label: 'cat' } });
+    expect(state.saveError).toMatch(/signed out, so this result was not saved/);
+    expect(await getDb().prediction.count({ where: { sha256 } })).toBe(0);
+    // A real guest's upload of the same photo is still kept (the setting is on).
+    expectSuccess(await classifyImageAction(formWith(fileFrom(bytes))));
+    expect(await guestRows({ sha256 })).toBe(1);
+  });
+
   it('bad uploads are not stored for a guest either', async () => {
     keepGuestUploadsFor(7);
     const before = await guestRows();

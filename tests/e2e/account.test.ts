@@ -176,9 +176,16 @@ it('a user changes their password on /account: this browser stays signed in, the
     await signIn(other, baseUrl, email, newPassword, '/history');
 
     // "Sign out everywhere else" from this browser ends the other's new session too, and not this one.
+    // The other browser has the upload page open, shown signed in, when that happens.
+    await other.goto(`${baseUrl}/`);
+    await other.locator('[data-testid=dropzone][data-ready=true]').waitFor();
     await page.goto(`${baseUrl}/account`);
     await page.getByTestId('end-other-sessions').click();
     await page.getByText('Every other session of yours has been signed out.').waitFor({ timeout: 20_000 });
+    // An upload from that stale page is answered, and it says it was not saved (rather than pass for a guest's).
+    await other.getByTestId('file-input').setInputFiles([CAT]);
+    await other.getByText('You have been signed out, so this result was not saved to your history.', { exact: false }).waitFor({ timeout: 30_000 });
+    await expect(other.getByTestId('prediction-label').first().textContent()).resolves.toMatch(/cat/i);
     await other.goto(`${baseUrl}/history`);
     expect(new URL(other.url()).pathname).toBe('/login');
     await page.goto(`${baseUrl}/history`);

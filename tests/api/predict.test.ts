@@ -119,6 +119,26 @@ describe('POST /api/v1/predict', () => {
     expect(await getDb().prediction.count({ where: { userId: owner.id } })).toBe(before);
   });
 
+  it('an account holds at most API_TOKEN.maxActivePerUser active tokens, also when many are created at once; a revoked one frees a place', async () => {
+    const { API_TOKEN } = await import('~/lib/config');
+    const { createApiToken } = await import('~/lib/server/queries/api-tokens');
+    const owner = await makeUser();
+    await Promise.all(Array.from({ length: API_TOKEN.maxActivePerUser - 1 }, (_, i) => createApiToken({ userId: owner.id, name: `t${i}` })));
+    // One place left and five creations racing for it: exactly one gets it.
+    const race = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => createApiToken({ userId: owner.id, name: `race${i}` })));
+    expect(race.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(await getDb().apiToken.count({ where: { userId: owner.id, revokedAt: null } })).toBe(API_TOKEN.maxActivePerUser);
+    actAs(owner);
+    const form = new FormData();
+    form.set('name', 'one too many');
+    expect(await createApiTokenAction({ status: 'idle' }, form)).toEqual({ status: 'invalid_data', message: 'You have too many active tokens; revoke one first.' });
+    const { id } = await getDb().apiToken.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    const revokeForm = new FormData();
+    revokeForm.set('id', id);
+    expect(await revokeApiTokenAction({ status: 'idle' }, revokeForm)).toEqual({ status: 'success' });
+    expect(await createApiTokenAction({ status: 'idle' }, form)).toMatchObject({ status: 'success' });
+  });
+
   it('guests cannot create tokens', async () => {
     actAs(null);
     const form = new FormData();

@@ -22,13 +22,17 @@ export interface ApiTokenListItem {
  * stored and cannot be shown again.
  */
 export async function createApiToken({ userId, name }: { userId: string; name: string }): Promise<{ token: string; item: ApiTokenListItem }> {
-  const db = getDb();
-  const active = await db.apiToken.count({ where: { userId, revokedAt: null } });
-  if (active >= API_TOKEN.maxActivePerUser) throw new TooManyTokensError(`at most ${API_TOKEN.maxActivePerUser} active tokens`);
   const { token, prefix, tokenHash } = generateApiToken();
-  const item = await db.apiToken.create({
-    data: { userId, name, prefix, tokenHash },
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  const item = await getDb().$transaction(async (tx) => {
+    // Creations for one user take turns (the user's row is locked until commit),
+    // so that two at once cannot both see room for one more token.
+    await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${userId}::uuid FOR UPDATE`;
+    const active = await tx.apiToken.count({ where: { userId, revokedAt: null } });
+    if (active >= API_TOKEN.maxActivePerUser) throw new TooManyTokensError(`at most ${API_TOKEN.maxActivePerUser} active tokens`);
+    return tx.apiToken.create({
+      data: { userId, name, prefix, tokenHash },
+      select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    });
   });
   return { token, item };
 }

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { headers } from 'next/headers';
 import { env } from '~/lib/env';
-import { FixedWindowRateLimiter, type RateLimitDecision } from '~/lib/serving/rate-limit';
+import { addressLimitKey, FixedWindowRateLimiter, type RateLimitDecision } from '~/lib/serving/rate-limit';
 
 /**
  * @file The per-minute limits on sign-in, sign-up and the upload action
@@ -40,13 +40,15 @@ export function resetRateLimits(limits: Partial<Record<RateLimitKind, number>> =
 }
 
 /**
- * The caller's address from X-Forwarded-For / X-Real-IP, as the REST API
- * reads it. Only trustworthy behind a reverse proxy that sets these headers;
- * without one a client can choose its own key.
+ * The key per-address limits count the caller under (an IPv6 caller by its
+ * /64: addressLimitKey), from X-Forwarded-For / X-Real-IP. Trustworthy where
+ * scripts/serve.cjs (npm start) has rewritten X-Forwarded-For from the
+ * connection, or behind a reverse proxy that sets it; under a bare
+ * `next start` a client can choose its own key.
  */
 export function addressFrom(get: (name: string) => string | null | undefined): string {
   const first = get('x-forwarded-for')?.split(',')[0]?.trim();
-  return first || get('x-real-ip') || 'unknown';
+  return addressLimitKey(first || get('x-real-ip') || 'unknown');
 }
 
 /** The address of the request a server action runs in ('unknown' outside a request, e.g. in tests). */

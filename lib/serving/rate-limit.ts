@@ -4,6 +4,29 @@
  * cannot grow it without limit. Per process: several instances behind a
  * load balancer each count on their own.
  */
+import { isIPv6 } from 'node:net';
+
+/**
+ * The key per-address limits count a client under: an IPv4 address as it is,
+ * an IPv6 address by its /64 network, and an IPv4-mapped IPv6 address
+ * (::ffff:192.0.2.1) as its IPv4 address. One home or phone usually holds a
+ * whole /64, so keying by the full IPv6 address would give it 2^64 fresh
+ * windows to rotate through.
+ */
+export function addressLimitKey(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const bare = address.split('%')[0]!; // a zone id (fe80::1%eth0) is not part of the address
+  if (!isIPv6(bare)) return address;
+  const [head = '', tail] = bare.split('::');
+  const groups = (part: string) => (part ? part.split(':') : []);
+  // An embedded IPv4 tail (::ffff:… was handled above; 64:ff9b::1.2.3.4) counts as two groups.
+  const width = (parts: string[]) => parts.reduce((n, part) => n + (part.includes('.') ? 2 : 1), 0);
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const full = tail === undefined ? left : [...left, ...Array<string>(8 - width(left) - width(right)).fill('0'), ...right];
+  return `${full.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
+}
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
@@ -11,6 +34,9 @@ export interface RateLimitDecision {
   /** Seconds until the window resets. */
   retryAfterSeconds: number;
 }
+
+/** The window that keys arriving while the limiter is full of live windows share. */
+const OVERFLOW_KEY = '\u0000overflow';
 
 export class FixedWindowRateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -31,11 +57,20 @@ export class FixedWindowRateLimiter {
   hit(key: string, count = 1): RateLimitDecision {
     if (this.limit <= 0) return { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 };
     const now = this.now();
-    let window = this.windows.get(key);
+    let slot = key;
+    let window = this.windows.get(slot);
+    if (!window && this.windows.size >= this.maxKeys) {
+      this.prune(now);
+      // Still full of live windows (a flood of distinct keys): newcomers share
+      // one window rather than push out the counts of keys already limited.
+      if (this.windows.size >= this.maxKeys) {
+        slot = OVERFLOW_KEY;
+        window = this.windows.get(slot);
+      }
+    }
     if (!window || now - window.start >= this.windowMs) {
-      if (!window && this.windows.size >= this.maxKeys) this.prune(now);
       window = { start: now, count: 0 };
-      this.windows.set(key, window);
+      this.windows.set(slot, window);
     }
     window.count += count;
     const retryAfterSeconds = Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
@@ -44,13 +79,5 @@ export class FixedWindowRateLimiter {
 
   private prune(now: number): void {
     for (const [key, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(key);
-    // Still full of live windows: forget the oldest half rather than grow.
-    if (this.windows.size >= this.maxKeys) {
-      let drop = Math.ceil(this.windows.size / 2);
-      for (const key of this.windows.keys()) {
-        if (drop-- <= 0) break;
-        this.windows.delete(key);
-      }
-    }
   }
 }

@@ -123,3 +123,10 @@ it('refuses a body that would take the bodies in memory past API_MAX_BODY_BYTES_
   const pair = await Promise.all([photos.dog, photos.cat].map((photo, i) => POST(multipartRequest([photo], { headers: { 'x-forwarded-for': `203.0.113.${22 + i}` } }))));
   expect(pair.map((r) => r.status)).toEqual([200, 200]);
 });
+
+it('counts IPv6 callers by their /64: rotating addresses within one network does not reset the limit', async () => {
+  const from = (ip: string) => POST(multipartRequest([photos.dog], { headers: { 'x-forwarded-for': ip } }));
+  for (const host of ['a', 'b', 'c']) expect((await from(`2001:db8:5:6::${host}`)).status).toBe(200);
+  await expectError(await from('2001:db8:5:6:ffff::1'), 429, 'rate_limited');
+  expect((await from('2001:db8:5:7::a')).status).toBe(200);
+});

@@ -1,4 +1,4 @@
-import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
+import { addressLimitKey, FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
 
 describe('FixedWindowRateLimiter', () => {
   it('allows `limit` requests per key per window, then refuses with a retry time', () => {
@@ -18,12 +18,35 @@ describe('FixedWindowRateLimiter', () => {
     for (let i = 0; i < 1000; i++) expect(limiter.hit('x').allowed).toBe(true);
   });
 
-  it('keeps a bounded number of keys', () => {
+  it('keeps a bounded number of keys: while full of live windows, newcomers share one window and nobody already counted is forgotten', () => {
     let now = 0;
-    const limiter = new FixedWindowRateLimiter(1, 60_000, 10, () => now);
-    for (let i = 0; i < 1000; i++) limiter.hit(`k${i}`);
-    now += 1;
-    // The map was pruned rather than grown: an early key starts a fresh window.
+    const limiter = new FixedWindowRateLimiter(2, 60_000, 10, () => now);
+    for (let i = 0; i < 10; i++) limiter.hit(`k${i}`, 2);
+    // Full: a flood of new keys shares one window, so they are limited together…
+    expect([0, 1, 2].map((i) => limiter.hit(`new${i}`).allowed)).toEqual([true, true, false]);
+    for (let i = 3; i < 1000; i++) expect(limiter.hit(`new${i}`).allowed).toBe(false);
+    // …and a key limited before the flood is still limited (its window was not dropped to make room).
+    expect(limiter.hit('k0').allowed).toBe(false);
+    // Once the windows expire, there is room again and keys count on their own.
+    now += 60_000;
     expect(limiter.hit('k0').allowed).toBe(true);
+    expect(limiter.hit('new1').allowed).toBe(true);
+  });
+});
+
+describe('addressLimitKey', () => {
+  it.each([
+    ['192.0.2.1', '192.0.2.1'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:DB8:0001:0002::1', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
+    ['unknown', 'unknown'],
+  ])('%s -> %s', (address, key) => {
+    expect(addressLimitKey(address)).toBe(key);
   });
 });

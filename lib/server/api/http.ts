@@ -1,5 +1,6 @@
 import 'server-only';
 
+import { addressFrom } from '~/lib/server/rate-limits';
 import type { ApiErrorBody, ApiErrorCode } from '~/lib/validations/api';
 
 /** An API failure with its HTTP status; the message is safe to send. */
@@ -108,13 +109,7 @@ export async function readBodyLimited(request: Request, limit: number, pace?: Bo
   return body;
 }
 
-/**
- * The caller's address for per-IP limits: the first X-Forwarded-For entry
- * (`next start` fills it from the socket when a client did not send one;
- * behind a reverse proxy, the proxy must set it).
- */
+/** The key the caller's per-address limits count under (see addressFrom). */
 export function clientAddress(request: Request): string {
-  const forwarded = request.headers.get('x-forwarded-for');
-  const first = forwarded?.split(',')[0]?.trim();
-  return first || request.headers.get('x-real-ip') || 'unknown';
+  return addressFrom((name) => request.headers.get(name));
 }

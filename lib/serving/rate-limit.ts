@@ -40,6 +40,8 @@ const OVERFLOW_KEY = '\u0000overflow';
 
 export class FixedWindowRateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
+  /** No window can expire before this time (set by prune). */
+  private earliestExpiry = -Infinity;
 
   constructor(
     /** Requests per window; 0 = unlimited. */
@@ -60,7 +62,9 @@ export class FixedWindowRateLimiter {
     let slot = key;
     let window = this.windows.get(slot);
     if (!window && this.windows.size >= this.maxKeys) {
-      this.prune(now);
+      // A scan of every window only when one of them can have expired: under a
+      // flood of new keys, not one scan per request.
+      if (now >= this.earliestExpiry) this.prune(now);
       // Still full of live windows (a flood of distinct keys): newcomers share
       // one window rather than push out the counts of keys already limited.
       if (this.windows.size >= this.maxKeys) {
@@ -78,6 +82,12 @@ export class FixedWindowRateLimiter {
   }
 
   private prune(now: number): void {
-    for (const [key, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(key);
+    let oldestStart = now;
+    for (const [key, window] of this.windows) {
+      if (now - window.start >= this.windowMs) this.windows.delete(key);
+      else oldestStart = Math.min(oldestStart, window.start);
+    }
+    // Windows only ever start later than this (new ones, renewed ones), so none expires sooner.
+    this.earliestExpiry = oldestStart + this.windowMs;
   }
 }

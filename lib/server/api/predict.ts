@@ -24,6 +24,8 @@ type PredictResponse = z.infer<typeof predictResponseSchema>;
 const MULTIPART_OVERHEAD = 64 * 1024;
 const RETRY_SOON = { 'Retry-After': '1' };
 const BUSY_MESSAGE = 'The server is busy; please retry in a moment.';
+/** No room (queue places or body memory): the one answer for every kind of full. */
+const busy = () => new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
 const RESTARTING_MESSAGE = 'The classifier is restarting after a failure; please retry in a few seconds.';
 /** A slow start (TLS, a phone waking its radio) is forgiven; after it, the body must keep coming. */
 const BODY_GRACE_MS = 10_000;
@@ -151,7 +153,7 @@ function classificationError(reason: unknown, index: number, count: number): Api
     const { status, code } = IMAGE_ERRORS[reason.code];
     return new ApiError(status, code, `${which}${reason.message}`, {}, index);
   }
-  if (isQueueFullError(reason)) return new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
+  if (isQueueFullError(reason)) return busy();
   // The pool already logged the crash and each restart attempt.
   if (isExecutorUnavailableError(reason)) return new ApiError(503, 'model_unavailable', RESTARTING_MESSAGE, { 'Retry-After': '5' }, index);
   logServerError('classifying an API image', reason);
@@ -202,12 +204,12 @@ async function handle(request: Request): Promise<Response> {
 
   // Hold a place before reading the body, so a flood cannot buffer without bound.
   const ticket: AdmissionTicket | null = service.tryAdmit(1);
-  if (!ticket) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
+  if (!ticket) throw busy();
   // And claim memory for every byte held, so that many large bodies at once are refused, not buffered.
   const budget = bodyBudget();
   let reserved = 0;
   const reserve: ReserveBodyBytes = (bytes) => {
-    if (!budget.tryTake(bytes)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
+    if (!budget.tryTake(bytes)) throw busy();
     reserved += bytes;
   };
   try {
@@ -218,7 +220,7 @@ async function handle(request: Request): Promise<Response> {
     else if (mediaType === 'application/json') files = await readJson(request, reserve);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
-    if (!ticket.extend(files.length - 1)) throw new ApiError(429, 'queue_full', BUSY_MESSAGE, RETRY_SOON);
+    if (!ticket.extend(files.length - 1)) throw busy();
     if (caller) {
       const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
       if (!decision.allowed) {

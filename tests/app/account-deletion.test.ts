@@ -12,7 +12,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { checkAdmin, getCurrentUser } from '~/lib/server/auth';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
-import type { UserRecord } from '~/lib/server/queries/users';
+import { deleteUserAccount, type UserRecord } from '~/lib/server/queries/users';
 import { actAs, fileFrom, formWith, holdings, makeUser } from './helpers';
 import { readSample } from '../fixtures/images';
 
@@ -32,6 +32,21 @@ afterAll(async () => {
   await disposeInferenceService();
   await disconnectDb();
 });
+
+/**
+ * Runs `body` with the users in `keep` as the only admins: every other admin
+ * in the shared test database is demoted meanwhile and promoted again after
+ * (test files run one at a time).
+ */
+async function withOnlyAdmins(keep: string[], body: () => Promise<void>): Promise<void> {
+  const others = (await getDb().user.findMany({ where: { role: 'admin', id: { notIn: keep } }, select: { id: true } })).map((user) => user.id);
+  await getDb().user.updateMany({ where: { id: { in: others } }, data: { role: 'user' } });
+  try {
+    await body();
+  } finally {
+    await getDb().user.updateMany({ where: { id: { in: others } }, data: { role: 'admin' } });
+  }
+}
 
 function confirmWith(email: string): FormData {
   const form = new FormData();
@@ -102,6 +117,31 @@ describe('deleteAccountAction', () => {
     actAs(null);
     expect(await deleteAccountAction(idle, confirmWith(someone.email))).toMatchObject({ status: 'unauthorized' });
     expect(await holdings(someone.id)).toMatchObject({ users: 1 });
+  });
+
+  it('refuses the last admin, who would leave nobody able to open the admin area, and deletes nothing', async () => {
+    const admin = await makeUser('admin');
+    await withOnlyAdmins([admin.id], async () => {
+      actAs(admin);
+      expect(await deleteAccountAction(idle, confirmWith(admin.email))).toEqual({ status: 'invalid_data', message: expect.stringMatching(/only admin/) });
+      expect(await holdings(admin.id)).toMatchObject({ users: 1 });
+      expect(cookieSet).not.toHaveBeenCalled();
+    });
+    // With another admin about, the same request goes through.
+    await makeUser('admin');
+    actAs(admin);
+    await expect(deleteAccountAction(idle, confirmWith(admin.email))).rejects.toMatchObject({ digest: expect.stringContaining('/?account=deleted') });
+    expect(await holdings(admin.id)).toMatchObject({ users: 0 });
+  });
+
+  it('two last admins deleting their own accounts at the same moment: one is deleted, the other kept', async () => {
+    const first = await makeUser('admin');
+    const second = await makeUser('admin');
+    await withOnlyAdmins([first.id, second.id], async () => {
+      const outcomes = await Promise.all([deleteUserAccount({ id: first.id }), deleteUserAccount({ id: second.id })]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['deleted', 'last_admin']);
+      expect(await getDb().user.count({ where: { id: { in: [first.id, second.id] } } })).toBe(1);
+    });
   });
 
   it('a role change takes effect at the next request, not at the JWT expiry', async () => {

@@ -60,16 +60,21 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
   if (!parsed.success || parsed.data.confirmEmail !== user.email) {
     return { status: 'invalid_data', message: 'Type your email address exactly as shown to confirm.' };
   }
+  let outcome;
   try {
-    // null: already gone (deleted from another tab); the session ends all the same.
-    await deleteUserAccount({ id: user.id });
+    outcome = await deleteUserAccount({ id: user.id });
   } catch (error) {
     logServerError('deleting an account', error);
     return { status: 'failed', message: 'Your account could not be deleted. Nothing was removed; please try again.' };
   }
+  if (outcome.status === 'last_admin') return { status: 'invalid_data', message: LAST_ADMIN_MESSAGE };
+  // 'not_found': already gone (deleted from another tab); the session ends all the same.
   await endThisSession();
   redirect('/?account=deleted');
 }
+
+const LAST_ADMIN_MESSAGE =
+  'You are the only admin: without you nobody could open the admin area. Make another admin first (npm run admin:create), then delete this account. Nothing was removed.';
 
 /**
  * The account is gone, or its session version moved on between the check at

@@ -75,7 +75,9 @@ export default async function AccountPage() {
       <AccountSection
         id="delete-account"
         title="Delete your account"
-        description="Deletes your account, every prediction in your history with its thumbnail, and your API tokens, at once and for good. You are signed out."
+        description={`Deletes your account, every prediction in your history with its thumbnail, and your API tokens, at once and for good. You are signed out.${
+          user.role === 'admin' ? ' The last admin cannot be deleted: make another admin first.' : ''
+        }`}
         className="rounded-2xl border border-red-200 p-4 dark:border-red-900"
       >
         <DeleteAccountForm email={user.email} />

@@ -81,9 +81,36 @@ async function deleteUserRows(tx: Prisma.TransactionClient, id: string): Promise
   return { predictions: predictions.count, apiTokens: apiTokens.count };
 }
 
-/** Deletes a user with everything of theirs, in one transaction. Null when there was no such user. */
-export async function deleteUserAccount({ id }: { id: string }): Promise<DeletedAccount | null> {
-  return getDb().$transaction((tx) => deleteUserRows(tx, id));
+/**
+ * Locks every admin's row until the transaction ends and returns their ids,
+ * so that two deletions running at the same moment (two admins deleting each
+ * other, or each their own account) see each other and cannot leave none.
+ */
+async function lockAdminIds(tx: Prisma.TransactionClient): Promise<string[]> {
+  const admins = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
+  return admins.map((admin) => admin.id);
+}
+
+function isLastAdmin(adminIds: readonly string[], id: string): boolean {
+  return adminIds.includes(id) && adminIds.every((adminId) => adminId === id);
+}
+
+export type OwnAccountDeletion = ({ status: 'deleted' } & DeletedAccount) | { status: 'not_found' } | { status: 'last_admin' };
+
+/**
+ * A user deletes their own account with everything of theirs, in `tx`;
+ * refused for the last admin, who would leave the site with nobody able to
+ * open the admin area (make another admin first).
+ */
+export async function deleteOwnAccountInTransaction(tx: Prisma.TransactionClient, { id }: { id: string }): Promise<OwnAccountDeletion> {
+  if (isLastAdmin(await lockAdminIds(tx), id)) return { status: 'last_admin' };
+  const deleted = await deleteUserRows(tx, id);
+  return deleted ? { status: 'deleted', ...deleted } : { status: 'not_found' };
+}
+
+/** Deletes the user's own account with everything of theirs, in one transaction (see deleteOwnAccountInTransaction). */
+export function deleteUserAccount({ id }: { id: string }): Promise<OwnAccountDeletion> {
+  return getDb().$transaction((tx) => deleteOwnAccountInTransaction(tx, { id }));
 }
 
 export type AdminUserDeletion =
@@ -100,11 +127,11 @@ export type AdminUserDeletion =
  * at the same moment cannot leave none.
  */
 export async function deleteUserByEmailInTransaction(tx: Prisma.TransactionClient, { email, actingAdminId }: { email: string; actingAdminId: string }): Promise<AdminUserDeletion> {
-  const admins = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`;
+  const adminIds = await lockAdminIds(tx);
   const target = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, role: true } });
   if (!target) return { status: 'not_found' };
   if (target.id === actingAdminId) return { status: 'self' };
-  if (target.role === 'admin' && !admins.some((admin) => admin.id !== target.id)) return { status: 'last_admin' };
+  if (isLastAdmin(adminIds, target.id)) return { status: 'last_admin' };
   const deleted = await deleteUserRows(tx, target.id);
   return deleted ? { status: 'deleted', email: target.email, ...deleted } : { status: 'not_found' };
 }

@@ -83,6 +83,7 @@ export function buildOpenApiDocument() {
             '422': error('The image is damaged, has too many pixels, or is under the minimum size on its shorter side'),
             '429': { ...error('Rate limit reached (anonymous calls per address, or images per token owner), or the inference queue is full'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
             '503': { ...error('The model or database is unavailable (restarting, or the token cannot be checked)'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+            '500': error('An unexpected failure on the server (code "internal"; the cause is logged, not sent)'),
           },
         },
       },

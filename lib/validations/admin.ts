@@ -51,8 +51,10 @@ export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
 /** The review queue's query string. */
 export const reviewQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
   kind: z.enum(REVIEW_KINDS).catch('all'),
+  /** Keyset cursors (a prediction id): the page just older, or just newer, than it. A bad value is ignored. */
+  older: predictionIdSchema.optional().catch(undefined),
+  newer: predictionIdSchema.optional().catch(undefined),
 });
 
 export type ReviewQuery = z.infer<typeof reviewQuerySchema>;

@@ -85,7 +85,7 @@ describe('owner-less (guest) rows in the admin area', () => {
   it('the review queue lists them marked as guest uploads, and an admin can label them', async () => {
     const guestIds = await idsOf(version, null);
     const userIds = await idsOf(version, people.user.id);
-    const queue = await getReviewQueue({ kind: 'all', threshold: 0.7, page: 1, pageSize: 10_000 });
+    const queue = await getReviewQueue({ kind: 'all', threshold: 0.7, pageSize: 10_000 });
     const mine = queue.items.filter((item) => item.modelVersion === version);
     // Misclassified or below 70 %: one user row and two guest rows.
     expect(mine.filter((item) => item.userId === null)).toHaveLength(2);

@@ -25,7 +25,7 @@ import { env } from '~/lib/env';
 import { computeMetrics } from '~/lib/ml/metrics';
 import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
-import { getDashboardStats, getReviewQueue } from '~/lib/server/queries/admin';
+import { getDashboardStats, getReviewQueue, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { toAdminFilters } from '~/lib/validations/admin';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { actAs, insertRows, makeUser, type Row } from './helpers';
@@ -280,15 +280,74 @@ describe('dashboard figures', () => {
 
   it('the review queue holds exactly the misclassified or low-confidence rows, newest first', async () => {
     const threshold = 0.7;
-    const all = await getReviewQueue({ kind: 'all', threshold, page: 1, pageSize: 10_000 });
+    const all = await getReviewQueue({ kind: 'all', threshold, pageSize: 10_000 });
     const mine = all.items.filter((i) => i.modelVersion === version);
     const want = rows
       .filter((r) => (r.correctLabel !== null && r.correctLabel !== r.label) || r.confidence < threshold)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     expect(mine.map((i) => [i.createdAt.getTime(), i.label, i.correctLabel])).toEqual(want.map((r) => [r.createdAt.getTime(), r.label, r.correctLabel]));
-    const wrong = await getReviewQueue({ kind: 'misclassified', threshold, page: 1, pageSize: 10_000 });
+    const wrong = await getReviewQueue({ kind: 'misclassified', threshold, pageSize: 10_000 });
     expect(wrong.items.filter((i) => i.modelVersion === version)).toHaveLength(rows.filter((r) => r.correctLabel !== null && r.correctLabel !== r.label).length);
     expect(wrong.items.every((i) => i.correctLabel !== null && i.correctLabel !== i.label)).toBe(true);
+  });
+
+  describe('review queue pages (by cursor, three to a page)', () => {
+    const threshold = 0.7;
+    let keysetVersion: string;
+    /** Ours, newest first: misclassified, newer than anything else stored, two pairs sharing a createdAt (ties go by id). */
+    let ours: string[];
+
+    beforeAll(async () => {
+      keysetVersion = `keyset-${randomUUID()}`;
+      const base = Date.UTC(2099, 0, 1);
+      const seconds = [0, 1, 1, 2, 3, 3, 4, 5];
+      const owner = await makeUser();
+      await insertRows(seconds.map((s) => ({ label: 'cat', correctLabel: 'dog', confidence: 0.9, createdAt: new Date(base + s * 1000) })), keysetVersion, owner.id);
+      ours = (await getDb().prediction.findMany({ where: { modelVersion: keysetVersion }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } })).map((r) => r.id);
+    });
+
+    afterAll(() => getDb().prediction.deleteMany({ where: { modelVersion: keysetVersion } }));
+
+    const queue = (cursor: ReviewCursor | null = null) => getReviewQueue({ kind: 'misclassified', threshold, cursor, pageSize: 3 });
+    const ids = (page: ReviewPage) => page.items.map((item) => item.id);
+
+    it('walk every page older, then back newer: the same items in the same pages, numbered 1 to the last', async () => {
+      const everything = ids(await getReviewQueue({ kind: 'misclassified', threshold, pageSize: 10_000 }));
+      expect(everything.slice(0, ours.length)).toEqual(ours);
+      const forward: ReviewPage[] = [await queue()];
+      while (forward.at(-1)!.olderThan) forward.push(await queue({ direction: 'older', id: forward.at(-1)!.olderThan! }));
+      expect(forward.flatMap(ids)).toEqual(everything);
+      expect(forward.map((p) => p.page)).toEqual(forward.map((_, i) => i + 1));
+      expect(forward.every((p) => p.pageCount === Math.ceil(everything.length / 3) && p.total === everything.length)).toBe(true);
+      expect(forward[0]!.newerThan).toBeNull();
+
+      const backward: ReviewPage[] = [forward.at(-1)!];
+      while (backward.at(-1)!.newerThan) backward.push(await queue({ direction: 'newer', id: backward.at(-1)!.newerThan! }));
+      expect(backward.reverse().map(ids)).toEqual(forward.map(ids));
+    });
+
+    it('a cursor to a prediction that is gone starts at the newest page; one past the end shows the oldest page', async () => {
+      expect(ids(await queue({ direction: 'older', id: randomUUID() }))).toEqual(ours.slice(0, 3));
+      const everything = ids(await getReviewQueue({ kind: 'misclassified', threshold, pageSize: 10_000 }));
+      const oldest = await queue({ direction: 'older', id: everything.at(-1)! });
+      expect(ids(oldest)).toEqual(everything.slice(-3));
+      expect(oldest.olderThan).toBeNull();
+    });
+
+    it('confirming the items on one page (they leave the queue) never hides the items after it', async () => {
+      // An admin going through the queue: each page's items confirmed as predicted, then "Older →".
+      const seen: string[] = [];
+      let page = await queue();
+      for (;;) {
+        const shown = page.items.filter((item) => item.modelVersion === keysetVersion);
+        seen.push(...shown.map((item) => item.id));
+        for (const item of shown) await setConfirmedLabelAsAdmin({ id: item.id, correctLabel: item.label });
+        if (shown.length < page.items.length || !page.olderThan) break;
+        page = await queue({ direction: 'older', id: page.olderThan });
+      }
+      // With offsets, page 2 would have started 3 further on once page 1's three had left: 3 never shown.
+      expect(seen).toEqual(ours);
+    });
   });
 
   it('the CSV export streams every filtered row with its feedback, as an attachment', async () => {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { count, pct } from '~/components/admin/format';
 import { ReviewLabelButtons } from '~/components/admin/review-label-buttons';
 import { LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
@@ -7,17 +8,17 @@ import { buttonClasses } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { env } from '~/lib/env';
 import { requireAdmin } from '~/lib/server/auth';
-import { getReviewQueue } from '~/lib/server/queries/admin';
-import { type ReviewKind, type ReviewQuery, reviewQuerySchema } from '~/lib/validations/admin';
+import { getReviewQueue, type ReviewCursor } from '~/lib/server/queries/admin';
+import { type ReviewKind, reviewQuerySchema } from '~/lib/validations/admin';
 
 export const metadata: Metadata = { title: 'Review queue' };
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
-function href(query: Pick<ReviewQuery, 'kind'>, page: number): string {
+function href(kind: ReviewKind, cursor: ReviewCursor | null = null): string {
   const params = new URLSearchParams();
-  if (query.kind !== 'all') params.set('kind', query.kind);
-  if (page > 1) params.set('page', String(page));
+  if (kind !== 'all') params.set('kind', kind);
+  if (cursor) params.set(cursor.direction, cursor.id);
   const search = params.toString();
   return search ? `/admin/review?${search}` : '/admin/review';
 }
@@ -26,12 +27,12 @@ function href(query: Pick<ReviewQuery, 'kind'>, page: number): string {
 export default async function ReviewQueuePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdmin('/admin/review');
   const params = await searchParams;
-  const query = reviewQuerySchema.parse({ page: params.page, kind: params.kind });
+  const query = reviewQuerySchema.parse({ kind: params.kind, older: params.older, newer: params.newer });
   const threshold = env.REVIEW_CONFIDENCE_THRESHOLD;
-  let result = await getReviewQueue({ kind: query.kind, threshold, page: query.page });
-  // A page past the end (an old link, the last items labelled away) shows the last page, as the history does.
-  if (result.total > 0 && query.page > result.pageCount) result = await getReviewQueue({ kind: query.kind, threshold, page: result.pageCount });
-  const page = result.page;
+  const cursor: ReviewCursor | null = query.older ? { direction: 'older', id: query.older } : query.newer ? { direction: 'newer', id: query.newer } : null;
+  const result = await getReviewQueue({ kind: query.kind, threshold, cursor });
+  const newer: ReviewCursor | null = result.newerThan ? { direction: 'newer', id: result.newerThan } : null;
+  const older: ReviewCursor | null = result.olderThan ? { direction: 'older', id: result.olderThan } : null;
   const kinds: { kind: ReviewKind; text: string }[] = [
     { kind: 'all', text: 'All' },
     { kind: 'misclassified', text: 'Misclassified' },
@@ -51,7 +52,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
           {kinds.map((k) => (
             <Link
               key={k.kind}
-              href={href(k, 1)}
+              href={href(k.kind)}
               aria-current={query.kind === k.kind ? 'page' : undefined}
               className={buttonClasses({ variant: query.kind === k.kind ? 'primary' : 'secondary', size: 'sm' })}
             >
@@ -113,29 +114,32 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
 
       {result.pageCount > 1 ? (
         <nav aria-label="Pages" className="flex items-center justify-between gap-3">
-          <Link
-            href={href(query, page - 1)}
-            aria-disabled={page <= 1}
-            tabIndex={page <= 1 ? -1 : undefined}
-            className={buttonClasses({ variant: 'secondary', className: page <= 1 ? 'pointer-events-none opacity-50' : '' })}
-            rel="prev"
-          >
+          <PageLink to={newer ? href(query.kind, newer) : null} rel="prev">
             ← Newer
-          </Link>
+          </PageLink>
           <p className="text-sm text-slate-600 dark:text-slate-300">
-            Page {page} of {result.pageCount}
+            Page {result.page} of {result.pageCount}
           </p>
-          <Link
-            href={href(query, page + 1)}
-            aria-disabled={page >= result.pageCount}
-            tabIndex={page >= result.pageCount ? -1 : undefined}
-            className={buttonClasses({ variant: 'secondary', className: page >= result.pageCount ? 'pointer-events-none opacity-50' : '' })}
-            rel="next"
-          >
+          <PageLink to={older ? href(query.kind, older) : null} rel="next">
             Older →
-          </Link>
+          </PageLink>
         </nav>
       ) : null}
     </div>
+  );
+}
+
+/** "← Newer" / "Older →": a link, or a dimmed one out of the tab order at either end. */
+function PageLink({ to, rel, children }: { to: string | null; rel: 'prev' | 'next'; children: ReactNode }) {
+  return (
+    <Link
+      href={to ?? '#'}
+      aria-disabled={to === null}
+      tabIndex={to === null ? -1 : undefined}
+      className={buttonClasses({ variant: 'secondary', className: to === null ? 'pointer-events-none opacity-50' : '' })}
+      rel={rel}
+    >
+      {children}
+    </Link>
   );
 }

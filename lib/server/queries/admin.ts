@@ -324,23 +324,88 @@ const reviewSelect = {
 
 export type ReviewItem = Prisma.PredictionGetPayload<{ select: typeof reviewSelect }>;
 
+/** Where a review page starts: just older, or just newer, than this prediction (its id). */
+export interface ReviewCursor {
+  direction: 'older' | 'newer';
+  id: string;
+}
+
 export interface ReviewPage {
   items: ReviewItem[];
   total: number;
+  /** This page's place, 1-based: the items newer than its first, in pages, plus one. */
   page: number;
-  pageSize: number;
   pageCount: number;
+  pageSize: number;
+  /** Cursors to the neighbouring pages (a prediction id), null at either end. */
+  newerThan: string | null;
+  olderThan: string | null;
 }
 
-/** Misclassified (confirmed ≠ predicted) and/or low-confidence predictions of every user, newest first. */
-export async function getReviewQueue({ kind, threshold, page, pageSize = ADMIN.reviewPageSize }: { kind: ReviewKind; threshold: number; page: number; pageSize?: number }): Promise<ReviewPage> {
+type Position = { createdAt: Date; id: string };
+
+/** After `position` in the queue's order (newest first, ties by id): older. */
+function olderThan({ createdAt, id }: Position): Prisma.PredictionWhereInput {
+  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+}
+
+function newerThan({ createdAt, id }: Position): Prisma.PredictionWhereInput {
+  return { OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] };
+}
+
+const NEWEST_FIRST = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.PredictionOrderByWithRelationInput[];
+const OLDEST_FIRST = [{ createdAt: 'asc' }, { id: 'asc' }] satisfies Prisma.PredictionOrderByWithRelationInput[];
+
+/**
+ * Misclassified (confirmed ≠ predicted) and/or low-confidence predictions of
+ * every user, newest first, one page at a time by keyset on (createdAt, id),
+ * as the export pages. Not by offset: confirming a misclassified prediction
+ * takes it out of the queue, and with offsets the next page would then
+ * start that many items further on, so they would never be shown. A cursor
+ * naming a prediction that is gone starts at the newest; one past the end
+ * (the last items labelled away) shows the oldest page.
+ */
+export async function getReviewQueue({
+  kind,
+  threshold,
+  cursor = null,
+  pageSize = ADMIN.reviewPageSize,
+}: {
+  kind: ReviewKind;
+  threshold: number;
+  cursor?: ReviewCursor | null;
+  pageSize?: number;
+}): Promise<ReviewPage> {
   const where = reviewWhere(kind, threshold);
   const db = getDb();
-  const [items, total] = await Promise.all([
-    db.prediction.findMany({ where, select: reviewSelect, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
-    db.prediction.count({ where }),
-  ]);
-  return { items, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+  const newest = () => db.prediction.findMany({ where, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
+  const oldest = async () => (await db.prediction.findMany({ where, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
+  const anchor = cursor ? await db.prediction.findUnique({ where: { id: cursor.id }, select: { createdAt: true, id: true } }) : null;
+  let items: ReviewItem[];
+  if (!cursor || !anchor) {
+    items = await newest();
+  } else if (cursor.direction === 'older') {
+    items = await db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
+    if (items.length === 0) items = await oldest();
+  } else {
+    items = (await db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
+    // Fewer than a page left above: the newest page, full.
+    if (items.length < pageSize) items = await newest();
+  }
+  const first = items[0];
+  const last = items[items.length - 1];
+  const [total, newer] = await Promise.all([db.prediction.count({ where }), first ? db.prediction.count({ where: { AND: [where, newerThan(first)] } }) : 0]);
+  const older = Math.max(0, total - newer - items.length);
+  const page = Math.ceil(newer / pageSize) + 1;
+  return {
+    items,
+    total,
+    page,
+    pageCount: page + Math.ceil(older / pageSize),
+    pageSize,
+    newerThan: first && newer > 0 ? first.id : null,
+    olderThan: last && older > 0 ? last.id : null,
+  };
 }
 
 /** An admin sets or fixes the confirmed label of any prediction. False if it does not exist. */

@@ -76,7 +76,7 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
       </Section>
 
       <Section title="Per model version" id="per-version" description="In the chosen date range; the model filter does not apply here.">
-        <VersionTable rows={stats.perVersion} runs={stats.evaluationRuns} />
+        <VersionTable rows={stats.perVersion} runs={stats.latestRunPerVersion} />
       </Section>
 
       <div className="grid gap-6 lg:grid-cols-2">

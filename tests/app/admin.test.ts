@@ -350,6 +350,38 @@ describe('dashboard figures', () => {
     });
   });
 
+  it('the per-version table keeps an older version’s latest offline run when newer runs fill the list of runs', async () => {
+    const oldVersion = `old-${randomUUID()}`;
+    const owner = await makeUser();
+    await insertRows([{ label: 'dog', correctLabel: 'dog', confidence: 0.9, createdAt: new Date(Date.UTC(2026, 0, 5)) }], oldVersion, owner.id);
+    const run = (modelVersion: string, datasetName: string, createdAt: Date) => ({
+      modelName: 'admin-test-model',
+      modelVersion,
+      datasetName,
+      n: 10,
+      accuracy: 0.9,
+      perClass: {},
+      confusion: {},
+      ece: 0.01,
+      eceBins: 15,
+      createdAt,
+    });
+    const oldDataset = `old-set-${randomUUID()}`;
+    await getDb().evaluationRun.createMany({
+      data: [
+        run(oldVersion, `older-set-${randomUUID()}`, new Date(Date.UTC(2026, 0, 5))),
+        run(oldVersion, oldDataset, new Date(Date.UTC(2026, 0, 6))),
+        ...Array.from({ length: ADMIN.evaluationRuns }, (_, i) => run(`newer-${randomUUID()}`, 'newer-set', new Date(Date.now() + i))),
+      ],
+    });
+    const stats = await getDashboardStats(toAdminFilters({}));
+    expect(stats.evaluationRuns.some((r) => r.modelVersion === oldVersion)).toBe(false);
+    expect(stats.latestRunPerVersion.filter((r) => r.modelVersion === oldVersion).map((r) => r.datasetName)).toEqual([oldDataset]);
+    as('admin');
+    const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({}) }));
+    expect(html).toMatch(new RegExp(`data-testid="version-${oldVersion}"[^]*?90\\.0% on ${oldDataset}</td>`));
+  });
+
   it('the CSV export streams every filtered row with its feedback, as an attachment', async () => {
     as('admin');
     const response = await exportCsv(new Request(`http://localhost/admin/export.csv?model=${encodeURIComponent(version)}`));

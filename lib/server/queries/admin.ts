@@ -256,17 +256,31 @@ export interface EvaluationRunSummary {
   createdAt: Date;
 }
 
-/** The newest offline evaluation runs. */
-export async function getEvaluationRuns({ limit = ADMIN.evaluationRuns }: { limit?: number } = {}): Promise<EvaluationRunSummary[]> {
-  const rows = await getDb().evaluationRun.findMany({
-    orderBy: { createdAt: 'desc' },
-    take: limit,
-    select: { id: true, modelName: true, modelVersion: true, datasetName: true, n: true, accuracy: true, ece: true, eceBins: true, perClass: true, createdAt: true },
-  });
+const evaluationRunSelect = { id: true, modelName: true, modelVersion: true, datasetName: true, n: true, accuracy: true, ece: true, eceBins: true, perClass: true, createdAt: true } satisfies Prisma.EvaluationRunSelect;
+
+async function findEvaluationRuns(query: { where?: Prisma.EvaluationRunWhereInput; take?: number }): Promise<EvaluationRunSummary[]> {
+  const rows = await getDb().evaluationRun.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: evaluationRunSelect });
   return rows.map((row) => {
     const perClass = perClassSchema.safeParse(row.perClass);
     return { ...row, perClass: perClass.success ? perClass.data : null };
   });
+}
+
+/** The newest offline evaluation runs. */
+export function getEvaluationRuns({ limit = ADMIN.evaluationRuns }: { limit?: number } = {}): Promise<EvaluationRunSummary[]> {
+  return findEvaluationRuns({ take: limit });
+}
+
+/**
+ * The newest run of each model version that has one, however long ago: the
+ * per-version table's "offline accuracy", which the newest runs alone would
+ * lose for an older version once newer runs outnumber the list.
+ */
+export async function getLatestEvaluationRunPerVersion(): Promise<EvaluationRunSummary[]> {
+  const latest = await getDb().$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT ON ("modelName", "modelVersion") "id" FROM "EvaluationRun"
+    ORDER BY "modelName", "modelVersion", "createdAt" DESC, "id" DESC`;
+  return latest.length === 0 ? [] : findEvaluationRuns({ where: { id: { in: latest.map((run) => run.id) } } });
 }
 
 export interface DashboardStats extends FeedbackAggregates {
@@ -274,17 +288,19 @@ export interface DashboardStats extends FeedbackAggregates {
   histogram: HistogramBin[];
   perVersion: VersionStats[];
   evaluationRuns: EvaluationRunSummary[];
+  latestRunPerVersion: EvaluationRunSummary[];
 }
 
-/** Everything /admin shows: five aggregate queries and the runs, in parallel. */
+/** Everything /admin shows: five aggregate queries and the runs (the newest, and the newest per version), in parallel. */
 export async function getDashboardStats(filters: AdminFilters): Promise<DashboardStats> {
-  const [feedback, predictions, perVersion, evaluationRuns] = await Promise.all([
+  const [feedback, predictions, perVersion, evaluationRuns, latestRunPerVersion] = await Promise.all([
     getFeedbackAggregates(filters),
     getPredictionAggregates(filters),
     getPerVersionStats(filters),
     getEvaluationRuns(),
+    getLatestEvaluationRunPerVersion(),
   ]);
-  return { ...feedback, ...predictions, perVersion, evaluationRuns };
+  return { ...feedback, ...predictions, perVersion, evaluationRuns, latestRunPerVersion };
 }
 
 function toLabel(value: string | null): Label {

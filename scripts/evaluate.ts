@@ -3,9 +3,10 @@
  *                      [--record [--dataset-name NAME]]
  *
  * Classifies every image under DIR (any depth), labelled by its nearest
- * cat(s) / dog(s) / other|neither ancestor folder, and prints accuracy,
- * per-class precision / recall / F1 / support, the confusion matrix and the
- * expected calibration error. Exits 1 when accuracy < --min-accuracy.
+ * cat(s) / dog(s) / other|neither ancestor folder (DIR itself included, not
+ * the folders above it), and prints accuracy, per-class precision / recall /
+ * F1 / support, the confusion matrix and the expected calibration error.
+ * Exits 1 when accuracy < --min-accuracy, 2 when nothing could be classified.
  *
  * --record stores the run (model, dataset name, n, accuracy, per-class
  * metrics, confusion, ECE) in PostgreSQL for the admin dashboard: in
@@ -28,7 +29,7 @@ import { parseDevice, parseFraction, parsePositiveInt } from './cli-options';
 
 const program = new Command('evaluate')
   .description('Measure the classifier on a folder of labelled images')
-  .requiredOption('--data <dir>', 'folder of images; labels come from cat(s)/dog(s)/other|neither ancestor folders')
+  .requiredOption('--data <dir>', 'folder of images; labels come from cat(s)/dog(s)/other|neither ancestor folders (this one included)')
   .option('--files <list>', 'only the images listed in this file (paths relative to --data), e.g. training/splits/test.txt')
   .option('--json', 'print exactly one JSON object')
   .option('--min-accuracy <x>', 'exit 1 if accuracy is below this fraction (0-1)', parseFraction)
@@ -84,6 +85,8 @@ function formatMetrics(m: EvaluationMetrics): string {
 async function main() {
   const options = program.opts<Options>();
   const listing = options.files ? await listDatasetFromFile(options.data, options.files) : await listDataset(options.data);
+  // Error lines go to stderr so --json output stays one object.
+  for (const folder of listing.unreadableFolders) console.error(`error: ${folder.relativePath}/: folder not read: ${folder.reason}`);
   if (listing.files.length === 0) {
     throw new Error(`no labelled images under ${options.data} (labels come from cat(s)/dog(s)/other|neither folders)`);
   }
@@ -95,13 +98,16 @@ async function main() {
     concurrency: options.concurrency,
     onProgress: (done) => bar?.update(done),
     onFailure: (f) => {
-      // Error lines go to stderr so --json output stays one object.
       if (bar) process.stderr.write('\r\x1b[K'); // clear the bar's line; it redraws on the next update
       console.error(`error: ${f.relativePath}: ${f.reason}`);
     },
   }).finally(() => bar?.stop());
   const seconds = (performance.now() - started) / 1000;
   await classifier.dispose();
+  if (result.metrics.n === 0) {
+    // Every labelled file failed: there is no accuracy to report (and none to pass --min-accuracy with).
+    throw new Error(`none of the ${listing.files.length} labelled images could be classified (see the error lines above)`);
+  }
 
   const bySource = options.bySource
     ? Object.fromEntries([...groupBySource(result.rows)].map(([source, rows]) => [source, computeMetrics(rows)]))
@@ -112,7 +118,7 @@ async function main() {
     model: { name: classifier.card.name, version: classifier.card.version },
     data: options.data,
     files: options.files ?? null,
-    skipped: { unlabeled: listing.unlabeled.length, unreadable: result.failures.length },
+    skipped: { unlabeled: listing.unlabeled.length, unreadable: result.failures.length, unreadableFolders: listing.unreadableFolders.length },
     failures: result.failures,
     seconds: Number(seconds.toFixed(2)),
     ...(bySource ? { bySource } : {}),
@@ -123,7 +129,8 @@ async function main() {
     console.log(JSON.stringify(report));
   } else {
     console.log(`${classifier.card.name} ${classifier.card.version} on ${options.data}${options.files ? ` (${options.files})` : ''}`);
-    console.log(`skipped: ${listing.unlabeled.length} without a label folder, ${result.failures.length} unreadable; ${seconds.toFixed(1)} s\n`);
+    const folders = listing.unreadableFolders.length > 0 ? `, ${listing.unreadableFolders.length} folders not read` : '';
+    console.log(`skipped: ${listing.unlabeled.length} without a label folder, ${result.failures.length} unreadable${folders}; ${seconds.toFixed(1)} s\n`);
     console.log(formatMetrics(result.metrics));
     for (const [source, metrics] of Object.entries(bySource ?? {})) {
       console.log(`\n== ${source}: ${metrics.n} images, accuracy ${pct(metrics.accuracy)}; answered: ${LABELS.map((l) => `${l} ${LABELS.reduce((s, t) => s + metrics.confusion[t][l], 0)}`).join(', ')}`);

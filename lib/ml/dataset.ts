@@ -3,7 +3,7 @@
  * nearest ancestor folder named cat/cats, dog/dogs or other/neither; images
  * without one are skipped (and counted), never guessed.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Label } from './model-card';
 
@@ -23,6 +23,8 @@ export interface DatasetListing {
   files: LabeledFile[];
   /** Image files with no labelling ancestor folder. */
   unlabeled: string[];
+  /** Folders below the root that could not be read (relative path, why); the rest was listed. */
+  unreadableFolders: { relativePath: string; reason: string }[];
 }
 
 /** The label of `relativePath` from its nearest labelling ancestor, if any. */
@@ -35,36 +37,68 @@ export function labelFromPath(relativePath: string): Label | null {
   return null;
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map(async (entry) => {
-        const full = path.join(dir, entry.name);
-        // Follow symbolic links: datasets are often assembled from links.
-        const target = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry;
-        if (target?.isDirectory()) return walk(full);
-        return target?.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) ? [full] : [];
-      }),
-  );
-  return nested.flat();
+/**
+ * The label of a file under `root`: its nearest labelling folder below the
+ * root, else the root folder's own name (`--data photos/cats`). Folders
+ * above the root do not count: where a data set happens to be kept (say
+ * /srv/other/…) must not label it.
+ */
+function labelUnder(root: string, relativePath: string): Label | null {
+  return labelFromPath(relativePath) ?? FOLDER_LABELS[path.basename(path.resolve(root)).toLowerCase()] ?? null;
+}
+
+interface Walk {
+  files: string[];
+  unreadableFolders: { path: string; reason: string }[];
+  /** Real paths of the folders read so far: a link back up the tree (a loop), or a second link to one folder, is read once. */
+  visited: Set<string>;
+}
+
+async function walk(dir: string, state: Walk): Promise<void> {
+  const real = await realpath(dir);
+  if (state.visited.has(real)) return;
+  state.visited.add(real);
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    const isImageName = IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase());
+    // Follow symbolic links: datasets are often assembled from links. A
+    // broken link with an image's name is listed all the same, so that
+    // reading it fails with an error line that names it, not in silence.
+    const target = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry;
+    if (target?.isDirectory()) {
+      await walk(full, state).catch((error: unknown) => {
+        state.unreadableFolders.push({ path: full, reason: error instanceof Error ? error.message : String(error) });
+      });
+    } else if (isImageName && (target === null || target.isFile())) {
+      state.files.push(full);
+    }
+  }
 }
 
 function toListing(root: string, relativePaths: readonly string[]): DatasetListing {
-  const listing: DatasetListing = { files: [], unlabeled: [] };
+  const listing: DatasetListing = { files: [], unlabeled: [], unreadableFolders: [] };
   for (const relativePath of relativePaths) {
-    const trueLabel = labelFromPath(relativePath);
+    const trueLabel = labelUnder(root, relativePath);
     if (trueLabel) listing.files.push({ path: path.join(root, relativePath), relativePath, trueLabel });
     else listing.unlabeled.push(relativePath);
   }
   return listing;
 }
 
-/** Every image under `root`, at any depth, with its label. */
+const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
+
+/** Every image under `root`, at any depth, with its label. Throws when `root` itself cannot be read. */
 export async function listDataset(root: string): Promise<DatasetListing> {
-  const files = await walk(root);
-  return toListing(root, files.map((f) => path.relative(root, f).split(path.sep).join('/')));
+  const state: Walk = { files: [], unreadableFolders: [], visited: new Set() };
+  await walk(root, state);
+  return {
+    ...toListing(
+      root,
+      state.files.map((file) => relativeTo(root, file)),
+    ),
+    unreadableFolders: state.unreadableFolders.map((folder) => ({ relativePath: relativeTo(root, folder.path), reason: folder.reason })),
+  };
 }
 
 /** The images named in a list file (one path relative to `root` per line), e.g. training/splits/test.txt. */

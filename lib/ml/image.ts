@@ -117,7 +117,8 @@ export async function inspectImage(bytes: Uint8Array, maxPixels: number, minSide
   }
   // sharp reports AVIF as HEIF with AV1 compression; real HEIC (HEVC) cannot be decoded.
   const format: string | undefined = metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : metadata.format;
-  if (!isSupported(format) || (format === 'tiff' && (metadata.pages ?? 1) > 1)) {
+  // Of a many-page image (animated GIF or WebP, multi-page TIFF), the first page is read.
+  if (!isSupported(format)) {
     throw unsupported(format);
   }
   const { width = 0, height = 0 } = metadata;

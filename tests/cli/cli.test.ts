@@ -2,9 +2,11 @@
  * The predict and evaluate CLIs, run as a user runs them (npx tsx), on a
  * small labelled folder of real photos plus a broken file and an unlabelled one.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { runCli } from '../support/cli';
 
@@ -52,6 +54,33 @@ describe('npm run evaluate', () => {
     const low = await cli('evaluate.ts', ['--data', path.join(root, 'wrong'), '--min-accuracy', '0.5']);
     expect(low.code).toBe(1);
     expect(low.stderr).toMatch(/below --min-accuracy/);
+  }, 60_000);
+
+  it('labels by the --data folder’s own name, reads a folder reached by a link loop once, and names a broken link', async () => {
+    // loop/cats: a.jpg, again -> . (a loop), gone.jpg -> nothing.
+    await mkdir(path.join(root, 'loop/cats'), { recursive: true });
+    await symlink(SAMPLE_PHOTOS.cat, path.join(root, 'loop/cats/a.jpg'));
+    await symlink('.', path.join(root, 'loop/cats/again'));
+    await symlink(path.join(root, 'nothing-here.jpg'), path.join(root, 'loop/cats/gone.jpg'));
+    const { code, stdout, stderr } = await cli('evaluate.ts', ['--data', path.join(root, 'loop/cats'), '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ n: 1, accuracy: 1, skipped: { unlabeled: 0, unreadable: 1 }, failures: [{ relativePath: 'gone.jpg' }] });
+    expect(stderr).toMatch(/error: gone\.jpg: /);
+  }, 60_000);
+
+  it('exits 2 when no labelled image could be classified, instead of reporting 0 images at 0 %', async () => {
+    await mkdir(path.join(root, 'all-bad/cats'), { recursive: true });
+    await writeFile(path.join(root, 'all-bad/cats/x.jpg'), 'this is not a JPEG');
+    const { code, stdout, stderr } = await cli('evaluate.ts', ['--data', path.join(root, 'all-bad'), '--json', '--min-accuracy', '0']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/error: cats\/x\.jpg: /);
+    expect(stderr).toMatch(/none of the 1 labelled images could be classified/);
+  }, 60_000);
+
+  it('through npm with -s (as the README says), stdout is exactly the one JSON object', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'evaluate', '--', '--data', path.join(root, 'set'), '--json'], { maxBuffer: 10_000_000 });
+    expect(JSON.parse(stdout)).toMatchObject({ n: 3 });
   }, 60_000);
 
   it('refuses bad options with a message', async () => {

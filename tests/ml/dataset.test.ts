@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { labelFromPath, listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
@@ -39,6 +39,30 @@ describe('listDataset', () => {
       ['other/x/4.webp', 'neither'],
     ]);
     expect(listing.unlabeled).toEqual(['unsorted/5.jpg']);
+  });
+
+  it('labels by the root folder’s own name when nothing below it does, but never by the folders above it', async () => {
+    expect((await listDataset(path.join(root, 'a/cats'))).files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
+      ['1.jpg', 'cat'],
+      ['deep/2.JPEG', 'cat'],
+    ]);
+    // other/x: "other" is above the root, so 4.webp has no label here.
+    expect(await listDataset(path.join(root, 'other/x'))).toEqual({ files: [], unlabeled: ['4.webp'], unreadableFolders: [] });
+  });
+
+  it('reads a folder once however many links lead to it (a loop included), and lists a broken link to an image', async () => {
+    const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
+    try {
+      await mkdir(path.join(linked, 'dogs'));
+      await writeFile(path.join(linked, 'dogs/1.jpg'), 'x');
+      await symlink('..', path.join(linked, 'dogs/up')); // dogs/up/dogs/up/… back to the root
+      await symlink(path.join(linked, 'nowhere.jpg'), path.join(linked, 'dogs/gone.jpg'));
+      const listing = await listDataset(linked);
+      expect(listing.files.map((f) => f.relativePath)).toEqual(['dogs/1.jpg', 'dogs/gone.jpg']);
+      expect(listing.unreadableFolders).toEqual([]);
+    } finally {
+      await rm(linked, { recursive: true, force: true });
+    }
   });
 
   it('reads a list of relative paths', async () => {

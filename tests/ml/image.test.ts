@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { decodeImage, ImageInputError, inspectImage, MIN_IMAGE_SIDE } from '~/lib/ml/image';
-import { animatedGif, encodings, HEIC_HEADER, pixelBomb, pngHeaderOnly, readSample, SVG_WITH_SCRIPT } from '../fixtures/images';
+import { animatedGif, encodings, multiPageTiff, HEIC_HEADER, pixelBomb, pngHeaderOnly, readSample, SVG_WITH_SCRIPT } from '../fixtures/images';
 
 const options = { size: 224, maxPixels: 50_000_000 };
 
@@ -91,8 +91,11 @@ describe('decodeImage', () => {
     expect(pixels.every((v) => v === 255)).toBe(true);
   });
 
-  it('uses the first frame of an animated GIF', async () => {
-    const gif = await animatedGif(photo);
+  it.each([
+    ['an animated GIF', animatedGif],
+    ['a multi-page TIFF', multiPageTiff],
+  ])('uses the first frame of %s', async (_, make) => {
+    const gif = await make(photo);
     expect((await sharp(gif).metadata()).pages).toBe(2);
     const firstFrame = await decodeImage(await sharp(gif, { pages: 1 }).png().toBuffer(), options);
     const decoded = await decodeImage(gif, options);

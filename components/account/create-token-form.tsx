@@ -35,7 +35,7 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
       {state.status === 'success' ? (
         <Alert tone="success">
           <p>
-            Token <strong>{state.name}</strong> created. Copy it now: it is not stored and will not be shown again.
+            Token <strong className="break-all">{state.name}</strong> created. Copy it now: it is not stored and will not be shown again.
           </p>
           {/* Keyed: a new token starts without the last one's "Copied". */}
           <NewToken key={state.token} token={state.token} />

@@ -23,7 +23,7 @@ export function DeleteAccountForm({ email }: { email: string }) {
         id="confirm-email"
         label={
           <>
-            Type your email address, <span className="font-mono">{email}</span>, to confirm
+            Type your email address, <span className="font-mono break-all">{email}</span>, to confirm
           </>
         }
         name="confirmEmail"

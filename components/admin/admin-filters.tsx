@@ -18,6 +18,7 @@ export function AdminFilters({ query, versions }: { query: AdminFilterQuery; ver
     <FilterForm
       action="/admin"
       label="Filter the dashboard"
+      applied={filterSearch(query)}
       filtered={Boolean(query.from || query.to || query.model)}
       after={
         <a href={`/admin/export.csv${filterSearch(query)}`} className={buttonClasses({ variant: 'ghost' })} data-testid="export-csv" download>

@@ -13,7 +13,12 @@ const FEEDBACK_TEXT = {
 
 export function HistoryFilters({ query }: { query: HistoryQuery }) {
   return (
-    <FilterForm action="/history" label="Filter history" filtered={query.label !== 'all' || query.feedback !== 'any'}>
+    <FilterForm
+      action="/history"
+      label="Filter history"
+      applied={`${query.label}|${query.feedback}|${query.pageSize}`}
+      filtered={query.label !== 'all' || query.feedback !== 'any'}
+    >
       {/* A page size chosen in the URL survives a change of filters (the pager keeps it too). */}
       {query.pageSize !== HISTORY.pageSize ? <input type="hidden" name="pageSize" value={query.pageSize} /> : null}
       <FilterField id="filter-label" label="Predicted label">

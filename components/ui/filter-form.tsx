@@ -25,6 +25,7 @@ export function FilterField({ id, label, children }: { id: string; label: string
 export function FilterForm({
   action,
   label,
+  applied,
   filtered,
   children,
   after,
@@ -32,6 +33,13 @@ export function FilterForm({
   action: string;
   /** The accessible name of the search landmark. */
   label: string;
+  /**
+   * The filters in force, as a string (their query string). The form is
+   * created anew when they change: "Clear" is a client-side navigation,
+   * which keeps the page's state, and uncontrolled controls would go on
+   * showing the old filters (and Apply would bring them back).
+   */
+  applied: string;
   filtered: boolean;
   /** The FilterFields. */
   children: ReactNode;
@@ -39,7 +47,7 @@ export function FilterForm({
   after?: ReactNode;
 }) {
   return (
-    <form method="get" action={action} className="flex flex-wrap items-end gap-3" role="search" aria-label={label}>
+    <form key={applied} method="get" action={action} className="flex flex-wrap items-end gap-3" role="search" aria-label={label}>
       {children}
       <button type="submit" className={buttonClasses({ variant: 'secondary' })}>
         Apply

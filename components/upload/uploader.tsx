@@ -117,10 +117,11 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
     [enqueue, maxBytes],
   );
 
-  // Paste an image anywhere on the page.
+  // Paste an image anywhere on the page. Any pasted file is added: one that
+  // is not an image gets a card that says so, rather than nothing at all.
   useEffect(() => {
     function onPaste(event: ClipboardEvent) {
-      const files = Array.from(event.clipboardData?.files ?? []).filter((file) => file.type.startsWith('image/'));
+      const files = Array.from(event.clipboardData?.files ?? []);
       if (files.length > 0) {
         event.preventDefault();
         addFiles(files);
@@ -128,6 +129,28 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
     }
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);
+  }, [addFiles]);
+
+  // Files dropped anywhere on the page are added as on the drop zone. Left
+  // to the browser, a drop that misses the zone opens the file in this tab,
+  // and every result on the page (a guest's are stored nowhere) is gone.
+  useEffect(() => {
+    const carriesFiles = (event: globalThis.DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    function onDragOver(event: globalThis.DragEvent) {
+      if (carriesFiles(event)) event.preventDefault();
+    }
+    function onDrop(event: globalThis.DragEvent) {
+      // Already taken by the drop zone, which cancels the default.
+      if (event.defaultPrevented || !carriesFiles(event)) return;
+      event.preventDefault();
+      addFiles(Array.from(event.dataTransfer?.files ?? []));
+    }
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
+    };
   }, [addFiles]);
 
   function onDrop(event: DragEvent<HTMLDivElement>) {

@@ -98,14 +98,19 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
 it('a user deletes their account on /account: signed out, their token and history gone, the password no longer works', async () => {
   const page = await browser.newPage();
   try {
-    const email = `delete-me-${Date.now()}@example.test`;
+    const email = `delete-me-with-a-long-address-${Date.now()}@example.test`;
     const password = 'soon to be forgotten';
     await signUp(page, baseUrl, email, password);
 
+    // On a phone, with a long address and a long token name that has no spaces.
+    await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${baseUrl}/account`);
-    await page.getByLabel('Token name').fill('doomed');
+    await page.getByLabel('Token name').fill(`doomed${'x'.repeat(50)}`);
     await page.getByTestId('create-token').click();
     const token = ((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim();
+    await page.getByTestId('token-row').first().waitFor();
+    // Nothing is wider than the screen: no sideways scrolling.
+    await expect(page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).resolves.toBe(true);
     const saved = await predict(token);
     expect(await saved.json()).toMatchObject({ saved: true });
 

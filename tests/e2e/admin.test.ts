@@ -145,6 +145,7 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     await filters.getByRole('link', { name: 'Clear', exact: true }).click();
     await page.waitForURL(`${baseUrl}/admin`);
     await expect(page.getByTestId('export-csv').getAttribute('href')).resolves.toBe('/admin/export.csv');
+    await expect(filters.getByLabel('Model version').inputValue()).resolves.toBe('');
   } finally {
     await adminContext.close();
   }

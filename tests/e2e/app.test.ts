@@ -68,6 +68,43 @@ it('a guest uploads a cat, a dog and something else and reads the right labels',
   }
 });
 
+it('a photo dropped beside the drop zone is classified like one dropped on it, and the page with its results stays', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${baseUrl}/`);
+    expect(await upload(page, [PHOTOS.cat])).toEqual(['cat']);
+    const dog = (await readFile(PHOTOS.dog)).toString('base64');
+    /** Drops the dog photo on `selector`; true when the page cancelled the drop (otherwise the browser opens the file instead). */
+    const dropOn = (selector: string) =>
+      page.evaluate(
+        ({ selector, dog }) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([Uint8Array.from(atob(dog), (c) => c.charCodeAt(0))], 'dropped.jpg', { type: 'image/jpeg' }));
+          const target = document.querySelector(selector)!;
+          const over = new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true });
+          target.dispatchEvent(over);
+          const drop = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+          target.dispatchEvent(drop);
+          return over.defaultPrevented && drop.defaultPrevented;
+        },
+        { selector, dog },
+      );
+    const labels = page.getByTestId('prediction-label');
+    // On the heading, outside the zone: added (once), not left to the browser.
+    await expect(dropOn('h1')).resolves.toBe(true);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-label]').length === 2, undefined, { timeout: 30_000 });
+    await expect(labels.allTextContents()).resolves.toEqual(['dog', 'cat']);
+    // On the zone itself: still added exactly once.
+    await expect(dropOn('[data-testid=dropzone]')).resolves.toBe(true);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-label]').length === 3, undefined, { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await expect(labels.allTextContents()).resolves.toEqual(['dog', 'dog', 'cat']);
+    expect(await page.locator('[data-testid=results] > li').count()).toBe(3);
+  } finally {
+    await page.close();
+  }
+});
+
 it('accepts a photo of almost 10 MB through the server action (Next’s 1 MB default is raised)', async () => {
   // A real cat photo upscaled with sensor-like grain: a large, honest JPEG.
   const cat = await sharp(PHOTOS.cat).resize(4400, 3300, { fit: 'fill' }).toBuffer();
@@ -113,6 +150,13 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await page.waitForURL(/\/history\/[0-9a-f-]{36}$/);
     predictionId = page.url().split('/').pop()!;
     await expect(page.getByTestId('prediction-label').textContent()).resolves.toBe('cat');
+    // On a phone the page fits the screen: no sideways scrolling, and the 64-character SHA-256 wraps, whole, inside it.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expect(page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).resolves.toBe(true);
+    const hash = page.getByTestId('sha256');
+    await expect(hash.evaluate((dd) => dd.getBoundingClientRect().right <= window.innerWidth && dd.scrollWidth <= dd.clientWidth)).resolves.toBe(true);
+    await expect(hash.textContent()).resolves.toMatch(/^[0-9a-f]{64}$/);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByTestId('feedback-dog').click();
     await page.getByText('Saved: corrected to Dog.').waitFor();
     await page.reload();
@@ -135,6 +179,9 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await page.waitForURL(`${baseUrl}/history`);
     await page.getByTestId('history-list').waitFor();
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
+    // The form shows what is in force after the client-side navigation, so Apply cannot bring the old filters back.
+    await expect(filters.getByLabel('Predicted label').inputValue()).resolves.toBe('all');
+    await expect(filters.getByLabel('Feedback').inputValue()).resolves.toBe('any');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();

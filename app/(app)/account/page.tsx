@@ -46,8 +46,8 @@ export default async function AccountPage() {
           <ul className="divide-y divide-slate-200 rounded-2xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="token-list">
             {tokens.map((token) => (
               <li key={token.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3" data-testid="token-row" data-revoked={token.revokedAt ? 'true' : 'false'}>
-                <div className="space-y-0.5">
-                  <p className="font-medium">
+                <div className="min-w-0 space-y-0.5">
+                  <p className="font-medium break-words">
                     {token.name} <code className="ml-1 font-mono text-xs text-slate-500">{token.prefix}…</code>
                   </p>
                   <p className="text-xs text-slate-600 dark:text-slate-300">

@@ -29,7 +29,8 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
           height={prediction.thumbnailHeight}
           className="h-auto w-full max-w-64 rounded-xl bg-slate-100 object-contain dark:bg-slate-800"
         />
-        <div className="space-y-5">
+        {/* min-w-0: a grid item is otherwise as wide as its widest line, wider than a phone. */}
+        <div className="min-w-0 space-y-5">
           <div className="flex flex-wrap items-baseline gap-3">
             <h1 className="text-3xl font-semibold tracking-tight">{labelText(prediction.label)}</h1>
             <code data-testid="prediction-label" className={`rounded-md px-2 py-0.5 font-mono text-xs ${LABEL_COLOURS[prediction.label].chip}`}>
@@ -39,7 +40,7 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
           </div>
           <ProbabilityBars probabilities={probabilities} predicted={prediction.label} />
           <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
-          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
             <dt className="text-slate-500 dark:text-slate-400">When</dt>
             <dd>
               {/* Long time style: it names the zone, local or UTC. */}
@@ -52,7 +53,8 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
             <dt className="text-slate-500 dark:text-slate-400">Time</dt>
             <dd>{formatMs(prediction.latencyMs)} to decode and classify</dd>
             <dt className="text-slate-500 dark:text-slate-400">SHA-256</dt>
-            <dd className="truncate font-mono text-xs" title={prediction.sha256}>
+            {/* Wrapped, not cut: a touch screen has no tooltip to show the rest. */}
+            <dd className="font-mono text-xs break-all" data-testid="sha256">
               {prediction.sha256}
             </dd>
           </dl>

@@ -35,6 +35,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   const reveal = useRef<string | null>(null);
   const list = useRef<HTMLUListElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const camera = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     setReady(true);
@@ -131,6 +132,18 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
     return () => window.removeEventListener('paste', onPaste);
   }, [addFiles]);
 
+  // Files chosen before the page's script ran (a slow phone) had no handler
+  // then, and no change event comes later: take them now. The inputs are
+  // emptied once read, so running again finds nothing.
+  useEffect(() => {
+    for (const input of [picker.current, camera.current]) {
+      if (input?.files && input.files.length > 0) {
+        addFiles(Array.from(input.files));
+        input.value = '';
+      }
+    }
+  }, [addFiles]);
+
   // Files dropped anywhere on the page are added as on the drop zone. Left
   // to the browser, a drop that misses the zone opens the file in this tab,
   // and every result on the page (a guest's are stored nowhere) is gone.
@@ -223,6 +236,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
           </label>
           <label className={`${buttonClasses({ variant: 'secondary' })} cursor-pointer focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-brand-500`}>
             <input
+              ref={camera}
               type="file"
               accept="image/*"
               capture="environment"

@@ -105,6 +105,29 @@ it('a photo dropped beside the drop zone is classified like one dropped on it, a
   }
 });
 
+it('a photo chosen before the page’s script has run is classified once it runs', async () => {
+  const page = await browser.newPage();
+  let release!: () => void;
+  const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+  try {
+    await page.route('**/_next/static/chunks/**', async (route) => {
+      await scriptsHeld;
+      await route.continue();
+    });
+    // Deferred scripts hold back DOMContentLoaded: wait for the server-rendered input itself.
+    await page.goto(`${baseUrl}/`, { waitUntil: 'commit' });
+    await page.getByTestId('file-input').waitFor({ state: 'attached' });
+    expect(await page.locator('[data-testid=dropzone][data-ready=true]').count()).toBe(0);
+    await page.getByTestId('file-input').setInputFiles([PHOTOS.dog]);
+    release();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-label]').length === 1, undefined, { timeout: 30_000 });
+    await expect(page.getByTestId('prediction-label').allTextContents()).resolves.toEqual(['dog']);
+  } finally {
+    release();
+    await page.close();
+  }
+});
+
 it('accepts a photo of almost 10 MB through the server action (Next’s 1 MB default is raised)', async () => {
   // A real cat photo upscaled with sensor-like grain: a large, honest JPEG.
   const cat = await sharp(PHOTOS.cat).resize(4400, 3300, { fit: 'fill' }).toBuffer();

@@ -4,10 +4,27 @@ import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import type { AdminLabelState, AdminPurgeState } from '~/lib/admin-state';
 import { APP_ERRORS, logServerError } from '~/lib/errors';
-import { checkAdmin } from '~/lib/server/auth';
+import { type AdminCheck, checkAdmin } from '~/lib/server/auth';
 import { purgeAllGuestPredictions, purgePredictionsCreatedBefore, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { deleteUserByEmailAsAdmin } from '~/lib/server/queries/users';
 import { adminDeleteUserSchema, adminLabelSchema, purgeGuestPredictionsSchema, purgePredictionsBeforeSchema } from '~/lib/validations/admin';
+
+type AdminGate = Extract<AdminCheck, { status: 'ok' }> | { status: 'unauthorized' | 'forbidden' | 'failed'; message: string };
+
+/**
+ * The admin role, checked on the server against the stored account. A
+ * database that cannot confirm it is answered as a state, not thrown: the
+ * form keeps what was typed instead of giving way to the error page.
+ */
+async function gateAdmin(): Promise<AdminGate> {
+  try {
+    const admin = await checkAdmin();
+    return admin.status === 'ok' ? admin : { status: admin.status, message: APP_ERRORS[admin.status].message };
+  } catch (error) {
+    logServerError('checking the admin role', error);
+    return { status: 'failed', message: 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.' };
+  }
+}
 
 /**
  * An admin sets or fixes the confirmed label of any prediction (review
@@ -16,8 +33,8 @@ import { adminDeleteUserSchema, adminLabelSchema, purgeGuestPredictionsSchema, p
 export async function setConfirmedLabelAction(input: { predictionId: string; correctLabel: string }): Promise<AdminLabelState> {
   const parsed = adminLabelSchema.safeParse(input);
   if (!parsed.success) return { status: 'invalid_data', message: 'That is not a valid prediction or label.' };
-  const admin = await checkAdmin();
-  if (admin.status !== 'ok') return { status: admin.status, message: APP_ERRORS[admin.status].message };
+  const admin = await gateAdmin();
+  if (admin.status !== 'ok') return admin;
   try {
     const updated = await setConfirmedLabelAsAdmin({ id: parsed.data.predictionId, correctLabel: parsed.data.correctLabel });
     if (!updated) return { status: 'not_found', message: 'That prediction does not exist any more.' };
@@ -61,8 +78,8 @@ async function purgeAsAdmin<T>({
   describe: (removed: number, input: T) => string;
   task: string;
 }): Promise<AdminPurgeState> {
-  const admin = await checkAdmin();
-  if (admin.status !== 'ok') return refusal(admin.status, APP_ERRORS[admin.status].message);
+  const admin = await gateAdmin();
+  if (admin.status !== 'ok') return refusal(admin.status, admin.message);
   const parsed = parse();
   if (!parsed.success) return invalid(parsed.error);
   try {
@@ -102,8 +119,8 @@ export async function purgePredictionsBeforeAction(_previous: AdminPurgeState, f
  */
 export async function deleteUserAsAdminAction(_previous: AdminPurgeState, formData: FormData): Promise<AdminPurgeState> {
   // The role first, as in the purges.
-  const admin = await checkAdmin();
-  if (admin.status !== 'ok') return refusal(admin.status, APP_ERRORS[admin.status].message);
+  const admin = await gateAdmin();
+  if (admin.status !== 'ok') return refusal(admin.status, admin.message);
   const parsed = adminDeleteUserSchema.safeParse({ confirm: formData.get('confirm'), email: formData.get('email') });
   if (!parsed.success) return invalid(parsed.error);
   let outcome;

@@ -1,9 +1,9 @@
 /**
  * Faults: PostgreSQL stops while the app runs. Guests still get their
  * classifications; a signed-in user gets theirs too, told it could not be
- * saved, and no row is written; sign-in, token calls and health say the
- * service is unavailable (not "wrong password", not "bad token"); when
- * PostgreSQL comes back the same Prisma
+ * saved, and no row is written; sign-in, token calls, health and the admin
+ * actions say the service is unavailable (not "wrong password", not "bad
+ * token", not the error page); when PostgreSQL comes back the same Prisma
  * client (no restart) saves again. Runs against its own embedded PostgreSQL,
  * never the shared test database, which it stops and restarts on the same
  * port and data folder (from a child process: tests/support/pg-controller.ts).
@@ -15,6 +15,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { classifyImageAction } from '~/app/(app)/actions';
+import { deleteUserAsAdminAction, purgeGuestPredictionsAction, setConfirmedLabelAction } from '~/app/admin/actions';
 import { GET as health } from '~/app/api/v1/health/route';
 import { POST as predict } from '~/app/api/v1/predict/route';
 import { SIGN_IN_UNAVAILABLE } from '~/lib/config';
@@ -84,8 +85,10 @@ function success(state: ClassifyState): Extract<ClassifyState, { status: 'succes
 
 it('with PostgreSQL stopped: guests classify, users classify and are told it was not saved (no row); after a restart it saves again', async () => {
   const user = await makeUser();
+  const admin = await makeUser('admin');
   actAs(user);
-  expect(success(await classifyImageAction(formWith(fileFrom(cat))))).toMatchObject({ saved: true, saveError: null });
+  const saved1 = success(await classifyImageAction(formWith(fileFrom(cat))));
+  expect(saved1).toMatchObject({ saved: true, saveError: null });
   const { token } = await createApiToken({ userId: user.id, name: 'faults' });
 
   expect(await command('stop')).toBe('stopped');
@@ -116,6 +119,16 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   const down = await health();
   expect(down.status).toBe(503);
   expect(await down.json()).toMatchObject({ status: 'unavailable', database: { reachable: false } });
+  // The admin actions answer "unavailable" as a state (the form keeps its input), not with the error page.
+  actAs(admin);
+  const unavailable = { status: 'failed', message: expect.stringMatching(/could not be checked.*nothing was changed/) };
+  await expect(setConfirmedLabelAction({ predictionId: saved1.prediction.id!, correctLabel: 'dog' })).resolves.toEqual(unavailable);
+  const purge = new FormData();
+  purge.set('confirm', 'PURGE');
+  await expect(purgeGuestPredictionsAction({ status: 'idle' }, purge)).resolves.toEqual(unavailable);
+  purge.set('email', user.email);
+  await expect(deleteUserAsAdminAction({ status: 'idle' }, purge)).resolves.toEqual(unavailable);
+  actAs(user);
 
   expect(await start()).toEqual(database);
 

@@ -25,6 +25,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setPending(true);
+    let created = false;
     try {
       const result = await signUpAction({ status: 'idle' }, data);
       setState(result);
@@ -32,6 +33,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         setPending(false);
         return;
       }
+      created = true;
       const signedIn = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false });
       // From here a navigation is under way, so the button stays disabled: a second press would only say the account exists.
       if (!signedIn || signedIn.error) {
@@ -41,6 +43,11 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       router.push(callbackUrl);
       router.refresh();
     } catch {
+      // The account exists once created: trying again here would only say so. Signing in is what is left.
+      if (created) {
+        router.push(loginHref(callbackUrl, { signedUp: '1' }));
+        return;
+      }
       setState({ status: 'failed', message: 'Could not reach the server. Please try again.' });
       setPending(false);
     }

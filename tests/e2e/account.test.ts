@@ -200,3 +200,24 @@ it('a user changes their password on /account: this browser stays signed in, the
     await elsewhere.close();
   }
 });
+
+it('a sign-up whose automatic sign-in cannot reach the server is sent to sign in, told the account is ready, and can', async () => {
+  const page = await browser.newPage();
+  try {
+    const email = `half-signed-up-${Date.now()}@example.test`;
+    const password = 'created but not signed in';
+    await page.goto(`${baseUrl}/signup`);
+    // The account is created; the sign-in right after it fails on the network.
+    await page.route('**/api/auth/callback/credentials**', (route) => route.abort('connectionreset'));
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/login\?.*signedUp=1/);
+    await page.getByText('Your account is ready. Sign in to continue.').waitFor();
+    await page.unroute('**/api/auth/callback/credentials**');
+    await signIn(page, baseUrl, email, password);
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);
+  } finally {
+    await page.close();
+  }
+});

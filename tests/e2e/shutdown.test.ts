@@ -1,0 +1,64 @@
+/**
+ * End to end, production build: stopping `npm start` (SIGTERM to its
+ * launcher, as a service manager or the test harness does) answers the
+ * requests in flight before anything stops, PostgreSQL last. An API upload
+ * whose body is still arriving when the stop comes is classified, saved to
+ * its owner's history and answered; then the launcher exits and leaves no
+ * PostgreSQL behind (checked by stop() in afterAll).
+ */
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { readSample } from '../fixtures/images';
+import { connectToServerDatabase, insertApiToken } from '../support/e2e-db';
+import { startE2eServer, type E2eServer } from '../support/e2e-server';
+
+let server: E2eServer;
+
+beforeAll(async () => {
+  server = await startE2eServer('shutdown');
+}, 240_000);
+
+afterAll(() => server?.stop(), 60_000);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it('a token upload still arriving when the launcher is told to stop is saved and answered, then everything stops', async () => {
+  const db = await connectToServerDatabase(server);
+  const userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, "passwordHash") VALUES (gen_random_uuid(), 'shutdown@example.test', 'x') RETURNING id`)).rows[0]!.id;
+  const token = await insertApiToken(db, userId);
+  await db.end();
+
+  const boundary = 'petlens-shutdown-test';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="dog.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    await readSample('dog'),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const request = http.request(new URL('/api/v1/predict', server.baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length, authorization: `Bearer ${token}` },
+  });
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    request.on('error', reject);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+  });
+  // Half the body now; the stop; the rest once the app server has been told.
+  request.write(body.subarray(0, body.length >> 1));
+  await sleep(500);
+  process.kill(server.pid, 'SIGTERM');
+  await sleep(1_500);
+  request.end(body.subarray(body.length >> 1));
+
+  const { status, text } = await answer;
+  expect(status).toBe(200);
+  expect(JSON.parse(text)).toMatchObject({ predictions: [{ label: 'dog', id: expect.any(String) }], saved: true });
+  // Then the launcher exits (afterAll's stop() checks that PostgreSQL went with it).
+  const deadline = Date.now() + 30_000;
+  while (existsSync(`/proc/${server.pid}`) && Date.now() < deadline) await sleep(200);
+  expect(existsSync(`/proc/${server.pid}`)).toBe(false);
+}, 60_000);

@@ -22,16 +22,27 @@ function publicStartError(error: unknown): string {
   return `${what} (details in the server log)`;
 }
 
-const globalForInference = globalThis as unknown as { petlensInference?: Promise<InferenceService>; petlensInferenceError?: string };
+const globalForInference = globalThis as unknown as {
+  petlensInference?: Promise<InferenceService>;
+  petlensInferenceError?: string;
+  /** How long the last failed start is kept before the next request tries again. */
+  petlensInferenceRetryMs?: number;
+};
+
+/** A failed start is answered from memory for 1 s, then 2, 4 … at most 30 s, before it is tried again. */
+const START_RETRY_MS = { first: 1_000, max: 30_000 } as const;
 
 /**
  * The process's inference service: worker threads (one onnxruntime session
  * each) behind a micro-batcher, started on first use. The *promise* is
- * memoised, so concurrent first requests share one start; a failed start is
- * forgotten so the next request retries (and reports) it.
+ * memoised, so concurrent first requests share one start. A failed start is
+ * kept for a while (1 s, doubling to 30 s), so requests meanwhile get its
+ * answer at once instead of each starting workers, loading the model and
+ * trying CUDA again; after that the next request retries (and reports) it.
  */
 export function getInferenceService(): Promise<InferenceService> {
-  globalForInference.petlensInference ??= InferenceService.start({
+  if (globalForInference.petlensInference) return globalForInference.petlensInference;
+  const starting: Promise<InferenceService> = InferenceService.start({
     cardPath: env.MODEL_CARD_PATH,
     device: env.INFERENCE_DEVICE,
     workers: env.INFERENCE_WORKERS,
@@ -50,15 +61,21 @@ export function getInferenceService(): Promise<InferenceService> {
           `${health.workers} worker(s) x ${health.intraOpThreads} thread(s), batching ${health.batching.enabled ? `on (<= ${health.batching.maxBatch} images / ${health.batching.maxDelayMs} ms)` : 'off'}`,
       );
       globalForInference.petlensInferenceError = undefined;
+      globalForInference.petlensInferenceRetryMs = undefined;
       return service;
     },
     (error: unknown) => {
-      globalForInference.petlensInference = undefined;
+      const retryMs = Math.min(START_RETRY_MS.max, globalForInference.petlensInferenceRetryMs ? globalForInference.petlensInferenceRetryMs * 2 : START_RETRY_MS.first);
+      globalForInference.petlensInferenceRetryMs = retryMs;
       globalForInference.petlensInferenceError = publicStartError(error);
+      setTimeout(() => {
+        if (globalForInference.petlensInference === starting) globalForInference.petlensInference = undefined;
+      }, retryMs).unref();
       throw error;
     },
   );
-  return globalForInference.petlensInference;
+  globalForInference.petlensInference = starting;
+  return starting;
 }
 
 /** Why the last start failed, if it did, in words safe to show anyone (for health). */
@@ -70,5 +87,6 @@ export function lastInferenceStartError(): string | null {
 export async function disposeInferenceService(): Promise<void> {
   const pending = globalForInference.petlensInference;
   globalForInference.petlensInference = undefined;
+  globalForInference.petlensInferenceRetryMs = undefined;
   if (pending) await (await pending.catch(() => null))?.close();
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const INPUTS = ['app', 'components', 'lib', 'types', 'public', 'next.config.ts', 'proxy.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
+const INPUTS = ['app', 'components', 'lib', 'types', 'public', 'next.config.ts', 'proxy.ts', 'instrumentation.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
 const SKIP = new Set(['lib/generated']);
 export const BUILD_DIR = '.next';
 const HASH_FILE = path.join(BUILD_DIR, 'petlens-source-hash');

@@ -63,9 +63,12 @@ describe('GET /api/v1/health with a bad model', () => {
   it('answers 503 with the reason, the database still reachable', async () => {
     process.env.MODEL_CARD_PATH = path.join(dir, 'corrupt.json');
     let GET: () => Promise<Response> = async () => new Response();
+    let starts: jest.SpiedFunction<(typeof import('~/lib/serving/inference-service'))['InferenceService']['start']> | undefined;
     const cleanup: (() => Promise<void>)[] = [];
     // Fresh modules, so lib/env reads the bad MODEL_CARD_PATH.
     jest.isolateModules(() => {
+      const { InferenceService } = require('~/lib/serving/inference-service') as typeof import('~/lib/serving/inference-service');
+      starts = jest.spyOn(InferenceService, 'start');
       ({ GET } = require('~/app/api/v1/health/route') as { GET: () => Promise<Response> });
       cleanup.push((require('~/lib/server/inference') as { disposeInferenceService: () => Promise<void> }).disposeInferenceService);
       cleanup.push((require('~/lib/server/db') as { disconnectDb: () => Promise<void> }).disconnectDb);
@@ -78,6 +81,11 @@ describe('GET /api/v1/health with a bad model', () => {
       expect(body.model.loaded).toBe(false);
       expect(body.model.error).toBe('the model file is corrupt or not the one its card describes (details in the server log)');
       expect(body.database.reachable).toBe(true);
+      // Asked again at once: the same answer from the failed start kept in memory, not a second start of the workers.
+      const again = await GET();
+      expect(again.status).toBe(503);
+      expect(((await again.json()) as { model: { error: string } }).model.error).toBe(body.model.error);
+      expect(starts).toHaveBeenCalledTimes(1);
     } finally {
       for (const step of cleanup) await step();
       delete process.env.MODEL_CARD_PATH;

@@ -78,6 +78,7 @@ class PoolWorker {
   private readonly idle: (() => void)[] = [];
   private nextId = 1;
   private exited: WorkerExitedError | null = null;
+  private terminating = false;
   /** Settles once the exit has been handled (pending failed, onExit called). */
   private readonly gone: Promise<void>;
   readonly readyAt = performance.now();
@@ -145,6 +146,8 @@ class PoolWorker {
   run(pixels: ArrayBuffer, batch: number): Promise<Prediction[]> {
     // Posting to a dead worker is silently dropped: the promise would never settle.
     if (this.exited) return Promise.reject(this.exited);
+    // Nothing new once terminate() waits for the thread to be idle (see there).
+    if (this.terminating) return Promise.reject(new WorkerExitedError('inference worker is stopping'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -170,7 +173,11 @@ class PoolWorker {
    * 'Napi::Error'"), not just the thread.
    */
   async terminate(): Promise<void> {
-    if (this.pending.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    // From here run() refuses new work: a batch retried image by image posts
+    // its next image as the last one is answered, which would otherwise put
+    // the thread back inside session.run just as it is terminated.
+    this.terminating = true;
+    while (this.pending.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.worker.terminate();
   }
 

@@ -52,8 +52,9 @@ describe('adminFilterQuerySchema', () => {
     expect(toAdminFilters(adminFilterQuerySchema.parse({}))).toEqual({ from: null, toExclusive: null, modelVersion: null });
   });
 
-  it('review query: page and kind fall back to defaults', () => {
-    expect(reviewQuerySchema.parse({ page: '3', kind: 'misclassified' })).toEqual({ page: 3, kind: 'misclassified' });
-    expect(reviewQuerySchema.parse({ page: '-1', kind: 'everything' })).toEqual({ page: 1, kind: 'all' });
+  it('review query: a kind or page cursor that is not one is ignored', () => {
+    const id = '0b7f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4';
+    expect(reviewQuerySchema.parse({ kind: 'misclassified', older: id })).toEqual({ kind: 'misclassified', older: id });
+    expect(reviewQuerySchema.parse({ kind: 'everything', older: '3', newer: ['a', 'b'] })).toEqual({ kind: 'all' });
   });
 });

@@ -1,5 +1,4 @@
-import Link from 'next/link';
-import { buttonClasses } from '~/components/ui/button';
+import { Pager } from '~/components/ui/pager';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { HISTORY } from '~/lib/config';
 
@@ -14,32 +13,13 @@ function href(query: HistoryQuery, page: number): string {
 }
 
 export function Pagination({ query, pageCount }: { query: HistoryQuery; pageCount: number }) {
-  if (pageCount <= 1) return null;
   const page = Math.min(query.page, pageCount);
-  const disabled = 'pointer-events-none opacity-50';
   return (
-    <nav aria-label="Pages" className="flex items-center justify-between gap-3">
-      <Link
-        href={href(query, page - 1)}
-        aria-disabled={page <= 1}
-        tabIndex={page <= 1 ? -1 : undefined}
-        className={buttonClasses({ variant: 'secondary', className: page <= 1 ? disabled : '' })}
-        rel="prev"
-      >
-        ← Newer
-      </Link>
-      <p className="text-sm text-slate-600 dark:text-slate-300">
-        Page {page} of {pageCount}
-      </p>
-      <Link
-        href={href(query, page + 1)}
-        aria-disabled={page >= pageCount}
-        tabIndex={page >= pageCount ? -1 : undefined}
-        className={buttonClasses({ variant: 'secondary', className: page >= pageCount ? disabled : '' })}
-        rel="next"
-      >
-        Older →
-      </Link>
-    </nav>
+    <Pager
+      newer={{ href: href(query, page - 1), disabled: page <= 1 }}
+      older={{ href: href(query, page + 1), disabled: page >= pageCount }}
+      page={page}
+      pageCount={pageCount}
+    />
   );
 }

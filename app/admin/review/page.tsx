@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
 import { count, pct } from '~/components/admin/format';
 import { ReviewLabelButtons } from '~/components/admin/review-label-buttons';
 import { LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
 import { buttonClasses } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
+import { Pager } from '~/components/ui/pager';
 import { env } from '~/lib/env';
 import { requireAdmin } from '~/lib/server/auth';
 import { getReviewQueue, type ReviewCursor } from '~/lib/server/queries/admin';
@@ -112,34 +112,12 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         </ul>
       )}
 
-      {result.pageCount > 1 ? (
-        <nav aria-label="Pages" className="flex items-center justify-between gap-3">
-          <PageLink to={newer ? href(query.kind, newer) : null} rel="prev">
-            ← Newer
-          </PageLink>
-          <p className="text-sm text-slate-600 dark:text-slate-300">
-            Page {result.page} of {result.pageCount}
-          </p>
-          <PageLink to={older ? href(query.kind, older) : null} rel="next">
-            Older →
-          </PageLink>
-        </nav>
-      ) : null}
+      <Pager
+        newer={{ href: newer ? href(query.kind, newer) : '#', disabled: newer === null }}
+        older={{ href: older ? href(query.kind, older) : '#', disabled: older === null }}
+        page={result.page}
+        pageCount={result.pageCount}
+      />
     </div>
-  );
-}
-
-/** "← Newer" / "Older →": a link, or a dimmed one out of the tab order at either end. */
-function PageLink({ to, rel, children }: { to: string | null; rel: 'prev' | 'next'; children: ReactNode }) {
-  return (
-    <Link
-      href={to ?? '#'}
-      aria-disabled={to === null}
-      tabIndex={to === null ? -1 : undefined}
-      className={buttonClasses({ variant: 'secondary', className: to === null ? 'pointer-events-none opacity-50' : '' })}
-      rel={rel}
-    >
-      {children}
-    </Link>
   );
 }

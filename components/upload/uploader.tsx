@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { buttonClasses } from '~/components/ui/button';
 import { UPLOAD } from '~/lib/config';
@@ -144,17 +144,16 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
     }
   }, [addFiles]);
 
-  // Files dropped anywhere on the page are added as on the drop zone. Left
+  // Files dropped anywhere on the page, the drop zone included, are added. Left
   // to the browser, a drop that misses the zone opens the file in this tab,
   // and every result on the page (a guest's are stored nowhere) is gone.
   useEffect(() => {
-    const carriesFiles = (event: globalThis.DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
-    function onDragOver(event: globalThis.DragEvent) {
+    const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    function onDragOver(event: DragEvent) {
       if (carriesFiles(event)) event.preventDefault();
     }
-    function onDrop(event: globalThis.DragEvent) {
-      // Already taken by the drop zone, which cancels the default.
-      if (event.defaultPrevented || !carriesFiles(event)) return;
+    function onDrop(event: DragEvent) {
+      if (!carriesFiles(event)) return;
       event.preventDefault();
       addFiles(Array.from(event.dataTransfer?.files ?? []));
     }
@@ -165,12 +164,6 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
       window.removeEventListener('drop', onDrop);
     };
   }, [addFiles]);
-
-  function onDrop(event: DragEvent<HTMLDivElement>) {
-    event.preventDefault();
-    setDragging(false);
-    addFiles(Array.from(event.dataTransfer.files));
-  }
 
   function remove(key: string) {
     const index = items.findIndex((item) => item.key === key);
@@ -201,7 +194,8 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         onDragLeave={(event) => {
           if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
         }}
-        onDrop={onDrop}
+        // The files themselves are taken by the page-wide drop listener above.
+        onDrop={() => setDragging(false)}
         data-testid="dropzone"
         data-ready={ready}
         className={`flex flex-col items-center gap-4 rounded-2xl border-2 border-dashed px-6 py-10 text-center transition-colors ${

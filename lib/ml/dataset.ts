@@ -92,13 +92,9 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 export async function listDataset(root: string): Promise<DatasetListing> {
   const state: Walk = { files: [], unreadableFolders: [], visited: new Set() };
   await walk(root, state);
-  return {
-    ...toListing(
-      root,
-      state.files.map((file) => relativeTo(root, file)),
-    ),
-    unreadableFolders: state.unreadableFolders.map((folder) => ({ relativePath: relativeTo(root, folder.path), reason: folder.reason })),
-  };
+  const listing = toListing(root, state.files.map((file) => relativeTo(root, file)));
+  listing.unreadableFolders = state.unreadableFolders.map((folder) => ({ relativePath: relativeTo(root, folder.path), reason: folder.reason }));
+  return listing;
 }
 
 /** The images named in a list file (one path relative to `root` per line), e.g. training/splits/test.txt. */

@@ -12,7 +12,8 @@ export type RevokeTokenState = { status: 'idle' } | { status: 'success' } | { st
 /** Success is a redirect home, never a state. */
 export type DeleteAccountState = { status: 'idle' } | { status: 'invalid_data' | 'unauthorized' | 'failed'; message: string };
 
-export type ChangePasswordField = 'currentPassword' | 'newPassword';
+export const CHANGE_PASSWORD_FIELDS = ['currentPassword', 'newPassword'] as const;
+export type ChangePasswordField = (typeof CHANGE_PASSWORD_FIELDS)[number];
 
 /** On success this browser stays signed in and every other session has ended. */
 export type ChangePasswordState =

@@ -5,7 +5,7 @@ import type { SignUpState } from '~/lib/prediction-state';
 import { hashPassword } from '~/lib/server/password';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createUser, EmailTakenError } from '~/lib/server/queries/users';
-import { signUpSchema } from '~/lib/validations/auth';
+import { firstFieldErrors, signUpSchema } from '~/lib/validations/auth';
 
 /**
  * Creates an account (role `user`; admins are made from the command line).
@@ -14,12 +14,7 @@ import { signUpSchema } from '~/lib/validations/auth';
 export async function signUpAction(_previous: SignUpState, formData: FormData): Promise<SignUpState> {
   const parsed = signUpSchema.safeParse({ email: formData.get('email'), password: formData.get('password') });
   if (!parsed.success) {
-    const fieldErrors: Partial<Record<'email' | 'password', string>> = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if ((field === 'email' || field === 'password') && !fieldErrors[field]) fieldErrors[field] = issue.message;
-    }
-    return { status: 'invalid_data', fieldErrors };
+    return { status: 'invalid_data', fieldErrors: firstFieldErrors(parsed.error, ['email', 'password'] as const) };
   }
   const limit = hitRateLimit('signUp', `ip:${await actionAddress()}`);
   if (!limit.allowed) {

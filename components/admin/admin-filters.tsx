@@ -14,14 +14,15 @@ export function filterSearch(query: AdminFilterQuery): string {
 
 export function AdminFilters({ query, versions }: { query: AdminFilterQuery; versions: string[] }) {
   const options = query.model && !versions.includes(query.model) ? [query.model, ...versions] : versions;
+  const search = filterSearch(query);
   return (
     <FilterForm
       action="/admin"
       label="Filter the dashboard"
-      applied={filterSearch(query)}
+      applied={search}
       filtered={Boolean(query.from || query.to || query.model)}
       after={
-        <a href={`/admin/export.csv${filterSearch(query)}`} className={buttonClasses({ variant: 'ghost' })} data-testid="export-csv" download>
+        <a href={`/admin/export.csv${search}`} className={buttonClasses({ variant: 'ghost' })} data-testid="export-csv" download>
           Export CSV
         </a>
       }

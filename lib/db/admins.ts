@@ -38,11 +38,10 @@ export async function ensureAdmin(db: PrismaClient, input: { email: string; pass
     throw new AdminInputError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; '));
   }
   const { email, password } = parsed.data;
-  const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { email }, select: { id: true, role: true, passwordHash: true } });
     if (!existing) {
-      const user = await tx.user.create({ data: { email, passwordHash, role: 'admin' }, select: { id: true, email: true } });
+      const user = await tx.user.create({ data: { email, passwordHash: await hashPassword(password), role: 'admin' }, select: { id: true, email: true } });
       return { ...user, outcome: 'created' as const };
     }
     if (existing.role !== 'admin' && !promoteExisting) {
@@ -51,11 +50,12 @@ export async function ensureAdmin(db: PrismaClient, input: { email: string; pass
           'If it is yours, promote it deliberately with `npm run admin:create -- --email ' + email + ' --password …`.',
       );
     }
+    // Checked before any hashing: a restart with the same password (every `npm start`) needs no new hash.
     if (existing.role === 'admin' && (await verifyPassword(existing.passwordHash, password))) return { id: existing.id, email, outcome: 'unchanged' as const };
     // A new password ends the account's open sessions, as a change on /account does.
     const user = await tx.user.update({
       where: { id: existing.id },
-      data: { role: 'admin', passwordHash, sessionVersion: { increment: 1 } },
+      data: { role: 'admin', passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } },
       select: { id: true, email: true },
     });
     return { ...user, outcome: existing.role === 'admin' ? ('updated' as const) : ('promoted' as const) };

@@ -27,3 +27,13 @@ export const signUpSchema = z
 
 export type SignInInput = z.infer<typeof signInSchema>;
 export type SignUpInput = z.infer<typeof signUpSchema>;
+
+/** The first message for each of `fields` in a failed parse, for a form's field errors. */
+export function firstFieldErrors<F extends string>(error: z.ZodError, fields: readonly F[]): Partial<Record<F, string>> {
+  const errors: Partial<Record<F, string>> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if (fields.includes(field as F) && !errors[field as F]) errors[field as F] = issue.message;
+  }
+  return errors;
+}

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import type { ChangePasswordField, ChangePasswordState, CreateTokenState, DeleteAccountState, EndOtherSessionsState, RevokeTokenState } from '~/lib/account-state';
+import { CHANGE_PASSWORD_FIELDS, type ChangePasswordState, type CreateTokenState, type DeleteAccountState, type EndOtherSessionsState, type RevokeTokenState } from '~/lib/account-state';
 import { logServerError } from '~/lib/errors';
 import { endThisSession, getCurrentSession, getCurrentUser, keepThisSession } from '~/lib/server/auth';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
@@ -10,6 +10,7 @@ import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
 import { deleteUserAccount, endUserSessions, getUserCredentialsById } from '~/lib/server/queries/users';
 import { changePasswordSchema, deleteAccountSchema } from '~/lib/validations/account';
+import { firstFieldErrors } from '~/lib/validations/auth';
 import { apiTokenIdSchema, createApiTokenSchema } from '~/lib/validations/api-token';
 
 /** Creates a personal API token (form field `name`) for the signed-in user and returns it once. */
@@ -114,12 +115,7 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
   const { user } = session;
   const parsed = changePasswordSchema(user.email).safeParse({ currentPassword: formData.get('currentPassword'), newPassword: formData.get('newPassword') });
   if (!parsed.success) {
-    const fieldErrors: Partial<Record<ChangePasswordField, string>> = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if ((field === 'currentPassword' || field === 'newPassword') && !fieldErrors[field]) fieldErrors[field] = issue.message;
-    }
-    return { status: 'invalid_data', fieldErrors };
+    return { status: 'invalid_data', fieldErrors: firstFieldErrors(parsed.error, CHANGE_PASSWORD_FIELDS) };
   }
   const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${user.email}`);
   if (!limit.allowed) return { status: 'rate_limited', message: `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.` };

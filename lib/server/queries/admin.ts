@@ -464,11 +464,9 @@ export type ExportRow = Prisma.PredictionGetPayload<{ select: typeof exportSelec
  */
 export async function* iteratePredictionsForExport(filters: AdminFilters, batchSize: number = ADMIN.exportBatchSize): AsyncGenerator<ExportRow[]> {
   const base = filterWhere(filters);
-  let after: { createdAt: Date; id: string } | null = null;
+  let after: Position | null = null;
   for (;;) {
-    const where: Prisma.PredictionWhereInput = after
-      ? { AND: [base, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] }
-      : base;
+    const where: Prisma.PredictionWhereInput = after ? { AND: [base, newerThan(after)] } : base;
     const rows = await getDb().prediction.findMany({ where, select: exportSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: batchSize });
     if (rows.length === 0) return;
     yield rows;

@@ -36,10 +36,6 @@ export function getUserCredentialsById({ id }: { id: string }) {
   return getDb().user.findUnique({ where: { id }, select: credentialsSelect });
 }
 
-export function getUserById({ id }: { id: string }): Promise<UserRecord | null> {
-  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
-}
-
 /** The account behind a session, with the session version its token must carry (lib/server/auth.ts). */
 export function getSessionAccountById({ id }: { id: string }): Promise<(UserRecord & { sessionVersion: number }) | null> {
   return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } });

@@ -5,6 +5,15 @@
  * product is not: 256 places times a 200 MB body each is more memory than a
  * server has. Framework-free; one instance per process.
  */
+
+/** One request's share of the budget: what it took, given back at once by `release()`. */
+export interface ByteLease {
+  /** Takes `bytes` more if they fit in what is left; otherwise takes nothing and says so. */
+  take(bytes: number): boolean;
+  /** Gives back everything this lease took; idempotent, so a `finally` may always call it. */
+  release(): void;
+}
+
 export class ByteBudget {
   private taken = 0;
 
@@ -14,14 +23,20 @@ export class ByteBudget {
     return this.taken;
   }
 
-  /** Takes `bytes` if they fit in what is left; otherwise takes nothing and says so. */
-  tryTake(bytes: number): boolean {
-    if (this.taken + bytes > this.capacity) return false;
-    this.taken += bytes;
-    return true;
-  }
-
-  give(bytes: number): void {
-    this.taken = Math.max(0, this.taken - bytes);
+  /** A lease that keeps its own tally, so a caller cannot give back more or less than it took. */
+  lease(): ByteLease {
+    let held = 0;
+    return {
+      take: (bytes) => {
+        if (this.taken + bytes > this.capacity) return false;
+        this.taken += bytes;
+        held += bytes;
+        return true;
+      },
+      release: () => {
+        this.taken -= held;
+        held = 0;
+      },
+    };
   }
 }

@@ -1,15 +1,20 @@
 import { ByteBudget } from '~/lib/serving/byte-budget';
 
-it('takes bytes while they fit, refuses (taking nothing) when they do not, and takes again once given back', () => {
+it('leases take bytes while they fit and give back exactly what they took', () => {
   const budget = new ByteBudget(100);
-  expect(budget.tryTake(60)).toBe(true);
-  expect(budget.tryTake(41)).toBe(false);
+  const first = budget.lease();
+  const second = budget.lease();
+  expect(first.take(30)).toBe(true);
+  expect(first.take(30)).toBe(true);
+  expect(second.take(41)).toBe(false); // 60 + 41 > 100: refused, nothing taken
   expect(budget.inUse).toBe(60);
-  expect(budget.tryTake(40)).toBe(true);
-  expect(budget.tryTake(1)).toBe(false);
-  budget.give(60);
+  expect(second.take(40)).toBe(true);
+  expect(second.take(1)).toBe(false);
+  first.release();
   expect(budget.inUse).toBe(40);
-  expect(budget.tryTake(60)).toBe(true);
-  budget.give(1000);
-  expect(budget.inUse).toBe(0);
+  first.release(); // a second release gives back nothing more
+  expect(budget.inUse).toBe(40);
+  expect(budget.lease().take(60)).toBe(true);
+  second.release();
+  expect(budget.inUse).toBe(60);
 });

@@ -206,11 +206,9 @@ async function handle(request: Request): Promise<Response> {
   const ticket: AdmissionTicket | null = service.tryAdmit(1);
   if (!ticket) throw busy();
   // And claim memory for every byte held, so that many large bodies at once are refused, not buffered.
-  const budget = bodyBudget();
-  let reserved = 0;
+  const bodyBytes = bodyBudget().lease();
   const reserve: ReserveBodyBytes = (bytes) => {
-    if (!budget.tryTake(bytes)) throw busy();
-    reserved += bytes;
+    if (!bodyBytes.take(bytes)) throw busy();
   };
   try {
     const contentType = request.headers.get('content-type') ?? '';
@@ -262,7 +260,7 @@ async function handle(request: Request): Promise<Response> {
     }
     return jsonResponse(body);
   } finally {
-    budget.give(reserved);
+    bodyBytes.release();
     ticket.release();
   }
 }

@@ -2,6 +2,7 @@ import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/f
 import { HISTORY, LABELS } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { labelText } from '~/components/prediction/label-text';
+import { historySearch } from '~/components/history/history-search';
 
 const FEEDBACK_TEXT = {
   any: 'Any feedback',
@@ -16,7 +17,7 @@ export function HistoryFilters({ query }: { query: HistoryQuery }) {
     <FilterForm
       action="/history"
       label="Filter history"
-      applied={`${query.label}|${query.feedback}|${query.pageSize}`}
+      applied={historySearch(query).toString()}
       filtered={query.label !== 'all' || query.feedback !== 'any'}
     >
       {/* A page size chosen in the URL survives a change of filters (the pager keeps it too). */}

@@ -1,0 +1,23 @@
+import { historyHref, historySearch } from '~/components/history/history-search';
+import { HISTORY } from '~/lib/config';
+import type { HistoryQuery } from '~/lib/validations/prediction';
+
+const defaults: HistoryQuery = { label: 'all', feedback: 'any', pageSize: HISTORY.pageSize, page: 1 };
+
+it('links the first page of an unfiltered history as plain /history', () => {
+  expect(historyHref(defaults, 1)).toBe('/history');
+  expect(historySearch(defaults).toString()).toBe('');
+});
+
+it('keeps the filters and a chosen page size in every page link, and leaves page 1 out', () => {
+  const query: HistoryQuery = { label: 'dog', feedback: 'corrected', pageSize: 50, page: 3 };
+  expect(historyHref(query, 4)).toBe('/history?label=dog&feedback=corrected&pageSize=50&page=4');
+  expect(historyHref(query, 1)).toBe('/history?label=dog&feedback=corrected&pageSize=50');
+});
+
+it('gives the filter form a key that changes with the filters but not with the page', () => {
+  const onPage2: HistoryQuery = { ...defaults, label: 'cat', page: 2 };
+  const onPage5: HistoryQuery = { ...onPage2, page: 5 };
+  expect(historySearch(onPage2).toString()).toBe(historySearch(onPage5).toString());
+  expect(historySearch(onPage2).toString()).not.toBe(historySearch({ ...onPage2, label: 'dog' }).toString());
+});

@@ -315,14 +315,14 @@ describe('dashboard figures', () => {
       const everything = ids(await getReviewQueue({ kind: 'misclassified', threshold, pageSize: 10_000 }));
       expect(everything.slice(0, ours.length)).toEqual(ours);
       const forward: ReviewPage[] = [await queue()];
-      while (forward.at(-1)!.olderThan) forward.push(await queue({ direction: 'older', id: forward.at(-1)!.olderThan! }));
+      while (forward.at(-1)!.older) forward.push(await queue(forward.at(-1)!.older));
       expect(forward.flatMap(ids)).toEqual(everything);
       expect(forward.map((p) => p.page)).toEqual(forward.map((_, i) => i + 1));
       expect(forward.every((p) => p.pageCount === Math.ceil(everything.length / 3) && p.total === everything.length)).toBe(true);
-      expect(forward[0]!.newerThan).toBeNull();
+      expect(forward[0]!.newer).toBeNull();
 
       const backward: ReviewPage[] = [forward.at(-1)!];
-      while (backward.at(-1)!.newerThan) backward.push(await queue({ direction: 'newer', id: backward.at(-1)!.newerThan! }));
+      while (backward.at(-1)!.newer) backward.push(await queue(backward.at(-1)!.newer));
       expect(backward.reverse().map(ids)).toEqual(forward.map(ids));
     });
 
@@ -331,7 +331,7 @@ describe('dashboard figures', () => {
       const everything = ids(await getReviewQueue({ kind: 'misclassified', threshold, pageSize: 10_000 }));
       const oldest = await queue({ direction: 'older', id: everything.at(-1)! });
       expect(ids(oldest)).toEqual(everything.slice(-3));
-      expect(oldest.olderThan).toBeNull();
+      expect(oldest.older).toBeNull();
     });
 
     it('confirming the items on one page (they leave the queue) never hides the items after it', async () => {
@@ -342,8 +342,8 @@ describe('dashboard figures', () => {
         const shown = page.items.filter((item) => item.modelVersion === keysetVersion);
         seen.push(...shown.map((item) => item.id));
         for (const item of shown) await setConfirmedLabelAsAdmin({ id: item.id, correctLabel: item.label });
-        if (shown.length < page.items.length || !page.olderThan) break;
-        page = await queue({ direction: 'older', id: page.olderThan });
+        if (shown.length < page.items.length || !page.older) break;
+        page = await queue(page.older);
       }
       // With offsets, page 2 would have started 3 further on once page 1's three had left: 3 never shown.
       expect(seen).toEqual(ours);

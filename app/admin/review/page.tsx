@@ -31,8 +31,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
   const threshold = env.REVIEW_CONFIDENCE_THRESHOLD;
   const cursor: ReviewCursor | null = query.older ? { direction: 'older', id: query.older } : query.newer ? { direction: 'newer', id: query.newer } : null;
   const result = await getReviewQueue({ kind: query.kind, threshold, cursor });
-  const newer: ReviewCursor | null = result.newerThan ? { direction: 'newer', id: result.newerThan } : null;
-  const older: ReviewCursor | null = result.olderThan ? { direction: 'older', id: result.olderThan } : null;
+  const { newer, older } = result;
   const kinds: { kind: ReviewKind; text: string }[] = [
     { kind: 'all', text: 'All' },
     { kind: 'misclassified', text: 'Misclassified' },

@@ -353,9 +353,9 @@ export interface ReviewPage {
   page: number;
   pageCount: number;
   pageSize: number;
-  /** Cursors to the neighbouring pages (a prediction id), null at either end. */
-  newerThan: string | null;
-  olderThan: string | null;
+  /** Cursors to the neighbouring pages, null at either end. */
+  newer: ReviewCursor | null;
+  older: ReviewCursor | null;
 }
 
 type Position = { createdAt: Date; id: string };
@@ -420,8 +420,8 @@ export async function getReviewQueue({
     page,
     pageCount: page + Math.ceil(older / pageSize),
     pageSize,
-    newerThan: first && newer > 0 ? first.id : null,
-    olderThan: last && older > 0 ? last.id : null,
+    newer: first && newer > 0 ? { direction: 'newer', id: first.id } : null,
+    older: last && older > 0 ? { direction: 'older', id: last.id } : null,
   };
 }
 

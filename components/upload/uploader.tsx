@@ -8,6 +8,11 @@ import { formatBytes } from '~/lib/format';
 import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
 
 /** Where the user is typing, the page is not scrolled from under them. */
+/** A drag of files (from the desktop or a file manager), not of text or links from a page. */
+function carriesFiles(event: { dataTransfer: DataTransfer | null }): boolean {
+  return event.dataTransfer?.types.includes('Files') ?? false;
+}
+
 function isTextEntry(element: Element | null): boolean {
   if (element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) return true;
   if (element instanceof HTMLInputElement) return !['button', 'checkbox', 'color', 'file', 'image', 'radio', 'range', 'reset', 'submit'].includes(element.type);
@@ -148,7 +153,6 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   // to the browser, a drop that misses the zone opens the file in this tab,
   // and every result on the page (a guest's are stored nowhere) is gone.
   useEffect(() => {
-    const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
     function onDragOver(event: DragEvent) {
       if (carriesFiles(event)) event.preventDefault();
     }
@@ -186,11 +190,10 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   return (
     <div className="space-y-6">
       <div
+        // Highlighted for files only; the page-wide dragover listener lets them be dropped.
         onDragEnter={(event) => {
-          event.preventDefault();
-          setDragging(true);
+          if (carriesFiles(event)) setDragging(true);
         }}
-        onDragOver={(event) => event.preventDefault()}
         onDragLeave={(event) => {
           if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
         }}

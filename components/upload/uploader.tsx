@@ -7,12 +7,12 @@ import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
 import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
 
-/** Where the user is typing, the page is not scrolled from under them. */
 /** A drag of files (from the desktop or a file manager), not of text or links from a page. */
 function carriesFiles(event: { dataTransfer: DataTransfer | null }): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;
 }
 
+/** Where the user is typing, the page is not scrolled from under them. */
 function isTextEntry(element: Element | null): boolean {
   if (element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) return true;
   if (element instanceof HTMLInputElement) return !['button', 'checkbox', 'color', 'file', 'image', 'radio', 'range', 'reset', 'submit'].includes(element.type);
@@ -190,9 +190,13 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   return (
     <div className="space-y-6">
       <div
-        // Highlighted for files only; the page-wide dragover listener lets them be dropped.
+        // Highlighted for files only. Cancelling dragenter (as the page-wide
+        // listener cancels dragover) makes the zone the drop target, so its own
+        // drop and dragleave arrive and end the highlight.
         onDragEnter={(event) => {
-          if (carriesFiles(event)) setDragging(true);
+          if (!carriesFiles(event)) return;
+          event.preventDefault();
+          setDragging(true);
         }}
         onDragLeave={(event) => {
           if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
@@ -201,6 +205,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         onDrop={() => setDragging(false)}
         data-testid="dropzone"
         data-ready={ready}
+        data-dragging={dragging}
         className={`flex flex-col items-center gap-4 rounded-2xl border-2 border-dashed px-6 py-10 text-center transition-colors ${
           dragging
             ? 'border-brand-500 bg-brand-50 dark:bg-brand-700/20'

@@ -100,6 +100,24 @@ it('a photo dropped beside the drop zone is classified like one dropped on it, a
     await page.waitForTimeout(500);
     await expect(labels.allTextContents()).resolves.toEqual(['dog', 'dog', 'cat']);
     expect(await page.locator('[data-testid=results] > li').count()).toBe(3);
+
+    // The zone lights up for files (and takes the drag, so its drop ends the light), not for dragged text.
+    const enterZone = (kind: 'file' | 'text') =>
+      page.evaluate((kind) => {
+        const transfer = new DataTransfer();
+        if (kind === 'file') transfer.items.add(new File(['x'], 'x.txt', { type: 'text/plain' }));
+        else transfer.setData('text/plain', 'some words');
+        const enter = new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true });
+        document.querySelector('[data-testid=dropzone]')!.dispatchEvent(enter);
+        return enter.defaultPrevented;
+      }, kind);
+    const zone = page.getByTestId('dropzone');
+    await expect(enterZone('text')).resolves.toBe(false);
+    await expect(zone.getAttribute('data-dragging')).resolves.toBe('false');
+    await expect(enterZone('file')).resolves.toBe(true);
+    await page.waitForSelector('[data-testid=dropzone][data-dragging=true]');
+    await zone.dispatchEvent('drop');
+    await page.waitForSelector('[data-testid=dropzone][data-dragging=false]');
   } finally {
     await page.close();
   }

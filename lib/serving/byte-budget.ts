@@ -8,7 +8,7 @@
 
 /** One request's share of the budget: what it took, given back at once by `release()`. */
 export interface ByteLease {
-  /** Takes `bytes` more if they fit in what is left; otherwise takes nothing and says so. */
+  /** Takes `bytes` more if they fit in what is left; otherwise, or once released, takes nothing and says so. */
   take(bytes: number): boolean;
   /** Gives back everything this lease took; idempotent, so a `finally` may always call it. */
   release(): void;
@@ -26,9 +26,10 @@ export class ByteBudget {
   /** A lease that keeps its own tally, so a caller cannot give back more or less than it took. */
   lease(): ByteLease {
     let held = 0;
+    let released = false;
     return {
       take: (bytes) => {
-        if (this.taken + bytes > this.capacity) return false;
+        if (released || this.taken + bytes > this.capacity) return false;
         this.taken += bytes;
         held += bytes;
         return true;
@@ -36,6 +37,7 @@ export class ByteBudget {
       release: () => {
         this.taken -= held;
         held = 0;
+        released = true;
       },
     };
   }

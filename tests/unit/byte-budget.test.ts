@@ -14,6 +14,8 @@ it('leases take bytes while they fit and give back exactly what they took', () =
   expect(budget.inUse).toBe(40);
   first.release(); // a second release gives back nothing more
   expect(budget.inUse).toBe(40);
+  expect(first.take(1)).toBe(false); // and a released lease takes nothing: it would never give it back
+  expect(budget.inUse).toBe(40);
   expect(budget.lease().take(60)).toBe(true);
   second.release();
   expect(budget.inUse).toBe(60);

@@ -396,22 +396,21 @@ export async function getReviewQueue({
   const db = getDb();
   const newest = () => db.prediction.findMany({ where, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
   const oldest = async () => (await db.prediction.findMany({ where, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
-  const readPage = async (): Promise<ReviewItem[]> => {
-    const anchor = cursor ? await db.prediction.findUnique({ where: { id: cursor.id }, select: { createdAt: true, id: true } }) : null;
-    if (!cursor || !anchor) return newest();
-    if (cursor.direction === 'older') {
-      const olderItems = await db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
-      return olderItems.length > 0 ? olderItems : oldest();
-    }
-    const newerItems = (await db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
+  const anchor = cursor ? await db.prediction.findUnique({ where: { id: cursor.id }, select: { createdAt: true, id: true } }) : null;
+  let items: ReviewItem[];
+  if (!cursor || !anchor) {
+    items = await newest();
+  } else if (cursor.direction === 'older') {
+    items = await db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
+    if (items.length === 0) items = await oldest();
+  } else {
+    items = (await db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
     // Fewer than a page left above: the newest page, full.
-    return newerItems.length < pageSize ? newest() : newerItems;
-  };
-  // The total does not depend on the page, so it is counted while the page is read.
-  const [total, items] = await Promise.all([db.prediction.count({ where }), readPage()]);
+    if (items.length < pageSize) items = await newest();
+  }
   const first = items[0];
   const last = items[items.length - 1];
-  const newer = first ? await db.prediction.count({ where: { AND: [where, newerThan(first)] } }) : 0;
+  const [total, newer] = await Promise.all([db.prediction.count({ where }), first ? db.prediction.count({ where: { AND: [where, newerThan(first)] } }) : 0]);
   const older = Math.max(0, total - newer - items.length);
   const page = Math.ceil(newer / pageSize) + 1;
   return {

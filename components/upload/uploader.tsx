@@ -123,6 +123,15 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
     [enqueue, maxBytes],
   );
 
+  /** Adds a file input's files and empties it, so the same photo can be chosen again (and is not taken twice). */
+  const takeFiles = useCallback(
+    (input: HTMLInputElement) => {
+      addFiles(Array.from(input.files ?? []));
+      input.value = '';
+    },
+    [addFiles],
+  );
+
   // Paste an image anywhere on the page. Any pasted file is added: one that
   // is not an image gets a card that says so, rather than nothing at all.
   useEffect(() => {
@@ -141,13 +150,8 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   // then, and no change event comes later: take them now. The inputs are
   // emptied once read, so running again finds nothing.
   useEffect(() => {
-    for (const input of [picker.current, camera.current]) {
-      if (input?.files && input.files.length > 0) {
-        addFiles(Array.from(input.files));
-        input.value = '';
-      }
-    }
-  }, [addFiles]);
+    for (const input of [picker.current, camera.current]) if (input) takeFiles(input);
+  }, [takeFiles]);
 
   // Files dropped anywhere on the page, the drop zone included, are added. Left
   // to the browser, a drop that misses the zone opens the file in this tab,
@@ -229,10 +233,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
               multiple
               className="sr-only"
               data-testid="file-input"
-              onChange={(event) => {
-                addFiles(Array.from(event.currentTarget.files ?? []));
-                event.currentTarget.value = '';
-              }}
+              onChange={(event) => takeFiles(event.currentTarget)}
             />
             Choose photos
           </label>
@@ -243,10 +244,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
               accept="image/*"
               capture="environment"
               className="sr-only"
-              onChange={(event) => {
-                addFiles(Array.from(event.currentTarget.files ?? []));
-                event.currentTarget.value = '';
-              }}
+              onChange={(event) => takeFiles(event.currentTarget)}
             />
             Take a photo
           </label>

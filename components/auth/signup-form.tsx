@@ -25,32 +25,28 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setPending(true);
-    let created = false;
+    let result: SignUpState;
     try {
-      const result = await signUpAction({ status: 'idle' }, data);
-      setState(result);
-      if (result.status !== 'success') {
-        setPending(false);
-        return;
-      }
-      created = true;
-      const signedIn = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false });
-      // From here a navigation is under way, so the button stays disabled: a second press would only say the account exists.
-      if (!signedIn || signedIn.error) {
-        router.push(loginHref(callbackUrl, { signedUp: '1' }));
-        return;
-      }
-      router.push(callbackUrl);
-      router.refresh();
+      result = await signUpAction({ status: 'idle' }, data);
     } catch {
-      // The account exists once created: trying again here would only say so. Signing in is what is left.
-      if (created) {
-        router.push(loginHref(callbackUrl, { signedUp: '1' }));
-        return;
-      }
       setState({ status: 'failed', message: 'Could not reach the server. Please try again.' });
       setPending(false);
+      return;
     }
+    setState(result);
+    if (result.status !== 'success') {
+      setPending(false);
+      return;
+    }
+    // The account exists now: trying again would only say so. If signing in fails, even for want of a network, the sign-in page is what is left.
+    const signedIn = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false }).catch(() => null);
+    // From here a navigation is under way, so the button stays disabled: a second press would only say the account exists.
+    if (!signedIn || signedIn.error) {
+      router.push(loginHref(callbackUrl, { signedUp: '1' }));
+      return;
+    }
+    router.push(callbackUrl);
+    router.refresh();
   }
 
   const fieldErrors = state.status === 'invalid_data' ? state.fieldErrors : {};

@@ -1,8 +1,8 @@
 import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/filter-form';
-import { HISTORY, LABELS } from '~/lib/config';
+import { LABELS } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { labelText } from '~/components/prediction/label-text';
-import { historySearch } from '~/components/history/history-search';
+import { historySearch, isHistoryFiltered } from '~/components/history/history-search';
 
 const FEEDBACK_TEXT = {
   any: 'Any feedback',
@@ -13,15 +13,12 @@ const FEEDBACK_TEXT = {
 } as const;
 
 export function HistoryFilters({ query }: { query: HistoryQuery }) {
+  const search = historySearch(query);
+  const chosenPageSize = search.get('pageSize');
   return (
-    <FilterForm
-      action="/history"
-      label="Filter history"
-      applied={historySearch(query).toString()}
-      filtered={query.label !== 'all' || query.feedback !== 'any'}
-    >
+    <FilterForm action="/history" label="Filter history" applied={search.toString()} filtered={isHistoryFiltered(query)}>
       {/* A page size chosen in the URL survives a change of filters (the pager keeps it too). */}
-      {query.pageSize !== HISTORY.pageSize ? <input type="hidden" name="pageSize" value={query.pageSize} /> : null}
+      {chosenPageSize !== null ? <input type="hidden" name="pageSize" value={chosenPageSize} /> : null}
       <FilterField id="filter-label" label="Predicted label">
         <select id="filter-label" name="label" defaultValue={query.label} className={filterControlClasses}>
           <option value="all">All labels</option>

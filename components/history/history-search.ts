@@ -14,6 +14,11 @@ export function historySearch(query: Pick<HistoryQuery, 'label' | 'feedback' | '
   return params;
 }
 
+/** Whether `query` narrows the history by label or feedback (the page size is not a filter). */
+export function isHistoryFiltered(query: Pick<HistoryQuery, 'label' | 'feedback'>): boolean {
+  return query.label !== 'all' || query.feedback !== 'any';
+}
+
 /** The link to one page of the history under `query`'s filters. */
 export function historyHref(query: HistoryQuery, page: number): string {
   const params = historySearch(query);

@@ -1,4 +1,4 @@
-import { historyHref, historySearch } from '~/components/history/history-search';
+import { historyHref, historySearch, isHistoryFiltered } from '~/components/history/history-search';
 import { HISTORY } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 
@@ -20,4 +20,12 @@ it('gives the filter form a key that changes with the filters but not with the p
   const onPage5: HistoryQuery = { ...onPage2, page: 5 };
   expect(historySearch(onPage2).toString()).toBe(historySearch(onPage5).toString());
   expect(historySearch(onPage2).toString()).not.toBe(historySearch({ ...onPage2, label: 'dog' }).toString());
+});
+
+it('counts label and feedback as filters, not the page size', () => {
+  expect(isHistoryFiltered(defaults)).toBe(false);
+  const largerPages: HistoryQuery = { ...defaults, pageSize: 50 };
+  expect(isHistoryFiltered(largerPages)).toBe(false);
+  expect(isHistoryFiltered({ ...defaults, label: 'neither' })).toBe(true);
+  expect(isHistoryFiltered({ ...defaults, feedback: 'none' })).toBe(true);
 });

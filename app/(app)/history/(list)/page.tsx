@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { HistoryFilters } from '~/components/history/history-filters';
 import { Pagination } from '~/components/history/pagination';
+import { isHistoryFiltered } from '~/components/history/history-search';
 import { PredictionList } from '~/components/history/prediction-list';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
@@ -22,7 +23,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     result = await getPredictionsByUserId({ userId: user.id, ...asked, page: result.pageCount });
   }
   const query = { ...asked, page: result.page };
-  const filtered = query.label !== 'all' || query.feedback !== 'any';
+  const filtered = isHistoryFiltered(query);
 
   return (
     <div className="space-y-6">

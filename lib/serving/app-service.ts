@@ -7,6 +7,7 @@
 import { env } from '~/lib/env';
 import { ModelLoadError, type ModelLoadErrorCode } from '~/lib/ml/model-card';
 import { InferenceService } from '~/lib/serving/inference-service';
+import { restartDelayMs, type RestartBackoff } from '~/lib/serving/worker-pool';
 
 // What health tells anyone who asks: the kind of failure, never the paths and
 // OS messages the full error carries (instrumentation.ts logs those at start).
@@ -25,12 +26,12 @@ function publicStartError(error: unknown): string {
 const globalForInference = globalThis as unknown as {
   petlensInference?: Promise<InferenceService>;
   petlensInferenceError?: string;
-  /** How long the last failed start is kept before the next request tries again. */
-  petlensInferenceRetryMs?: number;
+  /** Starts failed in a row: how long the last failure is kept grows with them. */
+  petlensInferenceFailures?: number;
 };
 
 /** A failed start is answered from memory for 1 s, then 2, 4 … at most 30 s, before it is tried again. */
-const START_RETRY_MS = { first: 1_000, max: 30_000 } as const;
+const START_RETRY: RestartBackoff = { initialMs: 1_000, maxMs: 30_000 };
 
 /**
  * The process's inference service: worker threads (one onnxruntime session
@@ -61,12 +62,13 @@ export function getInferenceService(): Promise<InferenceService> {
           `${health.workers} worker(s) x ${health.intraOpThreads} thread(s), batching ${health.batching.enabled ? `on (<= ${health.batching.maxBatch} images / ${health.batching.maxDelayMs} ms)` : 'off'}`,
       );
       globalForInference.petlensInferenceError = undefined;
-      globalForInference.petlensInferenceRetryMs = undefined;
+      globalForInference.petlensInferenceFailures = undefined;
       return service;
     },
     (error: unknown) => {
-      const retryMs = Math.min(START_RETRY_MS.max, globalForInference.petlensInferenceRetryMs ? globalForInference.petlensInferenceRetryMs * 2 : START_RETRY_MS.first);
-      globalForInference.petlensInferenceRetryMs = retryMs;
+      const failures = (globalForInference.petlensInferenceFailures ?? 0) + 1;
+      globalForInference.petlensInferenceFailures = failures;
+      const retryMs = restartDelayMs(failures, START_RETRY);
       globalForInference.petlensInferenceError = publicStartError(error);
       setTimeout(() => {
         if (globalForInference.petlensInference === starting) globalForInference.petlensInference = undefined;
@@ -87,6 +89,6 @@ export function lastInferenceStartError(): string | null {
 export async function disposeInferenceService(): Promise<void> {
   const pending = globalForInference.petlensInference;
   globalForInference.petlensInference = undefined;
-  globalForInference.petlensInferenceRetryMs = undefined;
+  globalForInference.petlensInferenceFailures = undefined;
   if (pending) await (await pending.catch(() => null))?.close();
 }

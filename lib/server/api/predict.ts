@@ -187,8 +187,9 @@ async function handle(request: Request): Promise<Response> {
   try {
     caller = await authenticate(request);
   } catch (error) {
-    // A refused token counts like an anonymous call, so that one address cannot
-    // make the database look up tokens without limit.
+    // A refused token counts like an anonymous call, so that guessing tokens
+    // from one address is rate-limited (429 once over). The lookup itself still
+    // runs first: a valid token from a limited address must keep working.
     if (error instanceof ApiError && error.status === 401) limitAnonymous(request);
     throw error;
   }

@@ -38,13 +38,13 @@ export function labelFromPath(relativePath: string): Label | null {
 }
 
 /**
- * The label of a file under `root`: its nearest labelling folder below the
- * root, else the root folder's own name (`--data photos/cats`). Folders
- * above the root do not count: where a data set happens to be kept (say
- * /srv/other/…) must not label it.
+ * A labelling root folder's own label (`--data photos/cats`): the label of
+ * files under `root` that have no labelling folder of their own below it.
+ * Folders above the root do not count: where a data set happens to be kept
+ * (say /srv/other/…) must not label it.
  */
-function labelUnder(root: string, relativePath: string): Label | null {
-  return labelFromPath(relativePath) ?? FOLDER_LABELS[path.basename(path.resolve(root)).toLowerCase()] ?? null;
+function rootLabel(root: string): Label | null {
+  return FOLDER_LABELS[path.basename(path.resolve(root)).toLowerCase()] ?? null;
 }
 
 interface Walk {
@@ -79,9 +79,10 @@ async function walk(dir: string, state: Walk): Promise<void> {
 }
 
 function toListing(root: string, relativePaths: readonly string[]): DatasetListing {
+  const labelOfRoot = rootLabel(root);
   const listing: DatasetListing = { files: [], unlabeled: [], unreadableFolders: [] };
   for (const relativePath of relativePaths) {
-    const trueLabel = labelUnder(root, relativePath);
+    const trueLabel = labelFromPath(relativePath) ?? labelOfRoot;
     if (trueLabel) listing.files.push({ path: path.join(root, relativePath), relativePath, trueLabel });
     else listing.unlabeled.push(relativePath);
   }

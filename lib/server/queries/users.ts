@@ -94,19 +94,16 @@ function isLastAdmin(adminIds: readonly string[], id: string): boolean {
 export type OwnAccountDeletion = ({ status: 'deleted' } & DeletedAccount) | { status: 'not_found' } | { status: 'last_admin' };
 
 /**
- * A user deletes their own account with everything of theirs, in `tx`;
- * refused for the last admin, who would leave the site with nobody able to
- * open the admin area (make another admin first).
+ * A user deletes their own account with everything of theirs, in one
+ * transaction; refused for the last admin, who would leave the site with
+ * nobody able to open the admin area (make another admin first).
  */
-export async function deleteOwnAccountInTransaction(tx: Prisma.TransactionClient, { id }: { id: string }): Promise<OwnAccountDeletion> {
-  if (isLastAdmin(await lockAdminIds(tx), id)) return { status: 'last_admin' };
-  const deleted = await deleteUserRows(tx, id);
-  return deleted ? { status: 'deleted', ...deleted } : { status: 'not_found' };
-}
-
-/** Deletes the user's own account with everything of theirs, in one transaction (see deleteOwnAccountInTransaction). */
 export function deleteUserAccount({ id }: { id: string }): Promise<OwnAccountDeletion> {
-  return getDb().$transaction((tx) => deleteOwnAccountInTransaction(tx, { id }));
+  return getDb().$transaction(async (tx): Promise<OwnAccountDeletion> => {
+    if (isLastAdmin(await lockAdminIds(tx), id)) return { status: 'last_admin' };
+    const deleted = await deleteUserRows(tx, id);
+    return deleted ? { status: 'deleted', ...deleted } : { status: 'not_found' };
+  });
 }
 
 export type AdminUserDeletion =

@@ -11,19 +11,25 @@ import { adminDeleteUserSchema, adminLabelSchema, purgeGuestPredictionsSchema, p
 
 type AdminGate = Extract<AdminCheck, { status: 'ok' }> | { status: 'unauthorized' | 'forbidden' | 'failed'; message: string };
 
+const ROLE_UNCHECKED = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
+
 /**
  * The admin role, checked on the server against the stored account. A
  * database that cannot confirm it is answered as a state, not thrown: the
  * form keeps what was typed instead of giving way to the error page.
  */
 async function gateAdmin(): Promise<AdminGate> {
+  let admin: AdminCheck;
   try {
-    const admin = await checkAdmin();
-    return admin.status === 'ok' ? admin : { status: admin.status, message: APP_ERRORS[admin.status].message };
+    admin = await checkAdmin();
   } catch (error) {
+    // Not the database (the account lookup answers that as `unavailable`, logged there): the session itself could not be read.
     logServerError('checking the admin role', error);
-    return { status: 'failed', message: 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.' };
+    return { status: 'failed', message: ROLE_UNCHECKED };
   }
+  if (admin.status === 'ok') return admin;
+  if (admin.status === 'unavailable') return { status: 'failed', message: ROLE_UNCHECKED };
+  return { status: admin.status, message: APP_ERRORS[admin.status].message };
 }
 
 /**

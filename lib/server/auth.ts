@@ -175,21 +175,22 @@ export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   return user;
 }
 
-export type AdminCheck = { status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'forbidden' };
+/** `unavailable`: the database could not confirm the role (already logged by the account lookup). */
+export type AdminCheck = { status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'forbidden' | 'unavailable' };
 
 /**
  * For admin actions and route handlers, which answer with a state or a
  * 401 / 403 rather than a redirect. Checked here, on the server, at every
  * entry, against the role stored for the account now (a session whose
- * account was deleted is unauthorized, a demoted one forbidden). Throws when
- * the database cannot confirm the role: the admin area is never opened on a
- * token's word alone.
+ * account was deleted is unauthorized, a demoted one forbidden). Unavailable
+ * when the database cannot confirm the role: the admin area is never opened
+ * on a token's word alone.
  */
 export async function checkAdmin(): Promise<AdminCheck> {
   const account = await getSessionAccount();
   if (!account) return { status: 'unauthorized' };
   if (account.user.role !== 'admin') return { status: 'forbidden' };
-  if (!account.verified) throw new Error('the admin role cannot be confirmed while the database is unreachable');
+  if (!account.verified) return { status: 'unavailable' };
   return { status: 'ok', user: account.user };
 }
 
@@ -202,6 +203,8 @@ export async function checkAdmin(): Promise<AdminCheck> {
 export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
   await requireUser(returnTo);
   const admin = await checkAdmin();
+  // Not a redirect: the error page says to try again, and the admin stays where they were.
+  if (admin.status === 'unavailable') throw new Error('the admin role cannot be confirmed while the database is unreachable');
   if (admin.status !== 'ok') redirect('/');
   return admin.user;
 }

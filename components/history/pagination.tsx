@@ -7,8 +7,8 @@ export function Pagination({ query, pageCount }: { query: HistoryQuery; pageCoun
   const { page } = query;
   return (
     <Pager
-      newer={{ href: historyHref(query, page - 1), disabled: page <= 1 }}
-      older={{ href: historyHref(query, page + 1), disabled: page >= pageCount }}
+      newerHref={page > 1 ? historyHref(query, page - 1) : null}
+      olderHref={page < pageCount ? historyHref(query, page + 1) : null}
       page={page}
       pageCount={pageCount}
     />

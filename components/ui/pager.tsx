@@ -2,39 +2,37 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { buttonClasses } from '~/components/ui/button';
 
-/** Where one side of the pager leads; a disabled side is dimmed and out of the tab order. */
-export interface PagerSide {
-  href: string;
-  disabled: boolean;
-}
-
-/** "← Newer · Page N of M · Older →" under a newest-first list (history, review queue); nothing for a single page. */
-export function Pager({ newer, older, page, pageCount }: { newer: PagerSide; older: PagerSide; page: number; pageCount: number }) {
+/**
+ * "← Newer · Page N of M · Older →" under a newest-first list (history, review queue); nothing for a single page.
+ * A side with no href (the first or the last page) is shown dimmed and is not a link, so it cannot be followed or focused.
+ */
+export function Pager({ newerHref, olderHref, page, pageCount }: { newerHref: string | null; olderHref: string | null; page: number; pageCount: number }) {
   if (pageCount <= 1) return null;
   return (
     <nav aria-label="Pages" className="flex items-center justify-between gap-3">
-      <PagerLink side={newer} rel="prev">
+      <PagerLink href={newerHref} rel="prev">
         ← Newer
       </PagerLink>
       <p className="text-sm text-slate-600 dark:text-slate-300">
         Page {page} of {pageCount}
       </p>
-      <PagerLink side={older} rel="next">
+      <PagerLink href={olderHref} rel="next">
         Older →
       </PagerLink>
     </nav>
   );
 }
 
-function PagerLink({ side, rel, children }: { side: PagerSide; rel: 'prev' | 'next'; children: ReactNode }) {
+function PagerLink({ href, rel, children }: { href: string | null; rel: 'prev' | 'next'; children: ReactNode }) {
+  if (href === null) {
+    return (
+      <span aria-disabled="true" className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none opacity-50' })}>
+        {children}
+      </span>
+    );
+  }
   return (
-    <Link
-      href={side.href}
-      aria-disabled={side.disabled}
-      tabIndex={side.disabled ? -1 : undefined}
-      className={buttonClasses({ variant: 'secondary', className: side.disabled ? 'pointer-events-none opacity-50' : '' })}
-      rel={rel}
-    >
+    <Link href={href} className={buttonClasses({ variant: 'secondary' })} rel={rel}>
       {children}
     </Link>
   );

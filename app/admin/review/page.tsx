@@ -112,8 +112,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
       )}
 
       <Pager
-        newer={{ href: newer ? href(query.kind, newer) : '#', disabled: newer === null }}
-        older={{ href: older ? href(query.kind, older) : '#', disabled: older === null }}
+        newerHref={newer && href(query.kind, newer)}
+        olderHref={older && href(query.kind, older)}
         page={result.page}
         pageCount={result.pageCount}
       />

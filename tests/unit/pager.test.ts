@@ -1,0 +1,26 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { Pager } from '~/components/ui/pager';
+
+const render = (props: Parameters<typeof Pager>[0]) => renderToStaticMarkup(createElement(Pager, props));
+
+describe('Pager', () => {
+  it('links both sides on a middle page', () => {
+    const html = render({ newerHref: '/history?page=1', olderHref: '/history?page=3', page: 2, pageCount: 3 });
+    expect(html).toContain('href="/history?page=1"');
+    expect(html).toContain('href="/history?page=3"');
+    expect(html).toContain('Page 2 of 3');
+    expect(html).not.toContain('aria-disabled');
+  });
+
+  it('shows a side without a page as dimmed text, not a link anyone can follow or focus', () => {
+    const html = render({ newerHref: null, olderHref: '/history?page=2', page: 1, pageCount: 2 });
+    expect(html.match(/<a /g)).toHaveLength(1);
+    expect(html).toMatch(/<span aria-disabled="true"[^>]*>← Newer<\/span>/);
+    expect(html).not.toContain('href="#"');
+  });
+
+  it('renders nothing for a single page', () => {
+    expect(render({ newerHref: null, olderHref: null, page: 1, pageCount: 1 })).toBe('');
+  });
+});

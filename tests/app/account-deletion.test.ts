@@ -13,7 +13,7 @@ import { checkAdmin, getCurrentUser } from '~/lib/server/auth';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
 import { deleteUserAccount, type UserRecord } from '~/lib/server/queries/users';
-import { actAs, fileFrom, formWith, holdings, makeUser } from './helpers';
+import { actAs, fileFrom, formWith, holdings, makeUser, withOnlyAdmins } from './helpers';
 import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -32,21 +32,6 @@ afterAll(async () => {
   await disposeInferenceService();
   await disconnectDb();
 });
-
-/**
- * Runs `body` with the users in `keep` as the only admins: every other admin
- * in the shared test database is demoted meanwhile and promoted again after
- * (test files run one at a time).
- */
-async function withOnlyAdmins(keep: string[], body: () => Promise<void>): Promise<void> {
-  const others = (await getDb().user.findMany({ where: { role: 'admin', id: { notIn: keep } }, select: { id: true } })).map((user) => user.id);
-  await getDb().user.updateMany({ where: { id: { in: others } }, data: { role: 'user' } });
-  try {
-    await body();
-  } finally {
-    await getDb().user.updateMany({ where: { id: { in: others } }, data: { role: 'admin' } });
-  }
-}
 
 function confirmWith(email: string): FormData {
   const form = new FormData();

@@ -17,6 +17,21 @@ export async function makeUser(role: 'user' | 'admin' = 'user'): Promise<UserRec
   return { ...user, password };
 }
 
+/**
+ * Runs `body` with the users in `keep` as the only admins: every other admin
+ * in the shared test database is demoted meanwhile and promoted again after
+ * (test files run one at a time).
+ */
+export async function withOnlyAdmins(keep: string[], body: () => Promise<void>): Promise<void> {
+  const others = (await getDb().user.findMany({ where: { role: 'admin', id: { notIn: keep } }, select: { id: true } })).map((user) => user.id);
+  await getDb().user.updateMany({ where: { id: { in: others } }, data: { role: 'user' } });
+  try {
+    await body();
+  } finally {
+    await getDb().user.updateMany({ where: { id: { in: others } }, data: { role: 'admin' } });
+  }
+}
+
 /** Makes the next server calls run as `user` (or as a guest with null). */
 export function actAs(user: UserRecord | null): void {
   const session: Session | null = user

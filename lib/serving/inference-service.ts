@@ -18,6 +18,7 @@ import { loadModelArtifacts, type ModelCard } from '../ml/model-card';
 import type { Prediction } from '../ml/postprocess';
 import type { ExecutionProvider, InferenceDevice } from '../ml/session';
 import { MicroBatcher, type BatcherStats } from './batcher';
+import { Capacity, type CapacityLease } from './capacity';
 import { WorkerPool } from './worker-pool';
 
 export interface InferenceServiceOptions {
@@ -58,13 +59,8 @@ export interface InferenceHealth {
   batches: BatcherStats;
 }
 
-/** A reservation of places for images; release it when the request is done. */
-export interface AdmissionTicket {
-  readonly images: number;
-  /** Reserves `more` places on top; false (and nothing reserved) when full. */
-  extend(more: number): boolean;
-  release(): void;
-}
+/** Places for images held by one request (`take` reserves more); release it when the request is done. */
+export type AdmissionTicket = CapacityLease;
 
 /**
  * Thread counts from the machine: one worker per two cores (decoding and HTTP
@@ -79,14 +75,17 @@ export function defaultThreads(cores = os.availableParallelism()): { workers: nu
 }
 
 export class InferenceService {
-  private inFlight = 0;
+  /** Places for images: read, decoded, queued or running. */
+  private readonly places: Capacity;
 
   private constructor(
     readonly card: ModelCard,
     private readonly pool: WorkerPool,
     private readonly batcher: MicroBatcher<Uint8Array, Prediction>,
     private readonly options: InferenceServiceOptions & { workers: number; intraOpThreads: number },
-  ) {}
+  ) {
+    this.places = new Capacity(options.maxInFlight);
+  }
 
   /** Reads and verifies the model card, starts the workers (each warms its session) and the batcher. */
   static async start(options: InferenceServiceOptions): Promise<InferenceService> {
@@ -131,30 +130,9 @@ export class InferenceService {
     return this.card.input.shape[1];
   }
 
-  /** Reserves places for `images` images, or returns null when the service is full. */
+  /** Reserves places for `images` images, or returns null (nothing reserved) when the service is full. */
   tryAdmit(images: number): AdmissionTicket | null {
-    if (!this.reserve(images)) return null;
-    let held = images;
-    return {
-      get images() {
-        return held;
-      },
-      extend: (more) => {
-        if (!this.reserve(more)) return false;
-        held += more;
-        return true;
-      },
-      release: () => {
-        this.inFlight -= held;
-        held = 0;
-      },
-    };
-  }
-
-  private reserve(images: number): boolean {
-    if (images < 0 || this.inFlight + images > this.options.maxInFlight) return false;
-    this.inFlight += images;
-    return true;
+    return this.places.tryLease(images);
   }
 
   /** File bytes -> model input (throws ImageInputError for unusable files). */
@@ -193,7 +171,7 @@ export class InferenceService {
       workerRestarts: this.pool.restarts,
       intraOpThreads: this.options.intraOpThreads,
       batching: { enabled: this.options.batching, maxBatch: this.options.maxBatch, maxDelayMs: this.options.maxDelayMs },
-      inFlight: this.inFlight,
+      inFlight: this.places.inUse,
       maxInFlight: this.options.maxInFlight,
       batches: this.batcher.stats(),
     };

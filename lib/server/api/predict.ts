@@ -6,7 +6,7 @@ import { logServerError } from '~/lib/errors';
 import type { ImageInputError } from '~/lib/ml/image';
 import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { MultipartError, multipartBoundary, parseMultipart, type MultipartPart } from '~/lib/serving/multipart';
-import { ByteBudget } from '~/lib/serving/byte-budget';
+import { Capacity } from '~/lib/serving/capacity';
 import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
 import type { AdmissionTicket, InferenceService, ServedClassification } from '~/lib/serving/inference-service';
 import { ApiError, clientAddress, errorResponse, jsonResponse, readBodyLimited, type ReserveBodyBytes } from '~/lib/server/api/http';
@@ -46,10 +46,10 @@ function apiLimiters() {
   return globalForLimiters.petlensApiLimiters;
 }
 
-const globalForBodies = globalThis as unknown as { petlensApiBodyBudget?: ByteBudget };
+const globalForBodies = globalThis as unknown as { petlensApiBodyBudget?: Capacity };
 /** The bytes of request bodies (and their decoded copies) held at once, across all requests of this process. */
-function bodyBudget(): ByteBudget {
-  globalForBodies.petlensApiBodyBudget ??= new ByteBudget(env.API_MAX_BODY_BYTES_IN_FLIGHT);
+function bodyBudget(): Capacity {
+  globalForBodies.petlensApiBodyBudget ??= new Capacity(env.API_MAX_BODY_BYTES_IN_FLIGHT);
   return globalForBodies.petlensApiBodyBudget;
 }
 
@@ -219,7 +219,7 @@ async function handle(request: Request): Promise<Response> {
     else if (mediaType === 'application/json') files = await readJson(request, reserve);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
-    if (!ticket.extend(files.length - 1)) throw busy();
+    if (!ticket.take(files.length - 1)) throw busy();
     if (caller) {
       const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
       if (!decision.allowed) {

@@ -103,8 +103,7 @@ async function main() {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    server.close();
-    server.closeIdleConnections();
+    server.close(); // on Node >= 19 this also closes the keep-alive connections that are idle now
     const answered = inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (allAnswered = resolve));
     const late = new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
     void Promise.race([answered, late])

@@ -8,8 +8,12 @@
  *  (c) POST /api/v1/predict against the production build, started like
  *      `npm start` (embedded PostgreSQL, scripts/serve.cjs), at each concurrency
  *      for N seconds with real 500x375 JPEGs from ../shared/data, with
- *      micro-batching on and then off (the server is restarted with
- *      INFERENCE_BATCHING). Anonymous rate limiting is off for the run.
+ *      micro-batching on and off: two servers (INFERENCE_BATCHING on, off)
+ *      run side by side, and each level's N seconds are split into --rounds
+ *      slices measured in turn, on-off, off-on, ..., so that a machine that
+ *      gets slower or faster during the run (shared machines do) weighs on
+ *      both sides alike, not on whichever ran second. The idle server uses
+ *      no CPU meanwhile. Anonymous rate limiting is off for the run.
  *      Each fresh server first gets --warmup-seconds of uncounted load at
  *      concurrency 8, so that what is measured is a server in service, not
  *      one still loading its route modules and compiling its hot code (the
@@ -38,6 +42,7 @@ const program = new Command('bench-serving')
   .option('--model-seconds <n>', 'seconds per model/preprocessing measurement', parsePositiveInt, 2)
   .option('--concurrency <list>', 'comma-separated concurrency levels', '1,8,32')
   .option('--warmup-seconds <n>', 'seconds of uncounted load on each fresh server before measuring', parseNonNegativeInt, 10)
+  .option('--rounds <n>', 'slices per level, batching on and off in turn (1: one after the other)', parsePositiveInt, 4)
   .option('--json <file>', 'where to write the results', path.join('.bench', 'serving.json'))
   .parse();
 
@@ -47,6 +52,7 @@ interface Options {
   modelSeconds: number;
   concurrency: string;
   warmupSeconds: number;
+  rounds: number;
   json: string;
 }
 
@@ -146,7 +152,14 @@ function post(agent: http.Agent, url: URL, body: { body: Buffer; contentType: st
   });
 }
 
-async function load(baseUrl: string, bodies: { body: Buffer; contentType: string }[], concurrency: number, seconds: number): Promise<LoadResult> {
+/** What one stretch of load saw: the raw latencies, so that slices of the same level can be pooled. */
+interface LoadSample {
+  seconds: number;
+  latencies: number[];
+  statuses: Record<string, number>;
+}
+
+async function load(baseUrl: string, bodies: { body: Buffer; contentType: string }[], concurrency: number, seconds: number): Promise<LoadSample> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL('/api/v1/predict', baseUrl);
   const latencies: number[] = [];
@@ -172,10 +185,18 @@ async function load(baseUrl: string, bodies: { body: Buffer; contentType: string
       }
     }),
   );
-  const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
+  return { seconds: (performance.now() - start) / 1000, latencies, statuses };
+}
+
+/** Slices of one level pooled: requests over the time measured, percentiles over every request. */
+function summarize(concurrency: number, slices: LoadSample[]): LoadResult {
+  const seconds = slices.reduce((sum, slice) => sum + slice.seconds, 0);
+  const latencies = slices.flatMap((slice) => slice.latencies);
+  const statuses: Record<string, number> = {};
+  for (const slice of slices) for (const [status, count] of Object.entries(slice.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
   const errors = Object.entries(statuses).reduce((n, [status, count]) => (status === '200' ? n : n + count), 0);
-  return { concurrency, seconds: round(elapsed, 2), requests: latencies.length, requestsPerSecond: round(latencies.length / elapsed, 1), latencyMs: stats(latencies), errors, statuses };
+  return { concurrency, seconds: round(seconds, 2), requests: latencies.length, requestsPerSecond: round(latencies.length / seconds, 1), latencyMs: stats(latencies), errors, statuses };
 }
 
 async function serverInfo(baseUrl: string): Promise<unknown> {
@@ -203,30 +224,44 @@ async function main(): Promise<void> {
   console.log(`  12 MP JPEG   ${pre.jpeg12MpMs.p50.toFixed(2)} ms (p99 ${pre.jpeg12MpMs.p99.toFixed(2)})`);
 
   const bodies = multipartBodies(photos);
-  const serving: Record<string, { server: unknown; runs: LoadResult[] }> = {};
   await mkdir(path.dirname(options.json), { recursive: true });
-  for (const batching of [true, false]) {
-    const mode = batching ? 'batching on' : 'batching off';
-    const logFile = path.join(path.dirname(options.json), `serving-server-${batching ? 'on' : 'off'}.log`);
-    console.log(`\n(c) POST /api/v1/predict, production build, ${mode}: starting the server (log: ${logFile}) …`);
-    const server = await startServer(batching, logFile);
-    try {
+  const modes = [
+    { name: 'batching on', batching: true },
+    { name: 'batching off', batching: false },
+  ] as const;
+  const servers: ProductionServer[] = [];
+  const serving: Record<string, { server: unknown; runs: LoadResult[] }> = {};
+  try {
+    // One after the other: a stale build is rebuilt by the first launcher only.
+    for (const mode of modes) {
+      const logFile = path.join(path.dirname(options.json), `serving-server-${mode.batching ? 'on' : 'off'}.log`);
+      console.log(`\n(c) starting the production build with ${mode.name} (log: ${logFile}) …`);
+      const server = await startServer(mode.batching, logFile);
+      servers.push(server);
       if (options.warmupSeconds > 0) {
-        const warmup = await load(server.baseUrl, bodies, 8, options.warmupSeconds);
+        const warmup = summarize(8, [await load(server.baseUrl, bodies, 8, options.warmupSeconds)]);
         console.log(`  warm-up, not counted: c=8 for ${warmup.seconds} s, ${warmup.requests} requests, p50 ${warmup.latencyMs.p50.toFixed(1)} ms, errors ${warmup.errors}`);
       }
-      const runs: LoadResult[] = [];
-      for (const concurrency of levels) {
-        const result = await load(server.baseUrl, bodies, concurrency, options.seconds);
-        runs.push(result);
-        console.log(
-          `  c=${String(concurrency).padStart(2)}: ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.latencyMs.p50.toFixed(1).padStart(6)} ms  p90 ${result.latencyMs.p90.toFixed(1).padStart(6)} ms  p99 ${result.latencyMs.p99.toFixed(1).padStart(6)} ms  errors ${result.errors}  (n=${result.requests})`,
-        );
-      }
-      serving[mode] = { server: await serverInfo(server.baseUrl), runs };
-    } finally {
-      await server.stop();
+      serving[mode.name] = { server: await serverInfo(server.baseUrl), runs: [] };
     }
+    const slice = options.seconds / options.rounds;
+    console.log(`\n(c) POST /api/v1/predict: ${options.seconds} s per level and mode, in ${options.rounds} slices of ${round(slice, 1)} s taken in turn (on, off, then off, on, ...)`);
+    for (const concurrency of levels) {
+      const slices: LoadSample[][] = modes.map(() => []);
+      for (let r = 0; r < options.rounds; r++) {
+        const order = r % 2 === 0 ? [0, 1] : [1, 0];
+        for (const m of order) slices[m]!.push(await load(servers[m]!.baseUrl, bodies, concurrency, slice));
+      }
+      modes.forEach((mode, m) => {
+        const result = summarize(concurrency, slices[m]!);
+        serving[mode.name]!.runs.push(result);
+        console.log(
+          `  ${mode.name.padEnd(12)} c=${String(concurrency).padStart(2)}: ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.latencyMs.p50.toFixed(1).padStart(6)} ms  p90 ${result.latencyMs.p90.toFixed(1).padStart(6)} ms  p99 ${result.latencyMs.p99.toFixed(1).padStart(6)} ms  errors ${result.errors}  (n=${result.requests})`,
+        );
+      });
+    }
+  } finally {
+    for (const server of servers) await server.stop();
   }
 
   const on = serving['batching on']!.runs;
@@ -250,7 +285,17 @@ async function main(): Promise<void> {
   }
   console.log('\nissue 5 targets:', Object.entries(targets).map(([k, v]) => `${k}=${v === null ? 'n/a' : v ? 'met' : 'NOT met'}`).join('  '));
 
-  const results = { when: new Date().toISOString(), machine, photos: photos.length, seconds: options.seconds, warmupSeconds: options.warmupSeconds, ...modelResults, http: serving, targets };
+  const results = {
+    when: new Date().toISOString(),
+    machine,
+    photos: photos.length,
+    seconds: options.seconds,
+    rounds: options.rounds,
+    warmupSeconds: options.warmupSeconds,
+    ...modelResults,
+    http: serving,
+    targets,
+  };
   await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${options.json}`);
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --data DIR --seconds N --concurrency 1,8,32 --json FILE]
+ * npm run bench [-- --data DIR --seconds N --concurrency 1,8,32 --rounds 4 --json FILE]
  *
  * The serving benchmark of issue 5, in one run on this machine:
  *  (a) model-only images/s by batch size (one session, one intra-op thread);
@@ -28,7 +28,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import sharp from 'sharp';
 import { env } from '~/lib/env';
 import { Classifier } from '~/lib/ml/classifier';
@@ -42,7 +42,7 @@ const program = new Command('bench-serving')
   .option('--model-seconds <n>', 'seconds per model/preprocessing measurement', parsePositiveInt, 2)
   .option('--concurrency <list>', 'comma-separated concurrency levels', '1,8,32')
   .option('--warmup-seconds <n>', 'seconds of uncounted load on each fresh server before measuring', parseNonNegativeInt, 10)
-  .option('--rounds <n>', 'slices per level, batching on and off in turn (1: one after the other)', parsePositiveInt, 4)
+  .option('--rounds <n>', 'slices per level and mode, taken on-off, off-on, ... (even, so each mode goes first as often; 1: one after the other)', parseRounds, 4)
   .option('--json <file>', 'where to write the results', path.join('.bench', 'serving.json'))
   .parse();
 
@@ -57,6 +57,12 @@ interface Options {
 }
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+function parseRounds(value: string): number {
+  const rounds = parsePositiveInt(value);
+  if (rounds !== 1 && rounds % 2 !== 0) throw new InvalidArgumentError('must be 1 or even, so that each mode goes first as often.');
+  return rounds;
+}
 
 /** Real 500x375 JPEGs (the Oxford-IIIT-style breed photos), read once. */
 async function realPhotos(dataDir: string, limit: number): Promise<Buffer[]> {
@@ -242,7 +248,7 @@ async function main(): Promise<void> {
         const warmup = summarize(8, [await load(server.baseUrl, bodies, 8, options.warmupSeconds)]);
         console.log(`  warm-up, not counted: c=8 for ${warmup.seconds} s, ${warmup.requests} requests, p50 ${warmup.latencyMs.p50.toFixed(1)} ms, errors ${warmup.errors}`);
       }
-      serving[mode.name] = { server: await serverInfo(server.baseUrl), runs: [] };
+      serving[mode.name] = { server: null, runs: [] };
     }
     const slice = options.seconds / options.rounds;
     console.log(`\n(c) POST /api/v1/predict: ${options.seconds} s per level and mode, in ${options.rounds} slices of ${round(slice, 1)} s taken in turn (on, off, then off, on, ...)`);
@@ -260,8 +266,12 @@ async function main(): Promise<void> {
         );
       });
     }
+    // After the load, so that worker restarts during the measurement show.
+    for (const [m, mode] of modes.entries()) serving[mode.name]!.server = await serverInfo(servers[m]!.baseUrl);
   } finally {
-    for (const server of servers) await server.stop();
+    // Both stopped even if one stop fails (it throws when PostgreSQL was left running).
+    const failed = (await Promise.allSettled(servers.map((server) => server.stop()))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   const on = serving['batching on']!.runs;

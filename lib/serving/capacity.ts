@@ -12,7 +12,7 @@
 export interface CapacityLease {
   /** What this lease holds now. */
   readonly held: number;
-  /** Takes `amount` more if it fits in what is left; otherwise, or once released, takes nothing and says so. */
+  /** Takes `amount` (a whole number ≥ 0) more if it fits in what is left; otherwise, or once released, takes nothing and says so. */
   take(amount: number): boolean;
   /** Gives back everything this lease took; idempotent, so a `finally` may always call it. */
   release(): void;
@@ -36,7 +36,7 @@ export class Capacity {
         return held;
       },
       take: (amount) => {
-        if (released || amount < 0 || this.taken + amount > this.limit) return false;
+        if (released || !Number.isSafeInteger(amount) || amount < 0 || this.taken + amount > this.limit) return false;
         this.taken += amount;
         held += amount;
         return true;

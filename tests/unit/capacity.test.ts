@@ -23,12 +23,13 @@ it('leases take while it fits and give back exactly what they took', () => {
   expect(capacity.inUse).toBe(60);
 });
 
-it('a negative amount is refused, so a lease cannot give back more than it took', () => {
+it('a negative or non-integer amount is refused: it would let a lease give back more than it took, or (NaN) lift the limit', () => {
   const capacity = new Capacity(10);
   const lease = capacity.lease();
   expect(lease.take(5)).toBe(true);
-  expect(lease.take(-5)).toBe(false);
+  for (const amount of [-5, Number.NaN, Number.POSITIVE_INFINITY, 0.5]) expect(lease.take(amount)).toBe(false);
   expect(capacity.inUse).toBe(5);
+  expect(capacity.lease().take(6)).toBe(false);
 });
 
 it('tryLease holds the amount at once, or takes nothing and returns null when it does not fit', () => {

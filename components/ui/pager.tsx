@@ -4,7 +4,8 @@ import { buttonClasses } from '~/components/ui/button';
 
 /**
  * "← Newer · Page N of M · Older →" under a newest-first list (history, review queue); nothing for a single page.
- * A side with no href (the first or the last page) is shown dimmed and is not a link, so it cannot be followed or focused.
+ * A side with no href (the first or the last page) is a disabled link: announced as unavailable, dimmed, and without an
+ * href, so it cannot be followed or focused.
  */
 export function Pager({ newerHref, olderHref, page, pageCount }: { newerHref: string | null; olderHref: string | null; page: number; pageCount: number }) {
   if (pageCount <= 1) return null;
@@ -26,9 +27,9 @@ export function Pager({ newerHref, olderHref, page, pageCount }: { newerHref: st
 function PagerLink({ href, rel, children }: { href: string | null; rel: 'prev' | 'next'; children: ReactNode }) {
   if (href === null) {
     return (
-      <span aria-disabled="true" className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none opacity-50' })}>
+      <a role="link" aria-disabled="true" className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none opacity-50' })}>
         {children}
-      </span>
+      </a>
     );
   }
   return (

@@ -112,8 +112,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
       )}
 
       <Pager
-        newerHref={newer && href(query.kind, newer)}
-        olderHref={older && href(query.kind, older)}
+        newerHref={newer ? href(query.kind, newer) : null}
+        olderHref={older ? href(query.kind, older) : null}
         page={result.page}
         pageCount={result.pageCount}
       />

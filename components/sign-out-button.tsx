@@ -4,6 +4,7 @@ import { signOut } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 
 export function SignOutButton() {
   const router = useRouter();
@@ -11,9 +12,9 @@ export function SignOutButton() {
   const [failed, setFailed] = useState(false);
   return (
     <>
-      <button
+      <PendingButton
         type="button"
-        disabled={pending}
+        pending={pending}
         className={buttonClasses({ variant: 'ghost', size: 'sm' })}
         onClick={async () => {
           setPending(true);
@@ -30,7 +31,7 @@ export function SignOutButton() {
         }}
       >
         {pending ? 'Signing out…' : 'Sign out'}
-      </button>
+      </PendingButton>
       {failed ? (
         <span role="alert" className="text-xs text-red-700 dark:text-red-300">
           Could not sign out. Please try again.

@@ -5,6 +5,7 @@ import { changePasswordAction } from '~/app/(app)/account/actions';
 import { NewPasswordField } from '~/components/auth/new-password-field';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import type { ChangePasswordState } from '~/lib/account-state';
@@ -34,9 +35,9 @@ export function ChangePasswordForm({ email }: { email: string }) {
         error={fieldErrors.currentPassword}
       />
       <NewPasswordField id="new-password" label="New password" name="newPassword" error={fieldErrors.newPassword} />
-      <button type="submit" disabled={pending} className={buttonClasses()} data-testid="change-password">
+      <PendingButton type="submit" pending={pending} className={buttonClasses()} data-testid="change-password">
         {pending ? 'Changing…' : 'Change password'}
-      </button>
+      </PendingButton>
       {state.status === 'success' ? <Alert tone="success">{state.message}</Alert> : null}
       {state.status === 'unauthorized' || state.status === 'rate_limited' || state.status === 'failed' ? <Alert tone="error">{state.message}</Alert> : null}
     </form>

@@ -4,6 +4,7 @@ import { useActionState, useRef, useState } from 'react';
 import { createApiTokenAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { CreateTokenState } from '~/lib/account-state';
@@ -28,9 +29,9 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
           // Kept after a refusal, to be fixed; cleared once the token exists.
           defaultValue={state.status === 'success' ? undefined : submitted.name}
         />
-        <button type="submit" disabled={pending} className={buttonClasses()} data-testid="create-token">
+        <PendingButton type="submit" pending={pending} className={buttonClasses()} data-testid="create-token">
           {pending ? 'Creating…' : 'Create token'}
-        </button>
+        </PendingButton>
       </form>
       {state.status === 'success' ? (
         <Alert tone="success">

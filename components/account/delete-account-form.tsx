@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { deleteAccountAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { DeleteAccountState } from '~/lib/account-state';
@@ -32,9 +33,9 @@ export function DeleteAccountForm({ email }: { email: string }) {
         required
         defaultValue={submitted.confirmEmail}
       />
-      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger' })} data-testid="delete-account">
+      <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger' })} data-testid="delete-account">
         {pending ? 'Deleting…' : 'Delete my account'}
-      </button>
+      </PendingButton>
       {state.status !== 'idle' ? <Alert tone="error">{state.message}</Alert> : null}
     </form>
   );

@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { endOtherSessionsAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import type { EndOtherSessionsState } from '~/lib/account-state';
 
 const initial: EndOtherSessionsState = { status: 'idle' };
@@ -13,9 +14,9 @@ export function EndOtherSessionsForm() {
   const [state, formAction, pending] = useActionState(endOtherSessionsAction, initial);
   return (
     <form action={formAction} className="space-y-3" data-testid="end-other-sessions-form">
-      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'secondary' })} data-testid="end-other-sessions">
+      <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'secondary' })} data-testid="end-other-sessions">
         {pending ? 'Signing out…' : 'Sign out everywhere else'}
-      </button>
+      </PendingButton>
       {state.status === 'success' ? <Alert tone="success">{state.message}</Alert> : null}
       {state.status === 'unauthorized' || state.status === 'failed' ? <Alert tone="error">{state.message}</Alert> : null}
     </form>

@@ -4,6 +4,7 @@ import { useActionState, useEffect } from 'react';
 import { revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import type { RevokeTokenState } from '~/lib/account-state';
 
 const initial: RevokeTokenState = { status: 'idle' };
@@ -28,9 +29,9 @@ export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { token
       }}
     >
       <input type="hidden" name="id" value={tokenId} />
-      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} data-testid="revoke-token">
+      <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} data-testid="revoke-token">
         {pending ? 'Revoking…' : 'Revoke'}
-      </button>
+      </PendingButton>
       {state.status !== 'idle' && state.status !== 'success' ? <Alert tone="error">{state.message}</Alert> : null}
     </form>
   );

@@ -4,6 +4,7 @@ import { useActionState, type ReactNode } from 'react';
 import { deleteUserAsAdminAction, purgeGuestPredictionsAction, purgePredictionsBeforeAction } from '~/app/admin/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { AdminPurgeState } from '~/lib/admin-state';
@@ -47,9 +48,9 @@ function PurgeForm({
         autoComplete="off"
         required
       />
-      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger' })} data-testid={`purge-${name}-submit`}>
+      <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger' })} data-testid={`purge-${name}-submit`}>
         {pending ? 'Working…' : submitText}
-      </button>
+      </PendingButton>
       {state.status === 'success' ? (
         <Alert tone="success">
           <span data-testid={`purge-${name}-result`}>{state.message}</span>

@@ -4,6 +4,7 @@ import { useEffect, useState, useTransition } from 'react';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
 import { labelText } from '~/components/prediction/label-text';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { LABELS, type Label } from '~/lib/config';
 
 /** Sets or fixes the confirmed label of one prediction in the review queue. */
@@ -33,18 +34,18 @@ export function ReviewLabelButtons({ predictionId, predicted, initial }: { predi
       <legend className="text-xs font-medium text-slate-600 dark:text-slate-300">Confirmed label</legend>
       <div className="flex flex-wrap gap-1">
         {LABELS.map((label) => (
-          <button
+          <PendingButton
             key={label}
             type="button"
             data-testid={`review-set-${label}`}
             aria-pressed={current === label}
-            disabled={pending}
+            pending={pending}
             onClick={() => send(label)}
             className={buttonClasses({ variant: current === label ? 'primary' : 'secondary', size: 'sm' })}
           >
             {current === label ? '✓ ' : ''}
             {labelText(label)}
-          </button>
+          </PendingButton>
         ))}
       </div>
       <p className="min-h-5 text-xs" aria-live="polite" data-testid="review-status">

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signUpHref } from './auth-links';
@@ -60,9 +61,9 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
       <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required invalid={missing.email} />
       <TextField id="password" label="Password" name="password" type="password" autoComplete="current-password" required invalid={missing.password} />
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <button type="submit" disabled={pending} className={buttonClasses({ className: 'w-full' })}>
+      <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
         {pending ? 'Signing in…' : 'Sign in'}
-      </button>
+      </PendingButton>
       <p className="text-center text-sm text-slate-600 dark:text-slate-300">
         New here?{' '}
         <Link href={signUpHref(callbackUrl)} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">

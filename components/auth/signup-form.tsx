@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { signUpAction } from '~/app/(auth)/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import type { SignUpState } from '~/lib/prediction-state';
@@ -65,9 +66,9 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       ) : state.status === 'failed' ? (
         <Alert tone="error">{state.message}</Alert>
       ) : null}
-      <button type="submit" disabled={pending} className={buttonClasses({ className: 'w-full' })}>
+      <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
         {pending ? 'Creating your account…' : 'Create account'}
-      </button>
+      </PendingButton>
       <p className="text-center text-sm text-slate-600 dark:text-slate-300">
         Already have an account?{' '}
         <Link href={loginHref(callbackUrl)} className={linkClasses}>

@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { deletePredictionAction } from '~/app/(app)/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import type { DeleteState } from '~/lib/prediction-state';
 
 const initial: DeleteState = { status: 'idle' };
@@ -20,9 +21,9 @@ export function DeletePredictionButton({ predictionId }: { predictionId: string 
       className="space-y-2"
     >
       <input type="hidden" name="id" value={predictionId} />
-      <button type="submit" disabled={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} data-testid="delete-prediction">
+      <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} data-testid="delete-prediction">
         {pending ? 'Deleting…' : 'Delete'}
-      </button>
+      </PendingButton>
       {state.status !== 'idle' ? <Alert tone="error">{state.message}</Alert> : null}
     </form>
   );

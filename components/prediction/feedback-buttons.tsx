@@ -4,6 +4,7 @@ import { useState, useTransition } from 'react';
 import { submitFeedbackAction } from '~/app/(app)/actions';
 import { LABELS, type Label } from '~/lib/config';
 import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
 import { labelText } from './label-text';
 
 /**
@@ -33,28 +34,28 @@ export function FeedbackButtons({ predictionId, predicted, initial }: { predicti
     <fieldset className="space-y-2" aria-busy={pending}>
       <legend className="text-sm font-medium text-slate-700 dark:text-slate-200">Is this right?</legend>
       <div className="flex flex-wrap gap-2">
-        <button
+        <PendingButton
           type="button"
           data-testid="feedback-confirm"
           aria-pressed={current === predicted}
-          disabled={pending}
+          pending={pending}
           onClick={() => send(predicted)}
           className={buttonClasses({ variant: current === predicted ? 'primary' : 'secondary', size: 'sm' })}
         >
           {current === predicted ? '✓ ' : ''}Yes, it’s {predicted === 'neither' ? 'neither' : `a ${predicted}`}
-        </button>
+        </PendingButton>
         {others.map((label) => (
-          <button
+          <PendingButton
             key={label}
             type="button"
             data-testid={`feedback-${label}`}
             aria-pressed={current === label}
-            disabled={pending}
+            pending={pending}
             onClick={() => send(label)}
             className={buttonClasses({ variant: current === label ? 'primary' : 'secondary', size: 'sm' })}
           >
             {current === label ? '✓ ' : ''}No: {labelText(label)}
-          </button>
+          </PendingButton>
         ))}
       </div>
       <p className="min-h-5 text-sm" aria-live="polite" data-testid="feedback-status">

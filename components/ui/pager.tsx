@@ -27,7 +27,7 @@ export function Pager({ newerHref, olderHref, page, pageCount }: { newerHref: st
 function PagerLink({ href, rel, children }: { href: string | null; rel: 'prev' | 'next'; children: ReactNode }) {
   if (href === null) {
     return (
-      <a role="link" aria-disabled="true" className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none opacity-50' })}>
+      <a role="link" aria-disabled="true" className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none' })}>
         {children}
       </a>
     );

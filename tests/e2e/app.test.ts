@@ -200,6 +200,8 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByTestId('feedback-dog').click();
     await page.getByText('Saved: corrected to Dog.').waitFor();
+    // The pressed button kept keyboard focus through its pending state (a `disabled` button would have dropped it).
+    await expect(page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).resolves.toBe('feedback-dog');
     await page.reload();
     await expect(page.getByTestId('feedback-dog').getAttribute('aria-pressed')).resolves.toBe('true');
     // The filter form (a plain GET form): "Corrected" keeps the entry, the predicted label "Dog" leaves nothing, Clear shows it again.

@@ -16,7 +16,7 @@
  *  5. the production server (scripts/serve.cjs: Next's request handler
  *     behind node:http, which takes client addresses from the connection or
  *     TRUSTED_PROXY_HOPS proxies, never from what a client claims) on PORT
- *     (default 3000), stopped together with the database on SIGINT / SIGTERM,
+ *     (default 3000), stopped together with the database on SIGINT / SIGTERM / SIGHUP,
  *     and restarted if it dies on its own (see APP_SERVER_RESTART).
  * With --dev it runs `next dev` instead of 4-5.
  */

@@ -1,6 +1,7 @@
 /**
  * @file Finds labelled images on disk. An image's true label is given by its
- * nearest ancestor folder named cat/cats, dog/dogs or other/neither; images
+ * nearest ancestor folder named cat/cats, dog/dogs or other/neither, up to and
+ * including the folder asked for (the folders above it never count); images
  * without one are skipped (and counted), never guessed.
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';

@@ -143,7 +143,7 @@ export async function inspectImage(bytes: Uint8Array, maxPixels: number, minSide
 
 /**
  * File bytes -> the model's input: EXIF orientation applied, first frame of
- * animations, transparency flattened onto white, CMYK / grayscale / 16-bit
+ * animations (first page of a multi-page TIFF), transparency flattened onto white, CMYK / grayscale / 16-bit
  * converted to 8-bit sRGB, shorter side scaled to `size` and centre-cropped
  * (the training pipeline's geometry; see training/data.py).
  */

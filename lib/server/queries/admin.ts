@@ -474,7 +474,7 @@ export async function* iteratePredictionsForExport(filters: AdminFilters, batchS
   let after: Position | null = null;
   for (;;) {
     const where: Prisma.PredictionWhereInput = after ? { AND: [base, newerThan(after)] } : base;
-    const rows = await getDb().prediction.findMany({ where, select: exportSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: batchSize });
+    const rows = await getDb().prediction.findMany({ where, select: exportSelect, orderBy: OLDEST_FIRST, take: batchSize });
     if (rows.length === 0) return;
     yield rows;
     const last = rows[rows.length - 1]!;

@@ -121,7 +121,7 @@ export type AdminUserDeletion =
  */
 export async function deleteUserByEmailInTransaction(tx: Prisma.TransactionClient, { email, actingAdminId }: { email: string; actingAdminId: string }): Promise<AdminUserDeletion> {
   const adminIds = await lockAdminIds(tx);
-  const target = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, role: true } });
+  const target = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
   if (!target) return { status: 'not_found' };
   if (target.id === actingAdminId) return { status: 'self' };
   if (isLastAdmin(adminIds, target.id)) return { status: 'last_admin' };

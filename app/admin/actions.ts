@@ -85,7 +85,7 @@ async function purgeAsAdmin<T>({
   task: string;
 }): Promise<AdminPurgeState> {
   const admin = await gateAdmin();
-  if (admin.status !== 'ok') return refusal(admin.status, admin.message);
+  if (admin.status !== 'ok') return admin;
   const parsed = parse();
   if (!parsed.success) return invalid(parsed.error);
   try {
@@ -126,7 +126,7 @@ export async function purgePredictionsBeforeAction(_previous: AdminPurgeState, f
 export async function deleteUserAsAdminAction(_previous: AdminPurgeState, formData: FormData): Promise<AdminPurgeState> {
   // The role first, as in the purges.
   const admin = await gateAdmin();
-  if (admin.status !== 'ok') return refusal(admin.status, admin.message);
+  if (admin.status !== 'ok') return admin;
   const parsed = adminDeleteUserSchema.safeParse({ confirm: formData.get('confirm'), email: formData.get('email') });
   if (!parsed.success) return invalid(parsed.error);
   let outcome;

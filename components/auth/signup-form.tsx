@@ -41,7 +41,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     }
     // The account exists now: trying again would only say so. If signing in fails, even for want of a network, the sign-in page is what is left.
     const signedIn = await signIn('credentials', { email: data.get('email'), password: data.get('password'), redirect: false }).catch(() => null);
-    // From here a navigation is under way, so the button stays disabled: a second press would only say the account exists.
+    // From here a navigation is under way, so the button stays pending: a second press would only say the account exists.
     if (!signedIn || signedIn.error) {
       router.push(loginHref(callbackUrl, { signedUp: '1' }));
       return;

@@ -2,7 +2,7 @@ import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/f
 import { LABELS } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { labelText } from '~/components/prediction/label-text';
-import { historySearch, isHistoryFiltered } from '~/components/history/history-search';
+import { historySearch } from '~/components/history/history-search';
 
 const FEEDBACK_TEXT = {
   any: 'Any feedback',
@@ -12,11 +12,12 @@ const FEEDBACK_TEXT = {
   corrected: 'Corrected',
 } as const;
 
-export function HistoryFilters({ query }: { query: HistoryQuery }) {
+/** `filtered`: the page's own `isHistoryFiltered(query)`, which it has worked out already. */
+export function HistoryFilters({ query, filtered }: { query: HistoryQuery; filtered: boolean }) {
   const search = historySearch(query);
   const chosenPageSize = search.get('pageSize');
   return (
-    <FilterForm action="/history" label="Filter history" applied={search.toString()} filtered={isHistoryFiltered(query)}>
+    <FilterForm action="/history" label="Filter history" applied={search.toString()} filtered={filtered}>
       {/* A page size chosen in the URL survives a change of filters (the pager keeps it too). */}
       {chosenPageSize !== null ? <input type="hidden" name="pageSize" value={chosenPageSize} /> : null}
       <FilterField id="filter-label" label="Predicted label">

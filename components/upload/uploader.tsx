@@ -29,7 +29,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  // True once hydrated: before that, a chosen file has no handler yet.
+  // True once hydrated (the mount effect then takes any file chosen before it, see below).
   const [ready, setReady] = useState(false);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const urls = useRef(new Set<string>());

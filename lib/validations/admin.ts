@@ -57,7 +57,6 @@ export const reviewQuerySchema = z.object({
   newer: predictionIdSchema.optional().catch(undefined),
 });
 
-export type ReviewQuery = z.infer<typeof reviewQuerySchema>;
 
 /** An admin setting or fixing the confirmed label of any prediction. */
 export const adminLabelSchema = z.object({

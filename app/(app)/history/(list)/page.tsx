@@ -35,7 +35,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             {filtered ? ' match these filters' : ''}, newest first.
           </p>
         </div>
-        <HistoryFilters query={query} />
+        <HistoryFilters query={query} filtered={filtered} />
       </div>
       {params.deleted === '1' ? <Alert tone="success">The prediction and its thumbnail were deleted.</Alert> : null}
       {result.items.length === 0 ? (

@@ -23,7 +23,6 @@
  * lean: node:http with keep-alive, request bodies built before the clock
  * starts. Loopback only. Prints a table and writes JSON (.bench/serving.json).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,6 +32,7 @@ import sharp from 'sharp';
 import { env } from '~/lib/env';
 import { Classifier } from '~/lib/ml/classifier';
 import { parseNonNegativeInt, parsePositiveInt } from './cli-options';
+import { multipartBody, type MultipartBody } from './lib/multipart-body';
 import { startProductionServer, type ProductionServer } from './lib/production-server';
 import { measure, stats, type Stats } from './lib/stats';
 
@@ -123,16 +123,6 @@ function startServer(batching: boolean, logFile: string): Promise<ProductionServ
   });
 }
 
-/** One multipart body per photo, built before the clock starts. */
-function multipartBodies(photos: Buffer[]): { body: Buffer; contentType: string }[] {
-  return photos.map((photo, i) => {
-    const boundary = `----petlensbench${i}${randomBytes(8).toString('hex')}`;
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="p${i}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    return { body: Buffer.concat([head, photo, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
-  });
-}
-
 interface LoadResult {
   concurrency: number;
   seconds: number;
@@ -143,7 +133,7 @@ interface LoadResult {
   statuses: Record<string, number>;
 }
 
-function post(agent: http.Agent, url: URL, body: { body: Buffer; contentType: string }): Promise<number> {
+function post(agent: http.Agent, url: URL, body: MultipartBody): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': body.contentType, 'content-length': body.body.length } },
@@ -165,7 +155,7 @@ interface LoadSample {
   statuses: Record<string, number>;
 }
 
-async function load(baseUrl: string, bodies: { body: Buffer; contentType: string }[], concurrency: number, seconds: number): Promise<LoadSample> {
+async function load(baseUrl: string, bodies: MultipartBody[], concurrency: number, seconds: number): Promise<LoadSample> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL('/api/v1/predict', baseUrl);
   const latencies: number[] = [];
@@ -229,7 +219,8 @@ async function main(): Promise<void> {
   console.log(`  500x375 JPEG ${pre.jpeg500x375Ms.p50.toFixed(2)} ms (p99 ${pre.jpeg500x375Ms.p99.toFixed(2)}), 4 at a time ${pre.jpeg500x375PerSecondAt4} images/s`);
   console.log(`  12 MP JPEG   ${pre.jpeg12MpMs.p50.toFixed(2)} ms (p99 ${pre.jpeg12MpMs.p99.toFixed(2)})`);
 
-  const bodies = multipartBodies(photos);
+  // One body per photo, built before the clock starts.
+  const bodies = photos.map((photo, i) => multipartBody([{ data: photo, filename: `p${i}.jpg` }]));
   await mkdir(path.dirname(options.json), { recursive: true });
   const modes = [
     { name: 'batching on', batching: true },

@@ -28,6 +28,7 @@ import { Client } from 'pg';
 import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, pixelBomb } from '../tests/fixtures/images';
 import { parsePositiveInt } from './cli-options';
+import { multipartBody } from './lib/multipart-body';
 import { connectToServerDatabase, startProductionServer, type ProductionServer } from './lib/production-server';
 
 function parsePositiveNumber(value: string): number {
@@ -116,9 +117,7 @@ interface Body {
 }
 
 function multipart(kind: string, valid: boolean, data: Buffer, filename = 'photo.jpg', field = 'image'): Body {
-  const boundary = `----petlenssoak${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
-  return { kind, valid, body: Buffer.concat([head, data, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  return { kind, valid, ...multipartBody([{ data, filename, type: 'application/octet-stream' }], field) };
 }
 
 /** Real JPEGs from several sources (cats, dogs, other), read once. */

@@ -17,8 +17,9 @@ import type { Client } from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, encodings, pixelBomb, readSample, twelveMegapixelJpeg } from '../fixtures/images';
-import { connectToServerDatabase, insertApiToken } from '../support/e2e-db';
+import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { multipartBody, type FilePart } from '~/scripts/lib/multipart-body';
 
 const MAX_FILES = 4;
 const MAX_BYTES = 3 * 1024 * 1024;
@@ -42,7 +43,7 @@ beforeAll(async () => {
   });
   db = await connectToServerDatabase(server);
   // A user with an API token, made directly in the database.
-  userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, "passwordHash") VALUES (gen_random_uuid(), 'hostile@example.test', 'x') RETURNING id`)).rows[0]!.id;
+  userId = await insertUser(db, 'hostile@example.test');
   token = await insertApiToken(db, userId, { name: 'sweep' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 240_000);
@@ -53,23 +54,9 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
-interface Upload {
+/** A named file for the API: `name` says which case it is in the test's messages. */
+interface Upload extends FilePart {
   name: string;
-  data: Buffer;
-  filename?: string;
-  type?: string;
-}
-
-function multipart(files: Upload[], field = 'image'): { body: Buffer; contentType: string } {
-  const boundary = `----petlenssweep${randomBytes(8).toString('hex')}`;
-  const parts = files.map((f) =>
-    Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${f.filename ?? 'upload.jpg'}"\r\nContent-Type: ${f.type ?? 'image/jpeg'}\r\n\r\n`),
-      f.data,
-      Buffer.from('\r\n'),
-    ]),
-  );
-  return { body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** POSTs raw bytes; a dropped connection fails the test (fetch rejects). */
@@ -133,18 +120,18 @@ async function hostileUploads(): Promise<{ name: string; upload: Upload; status:
 it('every hostile upload gets its specific 4xx JSON error, anonymously and with a token, and nothing is stored', async () => {
   const cases = await hostileUploads();
   for (const { name, upload, status, code } of cases) {
-    const message = await expectRefused(name, multipart([upload]), status, code);
+    const message = await expectRefused(name, multipartBody([upload]), status, code);
     if (name === 'HEIC') expect(message).toMatch(/HEIC.*not supported.*JPEG, PNG or WebP/);
     if (name === 'over MAX_UPLOAD_BYTES') expect(message).toContain(String(MAX_BYTES));
   }
   // Signed in: the same refusals, and not a single row for the user.
-  for (const { name, upload, status, code } of cases) await expectRefused(`${name} (token)`, multipart([upload]), status, code, token);
+  for (const { name, upload, status, code } of cases) await expectRefused(`${name} (token)`, multipartBody([upload]), status, code, token);
   // A batch with one bad file among good ones is refused whole: nothing stored either.
-  await expectRefused('good + bad batch (token)', multipart([{ name: 'ok', data: cat }, { name: 'bad', data: SVG_WITH_SCRIPT, filename: 'x.svg' }]), 415, 'unsupported_format', token);
+  await expectRefused('good + bad batch (token)', multipartBody([{ name: 'ok', data: cat }, { name: 'bad', data: SVG_WITH_SCRIPT, filename: 'x.svg' }]), 415, 'unsupported_format', token);
   const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction" WHERE "userId" = $1', [userId]);
   expect(Number(rows.rows[0]!.n)).toBe(0);
   // The token works: one good upload stores exactly one row.
-  const goodUpload = multipart([{ name: 'ok', data: cat }]);
+  const goodUpload = multipartBody([{ name: 'ok', data: cat }]);
   const ok = await post('good upload (token)', goodUpload.body, goodUpload.contentType, token);
   expect(ok.status).toBe(200);
   expect(ok.json).toMatchObject({ predictions: [{ label: 'cat' }], saved: true });
@@ -154,12 +141,12 @@ it('every hostile upload gets its specific 4xx JSON error, anonymously and with 
 
 it('malformed requests: too many files, a bad or missing boundary, a truncated body, a missing field, not multipart', async () => {
   const small = await sharp(cat).resize(64).jpeg().toBuffer();
-  await expectRefused('more files than API_MAX_FILES', multipart(Array.from({ length: MAX_FILES + 1 }, (_, i) => ({ name: `f${i}`, data: small }))), 400, 'too_many_files');
-  const good = multipart([{ name: 'ok', data: small }]);
+  await expectRefused('more files than API_MAX_FILES', multipartBody(Array.from({ length: MAX_FILES + 1 }, (_, i) => ({ name: `f${i}`, data: small }))), 400, 'too_many_files');
+  const good = multipartBody([{ name: 'ok', data: small }]);
   await expectRefused('no boundary', { body: good.body, contentType: 'multipart/form-data' }, 400, 'bad_request');
   await expectRefused('boundary not in the body', { body: good.body, contentType: 'multipart/form-data; boundary=nothere' }, 400, 'bad_request');
   await expectRefused('truncated body', { body: good.body.subarray(0, Math.floor(good.body.length / 2)), contentType: good.contentType }, 400, 'bad_request');
-  await expectRefused('missing "image" field', multipart([{ name: 'ok', data: small }], 'photo'), 400, 'missing_field');
+  await expectRefused('missing "image" field', multipartBody([{ name: 'ok', data: small }], 'photo'), 400, 'missing_field');
   await expectRefused('empty multipart', { body: Buffer.from('--b--\r\n'), contentType: 'multipart/form-data; boundary=b' }, 400, 'missing_field');
   await expectRefused('image as raw bytes', { body: small, contentType: 'image/jpeg' }, 415, 'unsupported_media_type');
   await expectRefused('broken JSON', { body: Buffer.from('{"instances": [{"b64": '), contentType: 'application/json' }, 400, 'bad_request');
@@ -168,7 +155,7 @@ it('malformed requests: too many files, a bad or missing boundary, a truncated b
 it('real photos in unusual encodings, and a 12 MP JPEG, are classified "cat"', async () => {
   const odd: Record<string, Buffer> = { ...(await encodings(cat)), '12 MP JPEG': await twelveMegapixelJpeg(cat) };
   for (const [name, data] of Object.entries(odd)) {
-    const request = multipart([{ name, data }]);
+    const request = multipartBody([{ name, data }]);
     const { status, json } = await post(name, request.body, request.contentType);
     expect({ name, status, label: json?.predictions?.[0]?.label }).toEqual({ name, status: 200, label: 'cat' });
   }
@@ -178,7 +165,7 @@ it('1×1 and 1×20000 images are refused as too small to classify, with their si
   const tiny = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
   const sliver = await sharp({ create: { width: 1, height: 20000, channels: 3, background: '#808080' } }).png().toBuffer();
   for (const [name, data] of Object.entries({ '1×1 PNG': tiny, '1×20000 PNG': sliver })) {
-    const request = multipart([{ name, data, filename: 'x.png', type: 'image/png' }]);
+    const request = multipartBody([{ name, data, filename: 'x.png', type: 'image/png' }]);
     const { status, json } = await post(name, request.body, request.contentType);
     expect({ name, status, code: json?.error?.code }).toEqual({ name, status: 422, code: 'image_too_small' });
     expect(json.error.message).toMatch(/^The image is 1×(1|20000) pixels; PetLens needs at least \d+ pixels/);

@@ -9,8 +9,9 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { readSample } from '../fixtures/images';
-import { connectToServerDatabase, insertApiToken } from '../support/e2e-db';
+import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
+import { multipartBody } from '~/scripts/lib/multipart-body';
 
 let server: E2eServer;
 
@@ -24,19 +25,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it('a token upload still arriving when the launcher is told to stop is saved and answered, then everything stops', async () => {
   const db = await connectToServerDatabase(server);
-  const userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, "passwordHash") VALUES (gen_random_uuid(), 'shutdown@example.test', 'x') RETURNING id`)).rows[0]!.id;
+  const userId = await insertUser(db, 'shutdown@example.test');
   const token = await insertApiToken(db, userId);
   await db.end();
 
-  const boundary = 'petlens-shutdown-test';
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="dog.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
-    await readSample('dog'),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const { body, contentType } = multipartBody([{ data: await readSample('dog'), filename: 'dog.jpg' }]);
   const request = http.request(new URL('/api/v1/predict', server.baseUrl), {
     method: 'POST',
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length, authorization: `Bearer ${token}` },
+    headers: { 'content-type': contentType, 'content-length': body.length, authorization: `Bearer ${token}` },
   });
   const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
     request.on('error', reject);

@@ -13,7 +13,7 @@ import { checkAdmin, getCurrentUser } from '~/lib/server/auth';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
 import { deleteUserAccount, type UserRecord } from '~/lib/server/queries/users';
-import { actAs, fileFrom, formWith, holdings, makeUser, withOnlyAdmins } from './helpers';
+import { actAs, fileFrom, form, formWith, holdings, makeUser, withOnlyAdmins } from './helpers';
 import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -34,9 +34,7 @@ afterAll(async () => {
 });
 
 function confirmWith(email: string): FormData {
-  const form = new FormData();
-  form.set('confirmEmail', email);
-  return form;
+  return form({ confirmEmail: email });
 }
 
 /** A user with two stored predictions (real uploads) and two active API tokens. */

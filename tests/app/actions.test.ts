@@ -9,7 +9,7 @@ import { env } from '~/lib/env';
 import type { ClassifyState } from '~/lib/prediction-state';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { disconnectDb, getDb } from '~/lib/server/db';
-import { actAs, expectCleanThumbnail, fileFrom, formWith, makeUser, phoneLikeJpeg } from './helpers';
+import { actAs, expectCleanThumbnail, fileFrom, form, formWith, makeUser, phoneLikeJpeg } from './helpers';
 import { readSamples, type SAMPLE_PHOTOS } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -127,18 +127,17 @@ describe('deletePredictionAction', () => {
     const intruder = await makeUser();
     actAs(owner);
     const id = expectSuccess(await classifyImageAction(formWith(fileFrom(photos.cat)))).prediction.id!;
-    const form = new FormData();
-    form.set('id', id);
+    const deleteForm = form({ id });
 
     actAs(intruder);
-    expect((await deletePredictionAction({ status: 'idle' }, form)).status).toBe('not_found');
+    expect((await deletePredictionAction({ status: 'idle' }, deleteForm)).status).toBe('not_found');
     actAs(null);
-    expect((await deletePredictionAction({ status: 'idle' }, form)).status).toBe('unauthorized');
+    expect((await deletePredictionAction({ status: 'idle' }, deleteForm)).status).toBe('unauthorized');
     expect(await getDb().prediction.count({ where: { id } })).toBe(1);
 
     actAs(owner);
     // redirect() throws Next's redirect signal after a successful delete.
-    await expect(deletePredictionAction({ status: 'idle' }, form)).rejects.toMatchObject({ digest: expect.stringContaining('/history?deleted=1') });
+    await expect(deletePredictionAction({ status: 'idle' }, deleteForm)).rejects.toMatchObject({ digest: expect.stringContaining('/history?deleted=1') });
     expect(await getDb().prediction.count({ where: { id } })).toBe(0);
   });
 });

@@ -21,7 +21,7 @@ import { getDashboardStats, getReviewQueue } from '~/lib/server/queries/admin';
 import { createApiToken, getUserByApiToken } from '~/lib/server/queries/api-tokens';
 import { deleteUserByEmailInTransaction, type UserRecord } from '~/lib/server/queries/users';
 import { toAdminFilters } from '~/lib/validations/admin';
-import { actAs, holdings, insertRows, makeUser, type Row } from './helpers';
+import { actAs, form, holdings, insertRows, makeUser, type Row } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -46,12 +46,6 @@ afterAll(async () => {
 
 function as(role: 'guest' | 'user' | 'admin'): void {
   actAs(role === 'guest' ? null : people[role]);
-}
-
-function form(fields: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
 }
 
 const row = (overrides: Partial<Row> = {}): Row => ({ label: 'cat', correctLabel: null, confidence: 0.9, createdAt: new Date(), ...overrides });

@@ -8,15 +8,12 @@ import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { signUpAction } from '~/app/(auth)/actions';
 import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
-import { makeUser } from './helpers';
+import { form, makeUser } from './helpers';
 
 afterAll(() => disconnectDb());
 
 function signUpForm(email: string, password: string): FormData {
-  const form = new FormData();
-  form.set('email', email);
-  form.set('password', password);
-  return form;
+  return form({ email, password });
 }
 
 function authorize(credentials: Record<string, string>) {

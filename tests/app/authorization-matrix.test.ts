@@ -23,7 +23,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { createApiToken } from '~/lib/server/queries/api-tokens';
 import { readSample } from '../fixtures/images';
-import { actAs, fileFrom, makePrediction, makeUser } from './helpers';
+import { actAs, fileFrom, form, makePrediction, makeUser } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -106,12 +106,6 @@ function changed(before: Snapshot, change: (expected: Snapshot) => void): Snapsh
 
 function idFor(target: Target, own: string): string {
   return target === 'owners' ? own : target === 'random' ? randomUUID() : 'not-a-uuid';
-}
-
-function form(fields: Record<string, string | Blob>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, value);
-  return data;
 }
 
 /** An action's state, or `redirect:<url>` for Next's redirect signal (thrown by redirect()). */

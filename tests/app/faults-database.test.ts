@@ -26,7 +26,7 @@ import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { createApiToken } from '~/lib/server/queries/api-tokens';
 import { disposeInferenceService } from '~/lib/server/inference';
-import { actAs, fileFrom, formWith, makeUser } from './helpers';
+import { actAs, fileFrom, form, formWith, makeUser } from './helpers';
 import { readSample } from '../fixtures/images';
 import { expectError, multipartRequest } from '../api/helpers';
 
@@ -123,11 +123,8 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   actAs(admin);
   const unavailable = { status: 'failed', message: expect.stringMatching(/could not be checked.*nothing was changed/) };
   await expect(setConfirmedLabelAction({ predictionId: saved1.prediction.id!, correctLabel: 'dog' })).resolves.toEqual(unavailable);
-  const purge = new FormData();
-  purge.set('confirm', 'PURGE');
-  await expect(purgeGuestPredictionsAction({ status: 'idle' }, purge)).resolves.toEqual(unavailable);
-  purge.set('email', user.email);
-  await expect(deleteUserAsAdminAction({ status: 'idle' }, purge)).resolves.toEqual(unavailable);
+  await expect(purgeGuestPredictionsAction({ status: 'idle' }, form({ confirm: 'PURGE' }))).resolves.toEqual(unavailable);
+  await expect(deleteUserAsAdminAction({ status: 'idle' }, form({ confirm: 'PURGE', email: user.email }))).resolves.toEqual(unavailable);
   actAs(user);
 
   expect(await start()).toEqual(database);

@@ -27,7 +27,7 @@ import {
   getPredictionThumbnailForUser,
   setPredictionFeedback,
 } from '~/lib/server/queries/predictions';
-import { actAs, expectCleanThumbnail, fileFrom, formWith, insertRows, makeUser, phoneLikeJpeg } from './helpers';
+import { actAs, expectCleanThumbnail, fileFrom, form, formWith, insertRows, makeUser, phoneLikeJpeg } from './helpers';
 import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -173,8 +173,7 @@ describe('a kept guest row is nobody’s', () => {
     await expect(deletePredictionForUser({ id, userId: user.id })).resolves.toBe(false);
 
     // Through the actions, the page and the route, as the user and as a guest.
-    const deleteForm = new FormData();
-    deleteForm.set('id', id);
+    const deleteForm = form({ id });
     await expect(submitFeedbackAction({ predictionId: id, correctLabel: 'dog' })).resolves.toMatchObject({ status: 'not_found' });
     await expect(deletePredictionAction({ status: 'idle' }, deleteForm)).resolves.toMatchObject({ status: 'not_found' });
     await expect(PredictionPage({ params: Promise.resolve({ id }) })).rejects.toMatchObject({ digest: expect.stringMatching(/NEXT_HTTP_ERROR_FALLBACK;404/) });

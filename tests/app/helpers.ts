@@ -44,10 +44,16 @@ export function fileFrom(bytes: Uint8Array, name = 'photo.jpg', type = 'image/jp
   return new File([Buffer.from(bytes)], name, { type });
 }
 
+/** A form with these fields, as a browser would post it. */
+export function form(fields: Record<string, string | Blob>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  return data;
+}
+
+/** The upload form: `file` in its field, or no field at all for null. */
 export function formWith(file: Blob | string | null): FormData {
-  const form = new FormData();
-  if (file !== null) form.set('file', file);
-  return form;
+  return form(file === null ? {} : { file });
 }
 
 /** A small valid WebP, for rows created directly through the query layer. */

@@ -13,7 +13,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { resetRateLimits } from '~/lib/server/rate-limits';
 import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
-import { actAs, fileFrom, formWith, makeUser } from './helpers';
+import { actAs, fileFrom, form, formWith, makeUser } from './helpers';
 import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -32,10 +32,7 @@ function authorize(credentials: Record<string, string>, address: string) {
 }
 
 function signUpForm(email: string, password = 'a fine long passphrase'): FormData {
-  const form = new FormData();
-  form.set('email', email);
-  form.set('password', password);
-  return form;
+  return form({ email, password });
 }
 
 afterEach(() => resetRateLimits());

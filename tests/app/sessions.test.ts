@@ -18,7 +18,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
 import { endUserSessions } from '~/lib/server/queries/users';
 import { resetRateLimits } from '~/lib/server/rate-limits';
-import { actAs, makeUser } from './helpers';
+import { actAs, form, makeUser } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -75,10 +75,7 @@ async function signIn(email: string, password: string): Promise<Browser> {
 }
 
 function passwordForm(currentPassword: string, newPassword: string): FormData {
-  const form = new FormData();
-  form.set('currentPassword', currentPassword);
-  form.set('newPassword', newPassword);
-  return form;
+  return form({ currentPassword, newPassword });
 }
 
 async function stored(id: string) {

@@ -11,7 +11,8 @@ import { adminDeleteUserSchema, adminLabelSchema, purgeGuestPredictionsSchema, p
 
 type AdminGate = Extract<AdminCheck, { status: 'ok' }> | { status: 'unauthorized' | 'forbidden' | 'failed'; message: string };
 
-const ROLE_UNCHECKED = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
+const ROLE_UNCHECKED = 'Your admin role could not be checked; nothing was changed. Please try again.';
+const ROLE_UNCHECKED_DATABASE = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
 
 /**
  * The admin role, checked on the server against the stored account. A
@@ -28,7 +29,7 @@ async function gateAdmin(): Promise<AdminGate> {
     return { status: 'failed', message: ROLE_UNCHECKED };
   }
   if (admin.status === 'ok') return admin;
-  if (admin.status === 'unavailable') return { status: 'failed', message: ROLE_UNCHECKED };
+  if (admin.status === 'unavailable') return { status: 'failed', message: ROLE_UNCHECKED_DATABASE };
   return { status: admin.status, message: APP_ERRORS[admin.status].message };
 }
 

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { getServerSession } from 'next-auth';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
 import { GET as exportCsv } from '~/app/admin/export.csv/route';
@@ -128,6 +129,25 @@ describe('who may enter the admin area', () => {
     expect(after.feedbackAt).toBeInstanceOf(Date);
     await expect(setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'lion' })).resolves.toMatchObject({ status: 'invalid_data' });
     await expect(setConfirmedLabelAction({ predictionId: randomUUID(), correctLabel: 'cat' })).resolves.toMatchObject({ status: 'not_found' });
+  });
+
+  it('a session that cannot be read is refused as unchecked, without blaming the database, and changes nothing', async () => {
+    const owner = await makeUser();
+    await insertRows([{ label: 'cat', correctLabel: null, confidence: 0.5, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
+    const row = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    jest.mocked(getServerSession).mockRejectedValueOnce(new Error('JWT could not be decrypted'));
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    let refused;
+    try {
+      refused = await setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'dog' });
+      // The cause goes to the server log, not to the admin.
+      expect(logged).toHaveBeenCalledWith('[petlens] checking the admin role:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
+    } finally {
+      logged.mockRestore();
+    }
+    expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) });
+    expect(refused).not.toMatchObject({ message: expect.stringMatching(/database/) });
+    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } })).correctLabel).toBeNull();
   });
 
   it('a session whose admin account was since demoted or deleted is refused everywhere', async () => {

@@ -121,7 +121,7 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   expect(await down.json()).toMatchObject({ status: 'unavailable', database: { reachable: false } });
   // The admin actions answer "unavailable" as a state (the form keeps its input), not with the error page.
   actAs(admin);
-  const unavailable = { status: 'failed', message: expect.stringMatching(/could not be checked.*nothing was changed/) };
+  const unavailable = { status: 'failed', message: expect.stringMatching(/could not be checked \(the database is unavailable\); nothing was changed/) };
   await expect(setConfirmedLabelAction({ predictionId: saved1.prediction.id!, correctLabel: 'dog' })).resolves.toEqual(unavailable);
   await expect(purgeGuestPredictionsAction({ status: 'idle' }, form({ confirm: 'PURGE' }))).resolves.toEqual(unavailable);
   await expect(deleteUserAsAdminAction({ status: 'idle' }, form({ confirm: 'PURGE', email: user.email }))).resolves.toEqual(unavailable);

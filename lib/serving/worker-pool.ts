@@ -177,7 +177,8 @@ class PoolWorker {
     // its next image as the last one is answered, which would otherwise put
     // the thread back inside session.run just as it is terminated.
     this.terminating = true;
-    while (this.pending.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    // Only run() adds to `pending`, and it refuses from here on, so one wait for idle is enough.
+    if (this.pending.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.worker.terminate();
   }
 

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { signIn, signUp } from '../support/e2e-auth';
+import { fitsViewportWidth } from '../support/e2e-page';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
@@ -110,7 +111,7 @@ it('a user deletes their account on /account: signed out, their token and histor
     const token = ((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim();
     await page.getByTestId('token-row').first().waitFor();
     // Nothing is wider than the screen: no sideways scrolling.
-    await expect(page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).resolves.toBe(true);
+    await expect(fitsViewportWidth(page)).resolves.toBe(true);
     const saved = await predict(token);
     expect(await saved.json()).toMatchObject({ saved: true });
 

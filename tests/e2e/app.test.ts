@@ -10,6 +10,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { signUp as signUpThroughForm } from '../support/e2e-auth';
+import { fitsViewportWidth } from '../support/e2e-page';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
@@ -193,7 +194,7 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await expect(page.getByTestId('prediction-label').textContent()).resolves.toBe('cat');
     // On a phone the page fits the screen: no sideways scrolling, and the 64-character SHA-256 wraps, whole, inside it.
     await page.setViewportSize({ width: 360, height: 740 });
-    await expect(page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).resolves.toBe(true);
+    await expect(fitsViewportWidth(page)).resolves.toBe(true);
     const hash = page.getByTestId('sha256');
     await expect(hash.evaluate((dd) => dd.getBoundingClientRect().right <= window.innerWidth && dd.scrollWidth <= dd.clientWidth)).resolves.toBe(true);
     await expect(hash.textContent()).resolves.toMatch(/^[0-9a-f]{64}$/);

@@ -11,12 +11,17 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(script: string, args: string[]): Promise<CliResult> {
+/** Runs `file args`, resolving (never rejecting) with its exit code and output. */
+export async function runCommand(file: string, args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', path.join('scripts', script), ...args], { maxBuffer: 10_000_000 });
+    const { stdout, stderr } = await run(file, args, { maxBuffer: 10_000_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as CliResult;
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+export function runCli(script: string, args: string[]): Promise<CliResult> {
+  return runCommand('npx', ['tsx', path.join('scripts', script), ...args]);
 }

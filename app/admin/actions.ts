@@ -11,13 +11,14 @@ import { adminDeleteUserSchema, adminLabelSchema, purgeGuestPredictionsSchema, p
 
 type AdminGate = Extract<AdminCheck, { status: 'ok' }> | { status: 'unauthorized' | 'forbidden' | 'failed'; message: string };
 
-const ROLE_UNCHECKED = 'Your admin role could not be checked; nothing was changed. Please try again.';
+const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';
 const ROLE_UNCHECKED_DATABASE = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
 
 /**
  * The admin role, checked on the server against the stored account. A
- * database that cannot confirm it is answered as a state, not thrown: the
- * form keeps what was typed instead of giving way to the error page.
+ * database that cannot confirm it, or a session that cannot be read, is
+ * answered as a state, not thrown: the form keeps what was typed instead of
+ * giving way to the error page.
  */
 async function gateAdmin(): Promise<AdminGate> {
   let admin: AdminCheck;
@@ -26,7 +27,7 @@ async function gateAdmin(): Promise<AdminGate> {
   } catch (error) {
     // Not the database (the account lookup answers that as `unavailable`, logged there): the session itself could not be read.
     logServerError('checking the admin role', error);
-    return { status: 'failed', message: ROLE_UNCHECKED };
+    return { status: 'failed', message: ROLE_UNCHECKED_SESSION };
   }
   if (admin.status === 'ok') return admin;
   if (admin.status === 'unavailable') return { status: 'failed', message: ROLE_UNCHECKED_DATABASE };

@@ -142,11 +142,11 @@ describe('who may enter the admin area', () => {
       refused = await setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'dog' });
       // The cause goes to the server log, not to the admin.
       expect(logged).toHaveBeenCalledWith('[petlens] checking the admin role:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
+      expect(logged).toHaveBeenCalledTimes(1);
     } finally {
       logged.mockRestore();
     }
     expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) });
-    expect(refused).not.toMatchObject({ message: expect.stringMatching(/database/) });
     expect((await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } })).correctLabel).toBeNull();
   });
 

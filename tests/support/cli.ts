@@ -1,4 +1,4 @@
-/** Runs one of the project's CLIs as a user runs it (`npx tsx scripts/<script>`), capturing its exit code and output. */
+/** Runs the project's CLIs and commands as a user runs them, capturing exit code and output. */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export interface CliResult {
-  code: number;
+  /** The exit code; a string (`'ENOENT'`) when the command could not be started. */
+  code: number | string;
   stdout: string;
   stderr: string;
 }
@@ -22,6 +23,7 @@ export async function runCommand(file: string, args: string[]): Promise<CliResul
   }
 }
 
+/** One of the project's CLIs, as a user runs it: `npx tsx scripts/<script>`. */
 export function runCli(script: string, args: string[]): Promise<CliResult> {
   return runCommand('npx', ['tsx', path.join('scripts', script), ...args]);
 }

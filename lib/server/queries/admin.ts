@@ -396,27 +396,23 @@ export async function getReviewQueue({
   const db = getDb();
   const newest = () => db.prediction.findMany({ where, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
   const oldest = async () => (await db.prediction.findMany({ where, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
-  const anchor = cursor ? await db.prediction.findUnique({ where: { id: cursor.id }, select: { createdAt: true, id: true } }) : null;
-  let items: ReviewItem[];
   // A page read from either end of the queue has nothing beyond that end, so one count fewer is needed.
-  let end: 'newest' | 'oldest' | null = null;
-  if (!cursor || !anchor) {
-    items = await newest();
-    end = 'newest';
-  } else if (cursor.direction === 'older') {
-    items = await db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
-    if (items.length === 0) [items, end] = [await oldest(), 'oldest'];
-  } else {
-    items = (await db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
+  const readPage = async (): Promise<{ items: ReviewItem[]; end: 'newest' | 'oldest' | null }> => {
+    const anchor = cursor ? await db.prediction.findUnique({ where: { id: cursor.id }, select: { createdAt: true, id: true } }) : null;
+    if (!cursor || !anchor) return { items: await newest(), end: 'newest' };
+    if (cursor.direction === 'older') {
+      const items = await db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
+      return items.length === 0 ? { items: await oldest(), end: 'oldest' } : { items, end: null };
+    }
+    const items = (await db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
     // Fewer than a page left above: the newest page, full.
-    if (items.length < pageSize) [items, end] = [await newest(), 'newest'];
-  }
+    return items.length < pageSize ? { items: await newest(), end: 'newest' } : { items, end: null };
+  };
+  // The total does not depend on the page, so it is counted while the page is read.
+  const [total, { items, end }] = await Promise.all([db.prediction.count({ where }), readPage()]);
   const first = items[0];
   const last = items[items.length - 1];
-  const [total, counted] = await Promise.all([
-    db.prediction.count({ where }),
-    first && end === null ? db.prediction.count({ where: { AND: [where, newerThan(first)] } }) : 0,
-  ]);
+  const counted = first && end === null ? await db.prediction.count({ where: { AND: [where, newerThan(first)] } }) : 0;
   const newer = end === 'oldest' ? Math.max(0, total - items.length) : counted;
   const older = Math.max(0, total - newer - items.length);
   const page = Math.ceil(newer / pageSize) + 1;

@@ -96,6 +96,12 @@ function attribute(html: string, testId: string, name: string): string {
 // ---- access control --------------------------------------------------------
 
 describe('who may enter the admin area', () => {
+  /** One unreviewed prediction of `ownerId`'s, for the actions and routes to act on; its id. */
+  async function predictionOf(ownerId: string, label: 'cat' | 'dog', confidence: number): Promise<string> {
+    await insertRows([{ label, correctLabel: null, confidence, createdAt: new Date() }], `acl-${randomUUID()}`, ownerId);
+    return (await getDb().prediction.findFirstOrThrow({ where: { userId: ownerId }, select: { id: true } })).id;
+  }
+
   // Each page with a mark only it renders, so that a refusal rendered in its place would not pass.
   const pages: [string, () => Promise<unknown>, RegExp][] = [
     ['layout', () => AdminLayout({ children: createElement('p', { 'data-testid': 'admin-child' }) }), /href="\/admin\/review"[\s\S]*data-testid="admin-child"/],
@@ -114,32 +120,30 @@ describe('who may enter the admin area', () => {
 
   it('the label action refuses guests (unauthorized) and users (forbidden) and changes nothing', async () => {
     const owner = await makeUser();
-    await insertRows([{ label: 'cat', correctLabel: null, confidence: 0.5, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
-    const row = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    const rowId = await predictionOf(owner.id, 'cat', 0.5);
     for (const [role, status] of [['guest', 'unauthorized'], ['user', 'forbidden']] as const) {
       as(role);
-      await expect(setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'dog' })).resolves.toMatchObject({ status });
+      await expect(setConfirmedLabelAction({ predictionId: rowId, correctLabel: 'dog' })).resolves.toMatchObject({ status });
     }
-    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } })).correctLabel).toBeNull();
+    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: rowId } })).correctLabel).toBeNull();
 
     as('admin');
-    await expect(setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'dog' })).resolves.toEqual({ status: 'success', predictionId: row.id, correctLabel: 'dog' });
-    const after = await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } });
+    await expect(setConfirmedLabelAction({ predictionId: rowId, correctLabel: 'dog' })).resolves.toEqual({ status: 'success', predictionId: rowId, correctLabel: 'dog' });
+    const after = await getDb().prediction.findUniqueOrThrow({ where: { id: rowId } });
     expect(after.correctLabel).toBe('dog');
     expect(after.feedbackAt).toBeInstanceOf(Date);
-    await expect(setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'lion' })).resolves.toMatchObject({ status: 'invalid_data' });
+    await expect(setConfirmedLabelAction({ predictionId: rowId, correctLabel: 'lion' })).resolves.toMatchObject({ status: 'invalid_data' });
     await expect(setConfirmedLabelAction({ predictionId: randomUUID(), correctLabel: 'cat' })).resolves.toMatchObject({ status: 'not_found' });
   });
 
   it('a session that cannot be read is refused as unchecked, without blaming the database, and changes nothing', async () => {
     const owner = await makeUser();
-    await insertRows([{ label: 'cat', correctLabel: null, confidence: 0.5, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
-    const row = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    const rowId = await predictionOf(owner.id, 'cat', 0.5);
     jest.mocked(getServerSession).mockRejectedValueOnce(new Error('JWT could not be decrypted'));
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
     let refused;
     try {
-      refused = await setConfirmedLabelAction({ predictionId: row.id, correctLabel: 'dog' });
+      refused = await setConfirmedLabelAction({ predictionId: rowId, correctLabel: 'dog' });
       // The cause goes to the server log, not to the admin.
       expect(logged).toHaveBeenCalledWith('[petlens] checking the admin role:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
       expect(logged).toHaveBeenCalledTimes(1);
@@ -147,13 +151,12 @@ describe('who may enter the admin area', () => {
       logged.mockRestore();
     }
     expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) });
-    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } })).correctLabel).toBeNull();
+    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: rowId } })).correctLabel).toBeNull();
   });
 
   it('a session whose admin account was since demoted or deleted is refused everywhere', async () => {
     const owner = await makeUser();
-    await insertRows([{ label: 'cat', correctLabel: null, confidence: 0.5, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
-    const { id } = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    const id = await predictionOf(owner.id, 'cat', 0.5);
     const demoted = await makeUser('admin');
     const deleted = await makeUser('admin');
     await getDb().user.update({ where: { id: demoted.id }, data: { role: 'user' } });
@@ -176,8 +179,7 @@ describe('who may enter the admin area', () => {
 
   it('routes answer 401 to guests and 403 to users; admins see any thumbnail; the user route stays owner-scoped', async () => {
     const owner = await makeUser();
-    await insertRows([{ label: 'dog', correctLabel: null, confidence: 0.9, createdAt: new Date() }], `acl-${randomUUID()}`, owner.id);
-    const { id } = await getDb().prediction.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    const id = await predictionOf(owner.id, 'dog', 0.9);
     const params = { params: Promise.resolve({ id }) };
     const csv = () => exportCsv(new Request('http://localhost/admin/export.csv'));
     const thumbnail = () => adminThumbnail(new Request(`http://localhost/admin/predictions/${id}/thumbnail`), { params: Promise.resolve({ id }) });

@@ -13,7 +13,7 @@ import { GET as openapi } from '~/app/api/v1/openapi.json/route';
 import { env } from '~/lib/env';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
-import { actAs, makeUser } from '../app/helpers';
+import { actAs, form, makeUser } from '../app/helpers';
 import { expectError, jsonRequest, multipartRequest, pngHeaderOnly, readPhotos, type Kind } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -51,9 +51,7 @@ async function expectPredictions(response: Response, kinds: Kind[]): Promise<Pre
 
 async function createToken(user: Awaited<ReturnType<typeof makeUser>>, name = 'script'): Promise<string> {
   actAs(user);
-  const form = new FormData();
-  form.set('name', name);
-  const state = await createApiTokenAction({ status: 'idle' }, form);
+  const state = await createApiTokenAction({ status: 'idle' }, form({ name }));
   if (state.status !== 'success') throw new Error(`token not created: ${state.status}`);
   return state.token;
 }
@@ -103,8 +101,7 @@ describe('POST /api/v1/predict', () => {
 
     // Someone else cannot revoke it.
     actAs(await makeUser());
-    const revokeForm = new FormData();
-    revokeForm.set('id', id);
+    const revokeForm = form({ id });
     expect(await revokeApiTokenAction({ status: 'idle' }, revokeForm)).toMatchObject({ status: 'not_found' });
     await expectPredictions(await POST(multipartRequest([photos.cat], { headers: { authorization: `Bearer ${token}` } })), ['cat']);
 
@@ -129,29 +126,23 @@ describe('POST /api/v1/predict', () => {
     expect(race.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     expect(await getDb().apiToken.count({ where: { userId: owner.id, revokedAt: null } })).toBe(API_TOKEN.maxActivePerUser);
     actAs(owner);
-    const form = new FormData();
-    form.set('name', 'one too many');
-    expect(await createApiTokenAction({ status: 'idle' }, form)).toEqual({ status: 'invalid_data', message: 'You have too many active tokens; revoke one first.' });
+    const oneTooMany = form({ name: 'one too many' });
+    expect(await createApiTokenAction({ status: 'idle' }, oneTooMany)).toEqual({ status: 'invalid_data', message: 'You have too many active tokens; revoke one first.' });
     const { id } = await getDb().apiToken.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
-    const revokeForm = new FormData();
-    revokeForm.set('id', id);
+    const revokeForm = form({ id });
     expect(await revokeApiTokenAction({ status: 'idle' }, revokeForm)).toEqual({ status: 'success' });
-    expect(await createApiTokenAction({ status: 'idle' }, form)).toMatchObject({ status: 'success' });
+    expect(await createApiTokenAction({ status: 'idle' }, oneTooMany)).toMatchObject({ status: 'success' });
   });
 
   it('guests cannot create tokens', async () => {
     actAs(null);
-    const form = new FormData();
-    form.set('name', 'x');
-    expect(await createApiTokenAction({ status: 'idle' }, form)).toMatchObject({ status: 'unauthorized' });
+    expect(await createApiTokenAction({ status: 'idle' }, form({ name: 'x' }))).toMatchObject({ status: 'unauthorized' });
   });
 
   describe('errors are JSON with the right status', () => {
     it('400: no image field, a text field, malformed multipart, bad JSON, bad base64, an empty file, too many files', async () => {
       await expectError(await POST(multipartRequest([photos.cat], { field: 'file' })), 400, 'missing_field');
-      const textForm = new FormData();
-      textForm.set('image', 'not a file');
-      await expectError(await POST(new Request('http://localhost/api/v1/predict', { method: 'POST', body: textForm })), 400, 'bad_request');
+      await expectError(await POST(new Request('http://localhost/api/v1/predict', { method: 'POST', body: form({ image: 'not a file' }) })), 400, 'bad_request');
       const malformed = new Request('http://localhost/api/v1/predict', {
         method: 'POST',
         body: '--xyz\r\nContent-Disposition: form-data; name="image"; filename="a.jpg"\r\n\r\nunterminated',

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ComponentProps, MouseEvent } from 'react';
+import type { ComponentProps } from 'react';
 
 /**
  * A button that is unavailable while its action runs, without `disabled`: a
@@ -11,13 +11,14 @@ import type { ComponentProps, MouseEvent } from 'react';
  * field, which browsers turn into a click on the form's submit button) is
  * cancelled while pending, so nothing is sent twice.
  */
-export function PendingButton({ pending, onClick, type = 'submit', ...props }: ComponentProps<'button'> & { pending: boolean }) {
+// No `disabled` prop: setting it would bring back the focus loss this component exists to avoid.
+export function PendingButton({ pending, onClick, type = 'submit', ...props }: Omit<ComponentProps<'button'>, 'disabled'> & { pending: boolean }) {
   return (
     <button
       {...props}
       type={type}
       aria-disabled={pending || undefined}
-      onClick={(event: MouseEvent<HTMLButtonElement>) => {
+      onClick={(event) => {
         if (pending) {
           event.preventDefault();
           return;

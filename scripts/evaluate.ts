@@ -6,7 +6,9 @@
  * cat(s) / dog(s) / other|neither ancestor folder (DIR itself included, not
  * the folders above it), and prints accuracy, per-class precision / recall /
  * F1 / support, the confusion matrix and the expected calibration error.
- * Exits 1 when accuracy < --min-accuracy, 2 when nothing could be classified.
+ * Exits 1 when accuracy < --min-accuracy, 2 when nothing could be classified,
+ * 3 when accuracy meets --min-accuracy but some files or folders could not be
+ * read (a gate must not pass on photos it never saw).
  *
  * --record stores the run (model, dataset name, n, accuracy, per-class
  * metrics, confusion, ECE) in PostgreSQL for the admin dashboard: in
@@ -32,7 +34,7 @@ const program = new Command('evaluate')
   .requiredOption('--data <dir>', 'folder of images; labels come from cat(s)/dog(s)/other|neither ancestor folders (this one included)')
   .option('--files <list>', 'only the images listed in this file (paths relative to --data), e.g. training/splits/test.txt')
   .option('--json', 'print exactly one JSON object')
-  .option('--min-accuracy <x>', 'exit 1 if accuracy is below this fraction (0-1)', parseFraction)
+  .option('--min-accuracy <x>', 'exit 1 if accuracy is below this fraction (0-1), 3 if it is not but some files were not read', parseFraction)
   .option('--by-source', 'also report each source folder (first two path levels) separately')
   .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
   .option('--device <device>', 'auto | cuda | cpu', parseDevice, 'cpu')
@@ -86,7 +88,7 @@ async function main() {
   const options = program.opts<Options>();
   const listing = options.files ? await listDatasetFromFile(options.data, options.files) : await listDataset(options.data);
   // Error lines go to stderr so --json output stays one object.
-  for (const folder of listing.unreadableFolders) console.error(`error: ${folder.relativePath}/: folder not read: ${folder.reason}`);
+  for (const entry of listing.unreadableEntries) console.error(`error: ${entry.relativePath}: ${entry.reason}`);
   if (listing.files.length === 0) {
     throw new Error(`no labelled images under ${options.data} (labels come from cat(s)/dog(s)/other|neither folders)`);
   }
@@ -118,7 +120,7 @@ async function main() {
     model: { name: classifier.card.name, version: classifier.card.version },
     data: options.data,
     files: options.files ?? null,
-    skipped: { unlabeled: listing.unlabeled.length, unreadable: result.failures.length, unreadableFolders: listing.unreadableFolders.length },
+    skipped: { unlabeled: listing.unlabeled.length, unreadable: result.failures.length, unreadableEntries: listing.unreadableEntries.length },
     failures: result.failures,
     seconds: Number(seconds.toFixed(2)),
     ...(bySource ? { bySource } : {}),
@@ -129,17 +131,26 @@ async function main() {
     console.log(JSON.stringify(report));
   } else {
     console.log(`${classifier.card.name} ${classifier.card.version} on ${options.data}${options.files ? ` (${options.files})` : ''}`);
-    const folders = listing.unreadableFolders.length > 0 ? `, ${listing.unreadableFolders.length} folders not read` : '';
-    console.log(`skipped: ${listing.unlabeled.length} without a label folder, ${result.failures.length} unreadable${folders}; ${seconds.toFixed(1)} s\n`);
+    const entries = listing.unreadableEntries.length > 0 ? `, ${listing.unreadableEntries.length} folders or links not read` : '';
+    console.log(`skipped: ${listing.unlabeled.length} without a label folder, ${result.failures.length} unreadable${entries}; ${seconds.toFixed(1)} s\n`);
     console.log(formatMetrics(result.metrics));
     for (const [source, metrics] of Object.entries(bySource ?? {})) {
       console.log(`\n== ${source}: ${metrics.n} images, accuracy ${pct(metrics.accuracy)}; answered: ${LABELS.map((l) => `${l} ${LABELS.reduce((s, t) => s + metrics.confusion[t][l], 0)}`).join(', ')}`);
     }
     if (recordedId) console.log(`\nrecorded as evaluation run ${recordedId}`);
   }
-  if (options.minAccuracy !== undefined && result.metrics.accuracy < options.minAccuracy) {
-    console.error(`accuracy ${pct(result.metrics.accuracy)} is below --min-accuracy ${pct(options.minAccuracy)}`);
-    process.exitCode = 1;
+  if (options.minAccuracy !== undefined) {
+    const notRead = result.failures.length + listing.unreadableEntries.length;
+    if (result.metrics.accuracy < options.minAccuracy) {
+      console.error(`accuracy ${pct(result.metrics.accuracy)} is below --min-accuracy ${pct(options.minAccuracy)}`);
+      process.exitCode = 1;
+    } else if (notRead > 0) {
+      console.error(
+        `accuracy ${pct(result.metrics.accuracy)} meets --min-accuracy ${pct(options.minAccuracy)} on the images read, but ` +
+          `${result.failures.length} files and ${listing.unreadableEntries.length} folders or links could not be read (see the error lines)`,
+      );
+      process.exitCode = 3;
+    }
   }
 }
 

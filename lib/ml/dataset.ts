@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { types } from 'node:util';
 import type { Label } from './model-card';
 
 const FOLDER_LABELS: Record<string, Label> = { cat: 'cat', cats: 'cat', dog: 'dog', dogs: 'dog', other: 'neither', neither: 'neither' };
@@ -24,8 +25,12 @@ export interface DatasetListing {
   files: LabeledFile[];
   /** Image files with no labelling ancestor folder. */
   unlabeled: string[];
-  /** Folders below the root that could not be read (relative path, why); the rest was listed. */
-  unreadableFolders: { relativePath: string; reason: string }[];
+  /**
+   * What below the root could not be read (relative path, why): folders that
+   * could not be listed, and links whose target is gone (a broken link with
+   * an image's name is in `files` instead, so reading it fails by name).
+   */
+  unreadableEntries: { relativePath: string; reason: string }[];
 }
 
 /** The label of `relativePath` from its nearest labelling ancestor, if any. */
@@ -50,38 +55,75 @@ function rootLabel(root: string): Label | null {
 
 interface Walk {
   files: string[];
-  unreadableFolders: { path: string; reason: string }[];
-  /** Real paths of the folders read so far: a link back up the tree (a loop), or a second link to one folder, is read once. */
-  visited: Set<string>;
+  unreadableEntries: { path: string; reason: string }[];
+  /** Whether a linked folder was followed: then two paths may lead to one file. */
+  followedLinks: boolean;
 }
 
-async function walk(dir: string, state: Walk): Promise<void> {
+// isNativeError, not instanceof: fs errors may come from another realm (a test runner's VM context).
+const messageOf = (error: unknown) => (types.isNativeError(error) ? error.message : String(error));
+
+/**
+ * `ancestors`: the real paths of the folders above `dir` on this path. A link
+ * back up to one of them (a loop) is not followed; any other folder is read
+ * on every path that leads to it, and listDataset keeps one path per file.
+ */
+async function walk(dir: string, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
   const real = await realpath(dir);
-  if (state.visited.has(real)) return;
-  state.visited.add(real);
+  if (ancestors.has(real)) return;
+  const chain = new Set(ancestors).add(real);
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  // Follow symbolic links: datasets are often assembled from links. A broken
-  // link with an image's name is listed all the same, so that reading it
-  // fails with an error line that names it, not in silence. The links of a
-  // folder are resolved together: one at a time is slow on link-built sets.
-  const targets = await Promise.all(entries.map((entry) => (entry.isSymbolicLink() ? stat(path.join(dir, entry.name)).catch(() => null) : entry)));
+  // Follow symbolic links: datasets are often assembled from links. The links
+  // of a folder are resolved together: one at a time is slow on link-built sets.
+  const targets = await Promise.all(
+    entries.map((entry) => (entry.isSymbolicLink() ? stat(path.join(dir, entry.name)).catch((error: unknown) => new Error(messageOf(error))) : entry)),
+  );
   for (const [i, entry] of entries.entries()) {
     const full = path.join(dir, entry.name);
     const isImageName = IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase());
-    const target = targets[i] ?? null;
-    if (target?.isDirectory()) {
-      await walk(full, state).catch((error: unknown) => {
-        state.unreadableFolders.push({ path: full, reason: error instanceof Error ? error.message : String(error) });
+    const target = targets[i]!;
+    if (target instanceof Error) {
+      // A broken link with an image's name is listed, so that reading it fails
+      // with an error line that names it; any other (a linked folder of
+      // photos on a disk not mounted) is reported here, never dropped in silence.
+      if (isImageName) state.files.push(full);
+      else state.unreadableEntries.push({ path: full, reason: `link not followed: ${target.message}` });
+    } else if (target.isDirectory()) {
+      if (entry.isSymbolicLink()) state.followedLinks = true;
+      await walk(full, chain, state).catch((error: unknown) => {
+        state.unreadableEntries.push({ path: full, reason: `folder not read: ${messageOf(error)}` });
       });
-    } else if (isImageName && (target === null || target.isFile())) {
+    } else if (isImageName && target.isFile()) {
       state.files.push(full);
     }
   }
 }
 
+/**
+ * One entry per file when linked folders lead to it by several paths: the
+ * first path (in sorted order) that labels it, else the first one. Which
+ * path comes first alphabetically must not decide whether a photo counts.
+ */
+async function withoutDuplicates(root: string, listing: DatasetListing): Promise<DatasetListing> {
+  const realOf = (relativePath: string) => realpath(path.join(root, relativePath)).catch(() => path.join(root, relativePath));
+  const labelledReal = await Promise.all(listing.files.map((file) => realOf(file.relativePath)));
+  const unlabeledReal = await Promise.all(listing.unlabeled.map(realOf));
+  const seen = new Set<string>();
+  const firstTime = (real: string) => {
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
+  return {
+    ...listing,
+    files: listing.files.filter((_, i) => firstTime(labelledReal[i]!)),
+    unlabeled: listing.unlabeled.filter((_, i) => firstTime(unlabeledReal[i]!)),
+  };
+}
+
 function toListing(root: string, relativePaths: readonly string[]): DatasetListing {
   const labelOfRoot = rootLabel(root);
-  const listing: DatasetListing = { files: [], unlabeled: [], unreadableFolders: [] };
+  const listing: DatasetListing = { files: [], unlabeled: [], unreadableEntries: [] };
   for (const relativePath of relativePaths) {
     const trueLabel = labelFromPath(relativePath) ?? labelOfRoot;
     if (trueLabel) listing.files.push({ path: path.join(root, relativePath), relativePath, trueLabel });
@@ -94,11 +136,11 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 
 /** Every image under `root`, at any depth, with its label. Throws when `root` itself cannot be read. */
 export async function listDataset(root: string): Promise<DatasetListing> {
-  const state: Walk = { files: [], unreadableFolders: [], visited: new Set() };
-  await walk(root, state);
+  const state: Walk = { files: [], unreadableEntries: [], followedLinks: false };
+  await walk(root, new Set(), state);
   const listing = toListing(root, state.files.map((file) => relativeTo(root, file)));
-  listing.unreadableFolders = state.unreadableFolders.map((folder) => ({ relativePath: relativeTo(root, folder.path), reason: folder.reason }));
-  return listing;
+  listing.unreadableEntries = state.unreadableEntries.map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason }));
+  return state.followedLinks ? withoutDuplicates(root, listing) : listing;
 }
 
 /** The images named in a list file (one path relative to `root` per line), e.g. training/splits/test.txt. */

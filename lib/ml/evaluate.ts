@@ -63,7 +63,9 @@ export function groupBySource<T extends { relativePath: string }>(items: readonl
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const key = item.relativePath.split('/').slice(0, depth).join('/');
-    groups.set(key, [...(groups.get(key) ?? []), item]);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
   }
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -62,6 +62,19 @@ export const modelCardSchema = z.object({
         .optional(),
     })
     .passthrough(),
+}).superRefine((card, context) => {
+  // Serving decodes to a square of input.shape[1] (decodeImage); a card whose
+  // preprocessing says otherwise would load and then fail on every image, or
+  // serve at a side its own description contradicts.
+  const [, height, width] = card.input.shape;
+  const { resize, crop } = card.preprocessing;
+  if (height !== width || resize.shorterSide !== height || crop.width !== width || crop.height !== height) {
+    context.addIssue({
+      code: 'custom',
+      path: ['preprocessing'],
+      message: `input ${height}×${width}, resize to ${resize.shorterSide} and crop ${crop.width}×${crop.height} must all be one square side`,
+    });
+  }
 });
 
 export type ModelCard = z.infer<typeof modelCardSchema>;

@@ -41,11 +41,17 @@ describe('npm run evaluate', () => {
     expect(stderr).toMatch(/error: cats\/broken\.jpg: .*not an image/);
   }, 60_000);
 
-  it('prints a readable report and exits non-zero below --min-accuracy', async () => {
-    const ok = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--min-accuracy', '0.99']);
+  it('prints a readable report and exits non-zero below --min-accuracy, or when it could not read every file', async () => {
+    const ok = await cli('evaluate.ts', ['--data', path.join(root, 'set/deeper'), '--min-accuracy', '0.99']);
     expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toMatch(/error|min-accuracy/);
     expect(ok.stdout).toMatch(/accuracy 100\.00%/);
     expect(ok.stdout).toMatch(/confusion/);
+    // set/ holds a broken file: 100 % of what was read is not a pass.
+    const unseen = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--min-accuracy', '0.99']);
+    expect(unseen.code).toBe(3);
+    expect(unseen.stdout).toMatch(/accuracy 100\.00%/);
+    expect(unseen.stderr).toMatch(/meets --min-accuracy 99\.00% on the images read, but 1 files and 0 folders or links could not be read/);
     // A folder whose only cat is labelled as a dog: accuracy 0.
     await mkdir(path.join(root, 'wrong/dogs'), { recursive: true });
     await symlink(SAMPLE_PHOTOS.cat, path.join(root, 'wrong/dogs/cat-in-disguise.jpg'));
@@ -82,11 +88,23 @@ describe('npm run evaluate', () => {
     expect(JSON.parse(stdout)).toMatchObject({ n: 3 });
   }, 60_000);
 
-  it('refuses bad options with a message', async () => {
-    const { code, stderr } = await cli('evaluate.ts', ['--data', root, '--min-accuracy', 'lots']);
+  it.each(['lots', '', ' ', '0x1'])('refuses --min-accuracy %j with a message (an unset variable must not turn the gate off)', async (value) => {
+    const { code, stderr } = await cli('evaluate.ts', ['--data', root, '--min-accuracy', value]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/between 0 and 1/);
   }, 30_000);
+
+  it('reports a linked folder whose target is gone, and counts a photo reached by two paths once, under its label', async () => {
+    // links/: Archive -> dogs (sorted before dogs, unlabelled) and cats -> a folder that is not there.
+    await mkdir(path.join(root, 'links/dogs'), { recursive: true });
+    await symlink(SAMPLE_PHOTOS.dog, path.join(root, 'links/dogs/b.jpg'));
+    await symlink(path.join(root, 'links/dogs'), path.join(root, 'links/Archive'));
+    await symlink(path.join(root, 'unmounted-disk/cats'), path.join(root, 'links/cats'));
+    const { code, stdout, stderr } = await cli('evaluate.ts', ['--data', path.join(root, 'links'), '--json', '--min-accuracy', '0.5']);
+    expect(code).toBe(3);
+    expect(JSON.parse(stdout)).toMatchObject({ n: 1, accuracy: 1, perClass: { dog: { support: 1 } }, skipped: { unlabeled: 0, unreadable: 0, unreadableEntries: 1 } });
+    expect(stderr).toMatch(/error: cats: link not followed: ENOENT/);
+  }, 60_000);
 });
 
 describe('npm run predict', () => {

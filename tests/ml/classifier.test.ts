@@ -2,6 +2,7 @@
  * The real committed model through the real session: no fakes. Fails (never
  * skips) when the model is missing, saying how to build it.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,8 +51,8 @@ describe('Classifier', () => {
     await expect(classifier.classify(Buffer.from('not an image'))).rejects.toBeInstanceOf(ImageInputError);
   });
 
-  it('reports CPU as its execution provider here', () => {
-    expect(classifier.executionProvider).toBe('cpu');
+  it('runs on CPU when no device is asked for, with no fallback to explain', () => {
+    expect([classifier.executionProvider, classifier.fallbackReason]).toEqual(['cpu', null]);
   });
 });
 
@@ -84,15 +85,36 @@ describe('model loading', () => {
     await expect(loadModelArtifacts(path.join(dir, 'bad.json'))).rejects.toThrow(/is invalid/);
     await expect(loadModelArtifacts(path.join(dir, 'bad.json'))).rejects.toMatchObject({ code: 'card_invalid' });
   });
+
+  it('refuses a card whose preprocessing disagrees with its input side', async () => {
+    const card = JSON.parse(await readFile(DEFAULT_MODEL_CARD, 'utf8')) as { preprocessing: { crop: { width: number } } };
+    card.preprocessing.crop.width = 256;
+    await writeFile(path.join(dir, 'skewed.json'), JSON.stringify(card));
+    await expect(loadModelArtifacts(path.join(dir, 'skewed.json'))).rejects.toThrow(/crop 256×288 must all be one square side/);
+  });
 });
+
+/**
+ * Whether this host can run CUDA, judged without the code under test: the
+ * CUDA provider library that the README's GPU steps add to onnxruntime-node
+ * (the default install leaves it out), and an NVIDIA device. On a GPU host
+ * set up that way, auto and cuda must use the GPU; anywhere else they must
+ * fall back, or fail, saying why.
+ */
+function cudaExpected(): boolean {
+  const binaries = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin');
+  const providerInstalled = readdirSync(binaries, { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('libonnxruntime_providers_cuda.so'));
+  return providerInstalled && existsSync('/dev/nvidiactl');
+}
 
 describe('execution provider selection', () => {
   const sessionOptions = async (device: 'auto' | 'cuda' | 'cpu') => {
     const { card, modelBytes } = await loadModelArtifacts(DEFAULT_MODEL_CARD);
     return { model: modelBytes, inputName: card.input.name, outputName: card.output.name, imageShape: [card.input.shape[1], card.input.shape[2], 3] as const, device, intraOpThreads: 1 };
   };
+  const onGpuHost = cudaExpected();
 
-  it('auto falls back to CPU with the reason when CUDA cannot run', async () => {
+  (onGpuHost ? it.skip : it)('auto falls back to CPU with the reason when CUDA cannot run', async () => {
     const session = await createClassifierSession(await sessionOptions('auto'));
     try {
       expect(session.executionProvider).toBe('cpu');
@@ -103,8 +125,19 @@ describe('execution provider selection', () => {
     }
   });
 
-  it('cuda fails loudly when CUDA cannot run', async () => {
+  (onGpuHost ? it.skip : it)('cuda fails loudly when CUDA cannot run', async () => {
     await expect(createClassifierSession(await sessionOptions('cuda'))).rejects.toBeInstanceOf(ExecutionProviderError);
+  });
+
+  (onGpuHost ? it : it.skip)('auto and cuda run on the GPU where the CUDA provider is installed', async () => {
+    for (const device of ['auto', 'cuda'] as const) {
+      const session = await createClassifierSession(await sessionOptions(device));
+      try {
+        expect([device, session.executionProvider, session.fallbackReason]).toEqual([device, 'cuda', null]);
+      } finally {
+        await session.dispose();
+      }
+    }
   });
 
   it('cpu never tries CUDA', async () => {

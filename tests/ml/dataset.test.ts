@@ -47,7 +47,7 @@ describe('listDataset', () => {
       ['deep/2.JPEG', 'cat'],
     ]);
     // other/x: "other" is above the root, so 4.webp has no label here.
-    expect(await listDataset(path.join(root, 'other/x'))).toEqual({ files: [], unlabeled: ['4.webp'], unreadableFolders: [] });
+    expect(await listDataset(path.join(root, 'other/x'))).toEqual({ files: [], unlabeled: ['4.webp'], unreadableEntries: [] });
   });
 
   it('reads a folder once however many links lead to it (a loop included), and lists a broken link to an image', async () => {
@@ -59,7 +59,27 @@ describe('listDataset', () => {
       await symlink(path.join(linked, 'nowhere.jpg'), path.join(linked, 'dogs/gone.jpg'));
       const listing = await listDataset(linked);
       expect(listing.files.map((f) => f.relativePath)).toEqual(['dogs/1.jpg', 'dogs/gone.jpg']);
-      expect(listing.unreadableFolders).toEqual([]);
+      expect(listing.unreadableEntries).toEqual([]);
+    } finally {
+      await rm(linked, { recursive: true, force: true });
+    }
+  });
+
+  it('lists a photo reached through a linked folder once, under the path that labels it, and reports a broken folder link', async () => {
+    const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
+    try {
+      await mkdir(path.join(linked, 'dogs/inner'), { recursive: true });
+      await writeFile(path.join(linked, 'dogs/inner/1.jpg'), 'x');
+      await mkdir(path.join(linked, 'unsorted'));
+      await writeFile(path.join(linked, 'unsorted/2.jpg'), 'x');
+      // "Archive" sorts before "dogs" and labels nothing; "more" links to the unlabelled folder.
+      await symlink(path.join(linked, 'dogs'), path.join(linked, 'Archive'));
+      await symlink(path.join(linked, 'unsorted'), path.join(linked, 'more'));
+      await symlink(path.join(linked, 'not-mounted'), path.join(linked, 'cats'));
+      const listing = await listDataset(linked);
+      expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([['dogs/inner/1.jpg', 'dog']]);
+      expect(listing.unlabeled).toEqual(['more/2.jpg']);
+      expect(listing.unreadableEntries).toEqual([{ relativePath: 'cats', reason: expect.stringMatching(/^link not followed: ENOENT/) }]);
     } finally {
       await rm(linked, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import { redirect } from 'next/navigation';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
-import { getCurrentUser } from '~/lib/server/auth';
+import { checkUser, SESSION_UNCHECKED } from '~/lib/server/auth';
 import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { getInferenceService } from '~/lib/server/inference';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
@@ -16,6 +16,7 @@ import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validati
 
 /** The pool's queue is full, before or after admission: one message for both. */
 const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a moment.';
+const NOT_SAVED_MESSAGE = 'The result could not be saved to your history. Please try again later.';
 const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not saved to your history. Sign in again to keep your results.';
 
 /**
@@ -32,12 +33,16 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   if (!parsed.success) {
     return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
   }
-  const user = await getCurrentUser();
+  const session = await checkUser();
+  const user = session.status === 'ok' ? session.user : null;
+  // A session that could not be confirmed (the database unreachable or busy)
+  // is answered and not saved: saving would trust the token's word alone.
+  const unconfirmed = session.status === 'unavailable';
   // The page said "saved to your history", but the session has ended since
   // (signed out elsewhere, password changed, expired): answer, but keep
   // nothing as a guest's, and say it was not saved.
-  const signedOutMeanwhile = !user && formData.get('expectSignedIn') === '1';
-  const keepForGuest = !user && !signedOutMeanwhile && env.GUEST_RETENTION_DAYS > 0;
+  const signedOutMeanwhile = session.status === 'unauthorized' && formData.get('expectSignedIn') === '1';
+  const keepForGuest = session.status === 'unauthorized' && !signedOutMeanwhile && env.GUEST_RETENTION_DAYS > 0;
   const limit = hitRateLimit('upload', user ? `user:${user.id}` : `ip:${await actionAddress()}`);
   if (!limit.allowed) {
     return { status: 'failed', message: `You are uploading faster than PetLens allows (${limit.limit} photos a minute). Please try again in ${limit.retryAfterSeconds} seconds.` };
@@ -71,7 +76,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   const result = classified.value;
 
   let id: string | null = null;
-  let saveError: string | null = signedOutMeanwhile ? SIGNED_OUT_MESSAGE : null;
+  let saveError: string | null = signedOutMeanwhile ? SIGNED_OUT_MESSAGE : unconfirmed ? NOT_SAVED_MESSAGE : null;
   if (user || keepForGuest) {
     try {
       if (thumbnail.status === 'rejected') throw thumbnail.reason;
@@ -96,7 +101,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     } catch (error) {
       // A guest was promised no history, so a failed save is only logged.
       logServerError(user ? 'saving a prediction' : 'keeping a guest prediction', error);
-      if (user) saveError = 'The result could not be saved to your history. Please try again later.';
+      if (user) saveError = NOT_SAVED_MESSAGE;
     }
   }
 
@@ -121,8 +126,10 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 export async function submitFeedbackAction(input: { predictionId: string; correctLabel: string }): Promise<FeedbackState> {
   const parsed = feedbackSchema.safeParse(input);
   if (!parsed.success) return { status: 'invalid_data', message: 'That is not a valid label.' };
-  const user = await getCurrentUser();
-  if (!user) return { status: 'unauthorized', message: 'Sign in to give feedback.' };
+  const check = await checkUser();
+  if (check.status === 'unauthorized') return { status: 'unauthorized', message: 'Sign in to give feedback.' };
+  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
+  const { user } = check;
   try {
     const updated = await setPredictionFeedback({ id: parsed.data.predictionId, userId: user.id, correctLabel: parsed.data.correctLabel });
     if (!updated) return { status: 'not_found', message: 'That prediction does not exist.' };
@@ -142,8 +149,10 @@ export async function submitFeedbackAction(input: { predictionId: string; correc
 export async function deletePredictionAction(_previous: DeleteState, formData: FormData): Promise<DeleteState> {
   const parsed = predictionIdSchema.safeParse(formData.get('id'));
   if (!parsed.success) return { status: 'invalid_data', message: 'Unknown prediction.' };
-  const user = await getCurrentUser();
-  if (!user) return { status: 'unauthorized', message: 'Sign in to manage your history.' };
+  const check = await checkUser();
+  if (check.status === 'unauthorized') return { status: 'unauthorized', message: 'Sign in to manage your history.' };
+  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
+  const { user } = check;
   try {
     const deleted = await deletePredictionForUser({ id: parsed.data, userId: user.id });
     if (!deleted) return { status: 'not_found', message: 'That prediction does not exist.' };

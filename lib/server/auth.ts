@@ -110,10 +110,13 @@ export const authOptions: NextAuthOptions = {
  * device, or by an admin's purge) is signed out at once, a demotion takes
  * effect at once, and so does a password change or "sign out everywhere
  * else", which raise the account's session version above the one the token
- * carries (tokens from before versions existed carry none: 0). When the database cannot be reached the token's
- * claims stand in (`verified: false`): guests and users still get
- * classifications and every write fails with its own "could not be saved"
- * message, while the admin area, which needs a verified role, refuses.
+ * carries (tokens from before versions existed carry none: 0). When the
+ * lookup fails the token's claims stand in (`verified: false`), for display
+ * only: the header still shows who signed in and uploads are still answered,
+ * while everything that reads or changes an account's data (checkUser,
+ * requireUser, checkAdmin) refuses. The lookup can fail while the database
+ * is merely busy (a pool timeout), and the next query may then succeed: a
+ * session ended by a password change must not act on the token's word.
  */
 const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified: boolean; sessionVersion: number } | null> => {
   const session = await getServerSession(authOptions);
@@ -157,9 +160,31 @@ export async function endThisSession(): Promise<void> {
   for (const cookie of Object.values(authOptions.cookies ?? {})) jar.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
 }
 
-/** The signed-in user, or null for a guest (or a session whose account is gone). */
+/**
+ * For display (the header, the home page, sign-in pages): the signed-in user,
+ * or null for a guest (or a session whose account is gone). Never for reading
+ * or changing an account's data: it may be the token's unconfirmed claims.
+ */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
   return (await getSessionAccount())?.user ?? null;
+}
+
+/** What an action answers when checkUser is `unavailable`. */
+export const SESSION_UNCHECKED = 'Your session could not be checked (the database is unavailable); nothing was changed. Please try again.';
+
+/** `unavailable`: the session could not be confirmed against the stored account (already logged by the lookup). */
+export type UserCheck = { status: 'ok'; user: CurrentUser } | { status: 'unauthorized' } | { status: 'unavailable' };
+
+/**
+ * For actions and route handlers that read or change the signed-in user's
+ * own data: the user, confirmed against the account as stored now. Never the
+ * token's word alone (see getSessionAccount).
+ */
+export async function checkUser(): Promise<UserCheck> {
+  const account = await getSessionAccount();
+  if (!account) return { status: 'unauthorized' };
+  if (!account.verified) return { status: 'unavailable' };
+  return { status: 'ok', user: account.user };
 }
 
 /** For actions that raise the session version: the signed-in user and the version their session carries. */
@@ -168,11 +193,16 @@ export async function getCurrentSession(): Promise<{ user: CurrentUser; sessionV
   return account ? { user: account.user, sessionVersion: account.sessionVersion } : null;
 }
 
-/** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
+/**
+ * For pages: the signed-in user, confirmed (see checkUser), or a redirect to
+ * sign-in that comes back to `returnTo`.
+ */
 export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
-  const user = await getCurrentUser();
-  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
-  return user;
+  const check = await checkUser();
+  if (check.status === 'unauthorized') redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  // Not a redirect: the error page says to try again, and the user stays where they were.
+  if (check.status === 'unavailable') throw new Error('the session cannot be confirmed while the database is unreachable');
+  return check.user;
 }
 
 /** `unavailable`: the database could not confirm the role (already logged by the account lookup). */
@@ -201,8 +231,8 @@ export async function checkAdmin(): Promise<AdminCheck> {
  * would send a live session straight back here).
  */
 export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
-  await requireUser(returnTo);
   const admin = await checkAdmin();
+  if (admin.status === 'unauthorized') redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
   // Not a redirect: the error page says to try again, and the admin stays where they were.
   if (admin.status === 'unavailable') throw new Error('the admin role cannot be confirmed while the database is unreachable');
   if (admin.status !== 'ok') redirect('/');

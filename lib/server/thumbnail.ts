@@ -2,6 +2,8 @@ import 'server-only';
 
 import sharp from 'sharp';
 import { THUMBNAIL } from '~/lib/config';
+import { appErrorResponse, logServerError } from '~/lib/errors';
+import { predictionIdSchema } from '~/lib/validations/prediction';
 
 export interface Thumbnail {
   webp: Buffer;
@@ -35,4 +37,22 @@ export function thumbnailResponse(webp: Uint8Array): Response {
   return new Response(Buffer.from(webp), {
     headers: { 'Content-Type': 'image/webp', 'Content-Length': String(webp.byteLength), 'Cache-Control': 'private, no-store' },
   });
+}
+
+/**
+ * The rest of a thumbnail route once its caller is authorized: an invalid id
+ * or a row `read` does not find is a 404, a failed read a logged 503 in the
+ * app's JSON error shape (not a bare 500).
+ */
+export async function answerThumbnailRequest(rawId: string, read: (id: string) => Promise<Uint8Array | null>): Promise<Response> {
+  const id = predictionIdSchema.safeParse(rawId);
+  if (!id.success) return appErrorResponse('not_found');
+  let webp: Uint8Array | null;
+  try {
+    webp = await read(id.data);
+  } catch (error) {
+    logServerError('reading a thumbnail', error);
+    return appErrorResponse('unavailable');
+  }
+  return webp ? thumbnailResponse(webp) : appErrorResponse('not_found');
 }

@@ -11,18 +11,27 @@ import { getServerSession, type Session, type User } from 'next-auth';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
-import { changePasswordAction, endOtherSessionsAction } from '~/app/(app)/account/actions';
+import { changePasswordAction, createApiTokenAction, deleteAccountAction, endOtherSessionsAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
+import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import type { ChangePasswordState } from '~/lib/account-state';
-import { authOptions, getCurrentUser } from '~/lib/server/auth';
+import { authOptions, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
+import { disposeInferenceService } from '~/lib/server/inference';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
-import { endUserSessions } from '~/lib/server/queries/users';
+import { createApiToken } from '~/lib/server/queries/api-tokens';
+import { endUserSessions, getSessionAccountById } from '~/lib/server/queries/users';
 import { resetRateLimits } from '~/lib/server/rate-limits';
-import { actAs, form, makeUser } from './helpers';
+import { readSample } from '../fixtures/images';
+import { actAs, fileFrom, form, makePrediction, makeUser } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 jest.mock('next/headers', () => ({ cookies: jest.fn(), headers: jest.fn().mockRejectedValue(new Error('no request')) }));
+// The real account lookup, wrapped so that one test can make it fail (a pool timeout while the database is busy).
+jest.mock('~/lib/server/queries/users', () => {
+  const actual = jest.requireActual<typeof import('~/lib/server/queries/users')>('~/lib/server/queries/users');
+  return { ...actual, getSessionAccountById: jest.fn(actual.getSessionAccountById) };
+});
 // The real hash, wrapped so that one test can land a change from another session while the action hashes.
 jest.mock('~/lib/server/password', () => {
   const actual = jest.requireActual<typeof import('~/lib/server/password')>('~/lib/server/password');
@@ -100,7 +109,10 @@ async function redirectOf(call: Promise<unknown>): Promise<string> {
 }
 
 beforeEach(() => resetRateLimits());
-afterAll(() => disconnectDb());
+afterAll(async () => {
+  await disposeInferenceService(); // started by the one upload below
+  await disconnectDb();
+});
 
 describe('changePasswordAction', () => {
   it('refuses a wrong current password and a new one against the policy, changing nothing', async () => {
@@ -256,5 +268,44 @@ describe('endOtherSessionsAction', () => {
 
     new Browser().use();
     await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual({ status: 'unauthorized', message: 'Sign in to manage your sessions.' });
+  });
+});
+
+describe('a session that cannot be confirmed', () => {
+  it('changes and reads nothing on the token’s word, even when the database answers everything else', async () => {
+    const user = await makeUser();
+    const stolen = await signIn(user.email, user.password);
+    const owner = await signIn(user.email, user.password);
+    const prediction = await makePrediction(user.id, 'cat');
+    const { item: token } = await createApiToken({ userId: user.id, name: 'laptop' });
+    // The owner changes the password, which ends the stolen session ...
+    owner.use();
+    await changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD));
+    // ... whose account lookups then fail while the pool is busy; every other query still answers.
+    stolen.use();
+    jest.mocked(getSessionAccountById).mockRejectedValue(new Error('timeout exceeded when trying to connect'));
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const refused = { status: 'failed', message: SESSION_UNCHECKED };
+      expect(SESSION_UNCHECKED).toMatch(/could not be checked .*nothing was changed/);
+      await expect(createApiTokenAction({ status: 'idle' }, form({ name: 'attacker' }))).resolves.toEqual(refused);
+      await expect(revokeApiTokenAction({ status: 'idle' }, form({ id: token.id }))).resolves.toEqual(refused);
+      await expect(submitFeedbackAction({ predictionId: prediction.id, correctLabel: 'dog' })).resolves.toEqual(refused);
+      await expect(deletePredictionAction({ status: 'idle' }, form({ id: prediction.id }))).resolves.toEqual(refused);
+      await expect(deleteAccountAction({ status: 'idle' }, form({ confirmEmail: user.email }))).resolves.toEqual(refused);
+      await expect(requireUser('/history')).rejects.toThrow(/cannot be confirmed/);
+      // An upload is still answered, and not saved to the account.
+      const upload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')), expectSignedIn: '1' }));
+      expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/) });
+      // The header still shows who signed in: display only.
+      expect(await getCurrentUser()).toMatchObject({ id: user.id });
+    } finally {
+      jest.mocked(getSessionAccountById).mockReset();
+      logged.mockRestore();
+    }
+    const db = getDb();
+    expect(await db.user.count({ where: { id: user.id } })).toBe(1);
+    expect(await db.apiToken.findMany({ where: { userId: user.id }, select: { name: true, revokedAt: true } })).toEqual([{ name: 'laptop', revokedAt: null }]);
+    expect(await db.prediction.findMany({ where: { userId: user.id }, select: { id: true, correctLabel: true } })).toEqual([{ id: prediction.id, correctLabel: null }]);
   });
 });

@@ -1,8 +1,7 @@
 import { appErrorResponse } from '~/lib/errors';
 import { checkAdmin } from '~/lib/server/auth';
 import { getPredictionThumbnailForAdmin } from '~/lib/server/queries/admin';
-import { thumbnailResponse } from '~/lib/server/thumbnail';
-import { predictionIdSchema } from '~/lib/validations/prediction';
+import { answerThumbnailRequest } from '~/lib/server/thumbnail';
 
 export const runtime = 'nodejs';
 
@@ -10,8 +9,5 @@ export const runtime = 'nodejs';
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const admin = await checkAdmin();
   if (admin.status !== 'ok') return appErrorResponse(admin.status);
-  const id = predictionIdSchema.safeParse((await params).id);
-  if (!id.success) return appErrorResponse('not_found');
-  const thumbnail = await getPredictionThumbnailForAdmin({ id: id.data });
-  return thumbnail ? thumbnailResponse(thumbnail) : appErrorResponse('not_found');
+  return answerThumbnailRequest((await params).id, (id) => getPredictionThumbnailForAdmin({ id }));
 }

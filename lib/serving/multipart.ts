@@ -9,6 +9,14 @@ export class MultipartError extends Error {
   override name = 'MultipartError';
 }
 
+/** The body has more parts than the caller accepts (found before they are all collected). */
+export class TooManyPartsError extends MultipartError {
+  override name = 'TooManyPartsError';
+  constructor(readonly maxParts: number) {
+    super(`the body has more than ${maxParts} parts`);
+  }
+}
+
 export interface MultipartPart {
   name: string;
   /** Present for file parts (even when empty). */
@@ -34,7 +42,12 @@ function dispositionParam(header: string, name: string): string | null {
   return match ? match[1]! : null;
 }
 
-export function parseMultipart(body: Uint8Array, boundary: string): MultipartPart[] {
+/**
+ * `maxParts`: the most parts the caller accepts. A body of millions of empty
+ * parts would otherwise become millions of objects (gigabytes, and seconds
+ * of the event loop) before anyone counts them.
+ */
+export function parseMultipart(body: Uint8Array, boundary: string, maxParts = Number.POSITIVE_INFINITY): MultipartPart[] {
   const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const delimiter = Buffer.from(`--${boundary}`);
   const nextDelimiter = Buffer.from(`\r\n--${boundary}`);
@@ -47,6 +60,7 @@ export function parseMultipart(body: Uint8Array, boundary: string): MultipartPar
     if (buffer[position] === 0x2d && buffer[position + 1] === 0x2d) return parts;
     // subarray, not compare(…, position + 2): compare throws a RangeError past the end of a truncated body.
     if (!buffer.subarray(position, position + 2).equals(CRLF)) throw new MultipartError('a boundary is not followed by CRLF');
+    if (parts.length === maxParts) throw new TooManyPartsError(maxParts);
     position += 2;
     const headerEnd = buffer.indexOf(HEADER_END, position);
     if (headerEnd === -1 || headerEnd - position > MAX_HEADER_BYTES) throw new MultipartError('a part has no end of headers');

@@ -169,6 +169,23 @@ describe('POST /api/v1/predict', () => {
       await expectError(await POST(jsonRequest({ instances: tooMany.map((b) => ({ b64: b.toString('base64') })) })), 400, 'too_many_files');
     });
 
+    it('400 too_many_files for bodies of many tiny values or parts, counted before they are parsed', async () => {
+      // 3 MB of {} would be a million objects; 6 MB of empty parts a hundred thousand part records.
+      const emptyObjects = `{"instances":[${Array.from({ length: 1_000_000 }, () => '{}').join(',')}]}`;
+      const manyValues = await expectError(await POST(jsonRequest(emptyObjects)), 400, 'too_many_files');
+      expect(manyValues.error.message).toMatch(/at most \d+ JSON values/);
+      const emptyPart = '--xyz\r\nContent-Disposition: form-data; name="x"\r\n\r\n\r\n';
+      const manyParts = new Request('http://localhost/api/v1/predict', {
+        method: 'POST',
+        body: `${emptyPart.repeat(100_000)}--xyz--\r\n`,
+        headers: { 'content-type': 'multipart/form-data; boundary=xyz', 'x-forwarded-for': '203.0.113.77' },
+      });
+      const parts = await expectError(await POST(manyParts), 400, 'too_many_files');
+      expect(parts.error.message).toMatch(/in at most \d+ parts/);
+      // A real request with a few fields of its own beside the images is still answered.
+      await expectPredictions(await POST(jsonRequest({ signature_name: 'serving_default', instances: [{ b64: photos.dog.toString('base64'), key: 'a' }] })), ['dog']);
+    });
+
     it('413: a declared body over the limit is refused before reading; a streamed one is cut off', async () => {
       const declared = new Request('http://localhost/api/v1/predict', {
         method: 'POST',

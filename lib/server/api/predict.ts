@@ -5,7 +5,7 @@ import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import type { ImageInputError } from '~/lib/ml/image';
 import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
-import { MultipartError, multipartBoundary, parseMultipart, type MultipartPart } from '~/lib/serving/multipart';
+import { MultipartError, multipartBoundary, parseMultipart, TooManyPartsError, type MultipartPart } from '~/lib/serving/multipart';
 import { Capacity } from '~/lib/serving/capacity';
 import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
 import type { AdmissionTicket, InferenceService, ServedClassification } from '~/lib/serving/inference-service';
@@ -90,8 +90,11 @@ async function readMultipart(request: Request, contentType: string, reserve: Res
   const body = await readBodyLimited(request, env.API_MAX_FILES * (env.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD), bodyPace(), reserve);
   let parts: MultipartPart[];
   try {
-    parts = parseMultipart(body, boundary);
+    parts = parseMultipart(body, boundary, env.API_MAX_FILES + MAX_OTHER_FIELDS);
   } catch (error) {
+    if (error instanceof TooManyPartsError) {
+      throw new ApiError(400, 'too_many_files', `At most ${env.API_MAX_FILES} images per request, in at most ${error.maxParts} parts; this one has more`);
+    }
     if (!(error instanceof MultipartError)) throw error;
     throw new ApiError(400, 'bad_request', `The multipart body is malformed: ${error.message}`);
   }
@@ -104,6 +107,29 @@ async function readMultipart(request: Request, contentType: string, reserve: Res
   });
 }
 
+/** Form fields besides the images that a multipart request may carry (ignored, but allowed). */
+const MAX_OTHER_FIELDS = 16;
+/** Values a JSON body may hold per image, and besides them: {"b64": …} plus a few fields a client may add. */
+const JSON_VALUES_PER_IMAGE = 8;
+const JSON_OTHER_VALUES = 64;
+
+/**
+ * An upper bound on the values in a JSON body: its commas, braces and
+ * brackets, counted natively (base64 holds none of them) and only up to
+ * `limit`. JSON.parse of {"instances":[{},{},…]} makes tens of millions of
+ * objects out of 200 MB (gigabytes, and seconds of the event loop), so the
+ * count comes before parsing.
+ */
+function jsonValuesAtLeast(body: Buffer, limit: number): number {
+  let count = 0;
+  for (const separator of [0x2c, 0x7b, 0x5b]) {
+    for (let at = body.indexOf(separator); at !== -1; at = body.indexOf(separator, at + 1)) {
+      if (++count > limit) return count;
+    }
+  }
+  return count;
+}
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The value at `path` inside parsed JSON; undefined where it is absent. */
@@ -114,11 +140,16 @@ function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
 async function readJson(request: Request, reserve: ReserveBodyBytes): Promise<Uint8Array[]> {
   // base64 is 4/3 of the bytes, plus JSON framing.
   const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD, bodyPace(), reserve);
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const maxValues = env.API_MAX_FILES * JSON_VALUES_PER_IMAGE + JSON_OTHER_VALUES;
+  if (jsonValuesAtLeast(text, maxValues) > maxValues) {
+    throw new ApiError(400, 'too_many_files', `At most ${env.API_MAX_FILES} images per request, and at most ${maxValues} JSON values in all; this body has more`);
+  }
   // Parsing makes a string as long as the body, and decoding the base64 three quarters of it again.
   reserve(2 * body.byteLength);
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+    json = JSON.parse(text.toString('utf8'));
   } catch {
     throw new ApiError(400, 'bad_request', 'The body is not valid JSON');
   }

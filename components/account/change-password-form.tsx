@@ -1,6 +1,5 @@
 'use client';
 
-import { useActionState } from 'react';
 import { changePasswordAction } from '~/app/(app)/account/actions';
 import { NewPasswordField } from '~/components/auth/new-password-field';
 import { Alert } from '~/components/ui/alert';
@@ -8,6 +7,7 @@ import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
+import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { ChangePasswordState } from '~/lib/account-state';
 
 const initial: ChangePasswordState = { status: 'idle' };
@@ -19,7 +19,7 @@ const initial: ChangePasswordState = { status: 'idle' };
  * state); the email is there, hidden, for password managers.
  */
 export function ChangePasswordForm({ email }: { email: string }) {
-  const [state, formAction, pending] = useActionState(changePasswordAction, initial);
+  const [state, formAction, pending] = useReachableActionState(changePasswordAction, initial);
   const fieldErrors = state.status === 'invalid_data' ? state.fieldErrors : {};
   const formRef = useFocusFirstInvalid(state.status === 'invalid_data' ? state : null);
   return (

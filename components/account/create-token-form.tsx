@@ -1,11 +1,12 @@
 'use client';
 
-import { useActionState, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { createApiTokenAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
+import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { CreateTokenState } from '~/lib/account-state';
 
@@ -13,7 +14,7 @@ const initial: CreateTokenState = { status: 'idle' };
 
 /** Names and creates a token, then shows it once with a copy button. */
 export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
-  const [state, formAction, pending] = useActionState(createApiTokenAction, initial);
+  const [state, formAction, pending] = useReachableActionState(createApiTokenAction, initial);
   const [submitted, onSubmit] = useSubmittedValues(['name']);
   return (
     <div className="space-y-3">

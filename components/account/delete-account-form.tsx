@@ -1,11 +1,11 @@
 'use client';
 
-import { useActionState } from 'react';
 import { deleteAccountAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
+import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { DeleteAccountState } from '~/lib/account-state';
 
@@ -16,7 +16,7 @@ const initial: DeleteAccountState = { status: 'idle' };
  * success the action expires the session cookies and redirects home.
  */
 export function DeleteAccountForm({ email }: { email: string }) {
-  const [state, formAction, pending] = useActionState(deleteAccountAction, initial);
+  const [state, formAction, pending] = useReachableActionState(deleteAccountAction, initial);
   const [submitted, onSubmit] = useSubmittedValues(['confirmEmail']);
   return (
     <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid="delete-account-form">

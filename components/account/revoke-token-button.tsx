@@ -1,10 +1,11 @@
 'use client';
 
-import { useActionState, useEffect } from 'react';
+import { useEffect } from 'react';
 import { revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
+import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { RevokeTokenState } from '~/lib/account-state';
 
 const initial: RevokeTokenState = { status: 'idle' };
@@ -16,7 +17,7 @@ const initial: RevokeTokenState = { status: 'idle' };
  * heading).
  */
 export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { tokenId: string; name: string; revoked: boolean; headingId: string }) {
-  const [state, formAction, pending] = useActionState(revokeApiTokenAction, initial);
+  const [state, formAction, pending] = useReachableActionState(revokeApiTokenAction, initial);
   useEffect(() => {
     if (revoked && state.status === 'success') document.getElementById(headingId)?.focus();
   }, [revoked, state.status, headingId]);

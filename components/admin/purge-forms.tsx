@@ -1,11 +1,12 @@
 'use client';
 
-import { useActionState, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { deleteUserAsAdminAction, purgeGuestPredictionsAction, purgePredictionsBeforeAction } from '~/app/admin/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
+import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { AdminPurgeState } from '~/lib/admin-state';
 import { PURGE_CONFIRMATION } from '~/lib/validations/admin';
@@ -31,7 +32,7 @@ function PurgeForm({
   submitText: string;
   fields?: (kept: Kept) => ReactNode;
 }) {
-  const [state, formAction, pending] = useActionState(action, initial);
+  const [state, formAction, pending] = useReachableActionState(action, initial);
   const [submitted, onSubmit] = useSubmittedValues(['before', 'email']);
   return (
     <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid={`purge-${name}-form`}>

@@ -8,6 +8,7 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
+import { SERVER_UNREACHABLE } from '~/components/ui/use-reachable-action-state';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signUpHref } from './auth-links';
 
@@ -50,7 +51,7 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
       router.push(callbackUrl);
       router.refresh();
     } catch {
-      setError('Could not reach the server. Please try again.');
+      setError(SERVER_UNREACHABLE);
       setPending(false);
     }
   }

@@ -10,6 +10,7 @@ import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
 import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
+import { SERVER_UNREACHABLE } from '~/components/ui/use-reachable-action-state';
 import type { SignUpState } from '~/lib/prediction-state';
 import { loginHref } from './auth-links';
 import { NewPasswordField } from './new-password-field';
@@ -30,7 +31,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     try {
       result = await signUpAction({ status: 'idle' }, data);
     } catch {
-      setState({ status: 'failed', message: 'Could not reach the server. Please try again.' });
+      setState({ status: 'failed', message: SERVER_UNREACHABLE });
       setPending(false);
       return;
     }

@@ -1,17 +1,17 @@
 'use client';
 
-import { useActionState } from 'react';
 import { deletePredictionAction } from '~/app/(app)/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
+import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { DeleteState } from '~/lib/prediction-state';
 
 const initial: DeleteState = { status: 'idle' };
 
 /** Deletes a prediction and its thumbnail after a confirmation. */
 export function DeletePredictionButton({ predictionId }: { predictionId: string }) {
-  const [state, formAction, pending] = useActionState(deletePredictionAction, initial);
+  const [state, formAction, pending] = useReachableActionState(deletePredictionAction, initial);
   return (
     <form
       action={formAction}

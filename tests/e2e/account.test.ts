@@ -222,3 +222,25 @@ it('a sign-up whose automatic sign-in cannot reach the server is sent to sign in
     await page.close();
   }
 });
+
+it('a form on /account whose action cannot reach the server says so and keeps the page and what was typed', async () => {
+  const page = await browser.newPage();
+  try {
+    await signUp(page, baseUrl, `offline-${Date.now()}@example.test`, 'correct horse battery');
+    await page.goto(`${baseUrl}/account`);
+    // Server action calls (POSTs carrying a Next-Action header) fail on the network; the page itself loaded.
+    const actionCall = (url: URL) => url.pathname === '/account';
+    await page.route(actionCall, (route) => (route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.abort('connectionreset') : route.continue()));
+    await page.getByLabel('Token name').fill('my laptop');
+    await page.getByTestId('create-token').click();
+    await page.getByText('Could not reach the server. Please try again.').waitFor();
+    expect(await page.getByLabel('Token name').inputValue()).toBe('my laptop');
+    expect(await page.getByText('Something went wrong').count()).toBe(0);
+    // Back online, the same form works.
+    await page.unroute(actionCall);
+    await page.getByTestId('create-token').click();
+    expect(((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim()).toMatch(/^pl_/);
+  } finally {
+    await page.close();
+  }
+});

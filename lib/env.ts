@@ -44,8 +44,9 @@ const serverSchema = z.object({
   /**
    * Bytes of POST /api/v1/predict bodies held in memory at once, over all
    * requests (each body counts twice: its chunks and their joined copy; JSON
-   * bodies twice more for parsing); past it requests get 429. The largest
-   * single request is API_MAX_FILES x MAX_UPLOAD_BYTES (x 4/3 as base64 JSON).
+   * bodies twice more for parsing); past it requests get 429, and a request
+   * that alone needs more gets 413. The largest single request needs
+   * 2 x API_MAX_FILES x MAX_UPLOAD_BYTES as multipart, 16/3 x that as base64 JSON.
    */
   API_MAX_BODY_BYTES_IN_FLIGHT: intWithDefault(1024 * 1024 * 1024, 1),
   /** Files one POST /api/v1/predict may carry. */

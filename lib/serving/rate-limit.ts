@@ -55,7 +55,11 @@ export class FixedWindowRateLimiter {
     return this.limit > 0;
   }
 
-  /** Counts `count` requests (or images) for `key` and says whether they are allowed. */
+  /**
+   * Counts `count` requests (or images) for `key` and says whether they are
+   * allowed. A refused request counts nothing: 16 images refused at 1,190 of
+   * 1,200 must not use up the 10 that a smaller request could still have.
+   */
   hit(key: string, count = 1): RateLimitDecision {
     if (this.limit <= 0) return { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 };
     const now = this.now();
@@ -76,9 +80,10 @@ export class FixedWindowRateLimiter {
       window = { start: now, count: 0 };
       this.windows.set(slot, window);
     }
-    window.count += count;
+    const allowed = window.count + count <= this.limit;
+    if (allowed) window.count += count;
     const retryAfterSeconds = Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
-    return { allowed: window.count <= this.limit, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds };
+    return { allowed, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds };
   }
 
   private prune(now: number): void {

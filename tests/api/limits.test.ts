@@ -69,8 +69,9 @@ it('refuses work beyond INFERENCE_MAX_IN_FLIGHT with 429 queue_full at once, and
     expect(response.headers.get('retry-after')).toBe('1');
     await expectError(response, 429, 'queue_full');
   }
-  // A request with more images than the service can ever admit is refused too.
-  await expectError(await POST(multipartRequest([photos.cat, photos.dog, photos.neither], { headers: { 'x-forwarded-for': '203.0.113.9' } })), 429, 'queue_full');
+  // A request with more images than the service can ever admit is refused as such: retrying cannot help.
+  const never = await expectError(await POST(multipartRequest([photos.cat, photos.dog, photos.neither], { headers: { 'x-forwarded-for': '203.0.113.9' } })), 400, 'too_many_files');
+  expect(never.error.message).toMatch(/at most 2 images at once \(INFERENCE_MAX_IN_FLIGHT\)/);
   // Once the burst is over, the service answers again.
   expect((await POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '203.0.113.10' } }))).status).toBe(200);
 });
@@ -91,34 +92,66 @@ it("a token call refused as queue_full does not use up its owner's images for th
   const { makeUser } = await import('../app/helpers');
   const { createApiToken } = await import('~/lib/server/queries/api-tokens');
   const authorization = `Bearer ${(await createApiToken({ userId: (await makeUser()).id, name: 'limits' })).token}`;
-  // Three images never fit in INFERENCE_MAX_IN_FLIGHT = 2.
-  await expectError(await POST(multipartRequest([photos.cat, photos.dog, photos.neither], { headers: { authorization } })), 429, 'queue_full');
+  // A request whose body is still arriving holds one of the two places: two images do not fit beside it.
+  let resume!: () => void;
+  const waiting = streamedBody(512 * 1024, 256 * 1024, new Promise<void>((resolve) => (resume = resolve)));
+  const holder = POST(streamedRequest(waiting.body, '203.0.113.30'));
+  while (waiting.progress.sent < 256 * 1024) await new Promise((resolve) => setTimeout(resolve, 10));
+  await expectError(await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } })), 429, 'queue_full');
+  resume();
+  await expectError(await holder, 400, 'bad_request');
   expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } }))).status).toBe(200);
   expect((await POST(multipartRequest([photos.cat], { headers: { authorization } }))).status).toBe(200);
 });
 
-it('refuses a body that would take the bodies in memory past API_MAX_BODY_BYTES_IN_FLIGHT (429 queue_full, read no further), and gives the room back', async () => {
-  // 3 MB: well under the per-request limit (413), over the 2 MB all bodies together may hold.
-  let sent = 0;
+/** A multipart body streamed in 256 KiB chunks: `first` bytes, then (once `more` settles) the rest up to `total`. */
+function streamedBody(total: number, first = total, more: Promise<void> = Promise.resolve()) {
   const chunk = new Uint8Array(256 * 1024);
-  const big = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= 3 * 1024 * 1024) return controller.close();
-      sent += chunk.byteLength;
+  const progress = { sent: 0 };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (progress.sent >= total) return controller.close();
+      if (progress.sent >= first) await more;
+      progress.sent += chunk.byteLength;
       controller.enqueue(chunk);
     },
   });
-  const request = new Request('http://localhost/api/v1/predict', {
+  return { body, progress };
+}
+
+function streamedRequest(body: ReadableStream<Uint8Array>, address: string): Request {
+  return new Request('http://localhost/api/v1/predict', {
     method: 'POST',
-    body: big,
+    body,
     duplex: 'half',
-    headers: { 'content-type': 'multipart/form-data; boundary=b', 'x-forwarded-for': '203.0.113.20' },
+    headers: { 'content-type': 'multipart/form-data; boundary=b', 'x-forwarded-for': address },
   } as RequestInit);
-  const refused = await POST(request);
+}
+
+it('refuses a body that alone needs more than API_MAX_BODY_BYTES_IN_FLIGHT with 413 (retrying cannot help), reading no further', async () => {
+  // 3 MB: under the per-request limit, over the 2 MB all bodies together may hold.
+  const { body, progress } = streamedBody(3 * 1024 * 1024);
+  const refused = await POST(streamedRequest(body, '203.0.113.19'));
+  expect(refused.headers.get('retry-after')).toBeNull();
+  const error = await expectError(refused, 413, 'payload_too_large');
+  expect(error.error.message).toMatch(/API_MAX_BODY_BYTES_IN_FLIGHT/);
+  expect(progress.sent).toBeLessThan(3 * 1024 * 1024);
+});
+
+it('refuses a body that would take the bodies in memory together past API_MAX_BODY_BYTES_IN_FLIGHT (429 queue_full), and gives the room back', async () => {
+  // One body holds 0.75 MB and waits; a second of 2 MB stops fitting beside it at 1.25 MB.
+  let resume!: () => void;
+  const held = streamedBody(1024 * 1024, 0.75 * 1024 * 1024, new Promise<void>((resolve) => (resume = resolve)));
+  const first = POST(streamedRequest(held.body, '203.0.113.20'));
+  while (held.progress.sent < 0.75 * 1024 * 1024) await new Promise((resolve) => setTimeout(resolve, 10));
+  const second = streamedBody(2 * 1024 * 1024);
+  const refused = await POST(streamedRequest(second.body, '203.0.113.24'));
   expect(refused.headers.get('retry-after')).toBe('1');
   await expectError(refused, 429, 'queue_full');
-  expect(sent).toBeLessThan(3 * 1024 * 1024);
-  // What it had claimed is free again: ordinary requests, one after another and two at once, go through.
+  expect(second.progress.sent).toBeLessThan(2 * 1024 * 1024);
+  resume();
+  await expectError(await first, 400, 'bad_request'); // not multipart at all, once it is all there
+  // What they had claimed is free again: ordinary requests, one after another and two at once, go through.
   expect((await POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '203.0.113.21' } }))).status).toBe(200);
   const pair = await Promise.all([photos.dog, photos.cat].map((photo, i) => POST(multipartRequest([photo], { headers: { 'x-forwarded-for': `203.0.113.${22 + i}` } }))));
   expect(pair.map((r) => r.status)).toEqual([200, 200]);

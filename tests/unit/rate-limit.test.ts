@@ -12,6 +12,14 @@ describe('FixedWindowRateLimiter', () => {
     expect(limiter.hit('1.2.3.4')).toMatchObject({ allowed: true, remaining: 2 });
   });
 
+  it('counts nothing for a refused request: a large batch refused near the limit leaves room for a smaller one', () => {
+    const limiter = new FixedWindowRateLimiter(20, 60_000, 100, () => 0);
+    expect(limiter.hit('owner', 15)).toMatchObject({ allowed: true, remaining: 5 });
+    expect(limiter.hit('owner', 16)).toMatchObject({ allowed: false, remaining: 5 });
+    expect(limiter.hit('owner', 5)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(limiter.hit('owner', 1)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
   it('0 turns it off', () => {
     const limiter = new FixedWindowRateLimiter(0);
     expect(limiter.enabled).toBe(false);

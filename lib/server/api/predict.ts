@@ -238,9 +238,15 @@ async function handle(request: Request): Promise<Response> {
   const ticket: AdmissionTicket | null = service.tryAdmit(1);
   if (!ticket) throw busy();
   // And claim memory for every byte held, so that many large bodies at once are refused, not buffered.
-  const bodyBytes = bodyBudget().lease();
+  const budget = bodyBudget();
+  const bodyBytes = budget.lease();
   const reserve: ReserveBodyBytes = (bytes) => {
-    if (!bodyBytes.take(bytes)) throw busy();
+    if (bodyBytes.take(bytes)) return;
+    // More than the whole budget for this request alone: retrying cannot help, so not a 429.
+    if (bodyBytes.held + bytes > budget.limit) {
+      throw new ApiError(413, 'payload_too_large', 'This request needs more memory than the server holds for request bodies (API_MAX_BODY_BYTES_IN_FLIGHT); send fewer or smaller images per request');
+    }
+    throw busy();
   };
   try {
     const contentType = request.headers.get('content-type') ?? '';
@@ -249,6 +255,10 @@ async function handle(request: Request): Promise<Response> {
     if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType, reserve);
     else if (mediaType === 'application/json') files = await readJson(request, reserve);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
+    if (files.length > env.INFERENCE_MAX_IN_FLIGHT) {
+      // More images than the server ever admits at once: retrying cannot help, so not a 429.
+      throw new ApiError(400, 'too_many_files', `This server classifies at most ${env.INFERENCE_MAX_IN_FLIGHT} images at once (INFERENCE_MAX_IN_FLIGHT); this request has ${files.length}`);
+    }
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
     if (!ticket.take(files.length - 1)) throw busy();
     if (caller) {

@@ -114,8 +114,11 @@ function parseServerEnv(): ServerEnv {
     return parsed.data;
   }
   fail(z.prettifyError(parsed.error));
-  // With SKIP_ENV_VALIDATION: fall back to the defaults for whatever is valid.
-  return serverSchema.parse({});
+  // With SKIP_ENV_VALIDATION: the invalid variables fall back to their
+  // defaults, and the valid ones (DATABASE_URL, say) still stand.
+  const invalid = new Set<PropertyKey>(parsed.error.issues.map((issue) => issue.path[0] ?? ''));
+  const valid = serverSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([key]) => !invalid.has(key))));
+  return valid.success ? valid.data : serverSchema.parse({});
 }
 
 function fail(message: string): void {

@@ -34,3 +34,16 @@ describe('GUEST_RETENTION_DAYS', () => {
     expect(() => loadEnv({ GUEST_RETENTION_DAYS: value, SKIP_ENV_VALIDATION: undefined })).toThrow(/Invalid environment[\s\S]*GUEST_RETENTION_DAYS/);
   });
 });
+
+describe('SKIP_ENV_VALIDATION', () => {
+  it('falls back to the default for an invalid variable only; the valid ones stand', () => {
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const env = loadEnv({ SKIP_ENV_VALIDATION: '1', GUEST_RETENTION_DAYS: 'a week', API_MAX_FILES: '4' });
+      expect([env.GUEST_RETENTION_DAYS, env.API_MAX_FILES]).toEqual([0, 4]);
+      expect(warned).toHaveBeenCalledWith(expect.stringMatching(/ignoring invalid environment[\s\S]*GUEST_RETENTION_DAYS/));
+    } finally {
+      warned.mockRestore();
+    }
+  });
+});

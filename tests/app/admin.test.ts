@@ -26,7 +26,7 @@ import { env } from '~/lib/env';
 import { computeMetrics } from '~/lib/ml/metrics';
 import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
-import { getDashboardStats, getReviewQueue, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
+import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { toAdminFilters } from '~/lib/validations/admin';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { actAs, insertRows, makeUser, type Row } from './helpers';
@@ -34,6 +34,11 @@ import { runCli } from '../support/cli';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+// The real queries; two wrapped so that one test can make a read fail after the role check passed.
+jest.mock('~/lib/server/queries/admin', () => {
+  const actual = jest.requireActual<typeof import('~/lib/server/queries/admin')>('~/lib/server/queries/admin');
+  return { ...actual, getPredictionThumbnailForAdmin: jest.fn(actual.getPredictionThumbnailForAdmin), iteratePredictionsForExport: jest.fn(actual.iteratePredictionsForExport) };
+});
 
 
 afterAll(() => disconnectDb());
@@ -175,6 +180,34 @@ describe('who may enter the admin area', () => {
       await expect(setConfirmedLabelAction({ predictionId: id, correctLabel: 'dog' })).resolves.toMatchObject({ status: code });
     }
     expect((await getDb().prediction.findUniqueOrThrow({ where: { id } })).correctLabel).toBeNull();
+  });
+
+  it('routes answer a read that fails after the role check with a logged 503 in JSON, not a bare 500 or a 200 that breaks off', async () => {
+    const id = await predictionOf((await makeUser()).id, 'cat', 0.9);
+    as('admin');
+    const outage = new Error('Connection terminated unexpectedly');
+    jest.mocked(getPredictionThumbnailForAdmin).mockRejectedValueOnce(outage);
+    jest.mocked(iteratePredictionsForExport).mockImplementationOnce(async function* () {
+      yield* [];
+      throw outage;
+    });
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const responses = [
+        await adminThumbnail(new Request(`http://localhost/admin/predictions/${id}/thumbnail`), { params: Promise.resolve({ id }) }),
+        await exportCsv(new Request('http://localhost/admin/export.csv')),
+      ];
+      for (const response of responses) {
+        expect(response.status).toBe(503);
+        await expect(response.json()).resolves.toMatchObject({ error: { code: 'unavailable' } });
+      }
+      expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
+        expect.stringMatching(/reading a thumbnail/),
+        expect.stringMatching(/CSV export/),
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('routes answer 401 to guests and 403 to users; admins see any thumbnail; the user route stays owner-scoped', async () => {

@@ -2,7 +2,7 @@ import { ADMIN } from '~/lib/config';
 import { csvRow } from '~/lib/csv';
 import { appErrorResponse, logServerError } from '~/lib/errors';
 import { checkAdmin } from '~/lib/server/auth';
-import { iteratePredictionsForExport } from '~/lib/server/queries/admin';
+import { iteratePredictionsForExport, type ExportRow } from '~/lib/server/queries/admin';
 import { adminFilterQuerySchema, toAdminFilters } from '~/lib/validations/admin';
 
 export const runtime = 'nodejs';
@@ -40,6 +40,16 @@ export async function GET(request: Request) {
   const query = adminFilterQuerySchema.parse({ from: url.searchParams.get('from') ?? undefined, to: url.searchParams.get('to') ?? undefined, model: url.searchParams.get('model') ?? undefined });
   const batches = iteratePredictionsForExport(toAdminFilters(query), ADMIN.exportBatchSize);
   const encoder = new TextEncoder();
+  // The first batch is read before answering: a database that fails at once
+  // gets a 503 rather than a 200 with a header row and then a broken download.
+  let first: IteratorResult<ExportRow[]>;
+  try {
+    first = await batches.next();
+  } catch (error) {
+    logServerError('CSV export', error);
+    return appErrorResponse('unavailable');
+  }
+  let pending: IteratorResult<ExportRow[]> | null = first;
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -48,7 +58,8 @@ export async function GET(request: Request) {
     // Pull-based: the next batch is read only when the client has taken the last one.
     async pull(controller) {
       try {
-        const next = await batches.next();
+        const next = pending ?? (await batches.next());
+        pending = null;
         if (next.done) {
           controller.close();
           return;

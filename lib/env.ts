@@ -46,7 +46,8 @@ const serverSchema = z.object({
    * requests (each body counts twice: its chunks and their joined copy; JSON
    * bodies twice more for parsing); past it requests get 429, and a request
    * that alone needs more gets 413. The largest single request needs
-   * 2 x API_MAX_FILES x MAX_UPLOAD_BYTES as multipart, 16/3 x that as base64 JSON.
+   * 2 x API_MAX_FILES x MAX_UPLOAD_BYTES as multipart, and
+   * 16/3 x API_MAX_FILES x MAX_UPLOAD_BYTES as base64 JSON.
    */
   API_MAX_BODY_BYTES_IN_FLIGHT: intWithDefault(1024 * 1024 * 1024, 1),
   /** Files one POST /api/v1/predict may carry. */

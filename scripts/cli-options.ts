@@ -32,3 +32,9 @@ export function parsePositiveInt(value: string): number {
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a positive integer');
   return number;
 }
+
+export function parsePositiveNumber(value: string): number {
+  const number = decimal(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
+  return number;
+}

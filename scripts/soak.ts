@@ -23,19 +23,13 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, pixelBomb } from '../tests/fixtures/images';
-import { parsePositiveInt } from './cli-options';
+import { parsePositiveInt, parsePositiveNumber } from './cli-options';
 import { multipartBody } from './lib/multipart-body';
 import { connectToServerDatabase, startProductionServer, type ProductionServer } from './lib/production-server';
-
-function parsePositiveNumber(value: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
-  return number;
-}
 
 const program = new Command('soak')
   .option('--minutes <n>', 'how long to run the load', parsePositiveNumber, 5)

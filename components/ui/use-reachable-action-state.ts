@@ -1,11 +1,18 @@
 'use client';
 
 import { unstable_rethrow } from 'next/navigation';
-import { useActionState } from 'react';
+import { useActionState, useSyncExternalStore } from 'react';
 
 export const SERVER_UNREACHABLE = 'Could not reach the server. Please try again.';
 
 type Unreachable = { status: 'failed'; message: string };
+
+const subscribeToNothing = () => () => {};
+
+/** An error the server sent (Next gives those a digest), as opposed to a call that never got an answer. */
+function fromServer(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'digest' in error;
+}
 
 /**
  * useActionState for a server action whose call itself can fail: no network,
@@ -13,7 +20,12 @@ type Unreachable = { status: 'failed'; message: string };
  * before a rebuild. useActionState rethrows such a rejection to the error
  * boundary, which replaces the whole page and loses what was typed; here it
  * becomes the action's own `failed` state instead, shown beside the form.
- * Next's own control flow (a redirect from the action) passes through.
+ * Errors the server sent, and Next's own control flow (a redirect from the
+ * action), pass through as before.
+ *
+ * Until hydration the form's action is the server action itself, so a
+ * submit before the page's JavaScript has run still posts it (React renders
+ * a client-side wrapper as an action that does nothing).
  *
  * The last parameter only checks, at compile time, that `State` has a
  * `{ status: 'failed'; message }` variant to answer with.
@@ -23,12 +35,17 @@ export function useReachableActionState<State>(
   initial: Awaited<State>,
   ..._stateHasFailed: Unreachable extends State ? [] : [never]
 ) {
-  return useActionState(async (previous: Awaited<State>, formData: FormData): Promise<State> => {
+  const [enhancedState, enhancedAction, enhancedPending] = useActionState(action, initial);
+  const [state, wrappedAction, pending] = useActionState(async (previous: Awaited<State>, formData: FormData): Promise<State> => {
     try {
       return await action(previous, formData);
     } catch (error) {
       unstable_rethrow(error);
+      if (fromServer(error)) throw error;
       return { status: 'failed', message: SERVER_UNREACHABLE } satisfies Unreachable as State;
     }
   }, initial);
+  const hydrated = useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  // A state from a submit before hydration (the page rendered again with it) until the form is used again.
+  return [state === initial ? enhancedState : state, hydrated ? wrappedAction : enhancedAction, pending || enhancedPending] as const;
 }

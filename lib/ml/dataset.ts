@@ -54,23 +54,37 @@ function rootLabel(root: string): Label | null {
 }
 
 interface Walk {
+  root: string;
   files: string[];
   unreadableEntries: { path: string; reason: string }[];
-  /** Whether a linked folder was followed: then two paths may lead to one file. */
+  /** Whether a link was followed: then two paths may lead to one file. */
   followedLinks: boolean;
+  /** Folders read so far (real path), and whether a path that labels them was among those reads. */
+  read: Map<string, 'labelled' | 'unlabelled'>;
 }
 
 // isNativeError, not instanceof: fs errors may come from another realm (a test runner's VM context).
 const messageOf = (error: unknown) => (types.isNativeError(error) ? error.message : String(error));
 
+/** Whether files directly in `dir` would get a label from its path (or the root's own name). */
+function isLabelledPath(state: Walk, dir: string): boolean {
+  return (labelFromPath(`${relativeTo(state.root, dir)}/_`) ?? rootLabel(state.root)) !== null;
+}
+
 /**
- * `ancestors`: the real paths of the folders above `dir` on this path. A link
- * back up to one of them (a loop) is not followed; any other folder is read
- * on every path that leads to it, and listDataset keeps one path per file.
+ * `ancestors`: the real paths of the folders above `dir` on this path; a
+ * link back up to one of them (a loop) is not followed. A folder that
+ * several links lead to is read once, and once more only if the first read
+ * came by a path that labelled nothing and this one labels it: listDataset
+ * then keeps one path per file, a labelled one where there is one.
  */
 async function walk(dir: string, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
   const real = await realpath(dir);
   if (ancestors.has(real)) return;
+  const labelled = isLabelledPath(state, dir);
+  const before = state.read.get(real);
+  if (before === 'labelled' || (before === 'unlabelled' && !labelled)) return;
+  state.read.set(real, labelled ? 'labelled' : 'unlabelled');
   const chain = new Set(ancestors).add(real);
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   // Follow symbolic links: datasets are often assembled from links. The links
@@ -80,27 +94,28 @@ async function walk(dir: string, ancestors: ReadonlySet<string>, state: Walk): P
   );
   for (const [i, entry] of entries.entries()) {
     const full = path.join(dir, entry.name);
-    const isImageName = IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase());
+    const extension = path.extname(entry.name).toLowerCase();
     const target = targets[i]!;
+    if (entry.isSymbolicLink()) state.followedLinks = true;
     if (target instanceof Error) {
       // A broken link with an image's name is listed, so that reading it fails
-      // with an error line that names it; any other (a linked folder of
-      // photos on a disk not mounted) is reported here, never dropped in silence.
-      if (isImageName) state.files.push(full);
-      else state.unreadableEntries.push({ path: full, reason: `link not followed: ${target.message}` });
+      // with an error line that names it; one without an extension may have
+      // been a folder of photos (on a disk not mounted) and is reported, never
+      // dropped in silence. Others (a stale notes.txt link) are not photos.
+      if (IMAGE_EXTENSIONS.has(extension)) state.files.push(full);
+      else if (extension === '') state.unreadableEntries.push({ path: full, reason: `link not followed: ${target.message}` });
     } else if (target.isDirectory()) {
-      if (entry.isSymbolicLink()) state.followedLinks = true;
       await walk(full, chain, state).catch((error: unknown) => {
         state.unreadableEntries.push({ path: full, reason: `folder not read: ${messageOf(error)}` });
       });
-    } else if (isImageName && target.isFile()) {
+    } else if (IMAGE_EXTENSIONS.has(extension) && target.isFile()) {
       state.files.push(full);
     }
   }
 }
 
 /**
- * One entry per file when linked folders lead to it by several paths: the
+ * One entry per file when links lead to it by several paths: the
  * first path (in sorted order) that labels it, else the first one. Which
  * path comes first alphabetically must not decide whether a photo counts.
  */
@@ -136,7 +151,7 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 
 /** Every image under `root`, at any depth, with its label. Throws when `root` itself cannot be read. */
 export async function listDataset(root: string): Promise<DatasetListing> {
-  const state: Walk = { files: [], unreadableEntries: [], followedLinks: false };
+  const state: Walk = { root, files: [], unreadableEntries: [], followedLinks: false, read: new Map() };
   await walk(root, new Set(), state);
   const listing = toListing(root, state.files.map((file) => relativeTo(root, file)));
   listing.unreadableEntries = state.unreadableEntries.map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason }));

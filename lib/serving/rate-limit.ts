@@ -55,6 +55,11 @@ export class FixedWindowRateLimiter {
     return this.limit > 0;
   }
 
+  /** Whether `count` at once can ever be allowed (a request asking for more never will be, whenever it comes). */
+  admits(count: number): boolean {
+    return this.limit <= 0 || count <= this.limit;
+  }
+
   /**
    * Counts `count` requests (or images) for `key` and says whether they are
    * allowed. A refused request counts nothing: 16 images refused at 1,190 of

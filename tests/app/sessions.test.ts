@@ -15,6 +15,7 @@ import { changePasswordAction, createApiTokenAction, deleteAccountAction, endOth
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import type { ChangePasswordState } from '~/lib/account-state';
 import { authOptions, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
+import { env } from '~/lib/env';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
@@ -285,6 +286,7 @@ describe('a session that cannot be confirmed', () => {
     stolen.use();
     jest.mocked(getSessionAccountById).mockRejectedValue(new Error('timeout exceeded when trying to connect'));
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const retention = jest.replaceProperty(env, 'GUEST_RETENTION_DAYS', 30);
     try {
       const refused = { status: 'failed', message: SESSION_UNCHECKED };
       expect(SESSION_UNCHECKED).toMatch(/could not be checked .*nothing was changed/);
@@ -294,13 +296,16 @@ describe('a session that cannot be confirmed', () => {
       await expect(deletePredictionAction({ status: 'idle' }, form({ id: prediction.id }))).resolves.toEqual(refused);
       await expect(deleteAccountAction({ status: 'idle' }, form({ confirmEmail: user.email }))).resolves.toEqual(refused);
       await expect(requireUser('/history')).rejects.toThrow(/cannot be confirmed/);
-      // An upload is still answered, and not saved to the account.
+      // An upload is still answered, and saved neither to the account nor as a guest's (kept guest uploads on).
+      const guestRows = await getDb().prediction.count({ where: { userId: null } });
       const upload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')), expectSignedIn: '1' }));
       expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/) });
+      expect(await getDb().prediction.count({ where: { userId: null } })).toBe(guestRows);
       // The header still shows who signed in: display only.
       expect(await getCurrentUser()).toMatchObject({ id: user.id });
     } finally {
-      jest.mocked(getSessionAccountById).mockReset();
+      jest.mocked(getSessionAccountById).mockImplementation(jest.requireActual<typeof import('~/lib/server/queries/users')>('~/lib/server/queries/users').getSessionAccountById);
+      retention.restore();
       logged.mockRestore();
     }
     const db = getDb();

@@ -2,7 +2,7 @@
  * The predict and evaluate CLIs, run as a user runs them (npx tsx), on a
  * small labelled folder of real photos plus a broken file and an unlabelled one.
  */
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
@@ -21,7 +21,9 @@ beforeAll(async () => {
   await place('set/cats/a.jpg', SAMPLE_PHOTOS.cat);
   await place('set/deeper/dogs/b.jpg', SAMPLE_PHOTOS.dog);
   await place('set/neither/c.jpg', SAMPLE_PHOTOS.neither);
-  await place('set/unsorted/d.jpg', SAMPLE_PHOTOS.cat);
+  // A copy, not a link: a second link to a.jpg's photo would be counted once, as a.jpg.
+  await mkdir(path.join(root, 'set/unsorted'));
+  await copyFile(SAMPLE_PHOTOS.cat, path.join(root, 'set/unsorted/d.jpg'));
   await writeFile(path.join(root, 'set/cats/broken.jpg'), 'this is not a JPEG');
 });
 afterAll(() => rm(root, { recursive: true, force: true }));

@@ -244,3 +244,20 @@ it('a form on /account whose action cannot reach the server says so and keeps th
     await page.close();
   }
 });
+
+it('the token form works before (or without) the page’s JavaScript: the server action is the form’s own action', async () => {
+  const page = await browser.newPage();
+  const withoutScripts = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    await signUp(page, baseUrl, `no-js-${Date.now()}@example.test`, 'correct horse battery');
+    await withoutScripts.addCookies(await page.context().cookies());
+    const plain = await withoutScripts.newPage();
+    await plain.goto(`${baseUrl}/account`);
+    await plain.getByLabel('Token name').fill('from a plain form');
+    await plain.getByTestId('create-token').click();
+    expect(((await plain.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim()).toMatch(/^pl_/);
+  } finally {
+    await withoutScripts.close();
+    await page.close();
+  }
+});

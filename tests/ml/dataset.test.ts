@@ -65,7 +65,7 @@ describe('listDataset', () => {
     }
   });
 
-  it('lists a photo reached through a linked folder once, under the path that labels it, and reports a broken folder link', async () => {
+  it('lists a photo reached by several links once, under a path that labels it, and reports a broken link that may have been a folder', async () => {
     const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
     try {
       await mkdir(path.join(linked, 'dogs/inner'), { recursive: true });
@@ -76,9 +76,17 @@ describe('listDataset', () => {
       await symlink(path.join(linked, 'dogs'), path.join(linked, 'Archive'));
       await symlink(path.join(linked, 'unsorted'), path.join(linked, 'more'));
       await symlink(path.join(linked, 'not-mounted'), path.join(linked, 'cats'));
+      // Two links to one photo file; a broken link that is no photo and no folder.
+      await mkdir(path.join(linked, 'other'));
+      await symlink(path.join(linked, 'unsorted/2.jpg'), path.join(linked, 'other/a.jpg'));
+      await symlink(path.join(linked, 'unsorted/2.jpg'), path.join(linked, 'other/b.jpg'));
+      await symlink(path.join(linked, 'gone.txt'), path.join(linked, 'other/notes.txt'));
       const listing = await listDataset(linked);
-      expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([['dogs/inner/1.jpg', 'dog']]);
-      expect(listing.unlabeled).toEqual(['more/2.jpg']);
+      expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
+        ['dogs/inner/1.jpg', 'dog'],
+        ['other/a.jpg', 'neither'],
+      ]);
+      expect(listing.unlabeled).toEqual([]);
       expect(listing.unreadableEntries).toEqual([{ relativePath: 'cats', reason: expect.stringMatching(/^link not followed: ENOENT/) }]);
     } finally {
       await rm(linked, { recursive: true, force: true });

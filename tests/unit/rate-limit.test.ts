@@ -20,6 +20,11 @@ describe('FixedWindowRateLimiter', () => {
     expect(limiter.hit('owner', 1)).toMatchObject({ allowed: false, remaining: 0 });
   });
 
+  it('says whether a request of `count` could ever be allowed', () => {
+    expect([3, 4].map((count) => new FixedWindowRateLimiter(3).admits(count))).toEqual([true, false]);
+    expect(new FixedWindowRateLimiter(0).admits(1_000)).toBe(true);
+  });
+
   it('0 turns it off', () => {
     const limiter = new FixedWindowRateLimiter(0);
     expect(limiter.enabled).toBe(false);

@@ -262,6 +262,9 @@ async function handle(request: Request): Promise<Response> {
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
     if (!ticket.take(files.length - 1)) throw busy();
     if (caller) {
+      if (!apiLimiters().token.admits(files.length)) {
+        throw new ApiError(400, 'too_many_files', `Calls with a token may classify at most ${env.API_TOKEN_RATE_LIMIT} images per minute (API_TOKEN_RATE_LIMIT); this request has ${files.length}`);
+      }
       const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
       if (!decision.allowed) {
         throw new ApiError(429, 'rate_limited', `Calls with a token may classify at most ${decision.limit} images per minute; retry in ${decision.retryAfterSeconds} s.`, {

@@ -69,8 +69,12 @@ export type AdmissionTicket = CapacityLease;
  * a lone request gets its model run spread over two cores: at concurrency 1
  * on 2 cores, p50 9.1 -> 8.2 ms with the same requests/s at concurrency 32.
  */
-export function defaultThreads(cores = os.availableParallelism()): { workers: number; intraOpThreads: number } {
-  const workers = Math.max(1, Math.floor(cores / 2));
+export function defaultThreads(cores = os.availableParallelism(), device: InferenceDevice = 'cpu'): { workers: number; intraOpThreads: number } {
+  // On CUDA one worker: each would hold a CUDA context and memory pool of its
+  // own on the one GPU, which runs them in turn, and the batches they split
+  // between them would stay small. (auto may end on the CPU, so it is sized
+  // for the CPU; on a GPU host set INFERENCE_WORKERS=1, see the README.)
+  const workers = device === 'cuda' ? 1 : Math.max(1, Math.floor(cores / 2));
   return { workers, intraOpThreads: Math.max(1, Math.min(2, Math.floor(cores / workers))) };
 }
 
@@ -91,7 +95,7 @@ export class InferenceService {
   static async start(options: InferenceServiceOptions): Promise<InferenceService> {
     const { card } = await loadModelArtifacts(options.cardPath);
     const [, height, width, channels] = card.input.shape;
-    const sized = defaultThreads();
+    const sized = defaultThreads(os.availableParallelism(), options.device);
     const resolved = {
       ...options,
       workers: options.workers || sized.workers,

@@ -7,6 +7,7 @@ import { InferenceService, defaultThreads } from '~/lib/serving/inference-servic
 import { WorkerPool } from '~/lib/serving/worker-pool';
 import { readPhotos, type Kind } from './helpers';
 import { serviceOptions as base } from './service-options';
+import { cudaExpected } from '../support/cuda';
 
 let photos: Record<Kind, Buffer>;
 beforeAll(async () => {
@@ -21,7 +22,12 @@ it('sizes workers and intra-op threads from the machine', () => {
   expect(defaultThreads(32)).toEqual({ workers: 16, intraOpThreads: 2 });
 });
 
-it('auto on a machine without CUDA serves on CPU and reports why; cuda refuses to start', async () => {
+it('sizes one worker for cuda: each worker is a CUDA context of its own, and one GPU runs them in turn', () => {
+  expect(defaultThreads(16, 'cuda')).toEqual({ workers: 1, intraOpThreads: 2 });
+  expect(defaultThreads(16, 'auto')).toEqual({ workers: 8, intraOpThreads: 2 });
+});
+
+(cudaExpected() ? it.skip : it)('auto on a machine without CUDA serves on CPU and reports why; cuda refuses to start', async () => {
   const service = await InferenceService.start({ ...base, device: 'auto' });
   try {
     expect(service.executionProvider).toBe('cpu');

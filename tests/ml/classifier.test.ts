@@ -2,7 +2,6 @@
  * The real committed model through the real session: no fakes. Fails (never
  * skips) when the model is missing, saying how to build it.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { ImageInputError } from '~/lib/ml/image';
 import { loadModelArtifacts, ModelLoadError } from '~/lib/ml/model-card';
 import { createClassifierSession, ExecutionProviderError } from '~/lib/ml/session';
 import { encodings, readSample, twelveMegapixelJpeg } from '../fixtures/images';
+import { cudaExpected } from '../support/cuda';
 
 let classifier: Classifier;
 beforeAll(async () => {
@@ -93,19 +93,6 @@ describe('model loading', () => {
     await expect(loadModelArtifacts(path.join(dir, 'skewed.json'))).rejects.toThrow(/crop 256×288 must all be one square side/);
   });
 });
-
-/**
- * Whether this host can run CUDA, judged without the code under test: the
- * CUDA provider library that the README's GPU steps add to onnxruntime-node
- * (the default install leaves it out), and an NVIDIA device. On a GPU host
- * set up that way, auto and cuda must use the GPU; anywhere else they must
- * fall back, or fail, saying why.
- */
-function cudaExpected(): boolean {
-  const binaries = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin');
-  const providerInstalled = readdirSync(binaries, { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('libonnxruntime_providers_cuda.so'));
-  return providerInstalled && existsSync('/dev/nvidiactl');
-}
 
 describe('execution provider selection', () => {
   const sessionOptions = async (device: 'auto' | 'cuda' | 'cpu') => {

@@ -1,0 +1,15 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Whether this host can run CUDA, judged without the code under test: the
+ * CUDA provider library that the README's GPU steps add to onnxruntime-node
+ * (the default install leaves it out), and an NVIDIA device. On a GPU host
+ * set up that way, auto and cuda must use the GPU; anywhere else they must
+ * fall back, or fail, saying why.
+ */
+export function cudaExpected(): boolean {
+  const binaries = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin');
+  const providerInstalled = readdirSync(binaries, { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('libonnxruntime_providers_cuda.so'));
+  return providerInstalled && existsSync('/dev/nvidiactl');
+}

@@ -6,7 +6,7 @@ import { redirect } from 'next/navigation';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
-import { checkUser, SESSION_UNCHECKED } from '~/lib/server/auth';
+import { checkUser, gateUser } from '~/lib/server/auth';
 import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { getInferenceService } from '~/lib/server/inference';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
@@ -126,10 +126,9 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 export async function submitFeedbackAction(input: { predictionId: string; correctLabel: string }): Promise<FeedbackState> {
   const parsed = feedbackSchema.safeParse(input);
   if (!parsed.success) return { status: 'invalid_data', message: 'That is not a valid label.' };
-  const check = await checkUser();
-  if (check.status === 'unauthorized') return { status: 'unauthorized', message: 'Sign in to give feedback.' };
-  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
-  const { user } = check;
+  const gate = await gateUser('Sign in to give feedback.');
+  if (gate.status !== 'ok') return gate;
+  const { user } = gate;
   try {
     const updated = await setPredictionFeedback({ id: parsed.data.predictionId, userId: user.id, correctLabel: parsed.data.correctLabel });
     if (!updated) return { status: 'not_found', message: 'That prediction does not exist.' };
@@ -149,10 +148,9 @@ export async function submitFeedbackAction(input: { predictionId: string; correc
 export async function deletePredictionAction(_previous: DeleteState, formData: FormData): Promise<DeleteState> {
   const parsed = predictionIdSchema.safeParse(formData.get('id'));
   if (!parsed.success) return { status: 'invalid_data', message: 'Unknown prediction.' };
-  const check = await checkUser();
-  if (check.status === 'unauthorized') return { status: 'unauthorized', message: 'Sign in to manage your history.' };
-  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
-  const { user } = check;
+  const gate = await gateUser('Sign in to manage your history.');
+  if (gate.status !== 'ok') return gate;
+  const { user } = gate;
   try {
     const deleted = await deletePredictionForUser({ id: parsed.data, userId: user.id });
     if (!deleted) return { status: 'not_found', message: 'That prediction does not exist.' };

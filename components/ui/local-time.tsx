@@ -1,8 +1,6 @@
 'use client';
 
-import { useSyncExternalStore } from 'react';
-
-const noSubscription = () => () => {};
+import { useHydrated } from './use-hydrated';
 
 /**
  * A moment in the reader's own time zone. The server does not know that
@@ -11,11 +9,7 @@ const noSubscription = () => () => {};
  * the client snapshot and the local time replaces it.
  */
 export function LocalTime({ iso, dateStyle, timeStyle, className }: { iso: string; dateStyle: 'medium' | 'long'; timeStyle: 'short' | 'long'; className?: string }) {
-  const hydrated = useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
+  const hydrated = useHydrated();
   const date = new Date(iso);
   const text = hydrated
     ? new Intl.DateTimeFormat('en', { dateStyle, timeStyle }).format(date)

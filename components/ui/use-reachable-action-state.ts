@@ -1,13 +1,12 @@
 'use client';
 
 import { unstable_rethrow } from 'next/navigation';
-import { useActionState, useSyncExternalStore } from 'react';
+import { useActionState } from 'react';
+import { useHydrated } from './use-hydrated';
 
 export const SERVER_UNREACHABLE = 'Could not reach the server. Please try again.';
 
 type Unreachable = { status: 'failed'; message: string };
-
-const subscribeToNothing = () => () => {};
 
 /** An error the server sent (Next gives those a digest), as opposed to a call that never got an answer. */
 function fromServer(error: unknown): boolean {
@@ -45,7 +44,7 @@ export function useReachableActionState<State>(
       return { status: 'failed', message: SERVER_UNREACHABLE } satisfies Unreachable as State;
     }
   }, initial);
-  const hydrated = useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  const hydrated = useHydrated();
   // A state from a submit before hydration (the page rendered again with it) until the form is used again.
   return [state === initial ? enhancedState : state, hydrated ? wrappedAction : enhancedAction, pending || enhancedPending] as const;
 }

@@ -4,6 +4,7 @@
  * including the folder asked for (the folders above it never count); images
  * without one are skipped (and counted), never guessed.
  */
+import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { types } from 'node:util';
@@ -55,10 +56,10 @@ function rootLabel(root: string): Label | null {
 
 interface Walk {
   root: string;
-  files: string[];
+  rootLabel: Label | null;
+  /** Each image found: its path as walked, and its real path (where links lead). */
+  files: { path: string; real: string }[];
   unreadableEntries: { path: string; reason: string }[];
-  /** Whether a link was followed: then two paths may lead to one file. */
-  followedLinks: boolean;
   /** Folders read so far (real path), and whether a path that labels them was among those reads. */
   read: Map<string, 'labelled' | 'unlabelled'>;
 }
@@ -68,7 +69,17 @@ const messageOf = (error: unknown) => (types.isNativeError(error) ? error.messag
 
 /** Whether files directly in `dir` would get a label from its path (or the root's own name). */
 function isLabelledPath(state: Walk, dir: string): boolean {
-  return (labelFromPath(`${relativeTo(state.root, dir)}/_`) ?? rootLabel(state.root)) !== null;
+  return (labelFromPath(`${relativeTo(state.root, dir)}/_`) ?? state.rootLabel) !== null;
+}
+
+/** A link's real path and what it leads to, or why it cannot be followed. */
+async function followLink(link: string): Promise<{ real: string; target: Stats } | string> {
+  try {
+    const real = await realpath(link);
+    return { real, target: await stat(real) };
+  } catch (error) {
+    return messageOf(error);
+  }
 }
 
 /**
@@ -89,51 +100,28 @@ async function walk(dir: string, ancestors: ReadonlySet<string>, state: Walk): P
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   // Follow symbolic links: datasets are often assembled from links. The links
   // of a folder are resolved together: one at a time is slow on link-built sets.
-  const targets = await Promise.all(
-    entries.map((entry) => (entry.isSymbolicLink() ? stat(path.join(dir, entry.name)).catch((error: unknown) => new Error(messageOf(error))) : entry)),
+  const resolved = await Promise.all(
+    entries.map((entry) => (entry.isSymbolicLink() ? followLink(path.join(dir, entry.name)) : { real: path.join(real, entry.name), target: entry })),
   );
   for (const [i, entry] of entries.entries()) {
     const full = path.join(dir, entry.name);
     const extension = path.extname(entry.name).toLowerCase();
-    const target = targets[i]!;
-    if (entry.isSymbolicLink()) state.followedLinks = true;
-    if (target instanceof Error) {
+    const link = resolved[i]!;
+    if (typeof link === 'string') {
       // A broken link with an image's name is listed, so that reading it fails
       // with an error line that names it; one without an extension may have
       // been a folder of photos (on a disk not mounted) and is reported, never
       // dropped in silence. Others (a stale notes.txt link) are not photos.
-      if (IMAGE_EXTENSIONS.has(extension)) state.files.push(full);
-      else if (extension === '') state.unreadableEntries.push({ path: full, reason: `link not followed: ${target.message}` });
-    } else if (target.isDirectory()) {
+      if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: full });
+      else if (extension === '') state.unreadableEntries.push({ path: full, reason: `link not followed: ${link}` });
+    } else if (link.target.isDirectory()) {
       await walk(full, chain, state).catch((error: unknown) => {
         state.unreadableEntries.push({ path: full, reason: `folder not read: ${messageOf(error)}` });
       });
-    } else if (IMAGE_EXTENSIONS.has(extension) && target.isFile()) {
-      state.files.push(full);
+    } else if (IMAGE_EXTENSIONS.has(extension) && link.target.isFile()) {
+      state.files.push({ path: full, real: link.real });
     }
   }
-}
-
-/**
- * One entry per file when links lead to it by several paths: the
- * first path (in sorted order) that labels it, else the first one. Which
- * path comes first alphabetically must not decide whether a photo counts.
- */
-async function withoutDuplicates(root: string, listing: DatasetListing): Promise<DatasetListing> {
-  const realOf = (relativePath: string) => realpath(path.join(root, relativePath)).catch(() => path.join(root, relativePath));
-  const labelledReal = await Promise.all(listing.files.map((file) => realOf(file.relativePath)));
-  const unlabeledReal = await Promise.all(listing.unlabeled.map(realOf));
-  const seen = new Set<string>();
-  const firstTime = (real: string) => {
-    if (seen.has(real)) return false;
-    seen.add(real);
-    return true;
-  };
-  return {
-    ...listing,
-    files: listing.files.filter((_, i) => firstTime(labelledReal[i]!)),
-    unlabeled: listing.unlabeled.filter((_, i) => firstTime(unlabeledReal[i]!)),
-  };
 }
 
 function toListing(root: string, relativePaths: readonly string[]): DatasetListing {
@@ -151,11 +139,24 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 
 /** Every image under `root`, at any depth, with its label. Throws when `root` itself cannot be read. */
 export async function listDataset(root: string): Promise<DatasetListing> {
-  const state: Walk = { root, files: [], unreadableEntries: [], followedLinks: false, read: new Map() };
+  const state: Walk = { root, rootLabel: rootLabel(root), files: [], unreadableEntries: [], read: new Map() };
   await walk(root, new Set(), state);
-  const listing = toListing(root, state.files.map((file) => relativeTo(root, file)));
+  const realOf = new Map(state.files.map((file) => [relativeTo(root, file.path), file.real]));
+  const listing = toListing(root, [...realOf.keys()]);
+  // One entry per file when links lead to it by several paths: the first path
+  // (in sorted order) that labels it, else the first one. Which path comes
+  // first alphabetically must not decide whether a photo counts.
+  const seen = new Set<string>();
+  const firstTime = (relativePath: string) => {
+    const real = realOf.get(relativePath)!;
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
+  listing.files = listing.files.filter((file) => firstTime(file.relativePath));
+  listing.unlabeled = listing.unlabeled.filter(firstTime);
   listing.unreadableEntries = state.unreadableEntries.map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason }));
-  return state.followedLinks ? withoutDuplicates(root, listing) : listing;
+  return listing;
 }
 
 /** The images named in a list file (one path relative to `root` per line), e.g. training/splits/test.txt. */

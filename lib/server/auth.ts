@@ -194,12 +194,28 @@ export async function getCurrentSession(): Promise<{ user: CurrentUser; sessionV
 }
 
 /**
+ * For actions on the signed-in user's own data: the confirmed user, or the
+ * state the action answers with (`signInMessage` to a guest, SESSION_UNCHECKED
+ * when the session could not be confirmed).
+ */
+export async function gateUser(signInMessage: string): Promise<{ status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'failed'; message: string }> {
+  const check = await checkUser();
+  if (check.status === 'unauthorized') return { status: 'unauthorized', message: signInMessage };
+  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
+  return check;
+}
+
+function toSignIn(returnTo: string): never {
+  redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+}
+
+/**
  * For pages: the signed-in user, confirmed (see checkUser), or a redirect to
  * sign-in that comes back to `returnTo`.
  */
 export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   const check = await checkUser();
-  if (check.status === 'unauthorized') redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (check.status === 'unauthorized') toSignIn(returnTo);
   // Not a redirect: the error page says to try again, and the user stays where they were.
   if (check.status === 'unavailable') throw new Error('the session cannot be confirmed while the database is unreachable');
   return check.user;
@@ -232,7 +248,7 @@ export async function checkAdmin(): Promise<AdminCheck> {
  */
 export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
   const admin = await checkAdmin();
-  if (admin.status === 'unauthorized') redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (admin.status === 'unauthorized') toSignIn(returnTo);
   // Not a redirect: the error page says to try again, and the admin stays where they were.
   if (admin.status === 'unavailable') throw new Error('the admin role cannot be confirmed while the database is unreachable');
   if (admin.status !== 'ok') redirect('/');

@@ -24,7 +24,7 @@ function limiters(): Record<RateLimitKind, FixedWindowRateLimiter> {
   return globalForLimits.petlensRateLimiters;
 }
 
-/** Counts one request against each key (all are counted) and refuses when any is over its limit. */
+/** Counts one request against each key (each key that allows it counts it) and refuses when any is over its limit. */
 export function hitRateLimit(kind: RateLimitKind, ...keys: string[]): RateLimitDecision {
   const decisions = keys.map((key) => limiters()[kind].hit(key));
   return decisions.find((decision) => !decision.allowed) ?? decisions[0] ?? { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 };

@@ -95,7 +95,7 @@ export class InferenceService {
   static async start(options: InferenceServiceOptions): Promise<InferenceService> {
     const { card } = await loadModelArtifacts(options.cardPath);
     const [, height, width, channels] = card.input.shape;
-    const sized = defaultThreads(os.availableParallelism(), options.device);
+    const sized = defaultThreads(undefined, options.device);
     const resolved = {
       ...options,
       workers: options.workers || sized.workers,

@@ -93,21 +93,25 @@ it("a token call refused as queue_full does not use up its owner's images for th
   const { createApiToken } = await import('~/lib/server/queries/api-tokens');
   const authorization = `Bearer ${(await createApiToken({ userId: (await makeUser()).id, name: 'limits' })).token}`;
   // A request whose body is still arriving holds one of the two places: two images do not fit beside it.
-  let resume!: () => void;
-  const waiting = streamedBody(512 * 1024, 256 * 1024, new Promise<void>((resolve) => (resume = resolve)));
+  const waiting = streamedBody(512 * 1024, 256 * 1024);
   const holder = POST(streamedRequest(waiting.body, '203.0.113.30'));
-  while (waiting.progress.sent < 256 * 1024) await new Promise((resolve) => setTimeout(resolve, 10));
+  await waiting.sentAtLeast(256 * 1024);
   await expectError(await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } })), 429, 'queue_full');
-  resume();
+  waiting.resume();
   await expectError(await holder, 400, 'bad_request');
   expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } }))).status).toBe(200);
   expect((await POST(multipartRequest([photos.cat], { headers: { authorization } }))).status).toBe(200);
 });
 
-/** A multipart body streamed in 256 KiB chunks: `first` bytes, then (once `more` settles) the rest up to `total`. */
-function streamedBody(total: number, first = total, more: Promise<void> = Promise.resolve()) {
+/**
+ * A body streamed in 256 KiB chunks: `first` bytes, then, once `resume()` is
+ * called, the rest up to `total`. `sentAtLeast(n)` waits until n bytes are out.
+ */
+function streamedBody(total: number, first = total) {
   const chunk = new Uint8Array(256 * 1024);
   const progress = { sent: 0 };
+  let resume: () => void = () => {};
+  const more = first < total ? new Promise<void>((resolve) => (resume = resolve)) : Promise.resolve();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (progress.sent >= total) return controller.close();
@@ -116,7 +120,10 @@ function streamedBody(total: number, first = total, more: Promise<void> = Promis
       controller.enqueue(chunk);
     },
   });
-  return { body, progress };
+  const sentAtLeast = async (bytes: number) => {
+    while (progress.sent < bytes) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  return { body, progress, resume: () => resume(), sentAtLeast };
 }
 
 function streamedRequest(body: ReadableStream<Uint8Array>, address: string): Request {
@@ -140,16 +147,15 @@ it('refuses a body that alone needs more than API_MAX_BODY_BYTES_IN_FLIGHT with 
 
 it('refuses a body that would take the bodies in memory together past API_MAX_BODY_BYTES_IN_FLIGHT (429 queue_full), and gives the room back', async () => {
   // One body holds 0.75 MB and waits; a second of 2 MB stops fitting beside it at 1.25 MB.
-  let resume!: () => void;
-  const held = streamedBody(1024 * 1024, 0.75 * 1024 * 1024, new Promise<void>((resolve) => (resume = resolve)));
+  const held = streamedBody(1024 * 1024, 0.75 * 1024 * 1024);
   const first = POST(streamedRequest(held.body, '203.0.113.20'));
-  while (held.progress.sent < 0.75 * 1024 * 1024) await new Promise((resolve) => setTimeout(resolve, 10));
+  await held.sentAtLeast(0.75 * 1024 * 1024);
   const second = streamedBody(2 * 1024 * 1024);
   const refused = await POST(streamedRequest(second.body, '203.0.113.24'));
   expect(refused.headers.get('retry-after')).toBe('1');
   await expectError(refused, 429, 'queue_full');
   expect(second.progress.sent).toBeLessThan(2 * 1024 * 1024);
-  resume();
+  held.resume();
   await expectError(await first, 400, 'bad_request'); // not multipart at all, once it is all there
   // What they had claimed is free again: ordinary requests, one after another and two at once, go through.
   expect((await POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '203.0.113.21' } }))).status).toBe(200);

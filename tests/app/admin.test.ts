@@ -29,7 +29,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { toAdminFilters } from '~/lib/validations/admin';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
-import { actAs, insertRows, makeUser, type Row } from './helpers';
+import { actAs, insertRows, makePrediction, makeUser, type Row } from './helpers';
 import { runCli } from '../support/cli';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -103,8 +103,7 @@ function attribute(html: string, testId: string, name: string): string {
 describe('who may enter the admin area', () => {
   /** One unreviewed prediction of `ownerId`'s, for the actions and routes to act on; its id. */
   async function predictionOf(ownerId: string, label: 'cat' | 'dog', confidence: number): Promise<string> {
-    await insertRows([{ label, correctLabel: null, confidence, createdAt: new Date() }], `acl-${randomUUID()}`, ownerId);
-    return (await getDb().prediction.findFirstOrThrow({ where: { userId: ownerId }, select: { id: true } })).id;
+    return (await makePrediction(ownerId, label, { confidence, modelVersion: `acl-${randomUUID()}` })).id;
   }
 
   // Each page with a mark only it renders, so that a refusal rendered in its place would not pass.

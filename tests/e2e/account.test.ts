@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { signIn, signUp } from '../support/e2e-auth';
 import { fitsViewportWidth } from '../support/e2e-page';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
@@ -38,6 +38,18 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
+/** The token /account shows once, after creating it. */
+async function shownToken(page: Page): Promise<string> {
+  return ((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim();
+}
+
+/** Names and creates a token on /account; the token shown. */
+async function createToken(page: Page, name: string): Promise<string> {
+  await page.getByLabel('Token name').fill(name);
+  await page.getByTestId('create-token').click();
+  return shownToken(page);
+}
+
 async function predict(token: string | null): Promise<Response> {
   const form = new FormData();
   form.append('image', new Blob([new Uint8Array(await readFile(CAT))], { type: 'image/jpeg' }), 'cat.jpg');
@@ -62,9 +74,7 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
 
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByTestId('no-tokens').waitFor();
-    await page.getByLabel('Token name').fill('my script');
-    await page.getByTestId('create-token').click();
-    const token = ((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim();
+    const token = await createToken(page, 'my script');
     expect(token).toMatch(/^pl_[A-Za-z0-9_-]{43}$/);
     await page.getByTestId('token-row').first().waitFor();
     expect(await page.getByTestId('token-list').textContent()).toContain(token.slice(0, 10));
@@ -106,9 +116,7 @@ it('a user deletes their account on /account: signed out, their token and histor
     // On a phone, with a long address and a long token name that has no spaces.
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${baseUrl}/account`);
-    await page.getByLabel('Token name').fill(`doomed${'x'.repeat(50)}`);
-    await page.getByTestId('create-token').click();
-    const token = ((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim();
+    const token = await createToken(page, `doomed${'x'.repeat(50)}`);
     await page.getByTestId('token-row').first().waitFor();
     // Nothing is wider than the screen: no sideways scrolling.
     await expect(fitsViewportWidth(page)).resolves.toBe(true);
@@ -239,7 +247,7 @@ it('a form on /account whose action cannot reach the server says so and keeps th
     // Back online, the same form works.
     await page.unroute(actionCall);
     await page.getByTestId('create-token').click();
-    expect(((await page.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim()).toMatch(/^pl_/);
+    expect(await shownToken(page)).toMatch(/^pl_/);
   } finally {
     await page.close();
   }
@@ -253,9 +261,7 @@ it('the token form works before (or without) the page’s JavaScript: the server
     await withoutScripts.addCookies(await page.context().cookies());
     const plain = await withoutScripts.newPage();
     await plain.goto(`${baseUrl}/account`);
-    await plain.getByLabel('Token name').fill('from a plain form');
-    await plain.getByTestId('create-token').click();
-    expect(((await plain.getByTestId('new-token').textContent({ timeout: 20_000 })) ?? '').trim()).toMatch(/^pl_/);
+    expect(await createToken(plain, 'from a plain form')).toMatch(/^pl_/);
   } finally {
     await withoutScripts.close();
     await page.close();

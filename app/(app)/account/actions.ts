@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { CHANGE_PASSWORD_FIELDS, type ChangePasswordState, type CreateTokenState, type DeleteAccountState, type EndOtherSessionsState, type RevokeTokenState } from '~/lib/account-state';
 import { logServerError } from '~/lib/errors';
-import { checkUser, endThisSession, getCurrentSession, keepThisSession, SESSION_UNCHECKED } from '~/lib/server/auth';
+import { endThisSession, gateUser, getCurrentSession, keepThisSession } from '~/lib/server/auth';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
@@ -17,10 +17,9 @@ import { apiTokenIdSchema, createApiTokenSchema } from '~/lib/validations/api-to
 export async function createApiTokenAction(_previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> {
   const parsed = createApiTokenSchema.safeParse({ name: formData.get('name') });
   if (!parsed.success) return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Give the token a name' };
-  const check = await checkUser();
-  if (check.status === 'unauthorized') return { status: 'unauthorized', message: 'Sign in to create API tokens.' };
-  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
-  const { user } = check;
+  const gate = await gateUser('Sign in to create API tokens.');
+  if (gate.status !== 'ok') return gate;
+  const { user } = gate;
   try {
     const { token, item } = await createApiToken({ userId: user.id, name: parsed.data.name });
     revalidatePath('/account');
@@ -36,10 +35,9 @@ export async function createApiTokenAction(_previous: CreateTokenState, formData
 export async function revokeApiTokenAction(_previous: RevokeTokenState, formData: FormData): Promise<RevokeTokenState> {
   const parsed = apiTokenIdSchema.safeParse(formData.get('id'));
   if (!parsed.success) return { status: 'invalid_data', message: 'Unknown token.' };
-  const check = await checkUser();
-  if (check.status === 'unauthorized') return { status: 'unauthorized', message: 'Sign in to manage API tokens.' };
-  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
-  const { user } = check;
+  const gate = await gateUser('Sign in to manage API tokens.');
+  if (gate.status !== 'ok') return gate;
+  const { user } = gate;
   try {
     const revoked = await revokeApiTokenForUser({ id: parsed.data, userId: user.id });
     if (!revoked) return { status: 'not_found', message: 'That token does not exist or is already revoked.' };
@@ -59,10 +57,9 @@ export async function revokeApiTokenAction(_previous: RevokeTokenState, formData
  * is touched.
  */
 export async function deleteAccountAction(_previous: DeleteAccountState, formData: FormData): Promise<DeleteAccountState> {
-  const check = await checkUser();
-  if (check.status === 'unauthorized') return { status: 'unauthorized', message: 'Sign in to delete your account.' };
-  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
-  const { user } = check;
+  const gate = await gateUser('Sign in to delete your account.');
+  if (gate.status !== 'ok') return gate;
+  const { user } = gate;
   const parsed = deleteAccountSchema.safeParse({ confirmEmail: formData.get('confirmEmail') });
   if (!parsed.success || parsed.data.confirmEmail !== user.email) {
     return { status: 'invalid_data', message: 'Type your email address exactly as shown to confirm.' };

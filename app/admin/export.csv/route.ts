@@ -42,14 +42,13 @@ export async function GET(request: Request) {
   const encoder = new TextEncoder();
   // The first batch is read before answering: a database that fails at once
   // gets a 503 rather than a 200 with a header row and then a broken download.
-  let first: IteratorResult<ExportRow[]>;
+  let pending: IteratorResult<ExportRow[]> | null;
   try {
-    first = await batches.next();
+    pending = await batches.next();
   } catch (error) {
     logServerError('CSV export', error);
     return appErrorResponse('unavailable');
   }
-  let pending: IteratorResult<ExportRow[]> | null = first;
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

@@ -255,16 +255,17 @@ async function handle(request: Request): Promise<Response> {
     if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType, reserve);
     else if (mediaType === 'application/json') files = await readJson(request, reserve);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
+    // More images than the server ever admits at once, or than a token may
+    // classify in a minute: retrying cannot help, so not a 429.
     if (files.length > env.INFERENCE_MAX_IN_FLIGHT) {
-      // More images than the server ever admits at once: retrying cannot help, so not a 429.
       throw new ApiError(400, 'too_many_files', `This server classifies at most ${env.INFERENCE_MAX_IN_FLIGHT} images at once (INFERENCE_MAX_IN_FLIGHT); this request has ${files.length}`);
+    }
+    if (caller && !apiLimiters().token.admits(files.length)) {
+      throw new ApiError(400, 'too_many_files', `Calls with a token may classify at most ${env.API_TOKEN_RATE_LIMIT} images per minute (API_TOKEN_RATE_LIMIT); this request has ${files.length}`);
     }
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
     if (!ticket.take(files.length - 1)) throw busy();
     if (caller) {
-      if (!apiLimiters().token.admits(files.length)) {
-        throw new ApiError(400, 'too_many_files', `Calls with a token may classify at most ${env.API_TOKEN_RATE_LIMIT} images per minute (API_TOKEN_RATE_LIMIT); this request has ${files.length}`);
-      }
       const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
       if (!decision.allowed) {
         throw new ApiError(429, 'rate_limited', `Calls with a token may classify at most ${decision.limit} images per minute; retry in ${decision.retryAfterSeconds} s.`, {

@@ -54,8 +54,8 @@ const serverSchema = z.object({
   API_MAX_FILES: intWithDefault(16, 1),
   /**
    * POST /api/v1/predict bodies must arrive at this average rate, bytes per
-   * second, once 10 s have passed (else 408): a request holds a place in the
-   * inference queue while its body is read. 0 turns the check off.
+   * second, once 10 s have passed (else 408): a body still arriving holds its
+   * connection and the memory of what it has sent. 0 turns the check off.
    */
   API_BODY_MIN_BYTES_PER_SECOND: intWithDefault(16 * 1024, 0),
   /** Anonymous POST /api/v1/predict calls per IP address per minute; 0 turns the limit off. */

@@ -27,6 +27,11 @@ export class Capacity {
     return this.taken;
   }
 
+  /** Whether `amount` would fit now (a hint: nothing is taken, so it may not fit a moment later). */
+  fits(amount: number): boolean {
+    return this.taken + amount <= this.limit;
+  }
+
   /** A lease that keeps its own tally, so a caller cannot give back more or less than it took. */
   lease(): CapacityLease {
     let held = 0;

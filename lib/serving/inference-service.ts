@@ -134,6 +134,16 @@ export class InferenceService {
     return this.card.input.shape[1];
   }
 
+  /** Images admitted at once at most (INFERENCE_MAX_IN_FLIGHT): a request with more can never be admitted. */
+  get maxInFlight(): number {
+    return this.places.limit;
+  }
+
+  /** Whether `images` places are free now; reserves nothing (an early refusal, before work that admission would waste). */
+  hasRoomFor(images: number): boolean {
+    return this.places.fits(images);
+  }
+
   /** Reserves places for `images` images, or returns null (nothing reserved) when the service is full. */
   tryAdmit(images: number): AdmissionTicket | null {
     return this.places.tryLease(images);

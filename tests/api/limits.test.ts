@@ -91,16 +91,46 @@ it('counts calls with a refused token against the address like anonymous calls; 
 it("a token call refused as queue_full does not use up its owner's images for the minute", async () => {
   const { makeUser } = await import('../app/helpers');
   const { createApiToken } = await import('~/lib/server/queries/api-tokens');
+  const { getInferenceService } = await import('~/lib/server/inference');
   const authorization = `Bearer ${(await createApiToken({ userId: (await makeUser()).id, name: 'limits' })).token}`;
-  // A request whose body is still arriving holds one of the two places: two images do not fit beside it.
-  const waiting = streamedBody(512 * 1024, 256 * 1024);
-  const holder = POST(streamedRequest(waiting.body, '203.0.113.30'));
-  await waiting.sentAtLeast(256 * 1024);
-  await expectError(await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } })), 429, 'queue_full');
-  waiting.resume();
-  await expectError(await holder, 400, 'bad_request');
+  // Another request's image holds one of the two places: two images do not fit beside it.
+  const held = (await getInferenceService()).tryAdmit(1)!;
+  try {
+    await expectError(await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } })), 429, 'queue_full');
+  } finally {
+    held.release();
+  }
   expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } }))).status).toBe(200);
   expect((await POST(multipartRequest([photos.cat], { headers: { authorization } }))).status).toBe(200);
+});
+
+it('refuses at once, before reading the body, while the service is full', async () => {
+  const { getInferenceService } = await import('~/lib/server/inference');
+  const held = (await getInferenceService()).tryAdmit(2)!;
+  try {
+    const { body, progress } = streamedBody(1024 * 1024);
+    await expectError(await POST(streamedRequest(body, '203.0.113.31')), 429, 'queue_full');
+    // The stream's reader may have pulled ahead once; nothing was read in full.
+    expect(progress.sent).toBeLessThan(1024 * 1024);
+  } finally {
+    held.release();
+  }
+});
+
+it('a body still arriving holds no place in the inference queue: slow uploads cannot starve ready images', async () => {
+  // Two uploads, as many as there are places, stall halfway through their bodies.
+  const stalled = [streamedBody(512 * 1024, 256 * 1024), streamedBody(512 * 1024, 256 * 1024)];
+  const pending = stalled.map((waiting, i) => POST(streamedRequest(waiting.body, `203.0.113.4${i}`)));
+  try {
+    await Promise.all(stalled.map((waiting) => waiting.sentAtLeast(256 * 1024)));
+    const { getInferenceService } = await import('~/lib/server/inference');
+    expect((await getInferenceService()).health().inFlight).toBe(0);
+    // A caller with a ready body is answered meanwhile, with every place in use by its own images.
+    expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { 'x-forwarded-for': '203.0.113.50' } }))).status).toBe(200);
+  } finally {
+    for (const waiting of stalled) waiting.resume();
+  }
+  for (const response of await Promise.all(pending)) await expectError(response, 400, 'bad_request');
 });
 
 /**

@@ -29,10 +29,10 @@ export function errorResponse(error: ApiError): Response {
 }
 
 /**
- * How fast a body must arrive. A request holds a place in the inference
- * queue while its body is read (lib/server/api/predict.ts), so a client that
- * drips a few bytes a second could otherwise hold places for minutes and
- * starve everyone else. After `graceMs`, the body must have averaged at least
+ * How fast a body must arrive. A body still arriving holds its connection
+ * and the bytes it has sent (the body budget in lib/server/api/predict.ts),
+ * so a client that drips a few bytes a second could otherwise keep both for
+ * hours. After `graceMs`, the body must have averaged at least
  * `minBytesPerSecond` since the request began; 0 turns the check off.
  */
 export interface BodyPace {

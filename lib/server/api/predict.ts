@@ -234,10 +234,12 @@ async function handle(request: Request): Promise<Response> {
     throw new ApiError(503, 'model_unavailable', 'The classifier is not available right now; please try again later.', RETRY_SOON);
   }
 
-  // Hold a place before reading the body, so a flood cannot buffer without bound.
-  const ticket: AdmissionTicket | null = service.tryAdmit(1);
-  if (!ticket) throw busy();
-  // And claim memory for every byte held, so that many large bodies at once are refused, not buffered.
+  // A full service refuses before the body is read, so a busy server costs
+  // no upload. Places are taken only once the body is in (below): a client
+  // that sends its body slowly then holds only the bytes it sent (counted in
+  // the body budget), never a place that ready images could use.
+  if (!service.hasRoomFor(1)) throw busy();
+  // Memory is claimed for every byte held, so that many large bodies at once are refused, not buffered.
   const budget = bodyBudget();
   const bodyBytes = budget.lease();
   const reserve: ReserveBodyBytes = (bytes) => {
@@ -248,6 +250,7 @@ async function handle(request: Request): Promise<Response> {
     }
     throw busy();
   };
+  let ticket: AdmissionTicket | null = null;
   try {
     const contentType = request.headers.get('content-type') ?? '';
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
@@ -257,14 +260,15 @@ async function handle(request: Request): Promise<Response> {
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
     // More images than the server ever admits at once, or than a token may
     // classify in a minute: retrying cannot help, so not a 429.
-    if (files.length > env.INFERENCE_MAX_IN_FLIGHT) {
-      throw new ApiError(400, 'too_many_files', `This server classifies at most ${env.INFERENCE_MAX_IN_FLIGHT} images at once (INFERENCE_MAX_IN_FLIGHT); this request has ${files.length}`);
+    if (files.length > service.maxInFlight) {
+      throw new ApiError(400, 'too_many_files', `This server classifies at most ${service.maxInFlight} images at once (INFERENCE_MAX_IN_FLIGHT); this request has ${files.length}`);
     }
     if (caller && !apiLimiters().token.admits(files.length)) {
       throw new ApiError(400, 'too_many_files', `Calls with a token may classify at most ${env.API_TOKEN_RATE_LIMIT} images per minute (API_TOKEN_RATE_LIMIT); this request has ${files.length}`);
     }
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
-    if (!ticket.take(files.length - 1)) throw busy();
+    ticket = service.tryAdmit(files.length);
+    if (!ticket) throw busy();
     if (caller) {
       const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
       if (!decision.allowed) {
@@ -307,7 +311,7 @@ async function handle(request: Request): Promise<Response> {
     return jsonResponse(body);
   } finally {
     bodyBytes.release();
-    ticket.release();
+    ticket?.release();
   }
 }
 

@@ -171,6 +171,8 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
 
 /** What an action answers when checkUser is `unavailable`. */
 export const SESSION_UNCHECKED = 'Your session could not be checked (the database is unavailable); nothing was changed. Please try again.';
+/** What an action answers when the session itself could not be read (not the database). */
+const SESSION_UNREADABLE = 'Your session could not be checked; nothing was changed. Please try again.';
 
 /** `unavailable`: the session could not be confirmed against the stored account (already logged by the lookup). */
 export type UserCheck = { status: 'ok'; user: CurrentUser } | { status: 'unauthorized' } | { status: 'unavailable' };
@@ -196,10 +198,18 @@ export async function getCurrentSession(): Promise<{ user: CurrentUser; sessionV
 /**
  * For actions on the signed-in user's own data: the confirmed user, or the
  * state the action answers with (`signInMessage` to a guest, SESSION_UNCHECKED
- * when the session could not be confirmed).
+ * when the session could not be confirmed, a logged `failed` when it could
+ * not even be read), like gateAdmin for admins.
  */
 export async function gateUser(signInMessage: string): Promise<{ status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'failed'; message: string }> {
-  const check = await checkUser();
+  let check: UserCheck;
+  try {
+    check = await checkUser();
+  } catch (error) {
+    // Not the database (the account lookup answers that as `unavailable`, logged there): the session itself could not be read.
+    logServerError('checking the session', error);
+    return { status: 'failed', message: SESSION_UNREADABLE };
+  }
   if (check.status === 'unauthorized') return { status: 'unauthorized', message: signInMessage };
   if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
   return check;

@@ -4,6 +4,7 @@
  * and Next's cache revalidation (it needs a request scope).
  */
 import { randomUUID } from 'node:crypto';
+import { getServerSession } from 'next-auth';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import { env } from '~/lib/env';
 import type { ClassifyState } from '~/lib/prediction-state';
@@ -118,6 +119,23 @@ describe('submitFeedbackAction', () => {
 
     row = await getDb().prediction.findUniqueOrThrow({ where: { id } });
     expect(row.correctLabel).toBe('neither');
+  });
+
+  it('a session that cannot be read is refused as unchecked, logged on the server, and changes nothing', async () => {
+    const owner = await makeUser();
+    actAs(owner);
+    const { prediction } = expectSuccess(await classifyImageAction(formWith(fileFrom(photos.cat))));
+    jest.mocked(getServerSession).mockRejectedValueOnce(new Error('JWT could not be decrypted'));
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    let refused;
+    try {
+      refused = await submitFeedbackAction({ predictionId: prediction.id!, correctLabel: 'dog' });
+      expect(logged).toHaveBeenCalledWith('[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
+    } finally {
+      logged.mockRestore();
+    }
+    expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) });
+    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: prediction.id! } })).correctLabel).toBeNull();
   });
 });
 

@@ -19,6 +19,12 @@
  *      one still loading its route modules and compiling its hot code (the
  *      first seconds after a start are measurably slower);
  *      `--warmup-seconds 0` measures a cold server.
+ *  (d) with --reference, the reference projects' serving architecture
+ *      (scripts/reference-server: Flask + gunicorn with 2 sync workers +
+ *      PyTorch, torchvision preprocessing at 224 px) as a third server in the
+ *      same rotation, with the same photos and warm-up, and PetLens' speed-up
+ *      over it: a ratio measured in one run holds whatever the machine's hour,
+ *      where absolute figures on a shared machine do not.
  * The load generator runs in this process on the same machine, so it is kept
  * lean: node:http with keep-alive, request bodies built before the clock
  * starts. Loopback only. Prints a table and writes JSON (.bench/serving.json).
@@ -34,6 +40,7 @@ import { Classifier } from '~/lib/ml/classifier';
 import { parseNonNegativeInt, parsePositiveInt } from './cli-options';
 import { multipartBody, type MultipartBody } from './lib/multipart-body';
 import { startProductionServer, type ProductionServer } from './lib/production-server';
+import { startReferenceServer } from './lib/reference-server';
 import { measure, stats, type Stats } from './lib/stats';
 
 const program = new Command('bench-serving')
@@ -43,6 +50,8 @@ const program = new Command('bench-serving')
   .option('--concurrency <list>', 'comma-separated concurrency levels', '1,8,32')
   .option('--warmup-seconds <n>', 'seconds of uncounted load on each fresh server before measuring', parseNonNegativeInt, 10)
   .option('--rounds <n>', 'slices per level and mode, taken on-off, off-on, ... (even, so each mode goes first as often; 1: one after the other)', parseRounds, 4)
+  .option('--reference', 'also measure the reference architecture (Flask + gunicorn + PyTorch) in the same rotation', false)
+  .option('--backbone <file>', "the reference server's MobileNetV3-Small weights", path.join('..', 'shared', 'models', 'mobilenetv3-small-imagenet-features.onnx'))
   .option('--json <file>', 'where to write the results', path.join('.bench', 'serving.json'))
   .parse();
 
@@ -53,10 +62,14 @@ interface Options {
   concurrency: string;
   warmupSeconds: number;
   rounds: number;
+  reference: boolean;
+  backbone: string;
   json: string;
 }
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+/** The mode name of the reference server (--reference). */
+const REFERENCE = 'reference';
 
 function parseRounds(value: string): number {
   const rounds = parsePositiveInt(value);
@@ -160,9 +173,8 @@ interface LoadSample {
  * other server's slice runs, and sockets left idle that long may be closed by the server's keep-alive timeout just as
  * they are reused, which would count as errors.
  */
-async function load(baseUrl: string, bodies: MultipartBody[], concurrency: number, seconds: number): Promise<LoadSample> {
+async function load(url: URL, bodies: MultipartBody[], concurrency: number, seconds: number): Promise<LoadSample> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const url = new URL('/api/v1/predict', baseUrl);
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
@@ -227,33 +239,40 @@ async function main(): Promise<void> {
   // One body per photo, built before the clock starts.
   const bodies = photos.map((photo, i) => multipartBody([{ data: photo, filename: `p${i}.jpg` }]));
   await mkdir(path.dirname(options.json), { recursive: true });
-  const modes = [
+  const modes: { name: string; batching?: boolean }[] = [
     { name: 'batching on', batching: true },
     { name: 'batching off', batching: false },
-  ] as const;
-  const servers: ProductionServer[] = [];
+    ...(options.reference ? [{ name: REFERENCE }] : []),
+  ];
+  const servers: { url: URL; stop(): Promise<void>; petlens: boolean }[] = [];
   const serving: Record<string, { server: unknown; runs: LoadResult[] }> = {};
   let measured = false;
   try {
     // One after the other: a stale build is rebuilt by the first launcher only.
     for (const mode of modes) {
-      const logFile = path.join(path.dirname(options.json), `serving-server-${mode.batching ? 'on' : 'off'}.log`);
-      console.log(`\n(c) starting the production build with ${mode.name} (log: ${logFile}) …`);
-      const server = await startServer(mode.batching, logFile);
-      servers.push(server);
+      const logFile = path.join(path.dirname(options.json), `serving-server-${mode.batching === undefined ? 'reference' : mode.batching ? 'on' : 'off'}.log`);
+      console.log(`\n(${mode.batching === undefined ? 'd' : 'c'}) starting ${mode.batching === undefined ? 'the reference server' : `the production build with ${mode.name}`} (log: ${logFile}) …`);
+      if (mode.batching === undefined) {
+        const server = await startReferenceServer({ logFile, backbone: options.backbone });
+        servers.push({ url: new URL(server.predictPath, server.baseUrl), stop: server.stop, petlens: false });
+      } else {
+        const server = await startServer(mode.batching, logFile);
+        servers.push({ url: new URL('/api/v1/predict', server.baseUrl), stop: server.stop, petlens: true });
+      }
       if (options.warmupSeconds > 0) {
-        const warmup = summarize(8, [await load(server.baseUrl, bodies, 8, options.warmupSeconds)]);
+        const warmup = summarize(8, [await load(servers.at(-1)!.url, bodies, 8, options.warmupSeconds)]);
         console.log(`  warm-up, not counted: c=8 for ${warmup.seconds} s, ${warmup.requests} requests, p50 ${warmup.latencyMs.p50.toFixed(1)} ms, errors ${warmup.errors}`);
       }
       serving[mode.name] = { server: null, runs: [] };
     }
     const slice = options.seconds / options.rounds;
-    console.log(`\n(c) POST /api/v1/predict: ${options.seconds} s per level and mode, in ${options.rounds} slices of ${round(slice, 1)} s taken in turn (on, off, then off, on, ...)`);
+    const inTurn = modes.map((mode) => mode.name).join(', ');
+    console.log(`\n(c) POST a photo: ${options.seconds} s per level and mode, in ${options.rounds} slices of ${round(slice, 1)} s taken in turn (${inTurn}, then the other way round, ...)`);
     for (const concurrency of levels) {
       const slices: LoadSample[][] = modes.map(() => []);
       for (let r = 0; r < options.rounds; r++) {
-        const order = r % 2 === 0 ? [0, 1] : [1, 0];
-        for (const m of order) slices[m]!.push(await load(servers[m]!.baseUrl, bodies, concurrency, slice));
+        const order = modes.map((_, m) => (r % 2 === 0 ? m : modes.length - 1 - m));
+        for (const m of order) slices[m]!.push(await load(servers[m]!.url, bodies, concurrency, slice));
       }
       modes.forEach((mode, m) => {
         const result = summarize(concurrency, slices[m]!);
@@ -264,10 +283,13 @@ async function main(): Promise<void> {
       });
     }
     // After the load, so that worker restarts during the measurement show.
-    for (const [m, mode] of modes.entries()) serving[mode.name]!.server = await serverInfo(servers[m]!.baseUrl);
+    for (const [m, mode] of modes.entries()) {
+      const server = servers[m]!;
+      serving[mode.name]!.server = server.petlens ? await serverInfo(server.url.origin) : { architecture: 'Flask + gunicorn (2 sync workers) + PyTorch, torchvision preprocessing, 224 px' };
+    }
     measured = true;
   } finally {
-    // Both stopped even if one stop fails (it throws when PostgreSQL was left running).
+    // All stopped even if one stop fails (it throws when PostgreSQL was left running).
     const failed = (await Promise.allSettled(servers.map((server) => server.stop()))).find((r) => r.status === 'rejected');
     // A failed stop after a failed run is logged, so that it does not hide the run's own error.
     if (failed && measured) throw failed.reason;
@@ -294,6 +316,13 @@ async function main(): Promise<void> {
     for (const r of runs) console.log(`| ${mode} | ${r.concurrency} | ${r.requestsPerSecond} | ${r.latencyMs.p50.toFixed(1)} | ${r.latencyMs.p90.toFixed(1)} | ${r.latencyMs.p99.toFixed(1)} | ${r.errors} |`);
   }
   console.log('\nissue 5 targets:', Object.entries(targets).map(([k, v]) => `${k}=${v === null ? 'n/a' : v ? 'met' : 'NOT met'}`).join('  '));
+  const reference = serving[REFERENCE]?.runs;
+  const speedup = reference ? speedupOver(on, reference) : null;
+  if (speedup) {
+    console.log(`\nPetLens (batching on) over the reference architecture, measured in this run:`);
+    for (const r of speedup.levels) console.log(`  c=${String(r.concurrency).padStart(2)}: ${r.requestsPerSecond}x the requests/s, p50 ${r.p50}x shorter`);
+    console.log(`  issue 5 asks for 3x for one user (c=1: ${speedup.oneUserAtLeast3x ? 'met' : 'NOT met'}) and 3.5x for many (every level >= 8: ${speedup.manyAtLeast3_5x ? 'met' : 'NOT met'})`);
+  }
 
   const results = {
     when: new Date().toISOString(),
@@ -305,9 +334,26 @@ async function main(): Promise<void> {
     ...modelResults,
     http: serving,
     targets,
+    ...(speedup ? { speedupOverReference: speedup } : {}),
   };
   await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${options.json}`);
+}
+
+/** PetLens' requests/s and p50 latency as multiples of the reference server's, level by level. */
+function speedupOver(petlens: LoadResult[], reference: LoadResult[]) {
+  const levels = petlens.flatMap((ours) => {
+    const theirs = reference.find((r) => r.concurrency === ours.concurrency);
+    if (!theirs || theirs.requestsPerSecond === 0) return [];
+    return [{ concurrency: ours.concurrency, requestsPerSecond: round(ours.requestsPerSecond / theirs.requestsPerSecond, 2), p50: round(theirs.latencyMs.p50 / ours.latencyMs.p50, 2) }];
+  });
+  const one = levels.find((level) => level.concurrency === 1);
+  const many = levels.filter((level) => level.concurrency >= 8);
+  return {
+    levels,
+    oneUserAtLeast3x: one ? one.requestsPerSecond >= 3 && one.p50 >= 3 : null,
+    manyAtLeast3_5x: many.length > 0 ? many.every((level) => level.requestsPerSecond >= 3.5) : null,
+  };
 }
 
 main().catch((error: unknown) => {

@@ -9,16 +9,11 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-/usr/bin/python3}
 # libopenblas0-openmp: Debian's torch calls whatever provides libblas.so.3 for
 # its matrix products; the default reference BLAS is about 10x slower.
-PACKAGES="python3-torch python3-torchvision python3-onnx python3-pil libopenblas0-openmp"
-if ! "$PYTHON" -c 'import torch, torchvision, onnx, PIL' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing the training toolchain from Debian: $PACKAGES" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PACKAGES >/dev/null
-  else
-    echo "training needs: apt-get install -y $PACKAGES (or set PYTHON to an interpreter with torch, torchvision, onnx, PIL)" >&2
-    exit 1
-  fi
-fi
+source scripts/lib/debian.sh
+ensure_packages training \
+  "\"$PYTHON\" -c 'import torch, torchvision, onnx, PIL' && [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]" \
+  python3-torch python3-torchvision python3-onnx python3-pil libopenblas0-openmp ||
+  { echo "(or set PYTHON to an interpreter with torch, torchvision, onnx, PIL)" >&2; exit 1; }
 
 # Extra "neither" images (training/data.py, EXTRA_STAMPS_SOURCE): Tux Paint's
 # stamps, a Debian package, pinned by version and checksum so that a retraining
@@ -30,7 +25,6 @@ STAMPS_DIR=.cache/$STAMPS_PACKAGE-$STAMPS_VERSION
 if [ ! -d "$STAMPS_DIR/usr/share/tuxpaint/stamps" ]; then
   echo "fetching $STAMPS_PACKAGE $STAMPS_VERSION from Debian" >&2
   download=$(mktemp -d)
-  source scripts/lib/debian.sh
   download_deb "$download" "$STAMPS_PACKAGE=$STAMPS_VERSION"
   deb=$(ls "$download"/*.deb)
   echo "$STAMPS_SHA256  $deb" | sha256sum --check --quiet

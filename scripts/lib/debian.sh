@@ -1,4 +1,4 @@
-# Sourced by training/train.sh and scripts/evaluate-outside.sh.
+# Sourced by training/train.sh, scripts/evaluate-outside.sh and scripts/reference-server/serve.sh.
 #
 # download_deb DIR SPEC: fetch one Debian package (SPEC is `name` or
 # `name=version`) into DIR with apt-get download, without installing it.
@@ -10,4 +10,19 @@ download_deb() {
   mkdir -p "$dir"
   chmod 777 "$dir"  # apt-get download runs as the _apt user where it can
   (cd "$dir" && { apt-get download -qq "$spec" 2>/dev/null || { apt-get update -qq && apt-get download -qq "$spec"; }; })
+}
+
+# ensure_packages WHAT CHECK PACKAGE...: when the shell command CHECK fails,
+# installs the Debian PACKAGEs (as root), or else says what WHAT needs and fails.
+ensure_packages() {
+  local what=$1 check=$2
+  shift 2
+  if eval "$check" >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing $what from Debian: $*" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "$what needs: apt-get install -y $*" >&2
+    return 1
+  fi
 }

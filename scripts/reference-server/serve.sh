@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# scripts/reference-server/serve.sh PORT
+# Starts the reference serving architecture (app.py: Flask + gunicorn with 2
+# sync workers + PyTorch) on 127.0.0.1:PORT, for `npm run bench -- --reference`.
+# Installs what it needs from Debian when run as root, as training/train.sh does.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PORT=${1:?usage: serve.sh PORT}
+
+source scripts/lib/debian.sh
+ensure_packages "the reference server" "/usr/bin/python3 -c 'import torch, torchvision, onnx, PIL, flask' && command -v gunicorn" \
+  python3-torch python3-torchvision python3-onnx python3-pil python3-flask gunicorn
+
+# Absolute: gunicorn changes into scripts/reference-server.
+export REFERENCE_BACKBONE=$(realpath "${REFERENCE_BACKBONE:-../shared/models/mobilenetv3-small-imagenet-features.onnx}")
+exec gunicorn --workers 2 --bind "127.0.0.1:$PORT" --chdir scripts/reference-server --log-level warning app:app

@@ -39,7 +39,7 @@ const serverSchema = z.object({
   INFERENCE_BATCH_MAX: intWithDefault(16, 1),
   /** How long the first image of a batch may wait for others, milliseconds. */
   INFERENCE_BATCH_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1000).default(2)),
-  /** Images admitted at once (read, decoded, queued or running); beyond it requests get 429. */
+  /** Images admitted at once (received and being decoded, queued or classified); beyond it requests get 429. */
   INFERENCE_MAX_IN_FLIGHT: intWithDefault(256, 1),
   /**
    * Bytes of POST /api/v1/predict bodies held in memory at once, over all

@@ -11,7 +11,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 # its matrix products; the default reference BLAS is about 10x slower.
 source scripts/lib/debian.sh
 ensure_packages training \
-  "\"$PYTHON\" -c 'import torch, torchvision, onnx, PIL' && [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]" \
+  '"$PYTHON" -c "import torch, torchvision, onnx, PIL" && [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]' \
   python3-torch python3-torchvision python3-onnx python3-pil libopenblas0-openmp ||
   { echo "(or set PYTHON to an interpreter with torch, torchvision, onnx, PIL)" >&2; exit 1; }
 

@@ -3,9 +3,9 @@
  * code bounds two things with it: the images admitted at once (places in the
  * inference service, INFERENCE_MAX_IN_FLIGHT) and the bytes of request bodies
  * the API holds in memory at once (API_MAX_BODY_BYTES_IN_FLIGHT). Each
- * request is bounded on its own (413), and so is the number of requests, but
- * not their product: 256 places times a 200 MB body each is more memory than
- * a server has. Framework-free.
+ * request is bounded on its own (413), but not the requests together: 256
+ * requests with a 200 MB body each is more memory than a server has.
+ * Framework-free.
  */
 
 /** One request's share: what it took, given back at once by `release()`. */

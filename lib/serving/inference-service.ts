@@ -4,9 +4,9 @@
  * loop) -> micro-batcher -> worker-thread pool (onnxruntime) -> predictions.
  *
  * Memory stays bounded: callers take an admission ticket for the images they
- * are about to read and decode, and the service refuses tickets beyond
+ * have received, before decoding them, and the service refuses tickets beyond
  * `maxInFlight` images (the caller answers 429) instead of queueing without
- * limit.
+ * limit. (Bodies still arriving hold no ticket: the API bounds their bytes.)
  *
  * A crashed worker is replaced by the pool; meanwhile the batcher sends
  * nothing to it, and with no worker ready requests wait at most the batcher's
@@ -33,7 +33,7 @@ export interface InferenceServiceOptions {
   batching: boolean;
   maxBatch: number;
   maxDelayMs: number;
-  /** Images admitted at once (being read, decoded, queued or classified). */
+  /** Images admitted at once (received and being decoded, queued or classified). */
   maxInFlight: number;
 }
 

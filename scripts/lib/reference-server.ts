@@ -39,7 +39,7 @@ export async function startReferenceServer(options: { logFile: string; backbone:
   // Long enough for a first run's apt-get install of torch and Flask.
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the reference server exited with ${child.exitCode}; see ${options.logFile}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the reference server exited with ${child.exitCode ?? child.signalCode}; see ${options.logFile}`);
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the reference server did not become ready in time; see ${options.logFile}`);

@@ -13,4 +13,5 @@ ensure_packages "the reference server" "/usr/bin/python3 -c 'import torch, torch
 
 # Absolute: gunicorn changes into scripts/reference-server.
 export REFERENCE_BACKBONE=$(realpath "${REFERENCE_BACKBONE:-../shared/models/mobilenetv3-small-imagenet-features.onnx}")
-exec gunicorn --workers 2 --bind "127.0.0.1:$PORT" --chdir scripts/reference-server --log-level warning app:app
+# --pdeathsig: stopped with the benchmark that started it, even one killed outright.
+exec setpriv --pdeathsig TERM gunicorn --workers 2 --bind "127.0.0.1:$PORT" --chdir scripts/reference-server --log-level warning app:app

@@ -123,6 +123,10 @@ it('a body still arriving holds no place in the inference queue: slow uploads ca
   const pending = stalled.map((waiting, i) => POST(streamedRequest(waiting.body, `203.0.113.4${i}`)));
   try {
     await Promise.all(stalled.map((waiting) => waiting.sentAtLeast(256 * 1024)));
+    // Both bodies are being read: their first halves are held (and counted in the body budget).
+    const bodyBudget = () => (globalThis as unknown as { petlensApiBodyBudget: { inUse: number } }).petlensApiBodyBudget.inUse;
+    for (let waited = 0; bodyBudget() < 2 * 256 * 1024 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(bodyBudget()).toBeGreaterThanOrEqual(2 * 256 * 1024);
     const { getInferenceService } = await import('~/lib/server/inference');
     expect((await getInferenceService()).health().inFlight).toBe(0);
     // A caller with a ready body is answered meanwhile, with every place in use by its own images.

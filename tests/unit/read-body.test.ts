@@ -1,6 +1,6 @@
 /**
- * readBodyLimited's pace check: a request holds a place in the inference
- * queue while its body is read, so a body that drips must be cut off (408),
+ * readBodyLimited's pace check: a body still arriving holds its connection
+ * and the bytes it has sent, so a body that drips must be cut off (408),
  * while a slow start and a steady upload are not.
  */
 import { ApiError, readBodyLimited } from '~/lib/server/api/http';

@@ -254,7 +254,7 @@ async function main(): Promise<void> {
       console.log(`\n(${mode.batching === undefined ? 'd' : 'c'}) starting ${mode.batching === undefined ? 'the reference server' : `the production build with ${mode.name}`} (log: ${logFile}) …`);
       if (mode.batching === undefined) {
         const server = await startReferenceServer({ logFile, backbone: options.backbone });
-        servers.push({ url: new URL(server.predictPath, server.baseUrl), stop: server.stop, petlens: false });
+        servers.push({ url: server.predictUrl, stop: server.stop, petlens: false });
       } else {
         const server = await startServer(mode.batching, logFile);
         servers.push({ url: new URL('/api/v1/predict', server.baseUrl), stop: server.stop, petlens: true });

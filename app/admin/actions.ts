@@ -3,36 +3,11 @@
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
 import type { AdminLabelState, AdminPurgeState } from '~/lib/admin-state';
-import { APP_ERRORS, logServerError } from '~/lib/errors';
-import { type AdminCheck, checkAdmin } from '~/lib/server/auth';
+import { logServerError } from '~/lib/errors';
+import { gateAdmin } from '~/lib/server/auth';
 import { purgeAllGuestPredictions, purgePredictionsCreatedBefore, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { deleteUserByEmailAsAdmin } from '~/lib/server/queries/users';
 import { adminDeleteUserSchema, adminLabelSchema, purgeGuestPredictionsSchema, purgePredictionsBeforeSchema } from '~/lib/validations/admin';
-
-type AdminGate = Extract<AdminCheck, { status: 'ok' }> | { status: 'unauthorized' | 'forbidden' | 'failed'; message: string };
-
-const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';
-const ROLE_UNCHECKED_DATABASE = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
-
-/**
- * The admin role, checked on the server against the stored account. A
- * database that cannot confirm it, or a session that cannot be read, is
- * answered as a state, not thrown: the form keeps what was typed instead of
- * giving way to the error page.
- */
-async function gateAdmin(): Promise<AdminGate> {
-  let admin: AdminCheck;
-  try {
-    admin = await checkAdmin();
-  } catch (error) {
-    // Not the database (the account lookup answers that as `unavailable`, logged there): the session itself could not be read.
-    logServerError('checking the admin role', error);
-    return { status: 'failed', message: ROLE_UNCHECKED_SESSION };
-  }
-  if (admin.status === 'ok') return admin;
-  if (admin.status === 'unavailable') return { status: 'failed', message: ROLE_UNCHECKED_DATABASE };
-  return { status: admin.status, message: APP_ERRORS[admin.status].message };
-}
 
 /**
  * An admin sets or fixes the confirmed label of any prediction (review

@@ -7,7 +7,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { env } from '~/lib/env';
-import { logServerError } from '~/lib/errors';
+import { APP_ERRORS, logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
 import { addressFrom, hitRateLimit } from '~/lib/server/rate-limits';
 import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
@@ -195,24 +195,51 @@ export async function getCurrentSession(): Promise<{ user: CurrentUser; sessionV
   return account ? { user: account.user, sessionVersion: account.sessionVersion } : null;
 }
 
+/** An action's refusal: the state it answers with instead of acting. */
+type ActionRefusal<S extends string> = { status: S; message: string };
+
+/**
+ * `check()` for a server action. A session that cannot be read at all (not
+ * the database: the account lookup answers that as `unavailable`, logged
+ * there) is logged under `context` and answered as a `failed` state, not
+ * thrown: the form keeps what was typed instead of giving way to the error page.
+ */
+async function checkForAction<T>(check: () => Promise<T>, context: string, unreadable: string): Promise<T | ActionRefusal<'failed'>> {
+  try {
+    return await check();
+  } catch (error) {
+    logServerError(context, error);
+    return { status: 'failed', message: unreadable };
+  }
+}
+
 /**
  * For actions on the signed-in user's own data: the confirmed user, or the
  * state the action answers with (`signInMessage` to a guest, SESSION_UNCHECKED
  * when the session could not be confirmed, a logged `failed` when it could
- * not even be read), like gateAdmin for admins.
+ * not even be read).
  */
-export async function gateUser(signInMessage: string): Promise<{ status: 'ok'; user: CurrentUser } | { status: 'unauthorized' | 'failed'; message: string }> {
-  let check: UserCheck;
-  try {
-    check = await checkUser();
-  } catch (error) {
-    // Not the database (the account lookup answers that as `unavailable`, logged there): the session itself could not be read.
-    logServerError('checking the session', error);
-    return { status: 'failed', message: SESSION_UNREADABLE };
-  }
+export async function gateUser(signInMessage: string): Promise<Extract<UserCheck, { status: 'ok' }> | ActionRefusal<'unauthorized' | 'failed'>> {
+  const check = await checkForAction(checkUser, 'checking the session', SESSION_UNREADABLE);
   if (check.status === 'unauthorized') return { status: 'unauthorized', message: signInMessage };
   if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
   return check;
+}
+
+const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';
+const ROLE_UNCHECKED_DATABASE = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
+
+/**
+ * For admin actions: the admin role, checked on the server against the
+ * stored account, or the state the action answers with (a guest or a
+ * non-admin refused, a database that cannot confirm the role or a session
+ * that cannot be read answered as `failed`).
+ */
+export async function gateAdmin(): Promise<Extract<AdminCheck, { status: 'ok' }> | ActionRefusal<'unauthorized' | 'forbidden' | 'failed'>> {
+  const admin = await checkForAction(checkAdmin, 'checking the admin role', ROLE_UNCHECKED_SESSION);
+  if (admin.status === 'ok' || admin.status === 'failed') return admin;
+  if (admin.status === 'unavailable') return { status: 'failed', message: ROLE_UNCHECKED_DATABASE };
+  return { status: admin.status, message: APP_ERRORS[admin.status].message };
 }
 
 function toSignIn(returnTo: string): never {

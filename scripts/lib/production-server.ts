@@ -4,14 +4,14 @@
  * throwaway data, for the benchmarks, the soak and the end-to-end tests, and
  * stops it again. Each caller passes only the settings it changes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '~/lib/db/embedded';
+import { spawnUntilReady } from './spawn-until-ready';
 
 export interface ProductionServer {
   baseUrl: string;
@@ -54,12 +54,19 @@ export async function startProductionServer(options: ProductionServerOptions): P
   const logFile = options.logFile ?? path.join(dataDir, 'server.log');
   const port = await freePort();
   const baseUrl = `http://${options.host ?? 'localhost'}:${port}`;
-  const log = createWriteStream(logFile);
   // `--import tsx` rather than the tsx command (as `npm start` does): the
   // launcher is then our own child and stops itself when this process dies
   // without stopping it (see scripts/start.ts).
   const [command, args] = options.via === 'npm start' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'scripts/start.ts']];
-  const child: ChildProcess = spawn(command, args, {
+  const removeData = async () => {
+    // The launcher must have stopped its PostgreSQL: no postmaster.pid left behind.
+    const leftBehind = existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'));
+    await rm(dataDir, { recursive: true, force: true });
+    if (leftBehind) throw new Error('the launcher left its PostgreSQL running');
+  };
+  const server = await spawnUntilReady({
+    command,
+    args,
     cwd: ROOT,
     env: {
       ...process.env,
@@ -76,35 +83,17 @@ export async function startProductionServer(options: ProductionServerOptions): P
       NEXT_TELEMETRY_DISABLED: '1',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    logFile,
+    readyUrl: `${baseUrl}${options.readyPath ?? '/api/v1/health'}`,
+    timeoutMs: options.timeoutMs ?? 300_000,
+    what: 'the server',
+    stop: removeData,
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    // The launcher must have stopped its PostgreSQL: no postmaster.pid left behind.
-    const leftBehind = existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'));
-    await rm(dataDir, { recursive: true, force: true });
-    if (leftBehind) throw new Error('the launcher left its PostgreSQL running');
+    await server.stop();
+    await removeData();
   };
-
-  const timeoutMs = options.timeoutMs ?? 300_000;
-  const deadline = Date.now() + timeoutMs;
-  const readyUrl = `${baseUrl}${options.readyPath ?? '/api/v1/health'}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; see ${logFile}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server did not become ready within ${timeoutMs / 1000} s; see ${logFile}`);
-    }
-    if (await fetch(readyUrl).then((r) => r.ok, () => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return { baseUrl, pid: child.pid!, dataDir, logFile, stop };
+  return { baseUrl, pid: server.child.pid!, dataDir, logFile, stop };
 }
 
 /**

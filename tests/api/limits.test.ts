@@ -16,12 +16,13 @@ process.env.API_MAX_BODY_BYTES_IN_FLIGHT = String(2 * 1024 * 1024);
 
 let POST: typeof PostHandler;
 let dispose: () => Promise<void>;
+let getInferenceService: typeof import('~/lib/server/inference').getInferenceService;
 let photos: Record<Kind, Buffer>;
 
 beforeAll(async () => {
   photos = await readPhotos();
   ({ POST } = await import('~/app/api/v1/predict/route'));
-  ({ disposeInferenceService: dispose } = await import('~/lib/server/inference'));
+  ({ disposeInferenceService: dispose, getInferenceService } = await import('~/lib/server/inference'));
 });
 
 afterAll(async () => {
@@ -29,6 +30,16 @@ afterAll(async () => {
   const { disconnectDb } = await import('~/lib/server/db');
   await disconnectDb();
 });
+
+/**
+ * An Authorization header with a new token of `user` (a new user by default).
+ * Imported here, not at the top: lib/env must first read the limits set above.
+ */
+async function bearer(user?: { id: string }): Promise<string> {
+  const { makeUser } = await import('../app/helpers');
+  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
+  return `Bearer ${(await createApiToken({ userId: (user ?? (await makeUser())).id, name: 'limits' })).token}`;
+}
 
 it('limits anonymous calls per IP address per minute (429 with Retry-After); other addresses are unaffected', async () => {
   const from = (ip: string) => multipartRequest([photos.dog], { headers: { 'x-forwarded-for': ip } });
@@ -42,10 +53,8 @@ it('limits anonymous calls per IP address per minute (429 with Retry-After); oth
 it('limits the images a token owner classifies (and stores) per minute, counting every image; other owners are unaffected', async () => {
   // Imported here, not at the top: lib/env must first read the limits set above.
   const { makeUser } = await import('../app/helpers');
-  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
   const { getDb } = await import('~/lib/server/db');
   const [owner, other] = [await makeUser(), await makeUser()];
-  const bearer = async (user: { id: string }) => `Bearer ${(await createApiToken({ userId: user.id, name: 'limits' })).token}`;
   const [ownerAuth, otherAuth] = [await bearer(owner), await bearer(other)];
   const send = (files: Buffer[], authorization: string) => POST(multipartRequest(files, { headers: { authorization } }));
 
@@ -77,9 +86,7 @@ it('refuses work beyond INFERENCE_MAX_IN_FLIGHT with 429 queue_full at once, and
 });
 
 it('counts calls with a refused token against the address like anonymous calls; a valid token from there is unaffected', async () => {
-  const { makeUser } = await import('../app/helpers');
-  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
-  const valid = `Bearer ${(await createApiToken({ userId: (await makeUser()).id, name: 'limits' })).token}`;
+  const valid = await bearer();
   const from = (authorization: string) => POST(multipartRequest([photos.cat], { headers: { 'x-forwarded-for': '192.0.2.7', authorization } }));
   for (let i = 0; i < 3; i++) await expectError(await from(`Bearer pl_guess${i}`), 401, 'unauthorized');
   const limited = await from('Bearer pl_guess3');
@@ -89,10 +96,7 @@ it('counts calls with a refused token against the address like anonymous calls; 
 });
 
 it("a token call refused as queue_full does not use up its owner's images for the minute", async () => {
-  const { makeUser } = await import('../app/helpers');
-  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
-  const { getInferenceService } = await import('~/lib/server/inference');
-  const authorization = `Bearer ${(await createApiToken({ userId: (await makeUser()).id, name: 'limits' })).token}`;
+  const authorization = await bearer();
   // Another request's image holds one of the two places: two images do not fit beside it.
   const held = (await getInferenceService()).tryAdmit(1)!;
   try {
@@ -105,7 +109,6 @@ it("a token call refused as queue_full does not use up its owner's images for th
 });
 
 it('refuses at once, before reading the body, while the service is full', async () => {
-  const { getInferenceService } = await import('~/lib/server/inference');
   const held = (await getInferenceService()).tryAdmit(2)!;
   try {
     const { body, progress } = streamedBody(1024 * 1024);
@@ -127,7 +130,6 @@ it('a body still arriving holds no place in the inference queue: slow uploads ca
     const bodyBudget = () => (globalThis as unknown as { petlensApiBodyBudget: { inUse: number } }).petlensApiBodyBudget.inUse;
     for (let waited = 0; bodyBudget() < 2 * 256 * 1024 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(bodyBudget()).toBeGreaterThanOrEqual(2 * 256 * 1024);
-    const { getInferenceService } = await import('~/lib/server/inference');
     expect((await getInferenceService()).health().inFlight).toBe(0);
     // A caller with a ready body is answered meanwhile, with every place in use by its own images.
     expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { 'x-forwarded-for': '203.0.113.50' } }))).status).toBe(200);

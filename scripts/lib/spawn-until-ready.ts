@@ -1,0 +1,55 @@
+/**
+ * Starts a server process with its output in a log file and waits until a
+ * URL of it answers 2xx: the benchmarks', soak's and end-to-end tests'
+ * launchers (production-server.ts, reference-server.ts) share it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+export interface ReadyServer {
+  child: ChildProcess;
+  /** SIGTERM, then waits for the exit (at once when it has already exited). */
+  stop(): Promise<void>;
+}
+
+export interface SpawnUntilReadyOptions {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  /** Polled every 500 ms until it answers 2xx. */
+  readyUrl: string;
+  timeoutMs: number;
+  /** Names the server in errors ("the server", "the reference server"). */
+  what: string;
+  /** Runs after the stop on a timeout, before the error is thrown (e.g. removing data). */
+  stop?: () => Promise<void>;
+}
+
+export async function spawnUntilReady(options: SpawnUntilReadyOptions): Promise<ReadyServer> {
+  const log = createWriteStream(options.logFile);
+  const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    // A signal (the OOM killer, say) ends it as surely as an exit code.
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${options.what} exited with ${child.exitCode ?? child.signalCode}; see ${options.logFile}`);
+    if (Date.now() > deadline) {
+      await stop();
+      await options.stop?.();
+      throw new Error(`${options.what} did not become ready within ${options.timeoutMs / 1000} s; see ${options.logFile}`);
+    }
+    if (await fetch(options.readyUrl).then((r) => r.ok, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { child, stop };
+}

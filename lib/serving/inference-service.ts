@@ -59,8 +59,8 @@ export interface InferenceHealth {
   batches: BatcherStats;
 }
 
-/** Places for images held by one request (`take` reserves more); release it when the request is done. */
-export type AdmissionTicket = CapacityLease;
+/** The places for one request's images, all taken at admission; release it when the request is done. */
+export type AdmissionTicket = Pick<CapacityLease, 'held' | 'release'>;
 
 /**
  * Thread counts from the machine: one worker per two cores (decoding and HTTP

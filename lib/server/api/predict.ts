@@ -22,6 +22,11 @@ type PredictResponse = z.infer<typeof predictResponseSchema>;
 
 /** Room for multipart boundaries and part headers around the files. */
 const MULTIPART_OVERHEAD = 64 * 1024;
+/** Form fields besides the images that a multipart request may carry (ignored, but allowed). */
+const MAX_OTHER_FIELDS = 16;
+/** Values a JSON body may hold per image, and besides them: {"b64": …} plus a few fields a client may add. */
+const JSON_VALUES_PER_IMAGE = 8;
+const JSON_OTHER_VALUES = 64;
 const RETRY_SOON = { 'Retry-After': '1' };
 const BUSY_MESSAGE = 'The server is busy; please retry in a moment.';
 /** No room (queue places or body memory): the one answer for every kind of full. */
@@ -106,12 +111,6 @@ async function readMultipart(request: Request, contentType: string, reserve: Res
     return part.data;
   });
 }
-
-/** Form fields besides the images that a multipart request may carry (ignored, but allowed). */
-const MAX_OTHER_FIELDS = 16;
-/** Values a JSON body may hold per image, and besides them: {"b64": …} plus a few fields a client may add. */
-const JSON_VALUES_PER_IMAGE = 8;
-const JSON_OTHER_VALUES = 64;
 
 /**
  * An upper bound on the values in a JSON body: its commas, braces and

@@ -6,7 +6,7 @@ import { redirect } from 'next/navigation';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
-import { checkUser, gateUser } from '~/lib/server/auth';
+import { checkUserForUpload, gateUser } from '~/lib/server/auth';
 import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { getInferenceService } from '~/lib/server/inference';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
@@ -33,10 +33,11 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   if (!parsed.success) {
     return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
   }
-  const session = await checkUser();
+  const session = await checkUserForUpload();
   const user = session.status === 'ok' ? session.user : null;
-  // A session that could not be confirmed (the database unreachable or busy)
-  // is answered and not saved: saving would trust the token's word alone.
+  // A session that could not be confirmed (the database unreachable or busy,
+  // or the session unreadable) is answered and not saved: saving would trust
+  // the token's word alone.
   const unconfirmed = session.status === 'unavailable';
   // The page said "saved to your history", but the session has ended since
   // (signed out elsewhere, password changed, expired): answer, but keep

@@ -189,12 +189,6 @@ export async function checkUser(): Promise<UserCheck> {
   return { status: 'ok', user: account.user };
 }
 
-/** For actions that raise the session version: the signed-in user and the version their session carries. */
-export async function getCurrentSession(): Promise<{ user: CurrentUser; sessionVersion: number } | null> {
-  const account = await getSessionAccount();
-  return account ? { user: account.user, sessionVersion: account.sessionVersion } : null;
-}
-
 /** An action's refusal: the state it answers with instead of acting. */
 type ActionRefusal<S extends string> = { status: S; message: string };
 
@@ -224,6 +218,33 @@ export async function gateUser(signInMessage: string): Promise<Extract<UserCheck
   if (check.status === 'unauthorized') return { status: 'unauthorized', message: signInMessage };
   if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
   return check;
+}
+
+/**
+ * For actions that raise the session version (a password change, signing
+ * out other sessions): the signed-in user and the version their session
+ * carries, or the state the action answers with (`signInMessage` to a guest,
+ * a logged `failed` when the session could not be read). The claims may be
+ * unconfirmed: those actions raise the version only from the one the session
+ * carries, in one conditional update, so a stale session changes nothing.
+ */
+export async function gateSession(
+  signInMessage: string,
+): Promise<{ status: 'ok'; user: CurrentUser; sessionVersion: number } | ActionRefusal<'unauthorized' | 'failed'>> {
+  const account = await checkForAction(getSessionAccount, 'checking the session', SESSION_UNREADABLE);
+  if (account === null) return { status: 'unauthorized', message: signInMessage };
+  if ('status' in account) return account;
+  return { status: 'ok', user: account.user, sessionVersion: account.sessionVersion };
+}
+
+/**
+ * For the upload action, which answers every visitor: checkUser, with a
+ * session that cannot be read at all logged and taken as `unavailable`, so
+ * the photo is still answered (and not saved) instead of lost to the error page.
+ */
+export async function checkUserForUpload(): Promise<UserCheck> {
+  const check = await checkForAction(checkUser, 'checking the session', SESSION_UNREADABLE);
+  return check.status === 'failed' ? { status: 'unavailable' } : check;
 }
 
 const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';

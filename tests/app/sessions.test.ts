@@ -314,3 +314,34 @@ describe('a session that cannot be confirmed', () => {
     expect(await db.prediction.findMany({ where: { userId: user.id }, select: { id: true, correctLabel: true } })).toEqual([{ id: prediction.id, correctLabel: null }]);
   });
 });
+
+describe('a session that cannot be read', () => {
+  it('is answered with a clear state, logged, and changes nothing: the password and sessions stay, an upload is still answered', async () => {
+    const user = await makeUser();
+    const browser = await signIn(user.email, user.password);
+    browser.use();
+    const before = await stored(user.id);
+    const guestRows = await getDb().prediction.count({ where: { userId: null } });
+    // next-auth cannot decode the cookie: getServerSession throws instead of answering.
+    jest.mocked(getServerSession).mockRejectedValue(new Error('JWT could not be decrypted'));
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const retention = jest.replaceProperty(env, 'GUEST_RETENTION_DAYS', 30);
+    try {
+      const refused = { status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) };
+      await expect(changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).resolves.toEqual(refused);
+      await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual(refused);
+      const upload = await classifyImageAction(form({ file: fileFrom(await readSample('dog')), expectSignedIn: '1' }));
+      expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/), prediction: { label: 'dog' } });
+      expect(logged).toHaveBeenCalledTimes(3);
+      expect(logged).toHaveBeenCalledWith('[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
+    } finally {
+      retention.restore();
+      logged.mockRestore();
+      browser.use(); // getServerSession reads the jar again
+    }
+    expect(await stored(user.id)).toEqual(before);
+    expect(await getDb().prediction.count({ where: { userId: user.id } })).toBe(0);
+    expect(await getDb().prediction.count({ where: { userId: null } })).toBe(guestRows);
+    expect(await userIn(browser)).toBe(user.id);
+  });
+});

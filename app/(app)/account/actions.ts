@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { CHANGE_PASSWORD_FIELDS, type ChangePasswordState, type CreateTokenState, type DeleteAccountState, type EndOtherSessionsState, type RevokeTokenState } from '~/lib/account-state';
 import { logServerError } from '~/lib/errors';
-import { endThisSession, gateUser, getCurrentSession, keepThisSession } from '~/lib/server/auth';
+import { endThisSession, gateSession, gateUser, keepThisSession } from '~/lib/server/auth';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
@@ -113,8 +113,8 @@ async function afterEndingSessions(sessionVersion: number | null, message: strin
  * than the sign-in form.
  */
 export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
-  const session = await getCurrentSession();
-  if (!session) return { status: 'unauthorized', message: 'Sign in to change your password.' };
+  const session = await gateSession('Sign in to change your password.');
+  if (session.status !== 'ok') return session;
   const { user } = session;
   const parsed = changePasswordSchema(user.email).safeParse({ currentPassword: formData.get('currentPassword'), newPassword: formData.get('newPassword') });
   if (!parsed.success) {
@@ -140,8 +140,8 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
 
 /** Ends every session of the signed-in user except this one (e.g. after using a shared computer). */
 export async function endOtherSessionsAction(_previous: EndOtherSessionsState, _formData: FormData): Promise<EndOtherSessionsState> {
-  const session = await getCurrentSession();
-  if (!session) return { status: 'unauthorized', message: 'Sign in to manage your sessions.' };
+  const session = await gateSession('Sign in to manage your sessions.');
+  if (session.status !== 'ok') return session;
   let sessionVersion: number | null;
   try {
     sessionVersion = await endUserSessions({ id: session.user.id, fromVersion: session.sessionVersion });

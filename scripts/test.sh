@@ -10,15 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The end-to-end suite drives Debian's Chromium (playwright-core never downloads a browser).
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing Debian's chromium for the end-to-end tests" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
-  else
-    echo "the end-to-end tests need /usr/bin/chromium: apt-get install chromium" >&2
-    exit 1
-  fi
-fi
+source scripts/lib/debian.sh
+ensure_packages "the end-to-end tests" "test -x /usr/bin/chromium" --no-install-recommends chromium fonts-dejavu-core
 
 npx tsc --noEmit
 npx jest "$@"

@@ -1,4 +1,4 @@
-# Sourced by training/train.sh, scripts/evaluate-outside.sh and scripts/reference-server/serve.sh.
+# Sourced by scripts/test.sh, training/train.sh, scripts/evaluate-outside.sh and scripts/reference-server/serve.sh.
 #
 # download_deb DIR SPEC: fetch one Debian package (SPEC is `name` or
 # `name=version`) into DIR with apt-get download, without installing it.
@@ -14,6 +14,7 @@ download_deb() {
 
 # ensure_packages WHAT CHECK PACKAGE...: when the shell command CHECK fails,
 # installs the Debian PACKAGEs (as root), or else says what WHAT needs and fails.
+# apt-get options (--no-install-recommends) may stand among the PACKAGEs.
 ensure_packages() {
   local what=$1 check=$2
   shift 2

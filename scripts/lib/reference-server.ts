@@ -15,7 +15,7 @@ export interface ReferenceServer {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function startReferenceServer(options: { logFile: string; backbone: string; timeoutMs?: number }): Promise<ReferenceServer> {
+export async function startReferenceServer(options: { logFile: string; backbone?: string; timeoutMs?: number }): Promise<ReferenceServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // serve.sh execs gunicorn, whose master stops its workers on SIGTERM.
@@ -23,7 +23,7 @@ export async function startReferenceServer(options: { logFile: string; backbone:
     command: 'bash',
     args: ['scripts/reference-server/serve.sh', String(port)],
     cwd: ROOT,
-    env: { ...process.env, REFERENCE_BACKBONE: path.resolve(options.backbone) },
+    env: options.backbone ? { ...process.env, REFERENCE_BACKBONE: path.resolve(options.backbone) } : process.env,
     logFile: options.logFile,
     readyUrl: `${baseUrl}/health`,
     // Long enough for a first run's apt-get install of torch and Flask.

@@ -377,7 +377,9 @@ describe('dashboard figures', () => {
 
       const backward: ReviewPage[] = [forward.at(-1)!];
       while (backward.at(-1)!.newer) backward.push(await queue(backward.at(-1)!.newer));
-      expect(backward.reverse().map(ids)).toEqual(forward.map(ids));
+      backward.reverse();
+      expect(backward.map(ids)).toEqual(forward.map(ids));
+      expect(backward.map((p) => [p.page, p.pageCount])).toEqual(forward.map((p) => [p.page, p.pageCount]));
     });
 
     it('a cursor to a prediction that is gone starts at the newest page; one past the end shows the oldest page', async () => {

@@ -369,6 +369,11 @@ function newerThan({ createdAt, id }: Position): Prisma.PredictionWhereInput {
   return { OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] };
 }
 
+/** `position` itself and what is newer. */
+function atOrNewerThan({ createdAt, id }: Position): Prisma.PredictionWhereInput {
+  return { OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gte: id } }] };
+}
+
 const NEWEST_FIRST = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.PredictionOrderByWithRelationInput[];
 const OLDEST_FIRST = [{ createdAt: 'asc' }, { id: 'asc' }] satisfies Prisma.PredictionOrderByWithRelationInput[];
 
@@ -396,24 +401,31 @@ export async function getReviewQueue({
   const db = getDb();
   const newest = () => db.prediction.findMany({ where, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
   const oldest = async () => (await db.prediction.findMany({ where, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
-  // A page read from either end of the queue has nothing beyond that end, so one count fewer is needed.
-  const readPage = async (): Promise<{ items: ReviewItem[]; end: 'newest' | 'oldest' | null }> => {
+  // A page read from either end of the queue has nothing beyond that end to count. A middle page is
+  // read together with the count of what is newer than it, taken from the anchor (no item of the queue
+  // lies between the anchor and the page): two round trips, not three.
+  const readPage = async (): Promise<{ items: ReviewItem[]; end: 'newest' | 'oldest' | null; newerThanPage: number }> => {
     const anchor = cursor ? await db.prediction.findUnique({ where: { id: cursor.id }, select: { createdAt: true, id: true } }) : null;
-    if (!cursor || !anchor) return { items: await newest(), end: 'newest' };
+    if (!cursor || !anchor) return { items: await newest(), end: 'newest', newerThanPage: 0 };
     if (cursor.direction === 'older') {
-      const items = await db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
-      return items.length === 0 ? { items: await oldest(), end: 'oldest' } : { items, end: null };
+      const [items, atOrNewer] = await Promise.all([
+        db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize }),
+        db.prediction.count({ where: { AND: [where, atOrNewerThan(anchor)] } }),
+      ]);
+      return items.length === 0 ? { items: await oldest(), end: 'oldest', newerThanPage: 0 } : { items, end: null, newerThanPage: atOrNewer };
     }
-    const items = (await db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
+    const [above, newer] = await Promise.all([
+      db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize }),
+      db.prediction.count({ where: { AND: [where, newerThan(anchor)] } }),
+    ]);
     // Fewer than a page left above: the newest page, full.
-    return items.length < pageSize ? { items: await newest(), end: 'newest' } : { items, end: null };
+    return above.length < pageSize ? { items: await newest(), end: 'newest', newerThanPage: 0 } : { items: above.reverse(), end: null, newerThanPage: newer - above.length };
   };
   // The total does not depend on the page, so it is counted while the page is read.
-  const [total, { items, end }] = await Promise.all([db.prediction.count({ where }), readPage()]);
+  const [total, { items, end, newerThanPage }] = await Promise.all([db.prediction.count({ where }), readPage()]);
   const first = items[0];
   const last = items[items.length - 1];
-  const counted = first && end === null ? await db.prediction.count({ where: { AND: [where, newerThan(first)] } }) : 0;
-  const newer = end === 'oldest' ? Math.max(0, total - items.length) : counted;
+  const newer = end === 'oldest' ? Math.max(0, total - items.length) : newerThanPage;
   const older = Math.max(0, total - newer - items.length);
   const page = Math.ceil(newer / pageSize) + 1;
   return {

@@ -83,14 +83,14 @@ async function followLink(link: string): Promise<{ real: string; target: Stats }
 }
 
 /**
- * `ancestors`: the real paths of the folders above `dir` on this path; a
+ * `real`: where `dir` really is (links resolved; the caller knows it from
+ * the listing it came from). `ancestors`: the real paths of the folders above `dir` on this path; a
  * link back up to one of them (a loop) is not followed. A folder that
  * several links lead to is read once, and once more only if the first read
  * came by a path that labelled nothing and this one labels it: listDataset
  * then keeps one path per file, a labelled one where there is one.
  */
-async function walk(dir: string, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
-  const real = await realpath(dir);
+async function walk(dir: string, real: string, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
   if (ancestors.has(real)) return;
   const labelled = isLabelledPath(state, dir);
   const before = state.read.get(real);
@@ -115,7 +115,7 @@ async function walk(dir: string, ancestors: ReadonlySet<string>, state: Walk): P
       if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: full });
       else if (extension === '') state.unreadableEntries.push({ path: full, reason: `link not followed: ${link}` });
     } else if (link.target.isDirectory()) {
-      await walk(full, chain, state).catch((error: unknown) => {
+      await walk(full, link.real, chain, state).catch((error: unknown) => {
         state.unreadableEntries.push({ path: full, reason: `folder not read: ${messageOf(error)}` });
       });
     } else if (IMAGE_EXTENSIONS.has(extension) && link.target.isFile()) {
@@ -140,7 +140,7 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 /** Every image under `root`, at any depth, with its label. Throws when `root` itself cannot be read. */
 export async function listDataset(root: string): Promise<DatasetListing> {
   const state: Walk = { root, rootLabel: rootLabel(root), files: [], unreadableEntries: [], read: new Map() };
-  await walk(root, new Set(), state);
+  await walk(root, await realpath(root), new Set(), state);
   const realOf = new Map(state.files.map((file) => [relativeTo(root, file.path), file.real]));
   const listing = toListing(root, [...realOf.keys()]);
   // One entry per file when links lead to it by several paths: the first path

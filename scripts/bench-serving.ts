@@ -218,6 +218,47 @@ async function serverInfo(baseUrl: string): Promise<unknown> {
   return ((await response.json()) as { model: unknown }).model;
 }
 
+/** A server in the rotation: how it is named, started, and described in the JSON. */
+interface Mode {
+  name: string;
+  /** The benchmark step it belongs to (see the top of this file), and what its start line calls it. */
+  step: 'c' | 'd';
+  what: string;
+  /** The suffix of its log file. */
+  logName: string;
+  start(logFile: string): Promise<{ url: URL; stop(): Promise<void> }>;
+  /** Asked after the load, so that worker restarts during the measurement show. */
+  describe(url: URL): Promise<unknown>;
+}
+
+function petlensMode(batching: boolean): Mode {
+  return {
+    name: batching ? 'batching on' : 'batching off',
+    step: 'c',
+    what: `the production build with batching ${batching ? 'on' : 'off'}`,
+    logName: batching ? 'on' : 'off',
+    start: async (logFile) => {
+      const server = await startServer(batching, logFile);
+      return { url: new URL('/api/v1/predict', server.baseUrl), stop: server.stop };
+    },
+    describe: (url) => serverInfo(url.origin),
+  };
+}
+
+function referenceMode(backbone: string | undefined): Mode {
+  return {
+    name: REFERENCE,
+    step: 'd',
+    what: 'the reference server',
+    logName: 'reference',
+    start: async (logFile) => {
+      const server = await startReferenceServer({ logFile, backbone });
+      return { url: server.predictUrl, stop: server.stop };
+    },
+    describe: async () => ({ architecture: 'Flask + gunicorn (2 sync workers) + PyTorch, torchvision preprocessing, 224 px' }),
+  };
+}
+
 async function main(): Promise<void> {
   const options = program.opts<Options>();
   const levels = options.concurrency.split(',').map((c) => parsePositiveInt(c.trim()));
@@ -239,26 +280,16 @@ async function main(): Promise<void> {
   // One body per photo, built before the clock starts.
   const bodies = photos.map((photo, i) => multipartBody([{ data: photo, filename: `p${i}.jpg` }]));
   await mkdir(path.dirname(options.json), { recursive: true });
-  const modes: { name: string; batching?: boolean }[] = [
-    { name: 'batching on', batching: true },
-    { name: 'batching off', batching: false },
-    ...(options.reference ? [{ name: REFERENCE }] : []),
-  ];
-  const servers: { url: URL; stop(): Promise<void>; petlens: boolean }[] = [];
+  const modes: Mode[] = [petlensMode(true), petlensMode(false), ...(options.reference ? [referenceMode(options.backbone)] : [])];
+  const servers: { url: URL; stop(): Promise<void> }[] = [];
   const serving: Record<string, { server: unknown; runs: LoadResult[] }> = {};
   let measured = false;
   try {
     // One after the other: a stale build is rebuilt by the first launcher only.
     for (const mode of modes) {
-      const logFile = path.join(path.dirname(options.json), `serving-server-${mode.batching === undefined ? 'reference' : mode.batching ? 'on' : 'off'}.log`);
-      console.log(`\n(${mode.batching === undefined ? 'd' : 'c'}) starting ${mode.batching === undefined ? 'the reference server' : `the production build with ${mode.name}`} (log: ${logFile}) …`);
-      if (mode.batching === undefined) {
-        const server = await startReferenceServer({ logFile, backbone: options.backbone });
-        servers.push({ url: server.predictUrl, stop: server.stop, petlens: false });
-      } else {
-        const server = await startServer(mode.batching, logFile);
-        servers.push({ url: new URL('/api/v1/predict', server.baseUrl), stop: server.stop, petlens: true });
-      }
+      const logFile = path.join(path.dirname(options.json), `serving-server-${mode.logName}.log`);
+      console.log(`\n(${mode.step}) starting ${mode.what} (log: ${logFile}) …`);
+      servers.push(await mode.start(logFile));
       if (options.warmupSeconds > 0) {
         const warmup = summarize(8, [await load(servers.at(-1)!.url, bodies, 8, options.warmupSeconds)]);
         console.log(`  warm-up, not counted: c=8 for ${warmup.seconds} s, ${warmup.requests} requests, p50 ${warmup.latencyMs.p50.toFixed(1)} ms, errors ${warmup.errors}`);
@@ -282,11 +313,7 @@ async function main(): Promise<void> {
         );
       });
     }
-    // After the load, so that worker restarts during the measurement show.
-    for (const [m, mode] of modes.entries()) {
-      const server = servers[m]!;
-      serving[mode.name]!.server = server.petlens ? await serverInfo(server.url.origin) : { architecture: 'Flask + gunicorn (2 sync workers) + PyTorch, torchvision preprocessing, 224 px' };
-    }
+    for (const [m, mode] of modes.entries()) serving[mode.name]!.server = await mode.describe(servers[m]!.url);
     measured = true;
   } finally {
     // All stopped even if one stop fails (it throws when PostgreSQL was left running).

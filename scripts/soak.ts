@@ -18,7 +18,7 @@
  * successful uploads and no other rows. Prints a table, writes JSON
  * (.bench/soak.json) and exits 1 when a check fails. Loopback only.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -30,6 +30,7 @@ import { HEIC_HEADER, SVG_WITH_SCRIPT, pixelBomb } from '../tests/fixtures/image
 import { parsePositiveInt, parsePositiveNumber } from './cli-options';
 import { multipartBody } from './lib/multipart-body';
 import { connectToServerDatabase, startProductionServer, type ProductionServer } from './lib/production-server';
+import { insertApiToken, insertUser } from './lib/server-rows';
 
 const program = new Command('soak')
   .option('--minutes <n>', 'how long to run the load', parsePositiveNumber, 5)
@@ -196,13 +197,8 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     const nextPid = await findNextServer(server.pid);
-    const token = `pl_${randomBytes(32).toString('base64url')}`;
-    const userId = (await db.query<{ id: string }>(`INSERT INTO "User" (id, email, "passwordHash") VALUES (gen_random_uuid(), 'soak@example.test', 'not-a-password-hash') RETURNING id`)).rows[0]!.id;
-    await db.query(`INSERT INTO "ApiToken" (id, "userId", name, prefix, "tokenHash") VALUES (gen_random_uuid(), $1, 'soak', $2, $3)`, [
-      userId,
-      token.slice(0, 10),
-      createHash('sha256').update(token, 'utf8').digest('hex'),
-    ]);
+    const userId = await insertUser(db, 'soak@example.test');
+    const token = await insertApiToken(db, userId, { name: 'soak' });
     const connectionsBefore = await connections(db);
     const rowsBefore = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction"')).rows[0]!.n);
 

@@ -51,7 +51,7 @@ const program = new Command('bench-serving')
   .option('--warmup-seconds <n>', 'seconds of uncounted load on each fresh server before measuring', parseNonNegativeInt, 10)
   .option('--rounds <n>', 'slices per level and mode, taken on-off, off-on, ... (even, so each mode goes first as often; 1: one after the other)', parseRounds, 4)
   .option('--reference', 'also measure the reference architecture (Flask + gunicorn + PyTorch) in the same rotation', false)
-  .option('--backbone <file>', "the reference server's MobileNetV3-Small weights (default: serve.sh's, the ../shared ImageNet backbone)")
+  .option('--backbone <file>', "the reference server's MobileNetV3-Small weights (default: $REFERENCE_BACKBONE, else serve.sh's: the ../shared ImageNet backbone)")
   .option('--json <file>', 'where to write the results', path.join('.bench', 'serving.json'))
   .parse();
 

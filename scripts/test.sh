@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 # The end-to-end suite drives Debian's Chromium (playwright-core never downloads a browser).
 source scripts/lib/debian.sh
-ensure_packages "the end-to-end tests" "test -x /usr/bin/chromium" --no-install-recommends chromium fonts-dejavu-core
+ensure_packages "the end-to-end suite (/usr/bin/chromium)" "test -x /usr/bin/chromium" --no-install-recommends chromium fonts-dejavu-core
 
 npx tsc --noEmit
 npx jest "$@"

@@ -35,14 +35,16 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   }
   const session = await checkUserForUpload();
   const user = session.status === 'ok' ? session.user : null;
-  // A session that could not be confirmed (the database unreachable or busy,
-  // or the session unreadable) is answered and not saved: saving would trust
-  // the token's word alone.
-  const unconfirmed = session.status === 'unavailable';
+  const expectSignedIn = formData.get('expectSignedIn') === '1';
+  // A session that could not be confirmed (the database unreachable or busy)
+  // is answered and not saved: saving would trust the token's word alone.
+  // One that could not be read at all is answered and kept for no one; only
+  // a page shown to a signed-in user is told that nothing was saved.
+  const unconfirmed = session.status === 'unavailable' || (session.status === 'unreadable' && expectSignedIn);
   // The page said "saved to your history", but the session has ended since
   // (signed out elsewhere, password changed, expired): answer, but keep
   // nothing as a guest's, and say it was not saved.
-  const signedOutMeanwhile = session.status === 'unauthorized' && formData.get('expectSignedIn') === '1';
+  const signedOutMeanwhile = session.status === 'unauthorized' && expectSignedIn;
   const keepForGuest = session.status === 'unauthorized' && !signedOutMeanwhile && env.GUEST_RETENTION_DAYS > 0;
   const limit = hitRateLimit('upload', user ? `user:${user.id}` : `ip:${await actionAddress()}`);
   if (!limit.allowed) {

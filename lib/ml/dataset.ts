@@ -83,12 +83,13 @@ async function followLink(link: string): Promise<{ real: string; target: Stats }
 }
 
 /**
- * `real`: where `dir` really is (links resolved; the caller knows it from
- * the listing it came from). `ancestors`: the real paths of the folders above `dir` on this path; a
- * link back up to one of them (a loop) is not followed. A folder that
- * several links lead to is read once, and once more only if the first read
- * came by a path that labelled nothing and this one labels it: listDataset
- * then keeps one path per file, a labelled one where there is one.
+ * `real`: where `dir` really is, links resolved (from the parent's listing;
+ * for the root, one realpath). `ancestors`: the real paths of the folders
+ * above `dir` on this path; a link back up to one of them (a loop) is not
+ * followed. A folder that several links lead to is read once, and once more
+ * only if the first read came by a path that labelled nothing and this one
+ * labels it: listDataset then keeps one path per file, a labelled one where
+ * there is one.
  */
 async function walk(dir: string, real: string, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
   if (ancestors.has(real)) return;

@@ -171,6 +171,8 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
 
 /** What an action answers when checkUser is `unavailable`. */
 export const SESSION_UNCHECKED = 'Your session could not be checked (the database is unavailable); nothing was changed. Please try again.';
+/** Where a session that could not be read is logged. */
+const CHECKING_THE_SESSION = 'checking the session';
 /** What an action answers when the session itself could not be read (not the database). */
 const SESSION_UNREADABLE = 'Your session could not be checked; nothing was changed. Please try again.';
 
@@ -214,7 +216,7 @@ async function checkForAction<T>(check: () => Promise<T>, context: string, unrea
  * not even be read).
  */
 export async function gateUser(signInMessage: string): Promise<Extract<UserCheck, { status: 'ok' }> | ActionRefusal<'unauthorized' | 'failed'>> {
-  const check = await checkForAction(checkUser, 'checking the session', SESSION_UNREADABLE);
+  const check = await checkForAction(checkUser, CHECKING_THE_SESSION, SESSION_UNREADABLE);
   if (check.status === 'unauthorized') return { status: 'unauthorized', message: signInMessage };
   if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
   return check;
@@ -231,20 +233,25 @@ export async function gateUser(signInMessage: string): Promise<Extract<UserCheck
 export async function gateSession(
   signInMessage: string,
 ): Promise<{ status: 'ok'; user: CurrentUser; sessionVersion: number } | ActionRefusal<'unauthorized' | 'failed'>> {
-  const account = await checkForAction(getSessionAccount, 'checking the session', SESSION_UNREADABLE);
+  const account = await checkForAction(getSessionAccount, CHECKING_THE_SESSION, SESSION_UNREADABLE);
   if (account === null) return { status: 'unauthorized', message: signInMessage };
   if ('status' in account) return account;
   return { status: 'ok', user: account.user, sessionVersion: account.sessionVersion };
 }
 
 /**
- * For the upload action, which answers every visitor: checkUser, with a
- * session that cannot be read at all logged and taken as `unavailable`, so
- * the photo is still answered (and not saved) instead of lost to the error page.
+ * For the upload action, which answers every visitor: checkUser, or
+ * `unreadable` (logged) when the session cannot be read at all, so that the
+ * photo is still answered (and kept for no one) instead of lost to the error
+ * page. Unlike `unavailable`, it cannot tell whether anyone had signed in.
  */
-export async function checkUserForUpload(): Promise<UserCheck> {
-  const check = await checkForAction(checkUser, 'checking the session', SESSION_UNREADABLE);
-  return check.status === 'failed' ? { status: 'unavailable' } : check;
+export async function checkUserForUpload(): Promise<UserCheck | { status: 'unreadable' }> {
+  try {
+    return await checkUser();
+  } catch (error) {
+    logServerError(CHECKING_THE_SESSION, error);
+    return { status: 'unreadable' };
+  }
 }
 
 const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';

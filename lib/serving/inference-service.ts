@@ -60,7 +60,7 @@ export interface InferenceHealth {
 }
 
 /** The places for one request's images, all taken at admission; release it when the request is done. */
-export type AdmissionTicket = Pick<CapacityLease, 'held' | 'release'>;
+export type AdmissionTicket = Pick<CapacityLease, 'release'>;
 
 /**
  * Thread counts from the machine: one worker per two cores (decoding and HTTP

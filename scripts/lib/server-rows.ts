@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
+import { API_TOKEN } from '~/lib/config';
 
 /** A user row with this email (and a password hash no password matches); returns its id. */
 export async function insertUser(db: Client, email: string): Promise<string> {
@@ -14,11 +15,11 @@ export async function insertUser(db: Client, email: string): Promise<string> {
 
 /** An API token of `userId`, stored as the app stores one (its sha256, never the token); returns the token. */
 export async function insertApiToken(db: Client, userId: string, { name = 'e2e', revoked = false } = {}): Promise<string> {
-  const token = `pl_${randomBytes(32).toString('base64url')}`;
+  const token = `${API_TOKEN.scheme}${randomBytes(32).toString('base64url')}`;
   await db.query(`INSERT INTO "ApiToken" (id, "userId", name, prefix, "tokenHash", "revokedAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`, [
     userId,
     name,
-    token.slice(0, 10),
+    token.slice(0, API_TOKEN.prefixLength),
     createHash('sha256').update(token, 'utf8').digest('hex'),
     revoked ? new Date() : null,
   ]);

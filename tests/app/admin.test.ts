@@ -395,6 +395,8 @@ describe('dashboard figures', () => {
       const seen: string[] = [];
       let page = await queue();
       for (;;) {
+        // The items before it have left the queue, so each page is the first, even when its anchor has left too.
+        expect(page.page).toBe(1);
         const shown = page.items.filter((item) => item.modelVersion === keysetVersion);
         seen.push(...shown.map((item) => item.id));
         for (const item of shown) await setConfirmedLabelAsAdmin({ id: item.id, correctLabel: item.label });

@@ -401,31 +401,32 @@ export async function getReviewQueue({
   const db = getDb();
   const newest = () => db.prediction.findMany({ where, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
   const oldest = async () => (await db.prediction.findMany({ where, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
-  // A page read from either end of the queue has nothing beyond that end to count. A middle page is
-  // read together with the count of what is newer than it, taken from the anchor (no item of the queue
-  // lies between the anchor and the page): two round trips, not three.
-  const readPage = async (): Promise<{ items: ReviewItem[]; end: 'newest' | 'oldest' | null; newerThanPage: number }> => {
+  // What is newer than the page: nothing at the newest end, everything else at the oldest (null: taken
+  // from the total). A middle page is read together with that count, taken from the anchor (no item of
+  // the queue lies between the anchor and the page): two round trips, not three.
+  const readPage = async (): Promise<{ items: ReviewItem[]; newerThanPage: number | null }> => {
     const anchor = cursor ? await db.prediction.findUnique({ where: { id: cursor.id }, select: { createdAt: true, id: true } }) : null;
-    if (!cursor || !anchor) return { items: await newest(), end: 'newest', newerThanPage: 0 };
+    if (!cursor || !anchor) return { items: await newest(), newerThanPage: 0 };
     if (cursor.direction === 'older') {
       const [items, atOrNewer] = await Promise.all([
         db.prediction.findMany({ where: { AND: [where, olderThan(anchor)] }, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize }),
         db.prediction.count({ where: { AND: [where, atOrNewerThan(anchor)] } }),
       ]);
-      return items.length === 0 ? { items: await oldest(), end: 'oldest', newerThanPage: 0 } : { items, end: null, newerThanPage: atOrNewer };
+      // Past the end (the last items labelled away): the oldest page; the count is not needed then.
+      return items.length === 0 ? { items: await oldest(), newerThanPage: null } : { items, newerThanPage: atOrNewer };
     }
     const [above, newer] = await Promise.all([
       db.prediction.findMany({ where: { AND: [where, newerThan(anchor)] }, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize }),
       db.prediction.count({ where: { AND: [where, newerThan(anchor)] } }),
     ]);
     // Fewer than a page left above: the newest page, full.
-    return above.length < pageSize ? { items: await newest(), end: 'newest', newerThanPage: 0 } : { items: above.reverse(), end: null, newerThanPage: newer - above.length };
+    return above.length < pageSize ? { items: await newest(), newerThanPage: 0 } : { items: above.reverse(), newerThanPage: newer - above.length };
   };
   // The total does not depend on the page, so it is counted while the page is read.
-  const [total, { items, end, newerThanPage }] = await Promise.all([db.prediction.count({ where }), readPage()]);
+  const [total, { items, newerThanPage }] = await Promise.all([db.prediction.count({ where }), readPage()]);
   const first = items[0];
   const last = items[items.length - 1];
-  const newer = end === 'oldest' ? Math.max(0, total - items.length) : newerThanPage;
+  const newer = newerThanPage ?? Math.max(0, total - items.length);
   const older = Math.max(0, total - newer - items.length);
   const page = Math.ceil(newer / pageSize) + 1;
   return {

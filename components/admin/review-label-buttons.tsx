@@ -1,10 +1,11 @@
 'use client';
 
-import { useEffect, useState, useTransition } from 'react';
+import { useState, useTransition } from 'react';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
 import { labelText } from '~/components/prediction/label-text';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
+import { useHydrated } from '~/components/ui/use-hydrated';
 import { LABELS, type Label } from '~/lib/config';
 
 /** Sets or fixes the confirmed label of one prediction in the review queue. */
@@ -13,8 +14,7 @@ export function ReviewLabelButtons({ predictionId, predicted, initial }: { predi
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   // Set once hydrated: before that, a click would do nothing.
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
+  const ready = useHydrated();
 
   function send(correctLabel: Label) {
     setError(null);

@@ -197,17 +197,20 @@ type ActionRefusal<S extends string> = { status: S; message: string };
 /**
  * `check()` for a server action. A session that cannot be read at all (not
  * the database: the account lookup answers that as `unavailable`, logged
- * there) is logged under `context` and answered as a `failed` state, not
+ * there) is logged under `context` and answered with `unreadable`, not
  * thrown: the form keeps what was typed instead of giving way to the error page.
  */
-async function checkForAction<T>(check: () => Promise<T>, context: string, unreadable: string): Promise<T | ActionRefusal<'failed'>> {
+async function checkForAction<T, F>(check: () => Promise<T>, context: string, unreadable: F): Promise<T | F> {
   try {
     return await check();
   } catch (error) {
     logServerError(context, error);
-    return { status: 'failed', message: unreadable };
+    return unreadable;
   }
 }
+
+/** The session could not be read: nothing was changed. */
+const SESSION_UNREADABLE_STATE: ActionRefusal<'failed'> = { status: 'failed', message: SESSION_UNREADABLE };
 
 /**
  * For actions on the signed-in user's own data: the confirmed user, or the
@@ -216,7 +219,7 @@ async function checkForAction<T>(check: () => Promise<T>, context: string, unrea
  * not even be read).
  */
 export async function gateUser(signInMessage: string): Promise<Extract<UserCheck, { status: 'ok' }> | ActionRefusal<'unauthorized' | 'failed'>> {
-  const check = await checkForAction(checkUser, CHECKING_THE_SESSION, SESSION_UNREADABLE);
+  const check = await checkForAction(checkUser, CHECKING_THE_SESSION, SESSION_UNREADABLE_STATE);
   if (check.status === 'unauthorized') return { status: 'unauthorized', message: signInMessage };
   if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
   return check;
@@ -233,7 +236,7 @@ export async function gateUser(signInMessage: string): Promise<Extract<UserCheck
 export async function gateSession(
   signInMessage: string,
 ): Promise<{ status: 'ok'; user: CurrentUser; sessionVersion: number } | ActionRefusal<'unauthorized' | 'failed'>> {
-  const account = await checkForAction(getSessionAccount, CHECKING_THE_SESSION, SESSION_UNREADABLE);
+  const account = await checkForAction(getSessionAccount, CHECKING_THE_SESSION, SESSION_UNREADABLE_STATE);
   if (account === null) return { status: 'unauthorized', message: signInMessage };
   if ('status' in account) return account;
   return { status: 'ok', user: account.user, sessionVersion: account.sessionVersion };
@@ -245,13 +248,8 @@ export async function gateSession(
  * photo is still answered (and kept for no one) instead of lost to the error
  * page. Unlike `unavailable`, it cannot tell whether anyone had signed in.
  */
-export async function checkUserForUpload(): Promise<UserCheck | { status: 'unreadable' }> {
-  try {
-    return await checkUser();
-  } catch (error) {
-    logServerError(CHECKING_THE_SESSION, error);
-    return { status: 'unreadable' };
-  }
+export function checkUserForUpload(): Promise<UserCheck | { status: 'unreadable' }> {
+  return checkForAction(checkUser, CHECKING_THE_SESSION, { status: 'unreadable' } as const);
 }
 
 const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';
@@ -264,7 +262,7 @@ const ROLE_UNCHECKED_DATABASE = 'Your admin role could not be checked (the datab
  * that cannot be read answered as `failed`).
  */
 export async function gateAdmin(): Promise<Extract<AdminCheck, { status: 'ok' }> | ActionRefusal<'unauthorized' | 'forbidden' | 'failed'>> {
-  const admin = await checkForAction(checkAdmin, 'checking the admin role', ROLE_UNCHECKED_SESSION);
+  const admin = await checkForAction(checkAdmin, 'checking the admin role', { status: 'failed', message: ROLE_UNCHECKED_SESSION } as const);
   if (admin.status === 'ok' || admin.status === 'failed') return admin;
   if (admin.status === 'unavailable') return { status: 'failed', message: ROLE_UNCHECKED_DATABASE };
   return { status: admin.status, message: APP_ERRORS[admin.status].message };

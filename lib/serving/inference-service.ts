@@ -79,7 +79,7 @@ export function defaultThreads(cores = os.availableParallelism(), device: Infere
 }
 
 export class InferenceService {
-  /** Places for images: read, decoded, queued or running. */
+  /** Places for images: received, then decoded, queued or running. */
   private readonly places: Capacity;
 
   private constructor(

@@ -87,7 +87,7 @@ export async function startProductionServer(options: ProductionServerOptions): P
     readyUrl: `${baseUrl}${options.readyPath ?? '/api/v1/health'}`,
     timeoutMs: options.timeoutMs ?? 300_000,
     what: 'the server',
-    stop: removeData,
+    cleanup: removeData,
   });
   const stop = async () => {
     await server.stop();

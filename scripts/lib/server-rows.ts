@@ -1,12 +1,11 @@
 /**
  * Rows written straight into a launched server's database (see
  * connectToServerDatabase), for the soak run and the end-to-end tests: set-up
- * that the UI would take long to make. Tokens are stored as the app stores
- * them (lib/server/api-tokens.ts, which is server-only and so not imported here).
+ * that the UI would take long to make. Tokens are made and stored as the app
+ * makes and stores them (lib/api-tokens.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
-import { API_TOKEN } from '~/lib/config';
+import { generateApiToken } from '~/lib/api-tokens';
 
 /** A user row with this email (and a password hash no password matches); returns its id. */
 export async function insertUser(db: Client, email: string): Promise<string> {
@@ -15,12 +14,12 @@ export async function insertUser(db: Client, email: string): Promise<string> {
 
 /** An API token of `userId`, stored as the app stores one (its sha256, never the token); returns the token. */
 export async function insertApiToken(db: Client, userId: string, { name = 'e2e', revoked = false } = {}): Promise<string> {
-  const token = `${API_TOKEN.scheme}${randomBytes(32).toString('base64url')}`;
+  const { token, prefix, tokenHash } = generateApiToken();
   await db.query(`INSERT INTO "ApiToken" (id, "userId", name, prefix, "tokenHash", "revokedAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`, [
     userId,
     name,
-    token.slice(0, API_TOKEN.prefixLength),
-    createHash('sha256').update(token, 'utf8').digest('hex'),
+    prefix,
+    tokenHash,
     revoked ? new Date() : null,
   ]);
   return token;

@@ -23,8 +23,8 @@ export interface SpawnUntilReadyOptions {
   timeoutMs: number;
   /** Names the server in errors ("the server", "the reference server"). */
   what: string;
-  /** Runs after the stop on a timeout, before the error is thrown (e.g. removing data). */
-  stop?: () => Promise<void>;
+  /** Runs when the start fails (an exit or a timeout), before the error is thrown: e.g. removing data. */
+  cleanup?: () => Promise<void>;
 }
 
 export async function spawnUntilReady(options: SpawnUntilReadyOptions): Promise<ReadyServer> {
@@ -39,16 +39,19 @@ export async function spawnUntilReady(options: SpawnUntilReadyOptions): Promise<
       await exited;
     }
   };
+  /** Stops what started and cleans up after it; the start's own error is the one thrown, a cleanup error only logged. */
+  const fail = async (message: string): Promise<never> => {
+    await stop();
+    await options.cleanup?.().catch((error: unknown) => console.error(`cleaning up after ${options.what} failed:`, error));
+    throw new Error(`${message}; see ${options.logFile}`);
+  };
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     // A signal (the OOM killer, say) ends it as surely as an exit code.
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${options.what} exited with ${child.exitCode ?? child.signalCode}; see ${options.logFile}`);
-    if (Date.now() > deadline) {
-      await stop();
-      await options.stop?.();
-      throw new Error(`${options.what} did not become ready within ${options.timeoutMs / 1000} s; see ${options.logFile}`);
-    }
-    if (await fetch(options.readyUrl).then((r) => r.ok, () => false)) break;
+    if (child.exitCode !== null || child.signalCode !== null) await fail(`${options.what} exited with ${child.exitCode ?? child.signalCode}`);
+    if (Date.now() > deadline) await fail(`${options.what} did not become ready within ${options.timeoutMs / 1000} s`);
+    // Each poll bounded: a server that accepts and never answers must not outlast the deadline.
+    if (await fetch(options.readyUrl, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false)) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return { child, stop };

@@ -12,6 +12,8 @@ ensure_packages "the reference server" "/usr/bin/python3 -c 'import torch, torch
   python3-torch python3-torchvision python3-onnx python3-pil python3-flask gunicorn
 
 # Absolute: gunicorn changes into scripts/reference-server.
-export REFERENCE_BACKBONE=$(realpath "${REFERENCE_BACKBONE:-../shared/models/mobilenetv3-small-imagenet-features.onnx}")
+# realpath -e on a line of its own: a missing file stops here, by name.
+REFERENCE_BACKBONE=$(realpath -e "${REFERENCE_BACKBONE:-../shared/models/mobilenetv3-small-imagenet-features.onnx}")
+export REFERENCE_BACKBONE
 # --pdeathsig: stopped with the benchmark that started it, even one killed outright.
 exec setpriv --pdeathsig TERM gunicorn --workers 2 --bind "127.0.0.1:$PORT" --chdir scripts/reference-server --log-level warning app:app

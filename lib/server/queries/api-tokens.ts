@@ -2,7 +2,7 @@ import 'server-only';
 
 import { API_TOKEN } from '~/lib/config';
 import { getDb } from '~/lib/server/db';
-import { generateApiToken, hashApiToken, looksLikeApiToken } from '~/lib/server/api-tokens';
+import { generateApiToken, hashApiToken, looksLikeApiToken } from '~/lib/api-tokens';
 
 export class TooManyTokensError extends Error {
   override name = 'TooManyTokensError';

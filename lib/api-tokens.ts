@@ -1,5 +1,7 @@
-import 'server-only';
-
+/**
+ * @file API tokens' format and hash. Plain Node, so the scripts that write
+ * token rows (scripts/lib/server-rows.ts) make them exactly as the app does.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { API_TOKEN } from '~/lib/config';
 

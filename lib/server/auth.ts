@@ -252,6 +252,15 @@ export function checkUserForUpload(): Promise<UserCheck | { status: 'unreadable'
   return checkForAction(checkUser, CHECKING_THE_SESSION, { status: 'unreadable' } as const);
 }
 
+/**
+ * For route handlers: `check()` (checkUser or checkAdmin), or `internal`
+ * (logged) when the session cannot be read at all, so the caller answers its
+ * JSON error like every other refusal instead of Next's bare 500.
+ */
+export function checkForRoute<T>(check: () => Promise<T>): Promise<T | { status: 'internal' }> {
+  return checkForAction(check, CHECKING_THE_SESSION, { status: 'internal' } as const);
+}
+
 const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';
 const ROLE_UNCHECKED_DATABASE = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
 

@@ -7,12 +7,16 @@
  * cookie jar and next-auth's cookie lookup (getServerSession reads the jar's
  * token through the app's callbacks) stand in for a browser.
  */
+import { randomUUID } from 'node:crypto';
 import { getServerSession, type Session, type User } from 'next-auth';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
 import { changePasswordAction, createApiTokenAction, deleteAccountAction, endOtherSessionsAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
+import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
+import { GET as exportCsv } from '~/app/admin/export.csv/route';
+import { GET as adminThumbnail } from '~/app/admin/predictions/[id]/thumbnail/route';
 import type { ChangePasswordState } from '~/lib/account-state';
 import { authOptions, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
 import { env } from '~/lib/env';
@@ -346,5 +350,26 @@ describe('a session that cannot be read', () => {
     expect(await getDb().prediction.count({ where: { userId: user.id } })).toBe(0);
     expect(await getDb().prediction.count({ where: { userId: null } })).toBe(guestRows);
     expect(await userIn(browser)).toBe(user.id);
+  });
+
+  it('is answered by the routes behind a session (thumbnails, the CSV export) with their JSON error, logged', async () => {
+    jest.mocked(getServerSession).mockRejectedValue(new Error('JWT could not be decrypted'));
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const params = { params: Promise.resolve({ id: randomUUID() }) };
+      const answers = [
+        await userThumbnail(new Request('http://localhost/history/x/thumbnail'), params),
+        await adminThumbnail(new Request('http://localhost/admin/predictions/x/thumbnail'), params),
+        await exportCsv(new Request('http://localhost/admin/export.csv')),
+      ];
+      for (const answer of answers) {
+        expect(answer.status).toBe(500);
+        expect(await answer.json()).toEqual({ error: { code: 'internal', message: expect.any(String) } });
+      }
+      expect(logged).toHaveBeenCalledTimes(3);
+      expect(logged).toHaveBeenCalledWith('[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { ADMIN } from '~/lib/config';
 import { csvRow } from '~/lib/csv';
 import { appErrorResponse, logServerError } from '~/lib/errors';
-import { checkAdmin } from '~/lib/server/auth';
+import { checkAdmin, checkForRoute } from '~/lib/server/auth';
 import { iteratePredictionsForExport, type ExportRow } from '~/lib/server/queries/admin';
 import { adminFilterQuerySchema, toAdminFilters } from '~/lib/validations/admin';
 
@@ -34,7 +34,7 @@ const HEADER = [
  * cannot be checked (the database is unreachable); JSON.
  */
 export async function GET(request: Request) {
-  const admin = await checkAdmin();
+  const admin = await checkForRoute(checkAdmin);
   if (admin.status !== 'ok') return appErrorResponse(admin.status);
   const url = new URL(request.url);
   const query = adminFilterQuerySchema.parse({ from: url.searchParams.get('from') ?? undefined, to: url.searchParams.get('to') ?? undefined, model: url.searchParams.get('model') ?? undefined });

@@ -1,5 +1,5 @@
 import { appErrorResponse } from '~/lib/errors';
-import { checkUser } from '~/lib/server/auth';
+import { checkForRoute, checkUser } from '~/lib/server/auth';
 import { getPredictionThumbnailForUser } from '~/lib/server/queries/predictions';
 import { answerThumbnailRequest } from '~/lib/server/thumbnail';
 
@@ -7,7 +7,7 @@ export const runtime = 'nodejs';
 
 /** The thumbnail of one of the signed-in user's predictions; anyone else's id is a 404. */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const check = await checkUser();
+  const check = await checkForRoute(checkUser);
   if (check.status !== 'ok') return appErrorResponse(check.status);
   return answerThumbnailRequest((await params).id, (id) => getPredictionThumbnailForUser({ id, userId: check.user.id }));
 }

@@ -1,5 +1,5 @@
 import { appErrorResponse } from '~/lib/errors';
-import { checkAdmin } from '~/lib/server/auth';
+import { checkAdmin, checkForRoute } from '~/lib/server/auth';
 import { getPredictionThumbnailForAdmin } from '~/lib/server/queries/admin';
 import { answerThumbnailRequest } from '~/lib/server/thumbnail';
 
@@ -7,7 +7,7 @@ export const runtime = 'nodejs';
 
 /** Any prediction's thumbnail, for admins only (the review queue). Users have their own, owner-scoped route. */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const admin = await checkAdmin();
+  const admin = await checkForRoute(checkAdmin);
   if (admin.status !== 'ok') return appErrorResponse(admin.status);
   return answerThumbnailRequest((await params).id, (id) => getPredictionThumbnailForAdmin({ id }));
 }

@@ -63,18 +63,19 @@ export interface InferenceHealth {
 export type AdmissionTicket = Pick<CapacityLease, 'release'>;
 
 /**
- * Thread counts from the machine: one worker per two cores (decoding and HTTP
- * need the rest), at least one, each with two intra-op threads. Under load
- * the cores are shared anyway (the threads do not spin; see session.ts), and
- * a lone request gets its model run spread over two cores: at concurrency 1
- * on 2 cores, p50 9.1 -> 8.2 ms with the same requests/s at concurrency 32.
+ * Thread counts from the machine and the provider the workers run on: on the
+ * CPU one worker per two cores (decoding and HTTP need the rest), at least
+ * one, each with two intra-op threads. Under load the cores are shared anyway
+ * (the threads do not spin; see session.ts), and a lone request gets its
+ * model run spread over two cores: at concurrency 1 on 2 cores, p50 9.1 ->
+ * 8.2 ms with the same requests/s at concurrency 32.
  */
-export function defaultThreads(cores = os.availableParallelism(), device: InferenceDevice = 'cpu'): { workers: number; intraOpThreads: number } {
+export function defaultThreads(cores = os.availableParallelism(), provider: ExecutionProvider = 'cpu'): { workers: number; intraOpThreads: number } {
   // On CUDA one worker: each would hold a CUDA context and memory pool of its
   // own on the one GPU, which runs them in turn, and the batches they split
-  // between them would stay small. (auto may end on the CPU, so it is sized
-  // for the CPU; on a GPU host set INFERENCE_WORKERS=1, see the README.)
-  const workers = device === 'cuda' ? 1 : Math.max(1, Math.floor(cores / 2));
+  // between them would stay small. With 'auto' the pool asks once its first
+  // worker has settled the provider.
+  const workers = provider === 'cuda' ? 1 : Math.max(1, Math.floor(cores / 2));
   return { workers, intraOpThreads: Math.max(1, Math.min(2, Math.floor(cores / workers))) };
 }
 
@@ -95,18 +96,18 @@ export class InferenceService {
   static async start(options: InferenceServiceOptions): Promise<InferenceService> {
     const { card } = await loadModelArtifacts(options.cardPath);
     const [, height, width, channels] = card.input.shape;
-    const sized = defaultThreads(undefined, options.device);
     const resolved = {
       ...options,
-      workers: options.workers || sized.workers,
-      intraOpThreads: options.intraOpThreads || sized.intraOpThreads,
+      // The same on either provider (two, or one on a one-core machine), so it
+      // is known before the first worker settles the provider.
+      intraOpThreads: options.intraOpThreads || defaultThreads().intraOpThreads,
       maxBatch: options.batching ? options.maxBatch : 1,
       maxDelayMs: options.batching ? options.maxDelayMs : 0,
     };
     const pool = await WorkerPool.start({
       cardPath: options.cardPath,
       device: options.device,
-      workers: resolved.workers,
+      workers: options.workers || ((provider) => defaultThreads(undefined, provider).workers),
       intraOpThreads: resolved.intraOpThreads,
       imageBytes: height * width * channels,
     });
@@ -119,7 +120,7 @@ export class InferenceService {
       run: (executor, images) => pool.run(executor, images),
     });
     pool.onWorkerStateChange((index, ready) => batcher.setAvailable(index, ready));
-    return new InferenceService(card, pool, batcher, resolved);
+    return new InferenceService(card, pool, batcher, { ...resolved, workers: pool.size });
   }
 
   get executionProvider(): ExecutionProvider {

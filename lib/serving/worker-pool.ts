@@ -22,7 +22,11 @@ import type { WorkerCrashRequest, WorkerInit, WorkerReply, WorkerRequest, Worker
 export interface WorkerPoolOptions {
   cardPath: string;
   device: InferenceDevice;
-  workers: number;
+  /**
+   * How many workers; a function is asked once the first worker has settled
+   * the execution provider (with device 'auto', CUDA or the CPU fallback).
+   */
+  workers: number | ((provider: ExecutionProvider) => number);
   intraOpThreads: number;
   /** Bytes of one image (height * width * 3). */
   imageBytes: number;
@@ -202,11 +206,15 @@ export class WorkerPool {
   private readonly backoff: RestartBackoff;
   private readonly log: (line: string) => void;
 
-  /** `workers` holds each slot's latest worker, dead ones included until replaced. */
+  /**
+   * `workers` holds each slot's latest worker, dead ones included until
+   * replaced; `provider` is what the first one settled (see start).
+   */
   private constructor(
     private readonly init: WorkerInit,
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
+    private readonly provider: Pick<WorkerStatus & { type: 'ready' }, 'executionProvider' | 'fallbackReason'>,
     options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'>,
   ) {
     this.attempts = workers.map(() => 0);
@@ -215,25 +223,34 @@ export class WorkerPool {
     this.log = options.log ?? ((line) => console.error(line));
   }
 
-  /** Starts every worker (each loads and warms up the model) and waits for all of them. */
+  /**
+   * Starts every worker (each loads and warms up the model) and waits for all
+   * of them. The first one starts alone and settles the execution provider
+   * (with 'auto': CUDA, or the CPU and why); the others, and every replacement
+   * later, start on that provider. So CUDA is tried once, not once per
+   * worker, no worker can end up on another provider than the one health
+   * reports, and the number of workers can follow the provider.
+   */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
-    const init: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
     // The pool exists once all have started; a worker that dies before then
     // (while the others still load) is handed to it as soon as it does.
     let pool: WorkerPool | null = null;
     const exitedEarly: [number, WorkerExitedError][] = [];
-    const started = await Promise.allSettled(
-      Array.from({ length: options.workers }, (_, index) =>
-        PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason]))),
-      ),
-    );
-    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const startWorker = (init: WorkerInit, index: number) =>
+      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])));
+    const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
+    const first = await startWorker(requested, 0);
+    const { executionProvider, fallbackReason } = first.status;
+    const init: WorkerInit = { ...requested, device: executionProvider };
+    const count = typeof options.workers === 'function' ? options.workers(executionProvider) : options.workers;
+    const started = await Promise.allSettled(Array.from({ length: count - 1 }, (_, i) => startWorker(init, i + 1)));
+    const workers = [first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw failed.reason instanceof Error ? failed.reason : new WorkerStartError(String(failed.reason));
     }
-    pool = new WorkerPool(init, workers, options.imageBytes, options);
+    pool = new WorkerPool(init, workers, options.imageBytes, { executionProvider, fallbackReason }, options);
     for (const [index, reason] of exitedEarly) pool.onWorkerExit(index, reason);
     return pool;
   }
@@ -326,12 +343,14 @@ export class WorkerPool {
     return this.workers.length;
   }
 
+  /** The provider every worker runs on (see start). */
   get executionProvider(): ExecutionProvider {
-    return this.workers[0]!.status.executionProvider;
+    return this.provider.executionProvider;
   }
 
+  /** Why 'auto' settled on the CPU, from the first start (replacements start on the CPU directly). */
   get fallbackReason(): string | null {
-    return this.workers[0]!.status.fallbackReason;
+    return this.provider.fallbackReason;
   }
 
   /**

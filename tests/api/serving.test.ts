@@ -3,6 +3,7 @@
  * micro-batcher in front of them, device selection reported through the
  * pool, and isolation of a bad image inside a batch.
  */
+import { loadModelArtifacts } from '~/lib/ml/model-card';
 import { InferenceService, defaultThreads } from '~/lib/serving/inference-service';
 import { WorkerPool } from '~/lib/serving/worker-pool';
 import { readPhotos, type Kind } from './helpers';
@@ -24,7 +25,36 @@ it('sizes workers and intra-op threads from the machine', () => {
 
 it('sizes one worker for cuda: each worker is a CUDA context of its own, and one GPU runs them in turn', () => {
   expect(defaultThreads(16, 'cuda')).toEqual({ workers: 1, intraOpThreads: 2 });
-  expect(defaultThreads(16, 'auto')).toEqual({ workers: 8, intraOpThreads: 2 });
+  expect(defaultThreads(16, 'cpu')).toEqual({ workers: 8, intraOpThreads: 2 });
+});
+
+(cudaExpected() ? it.skip : it)('with auto, the first worker settles the provider: the count follows it, and a replacement keeps the reported provider and reason', async () => {
+  const asked: string[] = [];
+  const pool = await WorkerPool.start({
+    cardPath: base.cardPath,
+    device: 'auto',
+    workers: (provider) => {
+      asked.push(provider);
+      return 2;
+    },
+    intraOpThreads: 1,
+    imageBytes: (await loadModelArtifacts(base.cardPath)).card.input.shape.slice(1).reduce((a: number, b) => a * Number(b), 1),
+    log: () => {},
+  });
+  try {
+    expect(asked).toEqual(['cpu']);
+    expect(pool.size).toBe(2);
+    const reason = pool.fallbackReason;
+    expect([pool.executionProvider, reason]).toEqual(['cpu', expect.any(String)]);
+    await pool.simulateCrash(0);
+    for (const deadline = Date.now() + 20_000; pool.readyWorkers < 2; ) {
+      if (Date.now() > deadline) throw new Error('worker 0 was not replaced within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect([pool.restarts, pool.executionProvider, pool.fallbackReason]).toEqual([1, 'cpu', reason]);
+  } finally {
+    await pool.close();
+  }
 });
 
 (cudaExpected() ? it.skip : it)('auto on a machine without CUDA serves on CPU and reports why; cuda refuses to start', async () => {

@@ -76,6 +76,13 @@ async function authenticate(request: Request): Promise<{ userId: string } | null
   return { userId: owner.userId };
 }
 
+/**
+ * Refuses a request for its number of images, called by the body readers as
+ * soon as they know it: before any image is checked or decoded (a JSON
+ * body's base64 is three quarters of its size again in memory).
+ */
+type CheckFileCount = (count: number) => void;
+
 function checkFileCount(count: number): void {
   if (count === 0) throw new ApiError(400, 'missing_field', 'Send at least one image: multipart field "image", or JSON {"instances": [{"b64": "..."}]}');
   if (count > env.API_MAX_FILES) throw new ApiError(400, 'too_many_files', `At most ${env.API_MAX_FILES} images per request; this one has ${count}`);
@@ -85,7 +92,7 @@ function checkFileSize(bytes: number, index: number): void {
   if (bytes > env.MAX_UPLOAD_BYTES) throw new ApiError(413, 'payload_too_large', `Image ${index} is larger than ${env.MAX_UPLOAD_BYTES} bytes`, {}, index);
 }
 
-async function readMultipart(request: Request, contentType: string, reserve: ReserveBodyBytes): Promise<Uint8Array[]> {
+async function readMultipart(request: Request, contentType: string, reserve: ReserveBodyBytes, checkCount: CheckFileCount): Promise<Uint8Array[]> {
   let boundary: string;
   try {
     boundary = multipartBoundary(contentType);
@@ -104,7 +111,7 @@ async function readMultipart(request: Request, contentType: string, reserve: Res
     throw new ApiError(400, 'bad_request', `The multipart body is malformed: ${error.message}`);
   }
   const images = parts.filter((part) => part.name === 'image');
-  checkFileCount(images.length);
+  checkCount(images.length);
   return images.map((part, index) => {
     if (part.filename === null) throw new ApiError(400, 'bad_request', `Field "image" #${index} must be a file, not text`, {}, index);
     checkFileSize(part.data.byteLength, index);
@@ -136,7 +143,7 @@ function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), json);
 }
 
-async function readJson(request: Request, reserve: ReserveBodyBytes): Promise<Uint8Array[]> {
+async function readJson(request: Request, reserve: ReserveBodyBytes, checkCount: CheckFileCount): Promise<Uint8Array[]> {
   // base64 is 4/3 of the bytes, plus JSON framing.
   const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD, bodyPace(), reserve);
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -153,7 +160,7 @@ async function readJson(request: Request, reserve: ReserveBodyBytes): Promise<Ui
     throw new ApiError(400, 'bad_request', 'The body is not valid JSON');
   }
   if (json !== null && typeof json === 'object' && Array.isArray((json as { instances?: unknown }).instances)) {
-    checkFileCount((json as { instances: unknown[] }).instances.length);
+    checkCount((json as { instances: unknown[] }).instances.length);
   }
   const parsed = predictJsonRequestSchema.safeParse(json);
   if (!parsed.success) {
@@ -249,22 +256,25 @@ async function handle(request: Request): Promise<Response> {
     }
     throw busy();
   };
+  // More images than the server ever admits at once, or than a token may
+  // classify in a minute: retrying cannot help, so not a 429.
+  const checkCount: CheckFileCount = (count) => {
+    checkFileCount(count);
+    if (count > service.maxInFlight) {
+      throw new ApiError(400, 'too_many_files', `This server classifies at most ${service.maxInFlight} images at once (INFERENCE_MAX_IN_FLIGHT); this request has ${count}`);
+    }
+    if (caller && !apiLimiters().token.admits(count)) {
+      throw new ApiError(400, 'too_many_files', `Calls with a token may classify at most ${env.API_TOKEN_RATE_LIMIT} images per minute (API_TOKEN_RATE_LIMIT); this request has ${count}`);
+    }
+  };
   let ticket: AdmissionTicket | null = null;
   try {
     const contentType = request.headers.get('content-type') ?? '';
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
     let files: Uint8Array[];
-    if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType, reserve);
-    else if (mediaType === 'application/json') files = await readJson(request, reserve);
+    if (mediaType === 'multipart/form-data') files = await readMultipart(request, contentType, reserve, checkCount);
+    else if (mediaType === 'application/json') files = await readJson(request, reserve, checkCount);
     else throw new ApiError(415, 'unsupported_media_type', 'Send multipart/form-data (field "image") or application/json ({"instances": [{"b64": "..."}]})');
-    // More images than the server ever admits at once, or than a token may
-    // classify in a minute: retrying cannot help, so not a 429.
-    if (files.length > service.maxInFlight) {
-      throw new ApiError(400, 'too_many_files', `This server classifies at most ${service.maxInFlight} images at once (INFERENCE_MAX_IN_FLIGHT); this request has ${files.length}`);
-    }
-    if (caller && !apiLimiters().token.admits(files.length)) {
-      throw new ApiError(400, 'too_many_files', `Calls with a token may classify at most ${env.API_TOKEN_RATE_LIMIT} images per minute (API_TOKEN_RATE_LIMIT); this request has ${files.length}`);
-    }
     // Places first: a busy server's refusal must not use up the owner's images for the minute.
     ticket = service.tryAdmit(files.length);
     if (!ticket) throw busy();

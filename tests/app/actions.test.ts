@@ -10,7 +10,7 @@ import { env } from '~/lib/env';
 import type { ClassifyState } from '~/lib/prediction-state';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { disconnectDb, getDb } from '~/lib/server/db';
-import { actAs, expectCleanThumbnail, fileFrom, form, formWith, makePrediction, makeUser, phoneLikeJpeg } from './helpers';
+import { actAs, expectCleanThumbnail, fileFrom, form, formWith, makePrediction, makeUser, phoneLikeJpeg, withLoggedErrors } from './helpers';
 import { readSamples, type SAMPLE_PHOTOS } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -126,14 +126,8 @@ describe('submitFeedbackAction', () => {
     actAs(owner);
     const prediction = await makePrediction(owner.id, 'cat');
     jest.mocked(getServerSession).mockRejectedValueOnce(new Error('JWT could not be decrypted'));
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
-    let refused;
-    try {
-      refused = await submitFeedbackAction({ predictionId: prediction.id, correctLabel: 'dog' });
-      expect(logged).toHaveBeenCalledWith('[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
-    } finally {
-      logged.mockRestore();
-    }
+    const { result: refused, logged } = await withLoggedErrors(() => submitFeedbackAction({ predictionId: prediction.id, correctLabel: 'dog' }));
+    expect(logged).toEqual([['[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' })]]);
     expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) });
     expect((await getDb().prediction.findUniqueOrThrow({ where: { id: prediction.id } })).correctLabel).toBeNull();
   });

@@ -29,7 +29,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { toAdminFilters } from '~/lib/validations/admin';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
-import { actAs, insertRows, makePrediction, makeUser, type Row } from './helpers';
+import { actAs, insertRows, makePrediction, makeUser, type Row, withLoggedErrors } from './helpers';
 import { runCli } from '../support/cli';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
@@ -144,16 +144,9 @@ describe('who may enter the admin area', () => {
     const owner = await makeUser();
     const rowId = await predictionOf(owner.id);
     jest.mocked(getServerSession).mockRejectedValueOnce(new Error('JWT could not be decrypted'));
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
-    let refused;
-    try {
-      refused = await setConfirmedLabelAction({ predictionId: rowId, correctLabel: 'dog' });
-      // The cause goes to the server log, not to the admin.
-      expect(logged).toHaveBeenCalledWith('[petlens] checking the admin role:', expect.objectContaining({ message: 'JWT could not be decrypted' }));
-      expect(logged).toHaveBeenCalledTimes(1);
-    } finally {
-      logged.mockRestore();
-    }
+    const { result: refused, logged } = await withLoggedErrors(() => setConfirmedLabelAction({ predictionId: rowId, correctLabel: 'dog' }));
+    // The cause goes to the server log, not to the admin.
+    expect(logged).toEqual([['[petlens] checking the admin role:', expect.objectContaining({ message: 'JWT could not be decrypted' })]]);
     expect(refused).toEqual({ status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) });
     expect((await getDb().prediction.findUniqueOrThrow({ where: { id: rowId } })).correctLabel).toBeNull();
   });
@@ -190,23 +183,15 @@ describe('who may enter the admin area', () => {
       yield* [];
       throw outage;
     });
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      const responses = [
-        await adminThumbnail(new Request(`http://localhost/admin/predictions/${id}/thumbnail`), { params: Promise.resolve({ id }) }),
-        await exportCsv(new Request('http://localhost/admin/export.csv')),
-      ];
-      for (const response of responses) {
-        expect(response.status).toBe(503);
-        await expect(response.json()).resolves.toMatchObject({ error: { code: 'unavailable' } });
-      }
-      expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
-        expect.stringMatching(/reading a thumbnail/),
-        expect.stringMatching(/CSV export/),
-      ]);
-    } finally {
-      logged.mockRestore();
+    const { result: responses, logged } = await withLoggedErrors(async () => [
+      await adminThumbnail(new Request(`http://localhost/admin/predictions/${id}/thumbnail`), { params: Promise.resolve({ id }) }),
+      await exportCsv(new Request('http://localhost/admin/export.csv')),
+    ]);
+    for (const response of responses) {
+      expect(response.status).toBe(503);
+      await expect(response.json()).resolves.toMatchObject({ error: { code: 'unavailable' } });
     }
+    expect(logged.map((call) => String(call[0]))).toEqual([expect.stringMatching(/reading a thumbnail/), expect.stringMatching(/CSV export/)]);
   });
 
   it('routes answer 401 to guests and 403 to users; admins see any thumbnail; the user route stays owner-scoped', async () => {

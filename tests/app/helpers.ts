@@ -32,6 +32,22 @@ export async function withOnlyAdmins(keep: string[], body: () => Promise<void>):
   }
 }
 
+/**
+ * Runs `act` with console.error captured instead of printed: the server log
+ * lines a failure path must write, as the arguments of each call, for the
+ * caller to check. The console is restored whatever `act` does.
+ */
+export async function withLoggedErrors<T>(act: () => Promise<T>): Promise<{ result: T; logged: unknown[][] }> {
+  const spy = jest.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    const result = await act();
+    // Copied before mockRestore, which clears them.
+    return { result, logged: spy.mock.calls.map((call) => [...call]) };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 /** Makes the next server calls run as `user` (or as a guest with null). */
 export function actAs(user: UserRecord | null): void {
   const session: Session | null = user

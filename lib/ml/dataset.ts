@@ -55,10 +55,8 @@ function rootLabel(root: string): Label | null {
 }
 
 interface Walk {
-  root: string;
-  rootLabel: Label | null;
-  /** Each image found: its path as walked, and its real path (where links lead). */
-  files: { path: string; real: string }[];
+  /** Each image found: its path as walked, its real path (where links lead), and the label that path gives it. */
+  files: { path: string; real: string; label: Label | null }[];
   unreadableEntries: { path: string; reason: string }[];
   /** Folders read so far (real path), and whether a path that labels them was among those reads. */
   read: Map<string, 'labelled' | 'unlabelled'>;
@@ -66,11 +64,6 @@ interface Walk {
 
 // isNativeError, not instanceof: fs errors may come from another realm (a test runner's VM context).
 const messageOf = (error: unknown) => (types.isNativeError(error) ? error.message : String(error));
-
-/** Whether files directly in `dir` would get a label from its path (or the root's own name). */
-function isLabelledPath(state: Walk, dir: string): boolean {
-  return (labelFromPath(`${relativeTo(state.root, dir)}/_`) ?? state.rootLabel) !== null;
-}
 
 /** A link's real path and what it leads to, or why it cannot be followed. */
 async function followLink(link: string): Promise<{ real: string; target: Stats } | string> {
@@ -84,16 +77,18 @@ async function followLink(link: string): Promise<{ real: string; target: Stats }
 
 /**
  * `real`: where `dir` really is, links resolved (from the parent's listing;
- * for the root, one realpath). `ancestors`: the real paths of the folders
+ * for the root, one realpath). `label`: what files directly in `dir` are, by
+ * the path walked (its nearest labelling folder, or the root's own name), or
+ * null. `ancestors`: the real paths of the folders
  * above `dir` on this path; a link back up to one of them (a loop) is not
  * followed. A folder that several links lead to is read once, and once more
  * only if the first read came by a path that labelled nothing and this one
  * labels it: listDataset then keeps one path per file, a labelled one where
  * there is one.
  */
-async function walk(dir: string, real: string, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
+async function walk(dir: string, real: string, label: Label | null, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
   if (ancestors.has(real)) return;
-  const labelled = isLabelledPath(state, dir);
+  const labelled = label !== null;
   const before = state.read.get(real);
   if (before === 'labelled' || (before === 'unlabelled' && !labelled)) return;
   state.read.set(real, labelled ? 'labelled' : 'unlabelled');
@@ -113,55 +108,54 @@ async function walk(dir: string, real: string, ancestors: ReadonlySet<string>, s
       // with an error line that names it; one without an extension may have
       // been a folder of photos (on a disk not mounted) and is reported, never
       // dropped in silence. Others (a stale notes.txt link) are not photos.
-      if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: full });
+      if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: full, label });
       else if (extension === '') state.unreadableEntries.push({ path: full, reason: `link not followed: ${link}` });
     } else if (link.target.isDirectory()) {
-      await walk(full, link.real, chain, state).catch((error: unknown) => {
+      await walk(full, link.real, FOLDER_LABELS[entry.name.toLowerCase()] ?? label, chain, state).catch((error: unknown) => {
         state.unreadableEntries.push({ path: full, reason: `folder not read: ${messageOf(error)}` });
       });
     } else if (IMAGE_EXTENSIONS.has(extension) && link.target.isFile()) {
-      state.files.push({ path: full, real: link.real });
+      state.files.push({ path: full, real: link.real, label });
     }
   }
-}
-
-function toListing(root: string, relativePaths: readonly string[]): DatasetListing {
-  const labelOfRoot = rootLabel(root);
-  const listing: DatasetListing = { files: [], unlabeled: [], unreadableEntries: [] };
-  for (const relativePath of relativePaths) {
-    const trueLabel = labelFromPath(relativePath) ?? labelOfRoot;
-    if (trueLabel) listing.files.push({ path: path.join(root, relativePath), relativePath, trueLabel });
-    else listing.unlabeled.push(relativePath);
-  }
-  return listing;
 }
 
 const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
 /** Every image under `root`, at any depth, with its label. Throws when `root` itself cannot be read. */
 export async function listDataset(root: string): Promise<DatasetListing> {
-  const state: Walk = { root, rootLabel: rootLabel(root), files: [], unreadableEntries: [], read: new Map() };
-  await walk(root, await realpath(root), new Set(), state);
-  const realOf = new Map(state.files.map((file) => [relativeTo(root, file.path), file.real]));
-  const listing = toListing(root, [...realOf.keys()]);
+  const state: Walk = { files: [], unreadableEntries: [], read: new Map() };
+  await walk(root, await realpath(root), rootLabel(root), new Set(), state);
   // One entry per file when links lead to it by several paths: the first path
   // (in sorted order) that labels it, else the first one. Which path comes
   // first alphabetically must not decide whether a photo counts.
   const seen = new Set<string>();
-  const firstTime = (relativePath: string) => {
-    const real = realOf.get(relativePath)!;
+  const firstTime = (real: string) => {
     if (seen.has(real)) return false;
     seen.add(real);
     return true;
   };
-  listing.files = listing.files.filter((file) => firstTime(file.relativePath));
-  listing.unlabeled = listing.unlabeled.filter(firstTime);
-  listing.unreadableEntries = state.unreadableEntries.map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason }));
-  return listing;
+  const files: LabeledFile[] = [];
+  for (const file of state.files) {
+    if (file.label !== null && firstTime(file.real)) files.push({ path: file.path, relativePath: relativeTo(root, file.path), trueLabel: file.label });
+  }
+  const unlabeled = state.files.filter((file) => file.label === null && firstTime(file.real)).map((file) => relativeTo(root, file.path));
+  return {
+    files,
+    unlabeled,
+    unreadableEntries: state.unreadableEntries.map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason })),
+  };
 }
 
 /** The images named in a list file (one path relative to `root` per line), e.g. training/splits/test.txt. */
 export async function listDatasetFromFile(root: string, listFile: string): Promise<DatasetListing> {
   const lines = (await readFile(listFile, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
-  return toListing(root, lines);
+  const labelOfRoot = rootLabel(root);
+  const listing: DatasetListing = { files: [], unlabeled: [], unreadableEntries: [] };
+  for (const relativePath of lines) {
+    const trueLabel = labelFromPath(relativePath) ?? labelOfRoot;
+    if (trueLabel) listing.files.push({ path: path.join(root, relativePath), relativePath, trueLabel });
+    else listing.unlabeled.push(relativePath);
+  }
+  return listing;
 }

@@ -11,7 +11,7 @@ import { ImageInputError } from '~/lib/ml/image';
 import { loadModelArtifacts, ModelLoadError } from '~/lib/ml/model-card';
 import { createClassifierSession, ExecutionProviderError } from '~/lib/ml/session';
 import { encodings, readSample, twelveMegapixelJpeg } from '../fixtures/images';
-import { cudaExpected } from '../support/cuda';
+import { itOnCuda, itWithoutCuda } from '../support/cuda';
 
 let classifier: Classifier;
 beforeAll(async () => {
@@ -99,9 +99,8 @@ describe('execution provider selection', () => {
     const { card, modelBytes } = await loadModelArtifacts(DEFAULT_MODEL_CARD);
     return { model: modelBytes, inputName: card.input.name, outputName: card.output.name, imageShape: [card.input.shape[1], card.input.shape[2], 3] as const, device, intraOpThreads: 1 };
   };
-  const onGpuHost = cudaExpected();
 
-  (onGpuHost ? it.skip : it)('auto falls back to CPU with the reason when CUDA cannot run', async () => {
+  itWithoutCuda('auto falls back to CPU with the reason when CUDA cannot run', async () => {
     const session = await createClassifierSession(await sessionOptions('auto'));
     try {
       expect(session.executionProvider).toBe('cpu');
@@ -112,11 +111,11 @@ describe('execution provider selection', () => {
     }
   });
 
-  (onGpuHost ? it.skip : it)('cuda fails loudly when CUDA cannot run', async () => {
+  itWithoutCuda('cuda fails loudly when CUDA cannot run', async () => {
     await expect(createClassifierSession(await sessionOptions('cuda'))).rejects.toBeInstanceOf(ExecutionProviderError);
   });
 
-  (onGpuHost ? it : it.skip)('auto and cuda run on the GPU where the CUDA provider is installed', async () => {
+  itOnCuda('auto and cuda run on the GPU where the CUDA provider is installed', async () => {
     for (const device of ['auto', 'cuda'] as const) {
       const session = await createClassifierSession(await sessionOptions(device));
       try {

@@ -13,3 +13,9 @@ export function cudaExpected(): boolean {
   const providerInstalled = readdirSync(binaries, { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('libonnxruntime_providers_cuda.so'));
   return providerInstalled && existsSync('/dev/nvidiactl');
 }
+
+/** A test for hosts without CUDA (the fallback paths); skipped on a GPU host set up as the README says. */
+export const itWithoutCuda: jest.It = cudaExpected() ? it.skip : it;
+
+/** A test for a GPU host set up as the README says; skipped elsewhere. */
+export const itOnCuda: jest.It = cudaExpected() ? it : it.skip;

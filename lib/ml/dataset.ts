@@ -79,12 +79,11 @@ async function followLink(link: string): Promise<{ real: string; target: Stats }
  * `real`: where `dir` really is, links resolved (from the parent's listing;
  * for the root, one realpath). `label`: what files directly in `dir` are, by
  * the path walked (its nearest labelling folder, or the root's own name), or
- * null. `ancestors`: the real paths of the folders
- * above `dir` on this path; a link back up to one of them (a loop) is not
- * followed. A folder that several links lead to is read once, and once more
- * only if the first read came by a path that labelled nothing and this one
- * labels it: listDataset then keeps one path per file, a labelled one where
- * there is one.
+ * null. `ancestors`: the real paths of the folders above `dir` on this path;
+ * a link back up to one of them (a loop) is not followed. A folder that
+ * several links lead to is read once, and once more only if the first read
+ * came by a path that labelled nothing and this one labels it: listDataset
+ * then keeps one path per file, a labelled one where there is one.
  */
 async function walk(dir: string, real: string, label: Label | null, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
   if (ancestors.has(real)) return;

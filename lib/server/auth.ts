@@ -195,10 +195,11 @@ export async function checkUser(): Promise<UserCheck> {
 type ActionRefusal<S extends string> = { status: S; message: string };
 
 /**
- * `check()` for a server action. A session that cannot be read at all (not
- * the database: the account lookup answers that as `unavailable`, logged
- * there) is logged under `context` and answered with `unreadable`, not
- * thrown: the form keeps what was typed instead of giving way to the error page.
+ * `check()` for a server action or a route handler. A session that cannot be
+ * read at all (not the database: the account lookup answers that as
+ * `unavailable`, logged there) is logged under `context` and answered with
+ * `unreadable`, not thrown: a form keeps what was typed instead of giving way
+ * to the error page, and a route answers its own JSON error.
  */
 async function checkForAction<T, F>(check: () => Promise<T>, context: string, unreadable: F): Promise<T | F> {
   try {

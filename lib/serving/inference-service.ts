@@ -24,7 +24,7 @@ import { WorkerPool } from './worker-pool';
 export interface InferenceServiceOptions {
   cardPath: string;
   device: InferenceDevice;
-  /** Worker threads; 0 = sized to the machine. */
+  /** Worker threads; 0 = sized to the machine and the provider (one on CUDA; see defaultThreads). */
   workers: number;
   /** onnxruntime intra-op threads per worker; 0 = sized to the machine. */
   intraOpThreads: number;
@@ -87,7 +87,7 @@ export class InferenceService {
     readonly card: ModelCard,
     private readonly pool: WorkerPool,
     private readonly batcher: MicroBatcher<Uint8Array, Prediction>,
-    private readonly options: InferenceServiceOptions & { workers: number; intraOpThreads: number },
+    private readonly options: InferenceServiceOptions,
   ) {
     this.places = new Capacity(options.maxInFlight);
   }

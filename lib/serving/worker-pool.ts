@@ -9,7 +9,7 @@
  * error, running out of memory under resourceLimits, process.exit in the
  * thread) fails its in-flight batch, is reported unavailable to the pool's
  * listener (the batcher stops sending it work) and is replaced by a fresh
- * worker with the same init. A replacement that fails to start is retried
+ * worker on the device the pool settled (see WorkerPool.start). A replacement that fails to start is retried
  * after 0.5 s, 1 s, 2 s ... at most 30 s. A native crash that aborts the
  * whole process is beyond any thread pool's reach.
  */
@@ -76,6 +76,8 @@ interface Pending {
   reject(error: Error): void;
 }
 
+type ReadyStatus = Extract<WorkerStatus, { type: 'ready' }>;
+
 class PoolWorker {
   private readonly pending = new Map<number, Pending>();
   /** Waiting for `pending` to empty (see terminate). */
@@ -90,7 +92,7 @@ class PoolWorker {
   /** `onExit` runs once, after the pending requests have been failed. */
   private constructor(
     private readonly worker: Worker,
-    readonly status: Extract<WorkerStatus, { type: 'ready' }>,
+    readonly status: ReadyStatus,
     onExit: (reason: WorkerExitedError) => void,
   ) {
     worker.on('message', (reply: WorkerReply) => {
@@ -208,13 +210,14 @@ export class WorkerPool {
 
   /**
    * `workers` holds each slot's latest worker, dead ones included until
-   * replaced; `provider` is what the first one settled (see start).
+   * replaced; `provider` is what the workers run on, and why not CUDA when
+   * 'auto' fell back (see start and restart).
    */
   private constructor(
     private readonly init: WorkerInit,
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
-    private readonly provider: Pick<WorkerStatus & { type: 'ready' }, 'executionProvider' | 'fallbackReason'>,
+    private provider: Pick<ReadyStatus, 'executionProvider' | 'fallbackReason'>,
     options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'>,
   ) {
     this.attempts = workers.map(() => 0);
@@ -225,11 +228,12 @@ export class WorkerPool {
 
   /**
    * Starts every worker (each loads and warms up the model) and waits for all
-   * of them. The first one starts alone and settles the execution provider
-   * (with 'auto': CUDA, or the CPU and why); the others, and every replacement
-   * later, start on that provider. So CUDA is tried once, not once per
-   * worker, no worker can end up on another provider than the one health
-   * reports, and the number of workers can follow the provider.
+   * of them. With 'auto' the first one starts alone and settles the provider:
+   * on the CPU (CUDA failed, and why) the others and every replacement start
+   * on the CPU, so CUDA is tried once, not once per worker; on CUDA they start
+   * with 'auto' too, so that a replacement started after the GPU failed serves
+   * on the CPU instead of failing to start again and again. Either way the
+   * number of workers can follow the provider.
    */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
     // The pool exists once all have started; a worker that dies before then
@@ -239,17 +243,22 @@ export class WorkerPool {
     const startWorker = (init: WorkerInit, index: number) =>
       PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])));
     const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
-    const first = await startWorker(requested, 0);
-    const { executionProvider, fallbackReason } = first.status;
-    const init: WorkerInit = { ...requested, device: executionProvider };
-    const count = typeof options.workers === 'function' ? options.workers(executionProvider) : options.workers;
-    const started = await Promise.allSettled(Array.from({ length: count - 1 }, (_, i) => startWorker(init, i + 1)));
-    const workers = [first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
+    const first = options.device === 'auto' ? [await startWorker(requested, 0)] : [];
+    const provider: ExecutionProvider = options.device === 'auto' ? first[0]!.status.executionProvider : options.device;
+    const init: WorkerInit = { ...requested, device: provider === 'cpu' ? 'cpu' : options.device };
+    const count = typeof options.workers === 'function' ? options.workers(provider) : options.workers;
+    if (!Number.isInteger(count) || count < 1) {
+      await Promise.all(first.map((w) => w.terminate()));
+      throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
+    }
+    const started = await Promise.allSettled(Array.from({ length: count - first.length }, (_, i) => startWorker(init, first.length + i)));
+    const workers = [...first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw failed.reason instanceof Error ? failed.reason : new WorkerStartError(String(failed.reason));
     }
+    const { executionProvider, fallbackReason } = workers[0]!.status;
     pool = new WorkerPool(init, workers, options.imageBytes, { executionProvider, fallbackReason }, options);
     for (const [index, reason] of exitedEarly) pool.onWorkerExit(index, reason);
     return pool;
@@ -336,6 +345,11 @@ export class WorkerPool {
     this.workers[index] = worker;
     this.restartCount += 1;
     this.log(`[petlens] inference worker ${index} restarted in ${Math.round(performance.now() - t0)} ms (attempt ${attempt}; ${this.restartCount} restart(s) since start)`);
+    // Only with 'auto' on CUDA: the GPU failed since, and the replacement fell back.
+    if (worker.status.executionProvider !== this.provider.executionProvider) {
+      this.provider = worker.status;
+      this.log(`[petlens] inference worker ${index} now serves on ${worker.status.executionProvider}${worker.status.fallbackReason ? ` (CUDA unavailable: ${worker.status.fallbackReason})` : ''}`);
+    }
     this.listener(index, true);
   }
 
@@ -343,14 +357,19 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /** The provider every worker runs on (see start). */
+  /** The provider the workers run on (see start), or the latest a replacement fell back to. */
   get executionProvider(): ExecutionProvider {
     return this.provider.executionProvider;
   }
 
-  /** Why 'auto' settled on the CPU, from the first start (replacements start on the CPU directly). */
+  /** Why 'auto' serves on the CPU (null on CUDA, and with 'cpu'), as the worker that fell back said. */
   get fallbackReason(): string | null {
     return this.provider.fallbackReason;
+  }
+
+  /** The device the workers after the first, and every replacement, start with (see start). */
+  get workerDevice(): InferenceDevice {
+    return this.init.device;
   }
 
   /**

@@ -28,7 +28,7 @@ it('sizes one worker for cuda: each worker is a CUDA context of its own, and one
   expect(defaultThreads(16, 'cpu')).toEqual({ workers: 8, intraOpThreads: 2 });
 });
 
-it('with auto, the first worker settles the provider: the count follows it, and a replacement keeps the reported provider and reason', async () => {
+it('with auto, the first worker settles the provider: the count follows it, the others and replacements start on the CPU without trying CUDA again (or with auto on CUDA), and the reason stays reported', async () => {
   const expected = cudaExpected() ? 'cuda' : 'cpu';
   const asked: string[] = [];
   const pool = await WorkerPool.start({
@@ -47,6 +47,8 @@ it('with auto, the first worker settles the provider: the count follows it, and 
     expect(pool.size).toBe(2);
     const reason = pool.fallbackReason;
     expect([pool.executionProvider, reason]).toEqual([expected, expected === 'cpu' ? expect.any(String) : null]);
+    // On CUDA, a replacement started after the GPU failed may still fall back.
+    expect(pool.workerDevice).toBe(expected === 'cpu' ? 'cpu' : 'auto');
     await pool.simulateCrash(0);
     for (const deadline = Date.now() + 20_000; pool.readyWorkers < 2; ) {
       if (Date.now() > deadline) throw new Error('worker 0 was not replaced within 20 s');

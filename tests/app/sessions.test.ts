@@ -354,7 +354,9 @@ describe('a session that cannot be read', () => {
   });
 
   it('is answered by the routes behind a session (thumbnails, the CSV export) with their JSON error, logged', async () => {
-    jest.mocked(getServerSession).mockRejectedValue(new Error('JWT could not be decrypted'));
+    // Once per route: a second read of the session would find no session (401) and fail the test.
+    const unreadableSession = new Error('JWT could not be decrypted');
+    jest.mocked(getServerSession).mockRejectedValueOnce(unreadableSession).mockRejectedValueOnce(unreadableSession).mockRejectedValueOnce(unreadableSession);
     const params = { params: Promise.resolve({ id: randomUUID() }) };
     const { result: answers, logged } = await withLoggedErrors(async () => [
       await userThumbnail(new Request('http://localhost/history/x/thumbnail'), params),

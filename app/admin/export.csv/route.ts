@@ -30,8 +30,9 @@ const HEADER = [
  * GET /admin/export.csv[?from=YYYY-MM-DD&to=YYYY-MM-DD&model=VERSION]:
  * every prediction (the dashboard's filters apply) with its feedback, no
  * images, oldest first. Streamed in keyset-paginated batches so memory stays
- * flat. Guests get 401, signed-in non-admins 403, and 503 while the role
- * cannot be checked (the database is unreachable); JSON.
+ * flat. Guests get 401, signed-in non-admins 403, 503 while the role
+ * cannot be checked (the database is unreachable), and 500 when the session
+ * cannot be read at all; JSON.
  */
 export async function GET(request: Request) {
   const admin = await checkForRoute(checkAdmin);

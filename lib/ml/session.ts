@@ -97,7 +97,7 @@ export async function createClassifierSession(options: SessionOptions): Promise<
       await session?.release().catch(() => undefined);
       const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
       if (options.device === 'cuda') {
-        throw new ExecutionProviderError(`INFERENCE_DEVICE=cuda but the CUDA execution provider failed: ${reason}`);
+        throw new ExecutionProviderError(`the CUDA execution provider failed (INFERENCE_DEVICE=cuda, or auto once it has settled on CUDA): ${reason}`);
       }
       return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', reason));
     }

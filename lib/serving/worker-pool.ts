@@ -9,7 +9,7 @@
  * error, running out of memory under resourceLimits, process.exit in the
  * thread) fails its in-flight batch, is reported unavailable to the pool's
  * listener (the batcher stops sending it work) and is replaced by a fresh
- * worker on the device the pool settled (see WorkerPool.start). A replacement that fails to start is retried
+ * worker on the provider the pool settled (see WorkerPool.start). A replacement that fails to start is retried
  * after 0.5 s, 1 s, 2 s ... at most 30 s. A native crash that aborts the
  * whole process is beyond any thread pool's reach.
  */
@@ -23,8 +23,8 @@ export interface WorkerPoolOptions {
   cardPath: string;
   device: InferenceDevice;
   /**
-   * How many workers; a function is asked once the first worker has settled
-   * the execution provider (with device 'auto', CUDA or the CPU fallback).
+   * How many workers; a function is asked with the execution provider (with
+   * device 'auto', once the first worker has settled it).
    */
   workers: number | ((provider: ExecutionProvider) => number);
   intraOpThreads: number;
@@ -210,14 +210,14 @@ export class WorkerPool {
 
   /**
    * `workers` holds each slot's latest worker, dead ones included until
-   * replaced; `provider` is what the workers run on, and why not CUDA when
-   * 'auto' fell back (see start and restart).
+   * replaced; `provider` is what every one of them runs on, and why not CUDA
+   * when 'auto' fell back (see start).
    */
   private constructor(
     private readonly init: WorkerInit,
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
-    private provider: Pick<ReadyStatus, 'executionProvider' | 'fallbackReason'>,
+    private readonly provider: Pick<ReadyStatus, 'executionProvider' | 'fallbackReason'>,
     options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'>,
   ) {
     this.attempts = workers.map(() => 0);
@@ -228,12 +228,15 @@ export class WorkerPool {
 
   /**
    * Starts every worker (each loads and warms up the model) and waits for all
-   * of them. With 'auto' the first one starts alone and settles the provider:
-   * on the CPU (CUDA failed, and why) the others and every replacement start
-   * on the CPU, so CUDA is tried once, not once per worker; on CUDA they start
-   * with 'auto' too, so that a replacement started after the GPU failed serves
-   * on the CPU instead of failing to start again and again. Either way the
-   * number of workers can follow the provider.
+   * of them. With 'auto' the first one starts alone and settles the provider
+   * (CUDA, or the CPU and why); the others and every replacement start on
+   * that provider, not on 'auto'. So CUDA is tried once, not once per worker,
+   * the number of workers can follow the provider, and the pool runs on one
+   * provider, the one health reports and predictions record. (A GPU that
+   * fails later shows as replacements failing to start, logged, and health
+   * degraded or unavailable, not as a quiet move to the CPU; restarting the
+   * app lets 'auto' choose again.) Throws RangeError for a worker count that
+   * is not a whole number of at least 1.
    */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
     // The pool exists once all have started; a worker that dies before then
@@ -243,13 +246,21 @@ export class WorkerPool {
     const startWorker = (init: WorkerInit, index: number) =>
       PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])));
     const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
+    const countFor = (provider: ExecutionProvider) => {
+      const count = typeof options.workers === 'function' ? options.workers(provider) : options.workers;
+      if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
+      return count;
+    };
+    if (typeof options.workers === 'number') countFor('cpu'); // a bad number is refused before any worker starts
     const first = options.device === 'auto' ? [await startWorker(requested, 0)] : [];
     const provider: ExecutionProvider = options.device === 'auto' ? first[0]!.status.executionProvider : options.device;
-    const init: WorkerInit = { ...requested, device: provider === 'cpu' ? 'cpu' : options.device };
-    const count = typeof options.workers === 'function' ? options.workers(provider) : options.workers;
-    if (!Number.isInteger(count) || count < 1) {
+    const init: WorkerInit = { ...requested, device: provider };
+    let count: number;
+    try {
+      count = countFor(provider);
+    } catch (error) {
       await Promise.all(first.map((w) => w.terminate()));
-      throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
+      throw error;
     }
     const started = await Promise.allSettled(Array.from({ length: count - first.length }, (_, i) => startWorker(init, first.length + i)));
     const workers = [...first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
@@ -345,11 +356,6 @@ export class WorkerPool {
     this.workers[index] = worker;
     this.restartCount += 1;
     this.log(`[petlens] inference worker ${index} restarted in ${Math.round(performance.now() - t0)} ms (attempt ${attempt}; ${this.restartCount} restart(s) since start)`);
-    // Only with 'auto' on CUDA: the GPU failed since, and the replacement fell back.
-    if (worker.status.executionProvider !== this.provider.executionProvider) {
-      this.provider = worker.status;
-      this.log(`[petlens] inference worker ${index} now serves on ${worker.status.executionProvider}${worker.status.fallbackReason ? ` (CUDA unavailable: ${worker.status.fallbackReason})` : ''}`);
-    }
     this.listener(index, true);
   }
 
@@ -357,17 +363,17 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /** The provider the workers run on (see start), or the latest a replacement fell back to. */
+  /** The provider every worker runs on (see start). */
   get executionProvider(): ExecutionProvider {
     return this.provider.executionProvider;
   }
 
-  /** Why 'auto' serves on the CPU (null on CUDA, and with 'cpu'), as the worker that fell back said. */
+  /** Why 'auto' settled on the CPU, as the first worker said (null on CUDA, and with 'cpu'). */
   get fallbackReason(): string | null {
     return this.provider.fallbackReason;
   }
 
-  /** The device the workers after the first, and every replacement, start with (see start). */
+  /** The device the workers after the first, and every replacement, start with: the settled provider, never 'auto'. */
   get workerDevice(): InferenceDevice {
     return this.init.device;
   }

@@ -28,7 +28,7 @@ it('sizes one worker for cuda: each worker is a CUDA context of its own, and one
   expect(defaultThreads(16, 'cpu')).toEqual({ workers: 8, intraOpThreads: 2 });
 });
 
-it('with auto, the first worker settles the provider: the count follows it, the others and replacements start on the CPU without trying CUDA again (or with auto on CUDA), and the reason stays reported', async () => {
+it('with auto, the first worker settles the provider: the count follows it, the others and replacements start on it (never on auto again), and the reason stays reported', async () => {
   const expected = cudaExpected() ? 'cuda' : 'cpu';
   const asked: string[] = [];
   const pool = await WorkerPool.start({
@@ -47,8 +47,7 @@ it('with auto, the first worker settles the provider: the count follows it, the 
     expect(pool.size).toBe(2);
     const reason = pool.fallbackReason;
     expect([pool.executionProvider, reason]).toEqual([expected, expected === 'cpu' ? expect.any(String) : null]);
-    // On CUDA, a replacement started after the GPU failed may still fall back.
-    expect(pool.workerDevice).toBe(expected === 'cpu' ? 'cpu' : 'auto');
+    expect(pool.workerDevice).toBe(expected);
     await pool.simulateCrash(0);
     for (const deadline = Date.now() + 20_000; pool.readyWorkers < 2; ) {
       if (Date.now() > deadline) throw new Error('worker 0 was not replaced within 20 s');
@@ -58,6 +57,12 @@ it('with auto, the first worker settles the provider: the count follows it, the 
   } finally {
     await pool.close();
   }
+});
+
+it('refuses a worker count that is not a whole number of at least 1, given or asked for', async () => {
+  const options = { cardPath: base.cardPath, intraOpThreads: 1, imageBytes: 3 };
+  await expect(WorkerPool.start({ ...options, device: 'cpu', workers: 0 })).rejects.toThrow(RangeError);
+  await expect(WorkerPool.start({ ...options, device: 'auto', workers: () => 1.5 })).rejects.toThrow(/whole number of workers, at least 1, not 1.5/);
 });
 
 itWithoutCuda('auto on a machine without CUDA serves on CPU and reports why; cuda refuses to start', async () => {

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --data DIR --seconds N --concurrency 1,8,32 --rounds 4 --json FILE]
+ * npm run bench [-- --data DIR --seconds N --concurrency 1,8,32 --rounds 4 --json FILE --reference [--backbone FILE]]
  *
  * The serving benchmark of issue 5, in one run on this machine:
  *  (a) model-only images/s by batch size (one session, one intra-op thread);
@@ -49,7 +49,7 @@ const program = new Command('bench-serving')
   .option('--model-seconds <n>', 'seconds per model/preprocessing measurement', parsePositiveInt, 2)
   .option('--concurrency <list>', 'comma-separated concurrency levels', '1,8,32')
   .option('--warmup-seconds <n>', 'seconds of uncounted load on each fresh server before measuring', parseNonNegativeInt, 10)
-  .option('--rounds <n>', 'slices per level and mode, taken on-off, off-on, ... (even, so each mode goes first as often; 1: one after the other)', parseRounds, 4)
+  .option('--rounds <n>', 'slices per level and mode, taken on-off, off-on, ... (even: the order is mirrored every other round, so every mode has the same average place; 1: one after the other)', parseRounds, 4)
   .option('--reference', 'also measure the reference architecture (Flask + gunicorn + PyTorch) in the same rotation', false)
   .option('--backbone <file>', "the reference server's MobileNetV3-Small weights (default: $REFERENCE_BACKBONE, else serve.sh's: the ../shared ImageNet backbone)")
   .option('--json <file>', 'where to write the results', path.join('.bench', 'serving.json'))
@@ -73,9 +73,12 @@ const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : '
 /** The mode name of the reference server (--reference). */
 const REFERENCE = 'reference';
 
+/** The run of `runs` at concurrency `c`, if it was measured. */
+const at = (runs: readonly LoadResult[], c: number) => runs.find((r) => r.concurrency === c);
+
 function parseRounds(value: string): number {
   const rounds = parsePositiveInt(value);
-  if (rounds !== 1 && rounds % 2 !== 0) throw new InvalidArgumentError('must be 1 or even, so that each mode goes first as often.');
+  if (rounds !== 1 && rounds % 2 !== 0) throw new InvalidArgumentError('must be 1 or even, so that every mode has the same average place in the order.');
   return rounds;
 }
 
@@ -172,7 +175,7 @@ interface LoadSample {
 
 /**
  * One stretch of load on fresh, warmed connections. Per slice, not per level: between two slices of a server the
- * other server's slice runs, and sockets left idle that long may be closed by the server's keep-alive timeout just as
+ * other servers' slices run, and sockets left idle that long may be closed by the server's keep-alive timeout just as
  * they are reused, which would count as errors.
  */
 async function load(url: URL, bodies: MultipartBody[], concurrency: number, seconds: number): Promise<LoadSample> {
@@ -327,7 +330,6 @@ async function main(): Promise<void> {
 
   const on = serving['batching on']!.runs;
   const off = serving['batching off']!.runs;
-  const at = (runs: LoadResult[], c: number) => runs.find((r) => r.concurrency === c);
   const c1 = at(on, 1);
   const c32 = at(on, 32);
   const c32off = at(off, 32);
@@ -376,7 +378,7 @@ async function main(): Promise<void> {
 function speedupOver(petlens: LoadResult[], reference: LoadResult[]) {
   const answeredPerSecond = (r: LoadResult) => (r.statuses['200'] ?? 0) / r.seconds;
   const levels = petlens.flatMap((ours) => {
-    const theirs = reference.find((r) => r.concurrency === ours.concurrency);
+    const theirs = at(reference, ours.concurrency);
     if (!theirs || answeredPerSecond(theirs) === 0) return [];
     return [{ concurrency: ours.concurrency, requestsPerSecond: round(answeredPerSecond(ours) / answeredPerSecond(theirs), 2), p50: round(theirs.latencyMs.p50 / ours.latencyMs.p50, 2) }];
   });

@@ -13,7 +13,7 @@ export function ReviewLabelButtons({ predictionId, predicted, initial }: { predi
   const [current, setCurrent] = useState<Label | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  // Set once hydrated: before that, a click would do nothing.
+  // True once hydrated: before that, a click would do nothing.
   const ready = useHydrated();
 
   function send(correctLabel: Label) {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { buttonClasses } from '~/components/ui/button';
+import { useHydrated } from '~/components/ui/use-hydrated';
 import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
 import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
@@ -30,7 +31,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   // True once hydrated (the mount effect then takes any file chosen before it, see below).
-  const [ready, setReady] = useState(false);
+  const ready = useHydrated();
   const queue = useRef<Promise<void>>(Promise.resolve());
   const urls = useRef(new Set<string>());
   const counter = useRef(0);
@@ -43,7 +44,6 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   const camera = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    setReady(true);
     const owned = urls.current;
     return () => owned.forEach((url) => URL.revokeObjectURL(url));
   }, []);

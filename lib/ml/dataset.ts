@@ -28,8 +28,9 @@ export interface DatasetListing {
   unlabeled: string[];
   /**
    * What below the root could not be read (relative path, why): folders that
-   * could not be listed, and links whose target is gone (a broken link with
-   * an image's name is in `files` instead, so reading it fails by name).
+   * could not be listed, and broken links without an extension (perhaps a
+   * folder of photos). A broken link with an image's name is in `files`
+   * instead, so reading it fails by name; other broken links are not photos.
    */
   unreadableEntries: { relativePath: string; reason: string }[];
 }

@@ -41,7 +41,7 @@ export class Capacity {
         return held;
       },
       take: (amount) => {
-        if (released || !Number.isSafeInteger(amount) || amount < 0 || this.taken + amount > this.limit) return false;
+        if (released || !Number.isSafeInteger(amount) || amount < 0 || !this.fits(amount)) return false;
         this.taken += amount;
         held += amount;
         return true;

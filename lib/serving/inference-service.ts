@@ -120,7 +120,7 @@ export class InferenceService {
       run: (executor, images) => pool.run(executor, images),
     });
     pool.onWorkerStateChange((index, ready) => batcher.setAvailable(index, ready));
-    return new InferenceService(card, pool, batcher, { ...resolved, workers: pool.size });
+    return new InferenceService(card, pool, batcher, resolved);
   }
 
   get executionProvider(): ExecutionProvider {

@@ -251,13 +251,14 @@ export class WorkerPool {
       if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
       return count;
     };
-    if (typeof options.workers === 'number') countFor('cpu'); // a bad number is refused before any worker starts
+    // A fixed number is checked before any worker starts; a function's answer once the provider is known.
+    const fixed = typeof options.workers === 'number' ? countFor('cpu') : null;
     const first = options.device === 'auto' ? [await startWorker(requested, 0)] : [];
     const provider: ExecutionProvider = options.device === 'auto' ? first[0]!.status.executionProvider : options.device;
     const init: WorkerInit = { ...requested, device: provider };
     let count: number;
     try {
-      count = countFor(provider);
+      count = fixed ?? countFor(provider);
     } catch (error) {
       await Promise.all(first.map((w) => w.terminate()));
       throw error;

@@ -8,6 +8,15 @@ import type { SAMPLE_PHOTOS } from '../fixtures/images';
 export type Kind = keyof typeof SAMPLE_PHOTOS;
 export { readSamples as readPhotos, pngHeaderOnly } from '../fixtures/images';
 
+/** Polls `check` every 25 ms until it returns true, failing after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 let address = 0;
 /** A fresh client address per call site, so anonymous rate limits do not mix between tests. */
 export function freshAddress(): string {

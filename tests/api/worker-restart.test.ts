@@ -13,16 +13,8 @@ import { decodeImage } from '~/lib/ml/image';
 import { InferenceService } from '~/lib/serving/inference-service';
 import { WorkerExitedError, WorkerPool, restartDelayMs } from '~/lib/serving/worker-pool';
 import { readSample } from '../fixtures/images';
+import { until } from './helpers';
 import { serviceOptions as base } from './service-options';
-
-/** Polls `check` every 25 ms until it returns true, failing after `timeoutMs`. */
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 let logged: string[];
 beforeEach(() => {

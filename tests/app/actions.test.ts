@@ -121,7 +121,7 @@ describe('submitFeedbackAction', () => {
     expect(row.correctLabel).toBe('neither');
   });
 
-  it('a session that cannot be read is refused as unchecked, logged on the server, and changes nothing', async () => {
+  it('a session that cannot be read is refused without blaming the database, logged on the server, and changes nothing', async () => {
     const owner = await makeUser();
     actAs(owner);
     const prediction = await makePrediction(owner.id, 'cat');

@@ -354,7 +354,7 @@ describe('a session that cannot be read', () => {
   });
 
   it('is answered by the routes behind a session (thumbnails, the CSV export) with their JSON error, logged', async () => {
-    // Once per route: a second read of the session would find no session (401) and fail the test.
+    // One failure per route, so that none stays queued for the tests after this one.
     const unreadableSession = new Error('JWT could not be decrypted');
     jest.mocked(getServerSession).mockRejectedValueOnce(unreadableSession).mockRejectedValueOnce(unreadableSession).mockRejectedValueOnce(unreadableSession);
     const params = { params: Promise.resolve({ id: randomUUID() }) };

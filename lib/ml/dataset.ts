@@ -12,6 +12,11 @@ import type { Label } from './model-card';
 
 const FOLDER_LABELS: Record<string, Label> = { cat: 'cat', cats: 'cat', dog: 'dog', dogs: 'dog', other: 'neither', neither: 'neither' };
 
+/** The label a folder of this name gives the images under it, if any. */
+function folderLabel(name: string): Label | null {
+  return FOLDER_LABELS[name.toLowerCase()] ?? null;
+}
+
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff', '.bmp', '.heic', '.heif']);
 
 export interface LabeledFile {
@@ -39,7 +44,7 @@ export interface DatasetListing {
 export function labelFromPath(relativePath: string): Label | null {
   const folders = relativePath.split(/[\\/]/).slice(0, -1);
   for (let i = folders.length - 1; i >= 0; i--) {
-    const label = FOLDER_LABELS[folders[i]!.toLowerCase()];
+    const label = folderLabel(folders[i]!);
     if (label) return label;
   }
   return null;
@@ -52,7 +57,7 @@ export function labelFromPath(relativePath: string): Label | null {
  * (say /srv/other/…) must not label it.
  */
 function rootLabel(root: string): Label | null {
-  return FOLDER_LABELS[path.basename(path.resolve(root)).toLowerCase()] ?? null;
+  return folderLabel(path.basename(path.resolve(root)));
 }
 
 interface Walk {
@@ -111,7 +116,7 @@ async function walk(dir: string, real: string, label: Label | null, ancestors: R
       if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: full, label });
       else if (extension === '') state.unreadableEntries.push({ path: full, reason: `link not followed: ${link}` });
     } else if (link.target.isDirectory()) {
-      await walk(full, link.real, FOLDER_LABELS[entry.name.toLowerCase()] ?? label, chain, state).catch((error: unknown) => {
+      await walk(full, link.real, folderLabel(entry.name) ?? label, chain, state).catch((error: unknown) => {
         state.unreadableEntries.push({ path: full, reason: `folder not read: ${messageOf(error)}` });
       });
     } else if (IMAGE_EXTENSIONS.has(extension) && link.target.isFile()) {

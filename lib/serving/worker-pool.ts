@@ -78,6 +78,9 @@ interface Pending {
 
 type ReadyStatus = Extract<WorkerStatus, { type: 'ready' }>;
 
+/** What a worker starts with once the pool has settled its provider: never 'auto'. */
+type SettledInit = WorkerInit & { device: ExecutionProvider };
+
 class PoolWorker {
   private readonly pending = new Map<number, Pending>();
   /** Waiting for `pending` to empty (see terminate). */
@@ -210,14 +213,14 @@ export class WorkerPool {
 
   /**
    * `workers` holds each slot's latest worker, dead ones included until
-   * replaced; `provider` is what every one of them runs on, and why not CUDA
-   * when 'auto' fell back (see start).
+   * replaced; `init.device` is the provider every one of them runs on, and
+   * `fallbackReason` why not CUDA when 'auto' fell back (see start).
    */
   private constructor(
-    private readonly init: WorkerInit,
+    private readonly init: SettledInit,
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
-    private readonly provider: Pick<ReadyStatus, 'executionProvider' | 'fallbackReason'>,
+    private readonly settledFallbackReason: string | null,
     options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'>,
   ) {
     this.attempts = workers.map(() => 0);
@@ -246,19 +249,19 @@ export class WorkerPool {
     const startWorker = (init: WorkerInit, index: number) =>
       PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])));
     const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
-    const countFor = (provider: ExecutionProvider) => {
-      const count = typeof options.workers === 'function' ? options.workers(provider) : options.workers;
+    const wholeCount = (count: number) => {
       if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
       return count;
     };
     // A fixed number is checked before any worker starts; a function's answer once the provider is known.
-    const fixed = typeof options.workers === 'number' ? countFor('cpu') : null;
+    const workersFor = options.workers;
+    if (typeof workersFor === 'number') wholeCount(workersFor);
     const first = options.device === 'auto' ? [await startWorker(requested, 0)] : [];
     const provider: ExecutionProvider = options.device === 'auto' ? first[0]!.status.executionProvider : options.device;
-    const init: WorkerInit = { ...requested, device: provider };
+    const init: SettledInit = { ...requested, device: provider };
     let count: number;
     try {
-      count = fixed ?? countFor(provider);
+      count = typeof workersFor === 'number' ? workersFor : wholeCount(workersFor(provider));
     } catch (error) {
       await Promise.all(first.map((w) => w.terminate()));
       throw error;
@@ -270,8 +273,7 @@ export class WorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw failed.reason instanceof Error ? failed.reason : new WorkerStartError(String(failed.reason));
     }
-    const { executionProvider, fallbackReason } = workers[0]!.status;
-    pool = new WorkerPool(init, workers, options.imageBytes, { executionProvider, fallbackReason }, options);
+    pool = new WorkerPool(init, workers, options.imageBytes, workers[0]!.status.fallbackReason, options);
     for (const [index, reason] of exitedEarly) pool.onWorkerExit(index, reason);
     return pool;
   }
@@ -366,12 +368,12 @@ export class WorkerPool {
 
   /** The provider every worker runs on (see start). */
   get executionProvider(): ExecutionProvider {
-    return this.provider.executionProvider;
+    return this.init.device;
   }
 
   /** Why 'auto' settled on the CPU, as the first worker said (null on CUDA, and with 'cpu'). */
   get fallbackReason(): string | null {
-    return this.provider.fallbackReason;
+    return this.settledFallbackReason;
   }
 
   /** The device the workers after the first, and every replacement, start with: the settled provider, never 'auto'. */

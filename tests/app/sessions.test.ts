@@ -321,6 +321,9 @@ describe('a session that cannot be confirmed', () => {
 });
 
 describe('a session that cannot be read', () => {
+  // What each refused session check logs.
+  const unreadable = ['[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' })];
+
   it('is answered with a clear state, logged, and changes nothing: the password and sessions stay, an upload is still answered', async () => {
     const user = await makeUser();
     const browser = await signIn(user.email, user.password);
@@ -341,7 +344,6 @@ describe('a session that cannot be read', () => {
         const guestUpload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')) }));
         expect(guestUpload).toMatchObject({ status: 'success', saved: false, saveError: null, prediction: { label: 'cat' } });
       });
-      const unreadable = ['[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' })];
       expect(logged).toEqual([unreadable, unreadable, unreadable, unreadable]);
     } finally {
       retention.restore();
@@ -367,7 +369,6 @@ describe('a session that cannot be read', () => {
       expect(answer.status).toBe(500);
       expect(await answer.json()).toEqual({ error: { code: 'internal', message: expect.any(String) } });
     }
-    const unreadable = ['[petlens] checking the session:', expect.objectContaining({ message: 'JWT could not be decrypted' })];
     expect(logged).toEqual([unreadable, unreadable, unreadable]);
   });
 });

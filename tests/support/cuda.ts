@@ -14,8 +14,11 @@ export function cudaExpected(): boolean {
   return providerInstalled && existsSync('/dev/nvidiactl');
 }
 
+// Judged once per test file: the answer cannot change while the file runs.
+const onCuda = cudaExpected();
+
 /** A test for hosts without CUDA (the fallback paths); skipped on a GPU host set up as the README says. */
-export const itWithoutCuda: jest.It = cudaExpected() ? it.skip : it;
+export const itWithoutCuda: jest.It = onCuda ? it.skip : it;
 
 /** A test for a GPU host set up as the README says; skipped elsewhere. */
-export const itOnCuda: jest.It = cudaExpected() ? it : it.skip;
+export const itOnCuda: jest.It = onCuda ? it : it.skip;

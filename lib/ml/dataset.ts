@@ -10,11 +10,20 @@ import path from 'node:path';
 import { types } from 'node:util';
 import type { Label } from './model-card';
 
-const FOLDER_LABELS: Record<string, Label> = { cat: 'cat', cats: 'cat', dog: 'dog', dogs: 'dog', other: 'neither', neither: 'neither' };
+// A Map, not an object literal: a folder named "constructor" or "toString"
+// must not pick up Object.prototype's members as its label.
+const FOLDER_LABELS = new Map<string, Label>([
+  ['cat', 'cat'],
+  ['cats', 'cat'],
+  ['dog', 'dog'],
+  ['dogs', 'dog'],
+  ['other', 'neither'],
+  ['neither', 'neither'],
+]);
 
 /** The label a folder of this name gives the images under it, if any. */
 function folderLabel(name: string): Label | null {
-  return FOLDER_LABELS[name.toLowerCase()] ?? null;
+  return FOLDER_LABELS.get(name.toLowerCase()) ?? null;
 }
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff', '.bmp', '.heic', '.heif']);

@@ -14,6 +14,9 @@ describe('labelFromPath', () => {
     ['cats/other/a.jpg', 'neither'],
     ['photos/a.jpg', null],
     ['cats.jpg', null],
+    // Names of Object.prototype's members label nothing (a lookup in a plain object would return a function).
+    ['constructor/a.jpg', null],
+    ['dogs/toString/__proto__/a.jpg', 'dog'],
   ])('%s -> %s', (file, label) => {
     expect(labelFromPath(file)).toBe(label);
   });

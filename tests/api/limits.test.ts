@@ -6,7 +6,7 @@
  * set before the route module (and lib/env) is first loaded.
  */
 import type { POST as PostHandler } from '~/app/api/v1/predict/route';
-import { expectError, jsonRequest, multipartRequest, readPhotos, type Kind } from './helpers';
+import { expectError, jsonRequest, multipartRequest, readPhotos, until, type Kind } from './helpers';
 
 process.env.API_ANON_RATE_LIMIT = '3';
 process.env.API_TOKEN_RATE_LIMIT = '3';
@@ -132,8 +132,7 @@ it('a body still arriving holds no place in the inference queue: slow uploads ca
     await Promise.all(stalled.map((waiting) => waiting.sentAtLeast(256 * 1024)));
     // Both bodies are being read: their first halves are held (and counted in the body budget).
     const bodyBudget = () => (globalThis as unknown as { petlensApiBodyBudget: { inUse: number } }).petlensApiBodyBudget.inUse;
-    for (let waited = 0; bodyBudget() < 2 * 256 * 1024 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(bodyBudget()).toBeGreaterThanOrEqual(2 * 256 * 1024);
+    await until('both half bodies counted in the body budget', () => bodyBudget() >= 2 * 256 * 1024, 5000);
     expect((await getInferenceService()).health().inFlight).toBe(0);
     // A caller with a ready body is answered meanwhile, with every place in use by its own images.
     expect((await POST(multipartRequest([photos.cat, photos.dog], { headers: { 'x-forwarded-for': '203.0.113.50' } }))).status).toBe(200);
@@ -145,7 +144,8 @@ it('a body still arriving holds no place in the inference queue: slow uploads ca
 
 /**
  * A body streamed in 256 KiB chunks: `first` bytes, then, once `resume()` is
- * called, the rest up to `total`. `sentAtLeast(n)` waits until n bytes are out.
+ * called, the rest up to `total`. `sentAtLeast(n)` waits until n bytes are out
+ * (and fails, saying so, if they never are).
  */
 function streamedBody(total: number, first = total) {
   const chunk = new Uint8Array(256 * 1024);
@@ -160,9 +160,7 @@ function streamedBody(total: number, first = total) {
       controller.enqueue(chunk);
     },
   });
-  const sentAtLeast = async (bytes: number) => {
-    while (progress.sent < bytes) await new Promise((resolve) => setTimeout(resolve, 10));
-  };
+  const sentAtLeast = (bytes: number) => until(`${bytes} bytes of the body sent`, () => progress.sent >= bytes);
   return { body, progress, resume: () => resume(), sentAtLeast };
 }
 

@@ -2,9 +2,12 @@
  * npm run bench:model [-- --data DIR --seconds N --json FILE]
  *
  * Prints, measured in this run on this machine:
- *  - file bytes -> probabilities for real 500x375 JPEGs (decode + model), p50/p90/p99
+ *  - file bytes -> probabilities for real 500x375 JPEGs (decode + model), p50/p90/p99,
+ *    one image at a time with the intra-op threads a server worker uses here
+ *    (--threads; what a lone request gets)
  *  - preprocessing alone for a 500x375 JPEG and a 12-megapixel JPEG
- *  - model-only images/s by batch size
+ *  - model-only images/s by batch size on one intra-op thread (the figure
+ *    comparable across machines and with earlier runs), and batch 1 on --threads
  * Machines are shared and noisy: compare figures from the same run, not across runs.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,6 +17,7 @@ import { Command } from 'commander';
 import sharp from 'sharp';
 import { Classifier } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
+import { defaultThreads } from '~/lib/serving/inference-service';
 import { parsePositiveInt } from './cli-options';
 import { measure, stats, type Stats } from './lib/stats';
 
@@ -21,6 +25,7 @@ const program = new Command('bench-model')
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
   .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
   .option('--seconds <n>', 'seconds per measurement', parsePositiveInt, 3)
+  .option('--threads <n>', 'intra-op threads for the single-image figures (default: what a server worker uses on this machine)', parsePositiveInt, defaultThreads().intraOpThreads)
   .option('--json <file>', 'also write the results as JSON', path.join('.bench', 'model.json'))
   .parse();
 
@@ -38,30 +43,45 @@ async function realJpegs(dataDir: string, width: number, height: number, limit: 
 }
 
 async function main() {
-  const options = program.opts<{ data: string; model: string; seconds: number; json: string }>();
+  const options = program.opts<{ data: string; model: string; seconds: number; threads: number; json: string }>();
   const photos = await realJpegs(options.data, 500, 375, 16);
   const bigPhoto = await sharp(photos[0]!.bytes).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
   const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, when: new Date().toISOString() };
 
-  // Serving configuration: one intra-op thread per inference (the server runs several).
-  const classifier = await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
+  // A lone image as the server handles it: one worker's session with its intra-op threads.
+  const classifier = await Classifier.load({ cardPath: options.model, intraOpThreads: options.threads });
   const endToEnd = stats(await measure(options.seconds, (i) => classifier.classify(photos[i % photos.length]!.bytes)));
   const decodeSmall = stats(await measure(options.seconds, (i) => classifier.decode(photos[i % photos.length]!.bytes)));
   const decodeBig = stats(await measure(options.seconds, () => classifier.decode(bigPhoto)));
   const pixels = (await classifier.decode(photos[0]!.bytes)).pixels;
+  const modelBatch1 = stats(await measure(options.seconds, () => classifier.classifyPixels([pixels])));
+  await classifier.dispose();
+  // The model alone by batch size, on one thread: how much work a batch is, free of how threads split it.
+  const oneThread = await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
   const modelOnly: Record<number, { imagesPerSecond: number; msPerBatch: Stats }> = {};
   for (const batch of [1, 2, 4, 8, 16, 32]) {
     const input = Array.from({ length: batch }, () => pixels);
-    const samples = await measure(options.seconds, () => classifier.classifyPixels(input));
+    const samples = await measure(options.seconds, () => oneThread.classifyPixels(input));
     const s = stats(samples);
     modelOnly[batch] = { imagesPerSecond: Number(((batch * 1000) / s.mean).toFixed(1)), msPerBatch: s };
   }
-  await classifier.dispose();
-  Object.assign(results, { model: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider, endToEnd500x375Ms: endToEnd, preprocess500x375Ms: decodeSmall, preprocess12MpMs: decodeBig, modelOnly });
+  await oneThread.dispose();
+  Object.assign(results, {
+    model: classifier.card.name,
+    version: classifier.card.version,
+    executionProvider: classifier.executionProvider,
+    intraOpThreads: options.threads,
+    endToEnd500x375Ms: endToEnd,
+    preprocess500x375Ms: decodeSmall,
+    preprocess12MpMs: decodeBig,
+    modelBatch1Ms: modelBatch1,
+    modelOnly,
+  });
 
-  console.log(`${classifier.card.name} ${classifier.card.version} on ${classifier.executionProvider}, ${os.cpus().length} CPUs, ${photos.length} real 500x375 JPEGs`);
-  console.log(`file bytes -> probabilities, 500x375 JPEG: p50 ${endToEnd.p50.toFixed(2)} ms  p90 ${endToEnd.p90.toFixed(2)} ms  p99 ${endToEnd.p99.toFixed(2)} ms  (n=${endToEnd.n})`);
+  console.log(`${classifier.card.name} ${classifier.card.version} on ${classifier.executionProvider}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${photos.length} real 500x375 JPEGs`);
+  console.log(`file bytes -> probabilities, 500x375 JPEG, ${options.threads} intra-op thread(s): p50 ${endToEnd.p50.toFixed(2)} ms  p90 ${endToEnd.p90.toFixed(2)} ms  p99 ${endToEnd.p99.toFixed(2)} ms  (n=${endToEnd.n})`);
   console.log(`preprocessing only:  500x375 JPEG p50 ${decodeSmall.p50.toFixed(2)} ms   12 MP JPEG p50 ${decodeBig.p50.toFixed(2)} ms`);
+  console.log(`model only, batch 1, ${options.threads} intra-op thread(s): p50 ${modelBatch1.p50.toFixed(2)} ms`);
   console.log('model only (1 intra-op thread):');
   for (const [batch, r] of Object.entries(modelOnly)) console.log(`  batch ${batch.padStart(2)}: ${String(r.imagesPerSecond).padStart(7)} images/s  (${r.msPerBatch.p50.toFixed(2)} ms per batch)`);
   await mkdir(path.dirname(options.json), { recursive: true });

@@ -1,5 +1,5 @@
 /**
- * npm run bench:model [-- --data DIR --seconds N --json FILE]
+ * npm run bench:model [-- --data DIR --model CARD --seconds N --threads N --json FILE]
  *
  * Prints, measured in this run on this machine:
  *  - file bytes -> probabilities for real 500x375 JPEGs (decode + model), p50/p90/p99,
@@ -25,7 +25,7 @@ const program = new Command('bench-model')
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
   .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
   .option('--seconds <n>', 'seconds per measurement', parsePositiveInt, 3)
-  .option('--threads <n>', 'intra-op threads for the single-image figures (default: what a server worker uses on this machine)', parsePositiveInt, defaultThreads().intraOpThreads)
+  .option('--threads <n>', 'intra-op threads for the single-image figures (default: the server\'s default on this machine)', parsePositiveInt, defaultThreads().intraOpThreads)
   .option('--json <file>', 'also write the results as JSON', path.join('.bench', 'model.json'))
   .parse();
 
@@ -46,7 +46,7 @@ async function main() {
   const options = program.opts<{ data: string; model: string; seconds: number; threads: number; json: string }>();
   const photos = await realJpegs(options.data, 500, 375, 16);
   const bigPhoto = await sharp(photos[0]!.bytes).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
-  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, when: new Date().toISOString() };
+  const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, availableParallelism: os.availableParallelism(), model: os.cpus()[0]?.model }, when: new Date().toISOString() };
 
   // A lone image as the server handles it: one worker's session with its intra-op threads.
   const classifier = await Classifier.load({ cardPath: options.model, intraOpThreads: options.threads });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { types } from 'node:util';
 import type { Label } from './model-card';
 
-// A Map, not an object literal: a folder named "constructor" or "toString"
+// A Map, not an object literal: a folder named "constructor" or "__proto__"
 // must not pick up Object.prototype's members as its label.
 const FOLDER_LABELS = new Map<string, Label>([
   ['cat', 'cat'],

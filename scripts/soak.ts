@@ -1,5 +1,5 @@
 /**
- * npm run soak [-- --minutes 5 --concurrency 32 --data DIR --json FILE]
+ * npm run soak [-- --minutes 5 --concurrency 32 --warmup-requests 5000 --data DIR --json FILE]
  *
  * The load and soak run of issue 6 (item 2), against the production build
  * started like `npm start` (embedded PostgreSQL in a throwaway folder,

@@ -13,10 +13,11 @@
  *  - the app server process's (petlens-server) RSS (/proc/<pid>/status) is sampled every 2 s.
  * At the end it reports requests by kind and status and checks: zero 5xx and
  * no dropped connections; RSS growth after warm-up (the first 5,000
- * requests, at most half the run) under 100 MB; no leaked PostgreSQL connections (pg_stat_activity before, after
- * warm-up and after the run); rows stored for the token user equal to its
- * successful uploads and no other rows. Prints a table, writes JSON
- * (.bench/soak.json) and exits 1 when a check fails. Loopback only.
+ * requests, at most half the run) under 100 MB; no leaked PostgreSQL
+ * connections (pg_stat_activity before, after warm-up and after the run);
+ * rows stored for the token user equal to its successful uploads and no
+ * other rows. Prints a table, writes JSON (.bench/soak.json) and exits 1
+ * when a check fails. Loopback only.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * npm run soak [-- --minutes 5 --concurrency 32 --warmup-requests 5000 --data DIR --json FILE]
+ * npm run soak [-- --minutes 5 --concurrency 32 --data DIR --json FILE]
  *
  * The load and soak run of issue 6 (item 2), against the production build
  * started like `npm start` (embedded PostgreSQL in a throwaway folder,
@@ -12,12 +12,13 @@
  *    missing field, one over the size limit), anonymous and with the token;
  *  - the app server process's (petlens-server) RSS (/proc/<pid>/status) is sampled every 2 s.
  * At the end it reports requests by kind and status and checks: zero 5xx and
- * no dropped connections; RSS growth after warm-up (the first 5,000
- * requests, at most half the run) under 100 MB; no leaked PostgreSQL
- * connections (pg_stat_activity before, after warm-up and after the run);
- * rows stored for the token user equal to its successful uploads and no
- * other rows. Prints a table, writes JSON (.bench/soak.json) and exits 1
- * when a check fails. Loopback only.
+ * no dropped connections; RSS growth after warm-up (the first 30 s) under
+ * 100 MB; no leaked PostgreSQL connections (pg_stat_activity before, after
+ * warm-up and after the run); rows stored for the token user equal to its
+ * successful uploads and no other rows. Beside the checks it reports the
+ * median RSS of the run's third and last quarters (see secondHalfTrend).
+ * Prints a table, writes JSON (.bench/soak.json) and exits 1 when a check
+ * fails. Loopback only.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -29,6 +30,7 @@ import { Client } from 'pg';
 import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, pixelBomb } from '../tests/fixtures/images';
 import { parsePositiveInt, parsePositiveNumber } from './cli-options';
+import { median } from './lib/stats';
 import { multipartBody } from './lib/multipart-body';
 import { connectToServerDatabase, startProductionServer, type ProductionServer } from './lib/production-server';
 import { insertApiToken, insertUser } from './lib/server-rows';
@@ -36,11 +38,7 @@ import { insertApiToken, insertUser } from './lib/server-rows';
 const program = new Command('soak')
   .option('--minutes <n>', 'how long to run the load', parsePositiveNumber, 5)
   .option('--concurrency <n>', 'concurrent clients', parsePositiveInt, 32)
-  // Counted in requests, not seconds: the heap and the allocator settle after
-  // an amount of work, which a slower machine takes longer to do. 5,000 is
-  // about 30 s on the AMD EPYC the earlier runs used; on a CPU half as fast a
-  // fixed 30 s ended warm-up while RSS was still climbing to its plateau.
-  .option('--warmup-requests <n>', 'requests excluded from the RSS growth check (at most half the run)', parsePositiveInt, 5000)
+  .option('--warmup-seconds <n>', 'seconds excluded from the RSS growth check', parsePositiveNumber, 30)
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
   .option('--json <file>', 'where to write the results', path.join('.bench', 'soak.json'))
   .parse();
@@ -48,7 +46,7 @@ const program = new Command('soak')
 interface Options {
   minutes: number;
   concurrency: number;
-  warmupRequests: number;
+  warmupSeconds: number;
   data: string;
   json: string;
 }
@@ -182,11 +180,28 @@ function post(agent: http.Agent, url: URL, body: Body, token: string | null): Pr
   });
 }
 
+/**
+ * The median RSS over the third and over the last quarter of the run. The
+ * growth check's baseline is one sample at the end of warm-up, and RSS swings
+ * by tens of MB between samples; a leak shows as a rise between these two
+ * medians, while a heap that has settled keeps them level. Reported beside
+ * the check, not in place of it.
+ */
+function secondHalfTrend(rss: { t: number; mb: number }[], seconds: number) {
+  const within = (from: number, to: number) => rss.filter((s) => s.t >= from * seconds && s.t <= to * seconds).map((s) => s.mb);
+  const [third, last] = [within(0.5, 0.75), within(0.75, 1)];
+  // A run of a few seconds may have no sample in a quarter: then both stand at the last sample.
+  const thirdQuarterMedian = third.length > 0 ? median(third) : rss[rss.length - 1]!.mb;
+  const lastQuarterMedian = last.length > 0 ? median(last) : rss[rss.length - 1]!.mb;
+  return { thirdQuarterMedian, lastQuarterMedian, change: round(lastQuarterMedian - thirdQuarterMedian) };
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
   const options = program.opts<Options>();
   const durationMs = options.minutes * 60_000;
+  const warmupMs = Math.min(options.warmupSeconds * 1000, durationMs / 2);
   await mkdir(path.dirname(options.json), { recursive: true });
   const photos = await realPhotos(options.data, 12);
   const valid = photos.map((photo, i) => multipart('valid', true, photo, `p${i}.jpg`));
@@ -217,19 +232,12 @@ async function main(): Promise<void> {
     let connectionsAfterWarmup: number | null = null;
     const start = performance.now();
     const end = start + durationMs;
-    /** When warm-up ended, in ms since the start: after --warmup-requests, or half the run, whichever comes first. */
-    let warmupMs: number | null = null;
-    /** Whether warm-up is over; it is cut at half the run if --warmup-requests have not been made by then. */
-    const warmupOver = (): boolean => {
-      if (warmupMs === null && performance.now() - start >= durationMs / 2) warmupMs = durationMs / 2;
-      return warmupMs !== null;
-    };
-    console.log(`load: ${options.concurrency} clients for ${options.minutes} min (warm-up: the first ${options.warmupRequests} requests, at most half the run); petlens-server pid ${nextPid}`);
+    console.log(`load: ${options.concurrency} clients for ${options.minutes} min (warm-up ${warmupMs / 1000} s); petlens-server pid ${nextPid}`);
     rss.push({ t: 0, mb: await rssMb(nextPid) });
     const sampler = setInterval(() => {
       const t = round((performance.now() - start) / 1000);
       void rssMb(nextPid).then((mb) => rss.push({ t, mb }), () => undefined);
-      if (connectionsAfterWarmup === null && warmupOver()) {
+      if (connectionsAfterWarmup === null && performance.now() - start >= warmupMs) {
         connectionsAfterWarmup = -1;
         void connections(db).then((n) => (connectionsAfterWarmup = n));
       }
@@ -251,7 +259,6 @@ async function main(): Promise<void> {
             dropped++;
           }
           requests++;
-          if (warmupMs === null && requests >= options.warmupRequests) warmupMs = performance.now() - start;
           byStatus[outcome.status] = (byStatus[outcome.status] ?? 0) + 1;
           (byKind[kind] ??= {})[outcome.status] = (byKind[kind]![outcome.status] ?? 0) + 1;
           if (withToken && outcome.status === 200 && outcome.saved) tokenSaved++;
@@ -269,10 +276,10 @@ async function main(): Promise<void> {
 
     const rowsForUser = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction" WHERE "userId" = $1', [userId])).rows[0]!.n);
     const rowsTotal = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM "Prediction"')).rows[0]!.n) - rowsBefore;
-    warmupOver();
-    const afterWarmup = rss.find((s) => s.t * 1000 >= warmupMs!) ?? rss[0]!;
+    const afterWarmup = rss.find((s) => s.t * 1000 >= warmupMs) ?? rss[0]!;
     const last = rss[rss.length - 1]!;
     const peak = Math.max(...rss.map((s) => s.mb));
+    const trend = secondHalfTrend(rss, elapsed);
     const fiveXx = Object.entries(byStatus).reduce((sum, [status, count]) => (Number(status) >= 500 ? sum + count : sum), 0);
     const warm = connectionsAfterWarmup ?? connectionsBefore;
     const checks = {
@@ -302,6 +309,7 @@ async function main(): Promise<void> {
     console.log(`| RSS at end (${round(last.t)} s) | ${last.mb} MB |`);
     console.log(`| RSS growth after warm-up | ${round(last.mb - afterWarmup.mb)} MB (limit ${RSS_GROWTH_LIMIT_MB}) |`);
     console.log(`| RSS peak | ${peak} MB |`);
+    console.log(`| RSS median, third quarter → last quarter of the run (a leak keeps climbing here; not a check) | ${trend.thirdQuarterMedian} → ${trend.lastQuarterMedian} MB (${trend.change >= 0 ? '+' : ''}${trend.change} MB) |`);
     console.log(`| PostgreSQL client connections before / after warm-up / after | ${connectionsBefore} / ${warm} / ${connectionsAfter} |`);
     console.log(`| successful token uploads (saved) | ${tokenSaved} |`);
     console.log(`| rows stored for the token user / all new rows | ${rowsForUser} / ${rowsTotal} |`);
@@ -310,14 +318,14 @@ async function main(): Promise<void> {
     const results = {
       when: new Date().toISOString(),
       machine,
-      conditions: { minutes: options.minutes, concurrency: options.concurrency, warmupRequests: options.warmupRequests, warmupSeconds: round(warmupMs! / 1000), maxUploadBytes: MAX_UPLOAD_BYTES, photos: photos.length, mix: '70% real photos, 30% invalid; half of each with an API token', rateLimits: 'off' },
+      conditions: { minutes: options.minutes, concurrency: options.concurrency, warmupSeconds: warmupMs / 1000, maxUploadBytes: MAX_UPLOAD_BYTES, photos: photos.length, mix: '70% real photos, 30% invalid; half of each with an API token', rateLimits: 'off' },
       requests,
       seconds: round(elapsed),
       requestsPerSecond: round(requests / elapsed),
       byStatus,
       byKind,
       dropped,
-      rssMb: { start: rss[0]!.mb, afterWarmup: afterWarmup.mb, end: last.mb, growth: round(last.mb - afterWarmup.mb), peak, samples: rss },
+      rssMb: { start: rss[0]!.mb, afterWarmup: afterWarmup.mb, end: last.mb, growth: round(last.mb - afterWarmup.mb), peak, secondHalfTrend: trend, samples: rss },
       dbConnections: { before: connectionsBefore, afterWarmup: warm, after: connectionsAfter },
       rows: { tokenSaved, forTokenUser: rowsForUser, totalNew: rowsTotal },
       healthAfter: health,

@@ -19,7 +19,8 @@ import { Classifier } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
 import { defaultThreads } from '~/lib/serving/inference-service';
 import { parsePositiveInt } from './cli-options';
-import { measure, stats, type Stats } from './lib/stats';
+import { modelOnlyByBatch, twelveMegapixelJpeg } from './lib/model-bench';
+import { measure, stats } from './lib/stats';
 
 const program = new Command('bench-model')
   .option('--data <dir>', 'the shared data folder', path.join('..', 'shared', 'data'))
@@ -45,7 +46,7 @@ async function realJpegs(dataDir: string, width: number, height: number, limit: 
 async function main() {
   const options = program.opts<{ data: string; model: string; seconds: number; threads: number; json: string }>();
   const photos = await realJpegs(options.data, 500, 375, 16);
-  const bigPhoto = await sharp(photos[0]!.bytes).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const bigPhoto = await twelveMegapixelJpeg(photos[0]!.bytes);
   const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, availableParallelism: os.availableParallelism(), model: os.cpus()[0]?.model }, when: new Date().toISOString() };
 
   // A lone image as the server handles it: one worker's session with its intra-op threads.
@@ -58,13 +59,7 @@ async function main() {
   await classifier.dispose();
   // The model alone by batch size, on one thread: how much work a batch is, free of how threads split it.
   const oneThread = await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
-  const modelOnly: Record<number, { imagesPerSecond: number; msPerBatch: Stats }> = {};
-  for (const batch of [1, 2, 4, 8, 16, 32]) {
-    const input = Array.from({ length: batch }, () => pixels);
-    const samples = await measure(options.seconds, () => oneThread.classifyPixels(input));
-    const s = stats(samples);
-    modelOnly[batch] = { imagesPerSecond: Number(((batch * 1000) / s.mean).toFixed(1)), msPerBatch: s };
-  }
+  const modelOnly = await modelOnlyByBatch(oneThread, pixels, options.seconds);
   await oneThread.dispose();
   Object.assign(results, {
     model: classifier.card.name,

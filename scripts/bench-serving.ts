@@ -38,6 +38,7 @@ import sharp from 'sharp';
 import { env } from '~/lib/env';
 import { Classifier } from '~/lib/ml/classifier';
 import { parseNonNegativeInt, parsePositiveInt } from './cli-options';
+import { modelOnlyByBatch, twelveMegapixelJpeg } from './lib/model-bench';
 import { multipartBody, type MultipartBody } from './lib/multipart-body';
 import { startProductionServer, type ProductionServer } from './lib/production-server';
 import { startReferenceServer } from './lib/reference-server';
@@ -102,7 +103,7 @@ async function realPhotos(dataDir: string, limit: number): Promise<Buffer[]> {
 
 async function benchModel(photos: Buffer[], seconds: number) {
   const classifier = await Classifier.load({ cardPath: env.MODEL_CARD_PATH, intraOpThreads: 1 });
-  const big = await sharp(photos[0]!).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const big = await twelveMegapixelJpeg(photos[0]!);
   const decode500 = stats(await measure(seconds, (i) => classifier.decode(photos[i % photos.length]!)));
   const decode12mp = stats(await measure(seconds, () => classifier.decode(big)));
   // Throughput of preprocessing 4 at a time: sharp runs in libuv's thread pool, off the event loop.
@@ -115,12 +116,7 @@ async function benchModel(photos: Buffer[], seconds: number) {
   const decode500PerSecond4 = round((decoded * 1000) / (performance.now() - parallelStart), 1);
 
   const pixels = (await classifier.decode(photos[0]!)).pixels;
-  const modelOnly: Record<string, { imagesPerSecond: number; msPerBatch: Stats }> = {};
-  for (const batch of [1, 2, 4, 8, 16, 32]) {
-    const input = Array.from({ length: batch }, () => pixels);
-    const s = stats(await measure(seconds, () => classifier.classifyPixels(input)));
-    modelOnly[batch] = { imagesPerSecond: round((batch * 1000) / s.mean, 1), msPerBatch: s };
-  }
+  const modelOnly = await modelOnlyByBatch(classifier, pixels, seconds);
   await classifier.dispose();
   return {
     model: { name: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider, inputSize: classifier.inputSize },

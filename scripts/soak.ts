@@ -188,7 +188,8 @@ function post(agent: http.Agent, url: URL, body: Body, token: string | null): Pr
  * the check, not in place of it.
  */
 function secondHalfTrend(rss: { t: number; mb: number }[], seconds: number) {
-  const within = (from: number, to: number) => rss.filter((s) => s.t >= from * seconds && s.t <= to * seconds).map((s) => s.mb);
+  // Half-open, so a sample on the boundary counts in one quarter only; the last one keeps the run's end sample.
+  const within = (from: number, to: number) => rss.filter((s) => s.t >= from * seconds && (s.t < to * seconds || to === 1)).map((s) => s.mb);
   const [third, last] = [within(0.5, 0.75), within(0.75, 1)];
   // A run of a few seconds may have no sample in a quarter: then both stand at the last sample.
   const thirdQuarterMedian = third.length > 0 ? median(third) : rss[rss.length - 1]!.mb;

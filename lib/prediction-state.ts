@@ -19,7 +19,14 @@ export interface PredictionView {
 }
 
 export type ClassifyState =
-  | { status: 'success'; prediction: PredictionView; saved: boolean; saveError: string | null }
+  | {
+      status: 'success';
+      prediction: PredictionView;
+      saved: boolean;
+      saveError: string | null;
+      /** Not saved for a passing reason (the database or the session check failed): sending the photo again may save it. */
+      saveRetryable: boolean;
+    }
   | { status: 'invalid_data'; message: string }
   | { status: 'failed'; message: string };
 

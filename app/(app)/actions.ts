@@ -112,6 +112,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     status: 'success',
     saved: id !== null,
     saveError,
+    saveRetryable: saveError === NOT_SAVED_MESSAGE,
     prediction: {
       id,
       label: result.label,

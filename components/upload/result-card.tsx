@@ -27,11 +27,17 @@ export interface UploadItem {
 
 /**
  * Worth sending again as it is: the network, or the server being busy,
- * restarting or rate-limiting (the action's `failed`). `invalid_data` and a
- * file over the limit would fail the same way again.
+ * restarting or rate-limiting (the action's `failed`), or an answer that a
+ * signed-in user's history could not keep because the database was out
+ * (a camera shot may exist nowhere else). `invalid_data` and a file over the
+ * limit would fail the same way again, and a signed-out user must sign in
+ * first.
  */
 export function canRetry(status: UploadStatus): boolean {
-  return (status.kind === 'error' && status.retryable) || (status.kind === 'done' && status.state.status === 'failed');
+  if (status.kind === 'error') return status.retryable;
+  if (status.kind !== 'done') return false;
+  const { state } = status;
+  return state.status === 'failed' || (state.status === 'success' && state.saveRetryable);
 }
 
 /** One uploaded file: its preview and, once answered, the result. */

@@ -136,6 +136,8 @@ describe('a guest’s web upload', () => {
     const state = expectSuccess(await classifyImageAction(form));
     expect(state).toMatchObject({ saved: false, prediction: { id: null, label: 'cat' } });
     expect(state.saveError).toMatch(/signed out, so this result was not saved/);
+    // Sending it again would not help: signing in would.
+    expect(state.saveRetryable).toBe(false);
     expect(await getDb().prediction.count({ where: { sha256 } })).toBe(0);
     // A real guest's upload of the same photo is still kept (the setting is on).
     expectSuccess(await classifyImageAction(formWith(fileFrom(bytes))));

@@ -304,7 +304,7 @@ describe('a session that cannot be confirmed', () => {
         // An upload is still answered, and saved neither to the account nor as a guest's (kept guest uploads on).
         const guestRows = await getDb().prediction.count({ where: { userId: null } });
         const upload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')), expectSignedIn: '1' }));
-        expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/) });
+        expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/), saveRetryable: true });
         expect(await getDb().prediction.count({ where: { userId: null } })).toBe(guestRows);
         // The header still shows who signed in: display only.
         expect(await getCurrentUser()).toMatchObject({ id: user.id });
@@ -339,7 +339,7 @@ describe('a session that cannot be read', () => {
         await expect(changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).resolves.toEqual(refused);
         await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual(refused);
         const upload = await classifyImageAction(form({ file: fileFrom(await readSample('dog')), expectSignedIn: '1' }));
-        expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/), prediction: { label: 'dog' } });
+        expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/), saveRetryable: true, prediction: { label: 'dog' } });
         // A page shown to a guest: answered, kept for no one, and no word about a history it does not have.
         const guestUpload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')) }));
         expect(guestUpload).toMatchObject({ status: 'success', saved: false, saveError: null, prediction: { label: 'cat' } });

@@ -72,5 +72,11 @@ export const API_TOKEN = {
   prefixLength: 10,
   /** Active (unrevoked) tokens one user may hold. */
   maxActivePerUser: 20,
+  /**
+   * Revoked tokens kept per user, newest first, to show on /account; older
+   * ones are deleted as more are revoked, so that creating and revoking in a
+   * loop cannot grow the table (or the page) without end.
+   */
+  maxRevokedKeptPerUser: 20,
   nameMaxLength: 60,
 } as const;

@@ -134,6 +134,29 @@ describe('POST /api/v1/predict', () => {
     expect(await createApiTokenAction({ status: 'idle' }, oneTooMany)).toMatchObject({ status: 'success' });
   });
 
+  it('creating and revoking in a loop keeps only the newest API_TOKEN.maxRevokedKeptPerUser revoked tokens; active ones and other users\' are untouched', async () => {
+    const { API_TOKEN } = await import('~/lib/config');
+    const owner = await makeUser();
+    const other = await makeUser();
+    actAs(other);
+    expect(await createApiTokenAction({ status: 'idle' }, form({ name: 'other' }))).toMatchObject({ status: 'success' });
+    const otherToken = await getDb().apiToken.findFirstOrThrow({ where: { userId: other.id }, select: { id: true } });
+    expect(await revokeApiTokenAction({ status: 'idle' }, form({ id: otherToken.id }))).toEqual({ status: 'success' });
+    actAs(owner);
+    expect(await createApiTokenAction({ status: 'idle' }, form({ name: 'kept active' }))).toMatchObject({ status: 'success' });
+    const rounds = API_TOKEN.maxRevokedKeptPerUser + 5;
+    for (let i = 0; i < rounds; i++) {
+      expect(await createApiTokenAction({ status: 'idle' }, form({ name: `loop ${i}` }))).toMatchObject({ status: 'success' });
+      const { id } = await getDb().apiToken.findFirstOrThrow({ where: { userId: owner.id, name: `loop ${i}` }, select: { id: true } });
+      expect(await revokeApiTokenAction({ status: 'idle' }, form({ id }))).toEqual({ status: 'success' });
+    }
+    const revoked = await getDb().apiToken.findMany({ where: { userId: owner.id, revokedAt: { not: null } }, select: { name: true }, orderBy: { revokedAt: 'desc' } });
+    // The newest ones stay, so /account still shows what was revoked lately.
+    expect(revoked.map((t) => t.name)).toEqual(Array.from({ length: API_TOKEN.maxRevokedKeptPerUser }, (_, i) => `loop ${rounds - 1 - i}`));
+    expect(await getDb().apiToken.count({ where: { userId: owner.id, revokedAt: null } })).toBe(1);
+    expect(await getDb().apiToken.count({ where: { userId: other.id } })).toBe(1);
+  });
+
   it('guests cannot create tokens', async () => {
     actAs(null);
     expect(await createApiTokenAction({ status: 'idle' }, form({ name: 'x' }))).toMatchObject({ status: 'unauthorized' });

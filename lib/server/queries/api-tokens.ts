@@ -46,10 +46,24 @@ export function getApiTokensByUserId({ userId }: { userId: string }): Promise<Ap
   });
 }
 
-/** Revokes one of the user's tokens. False if the user has no such active token. */
+/**
+ * Revokes one of the user's tokens, and deletes the user's revoked tokens
+ * beyond the newest API_TOKEN.maxRevokedKeptPerUser. False if the user has no
+ * such active token.
+ */
 export async function revokeApiTokenForUser({ id, userId }: { id: string; userId: string }): Promise<boolean> {
-  const { count } = await getDb().apiToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
-  return count === 1;
+  return getDb().$transaction(async (tx) => {
+    const { count } = await tx.apiToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count !== 1) return false;
+    const beyondKept = await tx.apiToken.findMany({
+      where: { userId, revokedAt: { not: null } },
+      orderBy: [{ revokedAt: 'desc' }, { id: 'desc' }],
+      skip: API_TOKEN.maxRevokedKeptPerUser,
+      select: { id: true },
+    });
+    if (beyondKept.length > 0) await tx.apiToken.deleteMany({ where: { userId, id: { in: beyondKept.map((t) => t.id) } } });
+    return true;
+  });
 }
 
 /** How often lastUsedAt is written at most, per token (one write per call would double the API's database load). */

@@ -9,6 +9,7 @@
  * a readable message on the card for bad files.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -150,6 +151,93 @@ it('malformed requests: too many files, a bad or missing boundary, a truncated b
   await expectRefused('empty multipart', { body: Buffer.from('--b--\r\n'), contentType: 'multipart/form-data; boundary=b' }, 400, 'missing_field');
   await expectRefused('image as raw bytes', { body: small, contentType: 'image/jpeg' }, 415, 'unsupported_media_type');
   await expectRefused('broken JSON', { body: Buffer.from('{"instances": [{"b64": '), contentType: 'application/json' }, 400, 'bad_request');
+});
+
+/**
+ * One POST /api/v1/predict over a raw socket, by a client that writes its
+ * whole request before it reads anything (as Python's requests does), or that
+ * stops sending after `stallAfter` bytes of body. Resolves with the status line
+ * and JSON of the answer, or with how the connection ended without one.
+ */
+function rawPost(body: Buffer, { chunked, stallAfter }: { chunked: boolean; stallAfter?: number }): Promise<{ status: number | null; json: any; ended: 'answered' | 'closed' | 'reset' | 'timeout'; ms: number }> {
+  const { port } = new URL(server.baseUrl);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let received = Buffer.alloc(0);
+    // The answer so far: its status, and its payload once whole (by Content-Length, or chunked to its last chunk).
+    const parse = () => {
+      const text = received.toString('latin1');
+      const headEnd = text.indexOf('\r\n\r\n');
+      if (headEnd === -1) return { status: null, payload: null };
+      const head = text.slice(0, headEnd);
+      const rest = text.slice(headEnd + 4);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+      const length = /^content-length: *(\d+)/im.exec(head)?.[1];
+      if (length !== undefined) return { status, payload: rest.length >= Number(length) ? rest.slice(0, Number(length)) : null };
+      let payload = '';
+      for (let at = 0; ; ) {
+        const lineEnd = rest.indexOf('\r\n', at);
+        if (lineEnd === -1) return { status, payload: null };
+        const size = parseInt(rest.slice(at, lineEnd), 16);
+        if (size === 0) return { status, payload };
+        if (rest.length < lineEnd + 2 + size + 2) return { status, payload: null };
+        payload += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+        at = lineEnd + 2 + size + 2;
+      }
+    };
+    const finish = (ended: 'answered' | 'closed' | 'reset' | 'timeout') => {
+      clearTimeout(timer);
+      const { status, payload } = parse();
+      let json: unknown = payload;
+      try {
+        json = payload === null ? null : JSON.parse(payload);
+      } catch {
+        // Left as text: the test's expectation shows it.
+      }
+      socket.destroy();
+      resolve({ status, json, ended, ms: performance.now() - started });
+    };
+    const timer = setTimeout(() => finish('timeout'), 30_000);
+    const read = () =>
+      socket.on('data', (data) => {
+        received = Buffer.concat([received, data]);
+        // A whole answer: keep-alive leaves the connection open after it.
+        if (parse().payload !== null) finish('answered');
+      });
+    socket.on('error', () => finish('reset'));
+    socket.on('end', () => finish('closed'));
+    const framing = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`;
+    socket.write(`POST /api/v1/predict HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: multipart/form-data; boundary=xyz\r\n${framing}\r\n\r\n`);
+    if (stallAfter !== undefined) {
+      socket.write(body.subarray(0, stallAfter));
+      read();
+      return;
+    }
+    const frames: Buffer[] = [];
+    for (let at = 0; at < body.length; at += 64 * 1024) {
+      const piece = body.subarray(at, at + 64 * 1024);
+      frames.push(chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece);
+    }
+    if (chunked) frames.push(Buffer.from('0\r\n\r\n'));
+    socket.write(Buffer.concat(frames), read);
+  });
+}
+
+describe('a body refused while it arrives', () => {
+  it('too large and sent without a length by a client that writes before it reads: the JSON 413 reaches it (the rest is read and dropped)', async () => {
+    // Over the API's body limit here (4 files of 3 MiB, about 12.3 MiB), by more than the sockets' buffers hold.
+    const answer = await rawPost(randomBytes(22 * 1024 * 1024), { chunked: true });
+    expect(answer).toMatchObject({ ended: 'answered', status: 413, json: { error: { code: 'payload_too_large' } } });
+  }, 60_000);
+
+  it('that stops arriving: a JSON 408 once the 10 s grace is over, and the connection is closed', async () => {
+    const answer = await rawPost(randomBytes(100_000), { chunked: false, stallAfter: 100 });
+    expect(answer).toMatchObject({ status: 408, json: { error: { code: 'request_timeout' } } });
+    expect(answer.ended).not.toBe('timeout');
+    expect(answer.ms).toBeGreaterThan(9_000);
+    expect(answer.ms).toBeLessThan(20_000);
+  }, 60_000);
 });
 
 it('real photos in unusual encodings, and a 12 MP JPEG, are classified "cat"', async () => {

@@ -65,9 +65,17 @@ export async function readBodyLimited(request: Request, limit: number, pace?: Bo
   // When the body, `bytes` long so far, must have grown by another byte.
   const deadline = (bytes: number) => (pace && pace.minBytesPerSecond > 0 ? started + pace.graceMs + ((bytes + 1) / pace.minBytesPerSecond) * 1000 : Infinity);
   const tooSlow = () =>
-    new ApiError(408, 'request_timeout', `The request body arrived too slowly (under ${pace!.minBytesPerSecond} bytes per second); please retry on a faster connection.`);
+    new ApiError(408, 'request_timeout', `The request body arrived too slowly (under ${pace!.minBytesPerSecond} bytes per second); please retry on a faster connection.`, {
+      Connection: 'close',
+    });
   const chunks: Uint8Array[] = [];
   let total = 0;
+  // Refused while still arriving (413, or 429 from `reserve`): the rest is read and thrown away, so that a client
+  // that sends its whole body before it reads (Python's requests, for one) gets to read the answer instead of a reset.
+  const refuse = (error: unknown) => {
+    void discardRest(reader, limit, deadline, total);
+    return error;
+  };
   for (;;) {
     let result: ReadableStreamReadResult<Uint8Array> | 'too slow';
     const wait = deadline(total) - performance.now();
@@ -82,20 +90,18 @@ export async function readBodyLimited(request: Request, limit: number, pace?: Bo
       clearTimeout(timer);
     }
     if (result === 'too slow') {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: a cancel waits behind the read still pending, which a client that stopped sending never ends.
+      // The connection is closed after the answer: it still carries the rest of a body that will never be read.
+      void reader.cancel().catch(() => undefined);
       throw tooSlow();
     }
     if (result.done) break;
     total += result.value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
+    if (total > limit) throw refuse(tooLarge());
     try {
       reserve?.(result.value.byteLength);
     } catch (error) {
-      await reader.cancel().catch(() => undefined);
-      throw error;
+      throw refuse(error);
     }
     chunks.push(result.value);
   }
@@ -108,6 +114,35 @@ export async function readBodyLimited(request: Request, limit: number, pace?: Bo
   }
   return body;
 }
+
+/**
+ * Reads what is left of a refused body and drops it, holding no more than one
+ * chunk at a time: at most `limit` more bytes, and only while the body keeps
+ * the pace (`deadline`, as it had to while it was read); then, or on any
+ * error, the stream is cancelled.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number, deadline: (bytes: number) => number, readSoFar: number): Promise<void> {
+  let discarded = 0;
+  try {
+    while (discarded <= limit) {
+      const wait = deadline(readSoFar + discarded) - performance.now();
+      if (wait <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      const tooSlow = new Promise<'too slow'>((resolve) => (timer = setTimeout(() => resolve('too slow'), Math.min(wait, MAX_TIMER_MS))));
+      const result = await Promise.race([reader.read(), tooSlow]).finally(() => clearTimeout(timer));
+      if (result === 'too slow') break;
+      if (result.done) return;
+      discarded += result.value.byteLength;
+    }
+  } catch {
+    // The client went away: nothing left to drop.
+    return;
+  }
+  void reader.cancel().catch(() => undefined);
+}
+
+/** setTimeout's longest delay (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The key the caller's per-address limits count under (see addressFrom). */
 export function clientAddress(request: Request): string {

@@ -115,6 +115,9 @@ async function main() {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // A closed terminal sends SIGHUP to the whole process group, this server included, not only to the launcher;
+  // Node's default for it is to exit at once, which would cut off the requests in flight.
+  process.once('SIGHUP', stop);
 }
 
 if (require.main === module) {

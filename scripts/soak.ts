@@ -30,6 +30,7 @@ import { Client } from 'pg';
 import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, pixelBomb } from '../tests/fixtures/images';
 import { parsePositiveInt, parsePositiveNumber } from './cli-options';
+import { findAppServer } from './lib/app-server-process';
 import { median } from './lib/stats';
 import { multipartBody } from './lib/multipart-body';
 import { connectToServerDatabase, startProductionServer, type ProductionServer } from './lib/production-server';
@@ -66,29 +67,6 @@ function startServer(logFile: string): Promise<ProductionServer> {
     logFile,
     env: { API_ANON_RATE_LIMIT: '0', API_TOKEN_RATE_LIMIT: '0', UPLOAD_RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
   });
-}
-
-/** The process under `root` whose title is petlens-server (scripts/serve.cjs sets it). */
-async function findNextServer(root: number): Promise<number> {
-  const children = new Map<number, number[]>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone
-    }
-  }
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.startsWith('petlens-server')) return pid;
-    queue.push(...(children.get(pid) ?? []));
-  }
-  throw new Error(`no petlens-server process under pid ${root}`);
 }
 
 async function rssMb(pid: number): Promise<number> {
@@ -216,7 +194,7 @@ async function main(): Promise<void> {
   const db = await connectToServerDatabase(server);
   let exitCode = 0;
   try {
-    const nextPid = await findNextServer(server.pid);
+    const nextPid = await findAppServer(server.pid);
     const userId = await insertUser(db, 'soak@example.test');
     const token = await insertApiToken(db, userId, { name: 'soak' });
     const connectionsBefore = await connections(db);

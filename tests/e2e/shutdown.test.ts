@@ -1,29 +1,41 @@
 /**
- * End to end, production build: stopping `npm start` (SIGTERM to its
- * launcher, as a service manager or the test harness does) answers the
- * requests in flight before anything stops, PostgreSQL last. An API upload
- * whose body is still arriving when the stop comes is classified, saved to
- * its owner's history and answered; then the launcher exits and leaves no
- * PostgreSQL behind (checked by stop() in afterAll).
+ * End to end, production build: stopping `npm start` answers the requests in
+ * flight before anything stops, PostgreSQL last, whether the stop is SIGTERM
+ * to its launcher (as a service manager or the test harness sends) or the
+ * SIGHUP that closing its terminal sends to the whole process group. An API
+ * upload whose body is still arriving when the stop comes is classified,
+ * saved to its owner's history and answered; then the launcher exits and
+ * leaves no PostgreSQL behind (checked by stop()).
  */
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { readSample } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
+import { findAppServer } from '~/scripts/lib/app-server-process';
 import { multipartBody } from '~/scripts/lib/multipart-body';
 
-let server: E2eServer;
+let server: E2eServer | undefined;
 
-beforeAll(async () => {
-  server = await startE2eServer('shutdown');
-}, 240_000);
-
-afterAll(() => server?.stop(), 60_000);
+afterEach(() => server?.stop(), 60_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-it('a token upload still arriving when the launcher is told to stop is saved and answered, then everything stops', async () => {
+const stops: [string, (launcher: number) => Promise<void>][] = [
+  ['SIGTERM to the launcher', async (launcher) => void process.kill(launcher, 'SIGTERM')],
+  [
+    // The test's own process group is the launcher's, so the group-wide signal is sent to each process it would reach.
+    'SIGHUP to the launcher and the app server at once (its terminal closed)',
+    async (launcher) => {
+      const appServer = await findAppServer(launcher);
+      process.kill(launcher, 'SIGHUP');
+      process.kill(appServer, 'SIGHUP');
+    },
+  ],
+];
+
+it.each(stops)('%s: a token upload still arriving is saved and answered, then everything stops', async (_name, stop) => {
+  server = await startE2eServer('shutdown');
   const db = await connectToServerDatabase(server);
   const userId = await insertUser(db, 'shutdown@example.test');
   const token = await insertApiToken(db, userId);
@@ -46,15 +58,15 @@ it('a token upload still arriving when the launcher is told to stop is saved and
   // Half the body now; the stop; the rest once the app server has been told.
   request.write(body.subarray(0, body.length >> 1));
   await sleep(500);
-  process.kill(server.pid, 'SIGTERM');
+  await stop(server.pid);
   await sleep(1_500);
   request.end(body.subarray(body.length >> 1));
 
   const { status, text } = await answer;
   expect(status).toBe(200);
   expect(JSON.parse(text)).toMatchObject({ predictions: [{ label: 'dog', id: expect.any(String) }], saved: true });
-  // Then the launcher exits (afterAll's stop() checks that PostgreSQL went with it).
+  // Then the launcher exits (afterEach's stop() checks that PostgreSQL went with it).
   const deadline = Date.now() + 30_000;
   while (existsSync(`/proc/${server.pid}`) && Date.now() < deadline) await sleep(200);
   expect(existsSync(`/proc/${server.pid}`)).toBe(false);
-}, 60_000);
+}, 300_000);

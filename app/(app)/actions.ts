@@ -7,7 +7,7 @@ import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
 import { checkUserForUpload, gateUser } from '~/lib/server/auth';
-import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
+import { isClassifierRestarting, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { getInferenceService } from '~/lib/server/inference';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createPrediction, deletePredictionForUser, setPredictionFeedback } from '~/lib/server/queries/predictions';
@@ -72,7 +72,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   if (classified.status === 'rejected') {
     if (isImageInputError(classified.reason)) return { status: 'invalid_data', message: classified.reason.message };
     if (isQueueFullError(classified.reason)) return { status: 'failed', message: BUSY_MESSAGE };
-    if (isExecutorUnavailableError(classified.reason)) return { status: 'failed', message: 'The classifier is restarting after a failure. Please try again in a few seconds.' };
+    if (isClassifierRestarting(classified.reason)) return { status: 'failed', message: 'The classifier is restarting after a failure. Please try again in a few seconds.' };
     logServerError('classifying an upload', classified.reason);
     return { status: 'failed', message: 'Something went wrong while classifying this image. Please try again.' };
   }

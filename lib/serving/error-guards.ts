@@ -9,6 +9,7 @@
  */
 import type { ImageInputError } from '../ml/image';
 import type { ExecutorUnavailableError, QueueFullError } from './batcher';
+import type { WorkerExitedError } from './worker-pool';
 
 const IMAGE_ERROR_CODES = new Set(['empty', 'unsupported_format', 'corrupt', 'too_many_pixels', 'too_small']);
 
@@ -27,4 +28,18 @@ export function isQueueFullError(error: unknown): error is QueueFullError {
 /** Every inference worker has been down (restarting) for too long: a 503 that says so. */
 export function isExecutorUnavailableError(error: unknown): error is ExecutorUnavailableError {
   return error instanceof Error && error.name === 'ExecutorUnavailableError';
+}
+
+/** The inference worker died with this image's batch in flight; the pool has logged why and is replacing it. */
+export function isWorkerExitedError(error: unknown): error is WorkerExitedError {
+  return error instanceof Error && error.name === 'WorkerExitedError';
+}
+
+/**
+ * The classifier is restarting after a failure: the worker died under this
+ * image, or none has been up for too long. Answered as such (the pool has
+ * logged the cause), not as an unexpected error.
+ */
+export function isClassifierRestarting(error: unknown): error is ExecutorUnavailableError | WorkerExitedError {
+  return isExecutorUnavailableError(error) || isWorkerExitedError(error);
 }

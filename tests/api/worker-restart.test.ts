@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { env } from '~/lib/env';
 import { decodeImage } from '~/lib/ml/image';
+import { isClassifierRestarting } from '~/lib/serving/error-guards';
 import { InferenceService } from '~/lib/serving/inference-service';
 import { WorkerExitedError, WorkerPool, restartDelayMs } from '~/lib/serving/worker-pool';
 import { readSample } from '../fixtures/images';
@@ -44,6 +45,8 @@ it('the only worker crashes with a batch in flight: that batch fails, a request 
     await crashed;
     await expect(inFlight).rejects.toThrow(/^inference worker exited with code 1 after an uncaught error: crash requested by the pool/);
     await expect(inFlight).rejects.toBeInstanceOf(Error);
+    // What the API and the upload action answer it with: "restarting, retry in a few seconds" (503), not an unexpected error.
+    expect(isClassifierRestarting(await inFlight.catch((error: unknown) => error))).toBe(true);
     // In between: nothing ready; a new request waits in the batcher instead of failing or hanging.
     expect(service.health()).toMatchObject({ readyWorkers: 0, workerRestarts: 0, batches: { running: 0 } });
     const meanwhile = service.classify(await readSample('cat'));

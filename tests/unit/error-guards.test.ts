@@ -6,7 +6,8 @@
  */
 import { ImageInputError } from '~/lib/ml/image';
 import { ExecutorUnavailableError, QueueFullError } from '~/lib/serving/batcher';
-import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
+import { isClassifierRestarting, isExecutorUnavailableError, isImageInputError, isQueueFullError, isWorkerExitedError } from '~/lib/serving/error-guards';
+import { WorkerExitedError } from '~/lib/serving/worker-pool';
 
 /** What another bundle's copy of the class looks like: same name and shape, different constructor. */
 class OtherBundleImageInputError extends Error {
@@ -43,5 +44,21 @@ it('recognises "every worker is restarting" from either copy, and nothing else',
   expect(isExecutorUnavailableError(new OtherBundleExecutorUnavailableError('down'))).toBe(true);
   for (const other of [new QueueFullError(4), new Error('boom'), { name: 'ExecutorUnavailableError' }, null]) {
     expect(isExecutorUnavailableError(other)).toBe(false);
+  }
+});
+
+it('recognises "the worker died under this image" from either copy, and counts both as the classifier restarting', () => {
+  class OtherBundleWorkerExitedError extends Error {
+    override name = 'WorkerExitedError';
+  }
+  const exited = new WorkerExitedError('inference worker exited with code 1');
+  expect(isWorkerExitedError(exited)).toBe(true);
+  expect(isWorkerExitedError(new OtherBundleWorkerExitedError('exited'))).toBe(true);
+  expect(isClassifierRestarting(exited)).toBe(true);
+  expect(isClassifierRestarting(new OtherBundleWorkerExitedError('exited'))).toBe(true);
+  expect(isClassifierRestarting(new ExecutorUnavailableError(10_000))).toBe(true);
+  for (const other of [new QueueFullError(4), new Error('boom'), new ImageInputError('empty', 'The file is empty'), { name: 'WorkerExitedError' }, null]) {
+    expect(isWorkerExitedError(other)).toBe(false);
+    expect(isClassifierRestarting(other)).toBe(false);
   }
 });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { env } from '~/lib/env';
 import { logServerError } from '~/lib/errors';
 import type { ImageInputError } from '~/lib/ml/image';
-import { isExecutorUnavailableError, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
+import { isClassifierRestarting, isImageInputError, isQueueFullError } from '~/lib/serving/error-guards';
 import { MultipartError, multipartBoundary, parseMultipart, TooManyPartsError, type MultipartPart } from '~/lib/serving/multipart';
 import { Capacity } from '~/lib/serving/capacity';
 import { FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
@@ -192,7 +192,7 @@ function classificationError(reason: unknown, index: number, count: number): Api
   }
   if (isQueueFullError(reason)) return busy();
   // The pool already logged the crash and each restart attempt.
-  if (isExecutorUnavailableError(reason)) return new ApiError(503, 'model_unavailable', RESTARTING_MESSAGE, { 'Retry-After': '5' }, index);
+  if (isClassifierRestarting(reason)) return new ApiError(503, 'model_unavailable', RESTARTING_MESSAGE, { 'Retry-After': '5' }, index);
   logServerError('classifying an API image', reason);
   return new ApiError(503, 'model_unavailable', 'The classifier failed on this request; please try again.', RETRY_SOON, index);
 }

@@ -18,11 +18,15 @@ const classMetricsSchema = z.object({
   support: z.number(),
 });
 
-const tensorSchema = z.object({
-  name: z.string().min(1),
-  dtype: z.string(),
-  shape: z.array(z.union([z.string(), z.number()])),
-});
+// Keys not named here are kept (passthrough), so GET /api/v1/model serves the whole card (the output's note,
+// the architecture), not only what serving reads.
+const tensorSchema = z
+  .object({
+    name: z.string().min(1),
+    dtype: z.string(),
+    shape: z.array(z.union([z.string(), z.number()])),
+  })
+  .passthrough();
 
 export const modelCardSchema = z.object({
   name: z.string().min(1),
@@ -62,7 +66,7 @@ export const modelCardSchema = z.object({
         .optional(),
     })
     .passthrough(),
-}).superRefine((card, context) => {
+}).passthrough().superRefine((card, context) => {
   // Serving decodes to a square of input.shape[1] (decodeImage); a card whose
   // preprocessing says otherwise would load and then fail on every image, or
   // serve at a side its own description contradicts.

@@ -284,6 +284,9 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(card.input.shape).toEqual(['batch', side, side, 3]);
     expect(side).toEqual(expect.any(Number));
     expect(card.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The whole card as committed, notes and all: nothing the schema does not name is dropped.
+    const { readFile } = await import('node:fs/promises');
+    expect(card).toEqual(JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')));
   });
 
   it('openapi: an OpenAPI 3.1 document covering every endpoint, with schemas from the validators', async () => {

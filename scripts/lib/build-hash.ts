@@ -1,6 +1,7 @@
 /**
  * @file Decides whether the production build in .next is current: a hash of
- * everything `next build` reads, stored beside the build.
+ * everything `next build` reads (the sources, and the settings next.config.ts
+ * bakes into the build), stored beside the build.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -21,9 +22,22 @@ async function listFiles(root: string, entry: string): Promise<string[]> {
   return nested.flat();
 }
 
-export async function sourceHash(root = process.cwd()): Promise<string> {
+/**
+ * Settings that `next build` fixes in the build. next.config.ts's headers()
+ * are written into the routes manifest, and their https extras
+ * (upgrade-insecure-requests, HSTS) follow NEXTAUTH_URL's scheme: a build made
+ * for http must not serve an https site, nor the other way round.
+ * (serverActions.bodySizeLimit, from MAX_UPLOAD_BYTES, is read again when the
+ * server starts, so it is not one of them.)
+ */
+export function buildSettings(environment: { NEXTAUTH_URL?: string } = process.env): Record<string, string> {
+  return { https: String(environment.NEXTAUTH_URL?.startsWith('https:') ?? false) };
+}
+
+export async function sourceHash(root = process.cwd(), settings: Record<string, string> = buildSettings()): Promise<string> {
   const files = (await Promise.all(INPUTS.map((input) => listFiles(root, input)))).flat().sort();
   const hash = createHash('sha256');
+  hash.update(JSON.stringify(Object.entries(settings).sort())).update('\0');
   for (const file of files) {
     hash.update(file).update('\0').update(await readFile(path.join(root, file))).update('\0');
   }

@@ -52,6 +52,12 @@ export type ReviewKind = (typeof REVIEW_KINDS)[number];
 /** The review queue's query string. */
 export const reviewQuerySchema = z.object({
   kind: z.enum(REVIEW_KINDS).catch('all'),
+  /** `reviewed=1`: also the predictions an admin has already confirmed or fixed. */
+  reviewed: z
+    .literal('1')
+    .optional()
+    .catch(undefined)
+    .transform((value) => value === '1'),
   /** Keyset cursors (a prediction id): the page just older, or just newer, than it. A bad value is ignored. */
   older: predictionIdSchema.optional().catch(undefined),
   newer: predictionIdSchema.optional().catch(undefined),

@@ -27,6 +27,7 @@ import { computeMetrics } from '~/lib/ml/metrics';
 import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
+import { setPredictionFeedback } from '~/lib/server/queries/predictions';
 import { toAdminFilters } from '~/lib/validations/admin';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { actAs, insertRows, makePrediction, makeUser, type Row, withLoggedErrors } from './helpers';
@@ -391,6 +392,41 @@ describe('dashboard figures', () => {
       // With offsets, page 2 would have started 3 further on once page 1's three had left: 3 never shown.
       expect(seen).toEqual(ours);
     });
+  });
+
+  it('an admin\'s label takes a prediction out of the queue (kept under "show reviewed"); the user\'s changed feedback brings it back', async () => {
+    const threshold = 0.7;
+    const reviewVersion = `review-${randomUUID()}`;
+    const owner = await makeUser();
+    await insertRows(
+      [
+        { label: 'cat', correctLabel: 'dog', confidence: 0.95, createdAt: new Date(Date.UTC(2098, 0, 1)) },
+        { label: 'dog', correctLabel: null, confidence: 0.5, createdAt: new Date(Date.UTC(2098, 0, 2)) },
+      ],
+      reviewVersion,
+      owner.id,
+    );
+    const [lowConfidence, misclassified] = await getDb().prediction.findMany({ where: { modelVersion: reviewVersion }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+    const inQueue = async (includeReviewed = false) =>
+      (await getReviewQueue({ kind: 'all', threshold, includeReviewed, pageSize: 10_000 })).items.filter((i) => i.modelVersion === reviewVersion).map((i) => i.id);
+    expect(await inQueue()).toEqual([lowConfidence!.id, misclassified!.id]);
+
+    // The admin agrees with the user's correction, and labels the unsure one: both reviewed, both out.
+    await setConfirmedLabelAsAdmin({ id: misclassified!.id, correctLabel: 'dog' });
+    await setConfirmedLabelAsAdmin({ id: lowConfidence!.id, correctLabel: 'dog' });
+    expect(await inQueue()).toEqual([]);
+    expect(await inQueue(true)).toEqual([lowConfidence!.id, misclassified!.id]);
+    as('admin');
+    const shown = renderToStaticMarkup((await ReviewQueuePage({ searchParams: Promise.resolve({ reviewed: '1' }) })) as ReactElement);
+    expect(shown).toMatch(new RegExp(`data-prediction-id="${misclassified!.id}"[\\s\\S]*?data-testid="review-reviewed"`));
+    expect(shown).toMatch(/data-testid="review-toggle-reviewed"[^>]*>Hide reviewed</);
+
+    // The same feedback again leaves it reviewed; a different one puts it back.
+    expect(await setPredictionFeedback({ id: misclassified!.id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
+    expect(await inQueue()).toEqual([]);
+    expect(await setPredictionFeedback({ id: misclassified!.id, userId: owner.id, correctLabel: 'neither' })).toBe(true);
+    expect(await inQueue()).toEqual([misclassified!.id]);
+    await getDb().prediction.deleteMany({ where: { modelVersion: reviewVersion } });
   });
 
   it('the per-version table keeps an older version’s latest offline run when newer runs fill the list of runs', async () => {

@@ -15,22 +15,27 @@ export const metadata: Metadata = { title: 'Review queue' };
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
-function href(kind: ReviewKind, cursor: ReviewCursor | null = null): string {
+function href(kind: ReviewKind, reviewed: boolean, cursor: ReviewCursor | null = null): string {
   const params = new URLSearchParams();
   if (kind !== 'all') params.set('kind', kind);
+  if (reviewed) params.set('reviewed', '1');
   if (cursor) params.set(cursor.direction, cursor.id);
   const search = params.toString();
   return search ? `/admin/review?${search}` : '/admin/review';
 }
 
-/** Misclassified and low-confidence predictions of all users, newest first; an admin sets the confirmed label. */
+/**
+ * Misclassified and low-confidence predictions of all users, newest first; an
+ * admin sets the confirmed label, which takes the prediction out of the queue
+ * (shown again with "Show reviewed too").
+ */
 export default async function ReviewQueuePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdmin('/admin/review');
   const params = await searchParams;
-  const query = reviewQuerySchema.parse({ kind: params.kind, older: params.older, newer: params.newer });
+  const query = reviewQuerySchema.parse({ kind: params.kind, reviewed: params.reviewed, older: params.older, newer: params.newer });
   const threshold = env.REVIEW_CONFIDENCE_THRESHOLD;
   const cursor: ReviewCursor | null = query.older ? { direction: 'older', id: query.older } : query.newer ? { direction: 'newer', id: query.newer } : null;
-  const result = await getReviewQueue({ kind: query.kind, threshold, cursor });
+  const result = await getReviewQueue({ kind: query.kind, threshold, includeReviewed: query.reviewed, cursor });
   const { newer, older } = result;
   const kinds: { kind: ReviewKind; text: string }[] = [
     { kind: 'all', text: 'All' },
@@ -44,20 +49,25 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Review queue</h1>
           <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="review-total">
-            {count(result.total)} predictions that feedback marked wrong or that scored below {pct(threshold, 0)} confidence, newest first.
+            {count(result.total)} predictions that feedback marked wrong or that scored below {pct(threshold, 0)} confidence,{' '}
+            {query.reviewed ? 'reviewed or not' : 'not yet reviewed'}, newest first. Setting a label marks one reviewed; new feedback from its
+            user brings it back.
           </p>
         </div>
         <nav aria-label="Which predictions" className="flex flex-wrap gap-1">
           {kinds.map((k) => (
             <Link
               key={k.kind}
-              href={href(k.kind)}
+              href={href(k.kind, query.reviewed)}
               aria-current={query.kind === k.kind ? 'page' : undefined}
               className={buttonClasses({ variant: query.kind === k.kind ? 'primary' : 'secondary', size: 'sm' })}
             >
               {k.text}
             </Link>
           ))}
+          <Link href={href(query.kind, !query.reviewed)} className={buttonClasses({ variant: 'ghost', size: 'sm' })} data-testid="review-toggle-reviewed">
+            {query.reviewed ? 'Hide reviewed' : 'Show reviewed too'}
+          </Link>
         </nav>
       </div>
 
@@ -92,6 +102,11 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
                       <span className="tabular-nums">{pct(item.confidence)}</span>
                       {wrong ? <span className="font-medium text-amber-800 dark:text-amber-200">✎ misclassified</span> : null}
                       {item.confidence < threshold ? <span className="text-slate-600 dark:text-slate-300">⚠ low confidence</span> : null}
+                      {item.reviewedAt ? (
+                        <span className="text-emerald-800 dark:text-emerald-200" data-testid="review-reviewed">
+                          ✓ reviewed {dateFormat.format(item.reviewedAt)} UTC
+                        </span>
+                      ) : null}
                       {item.userId === null ? (
                         <span className="text-slate-600 dark:text-slate-300" data-testid="review-guest">
                           guest upload
@@ -112,8 +127,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
       )}
 
       <Pager
-        newerHref={newer ? href(query.kind, newer) : null}
-        olderHref={older ? href(query.kind, older) : null}
+        newerHref={newer ? href(query.kind, query.reviewed, newer) : null}
+        olderHref={older ? href(query.kind, query.reviewed, older) : null}
         page={result.page}
         pageCount={result.pageCount}
       />

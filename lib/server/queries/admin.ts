@@ -330,6 +330,7 @@ const reviewSelect = {
   pNeither: true,
   correctLabel: true,
   feedbackAt: true,
+  reviewedAt: true,
   modelVersion: true,
   createdAt: true,
   thumbnailWidth: true,
@@ -379,25 +380,28 @@ const OLDEST_FIRST = [{ createdAt: 'asc' }, { id: 'asc' }] satisfies Prisma.Pred
 
 /**
  * Misclassified (confirmed ≠ predicted) and/or low-confidence predictions of
- * every user, newest first, one page at a time by keyset on (createdAt, id),
- * as the export pages. Not by offset: confirming a misclassified prediction
- * takes it out of the queue, and with offsets the next page would then
- * start that many items further on, so they would never be shown. A cursor
- * naming a prediction that is gone starts at the newest; one past the end
- * (the last items labelled away) shows the oldest page.
+ * every user that no admin has reviewed since the user's last feedback (all
+ * of them with `includeReviewed`), newest first, one page at a time by keyset
+ * on (createdAt, id), as the export pages. Not by offset: confirming or fixing
+ * a label takes the prediction out of the queue, and with offsets the next
+ * page would then start that many items further on, so they would never be
+ * shown. A cursor naming a prediction that is gone starts at the newest; one
+ * past the end (the last items labelled away) shows the oldest page.
  */
 export async function getReviewQueue({
   kind,
   threshold,
+  includeReviewed = false,
   cursor = null,
   pageSize = ADMIN.reviewPageSize,
 }: {
   kind: ReviewKind;
   threshold: number;
+  includeReviewed?: boolean;
   cursor?: ReviewCursor | null;
   pageSize?: number;
 }): Promise<ReviewPage> {
-  const where = reviewWhere(kind, threshold);
+  const where: Prisma.PredictionWhereInput = includeReviewed ? reviewWhere(kind, threshold) : { AND: [reviewWhere(kind, threshold), { reviewedAt: null }] };
   const db = getDb();
   const newest = () => db.prediction.findMany({ where, select: reviewSelect, orderBy: NEWEST_FIRST, take: pageSize });
   const oldest = async () => (await db.prediction.findMany({ where, select: reviewSelect, orderBy: OLDEST_FIRST, take: pageSize })).reverse();
@@ -440,9 +444,13 @@ export async function getReviewQueue({
   };
 }
 
-/** An admin sets or fixes the confirmed label of any prediction. False if it does not exist. */
+/**
+ * An admin sets or fixes the confirmed label of any prediction, which marks it
+ * reviewed (out of the review queue). False if it does not exist.
+ */
 export async function setConfirmedLabelAsAdmin({ id, correctLabel }: { id: string; correctLabel: Label }): Promise<boolean> {
-  const { count } = await getDb().prediction.updateMany({ where: { id }, data: { correctLabel, feedbackAt: new Date() } });
+  const now = new Date();
+  const { count } = await getDb().prediction.updateMany({ where: { id }, data: { correctLabel, feedbackAt: now, reviewedAt: now } });
   return count === 1;
 }
 

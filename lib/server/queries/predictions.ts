@@ -152,12 +152,21 @@ export async function getPredictionThumbnailForUser({ id, userId }: { id: string
   return row?.thumbnail ?? null;
 }
 
-/** Stores the user's confirmed label. Returns false if the user does not own the prediction. */
+/**
+ * Stores the user's confirmed label. A label that differs from the one stored
+ * also clears an admin's review mark, so the prediction is back in the review
+ * queue if it belongs there. Returns false if the user does not own it.
+ */
 export async function setPredictionFeedback({ id, userId, correctLabel }: { id: string; userId: string; correctLabel: Label }): Promise<boolean> {
-  const { count } = await getDb().prediction.updateMany({
-    where: { id, userId },
-    data: { correctLabel, feedbackAt: new Date() },
+  const db = getDb();
+  const feedbackAt = new Date();
+  const changed = await db.prediction.updateMany({
+    where: { id, userId, OR: [{ correctLabel: null }, { correctLabel: { not: correctLabel } }] },
+    data: { correctLabel, feedbackAt, reviewedAt: null },
   });
+  if (changed.count === 1) return true;
+  // The same label again (or not theirs): only the time of the feedback moves.
+  const { count } = await db.prediction.updateMany({ where: { id, userId }, data: { feedbackAt } });
   return count === 1;
 }
 

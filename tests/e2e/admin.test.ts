@@ -112,9 +112,13 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     await page.waitForFunction((el) => el !== null && /confirmed|could not|not allowed|sign in/i.test(el.textContent ?? ''), await item.getByTestId('review-status').elementHandle());
     expect(await item.getByTestId('review-status').textContent()).toBe('Prediction confirmed.');
     await expect(item.getByTestId('review-set-cat').getAttribute('aria-pressed')).resolves.toBe('true');
-    // Stored: it has left the misclassified list.
+    // Stored: it has left the misclassified list (confirmed as predicted, it is no longer misclassified).
     await page.goto(`${baseUrl}/admin/review?kind=misclassified`);
     await page.getByTestId('review-empty').waitFor();
+    // The switch to the reviewed ones too keeps the kind chosen (which items it lists: tests/app/admin.test.ts).
+    await page.getByTestId('review-toggle-reviewed').click();
+    await page.waitForURL(`${baseUrl}/admin/review?kind=misclassified&reviewed=1`);
+    await page.getByTestId('review-toggle-reviewed').getByText('Hide reviewed').waitFor();
 
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.waitForURL(`${baseUrl}/admin`);

@@ -11,7 +11,7 @@ export const predictJsonRequestSchema = z
     instances: z
       .array(
         z.object({
-          b64: z.string().describe('The image file (JPEG, PNG, WebP, GIF, AVIF or TIFF), base64-encoded'),
+          b64: z.string().describe('The image file (JPEG, PNG, WebP, GIF, AVIF or TIFF), base64-encoded; a data: URL prefix, line breaks, the URL-safe alphabet and missing padding are accepted'),
         }),
       )
       .min(1, 'instances must hold at least one image')

@@ -74,6 +74,19 @@ describe('POST /api/v1/predict', () => {
     await expectPredictions(response, ['neither', 'cat']);
   });
 
+  it('accepts base64 as clients send it: a data URL, MIME line breaks, the URL-safe alphabet, no padding', async () => {
+    const b64 = photos.cat.toString('base64');
+    const mime = b64.replace(/.{76}/g, '$&\r\n');
+    const urlSafeUnpadded = photos.dog.toString('base64url');
+    expect(urlSafeUnpadded.length % 4).not.toBe(0);
+    const instances = [{ b64: `data:image/jpeg;base64,${b64}` }, { b64: mime }, { b64: urlSafeUnpadded }];
+    await expectPredictions(await POST(jsonRequest({ instances })), ['cat', 'cat', 'dog']);
+    // Still refused: not base64 at all, a lone trailing character, padding in the middle.
+    for (const bad of ['***not base64***', `${b64.slice(0, 8)}A`, `${b64.slice(0, 6)}==${b64.slice(8, 16)}`, 'data:image/jpeg;base64,!!']) {
+      await expectError(await POST(jsonRequest({ instances: [{ b64: bad }] })), 400, 'bad_request');
+    }
+  });
+
   it('a token call stores the predictions (with thumbnails) in the token owner’s history only', async () => {
     const [owner, other] = [await makeUser(), await makeUser()];
     const token = await createToken(owner);

@@ -138,6 +138,25 @@ function jsonValuesAtLeast(body: Buffer, limit: number): number {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/**
+ * Base64 as clients send it, made canonical: a data URL's prefix (what a
+ * browser's FileReader.readAsDataURL gives), line breaks (MIME encoders,
+ * `base64` without -w0), the URL-safe alphabet and missing padding are
+ * accepted. Null when it is not base64 at all. Canonical input, the usual
+ * case, is returned as it is, without copies of a string that may be megabytes.
+ */
+function canonicalBase64(value: string): string | null {
+  if (value.length % 4 === 0 && BASE64.test(value)) return value;
+  const bare = value
+    .replace(/^data:[\w.+-]+\/[\w.+-]+(;[\w=.+-]+)*;base64,/i, '')
+    .replace(/[\r\n\t ]/g, '')
+    .replace(/[-_]/g, (c) => (c === '-' ? '+' : '/'));
+  const unpadded = bare.replace(/={1,2}$/, '');
+  // A remainder of one character cannot come from any number of bytes; padding must complete a quartet.
+  if (!BASE64.test(bare) || unpadded.includes('=') || unpadded.length % 4 === 1 || (bare !== unpadded && bare.length % 4 !== 0)) return null;
+  return unpadded.padEnd(unpadded.length + ((4 - (unpadded.length % 4)) % 4), '=');
+}
+
 /** The value at `path` inside parsed JSON; undefined where it is absent. */
 function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), json);
@@ -169,8 +188,9 @@ async function readJson(request: Request, reserve: ReserveBodyBytes, checkCount:
     const missing = issue?.code === 'too_small' || valueAt(json, issue?.path ?? []) === undefined;
     throw new ApiError(400, missing ? 'missing_field' : 'bad_request', `Expected {"instances": [{"b64": "<base64 image>"}]}: ${issue?.message ?? 'invalid body'}`);
   }
-  return parsed.data.instances.map(({ b64 }, index) => {
-    if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw new ApiError(400, 'bad_request', `instances[${index}].b64 is not valid base64`, {}, index);
+  return parsed.data.instances.map(({ b64: given }, index) => {
+    const b64 = canonicalBase64(given);
+    if (b64 === null) throw new ApiError(400, 'bad_request', `instances[${index}].b64 is not valid base64`, {}, index);
     checkFileSize((b64.length / 4) * 3 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0), index);
     return Buffer.from(b64, 'base64');
   });

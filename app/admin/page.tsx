@@ -61,7 +61,13 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
         </Section>
       </div>
 
-      <Section title="Accuracy per week" id="per-week" description="Predictions with feedback, by the week they were made (weeks start on Monday).">
+      <Section
+        title="Accuracy per week"
+        id="per-week"
+        description={`Predictions with feedback, by the week they were made (weeks start on Monday).${
+          query.from || query.to ? ' The first and last weeks count only the days within the chosen dates.' : ''
+        }`}
+      >
         <UnlessNoFeedback empty={stats.perWeek.length === 0}>
           <AccuracyChart points={stats.perWeek} title="Accuracy per week" />
           <AccuracyTable points={stats.perWeek} unit="week" />

@@ -298,6 +298,10 @@ describe('dashboard figures', () => {
   it('the rendered page shows those figures', async () => {
     as('admin');
     const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: version }) }));
+    // Whole weeks without a date range; with one (a Wednesday here), the edge weeks are said to be partial.
+    const partialWeeks = /The first and last weeks count only the days within the chosen dates/;
+    expect(html).not.toMatch(partialWeeks);
+    expect(renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: version, from: '2026-01-07' }) }))).toMatch(partialWeeks);
     const withFeedback = rows.filter((r): r is Row & { correctLabel: Label } => r.correctLabel !== null);
     const expected = computeMetrics(withFeedback.map((r) => ({ trueLabel: r.correctLabel, label: r.label, confidence: r.confidence })), ADMIN.calibrationBins);
     for (const t of LABELS) {

@@ -29,7 +29,7 @@ const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not sav
  */
 export async function classifyImageAction(formData: FormData): Promise<ClassifyState> {
   const started = performance.now();
-  const parsed = uploadSchema(env.MAX_UPLOAD_BYTES).safeParse({ file: formData.get('file') });
+  const parsed = uploadSchema(env.MAX_UPLOAD_BYTES).safeParse({ file: formData.get('file'), uploadKey: formData.get('uploadKey') });
   if (!parsed.success) {
     return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
   }
@@ -95,6 +95,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
         latencyMs: result.timings.decodeMs + result.timings.inferenceMs,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         thumbnail: thumbnail.value,
+        uploadKey: user ? parsed.data.uploadKey : null,
       });
       // A guest has no identity to see, correct or delete the row by: the id stays on the server.
       if (user) {

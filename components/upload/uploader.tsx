@@ -7,6 +7,7 @@ import { useHydrated } from '~/components/ui/use-hydrated';
 import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
 import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
+import { newUploadKey } from './upload-key';
 
 /** A drag of files (from the desktop or a file manager), not of text or links from a page. */
 function carriesFiles(event: { dataTransfer: DataTransfer | null }): boolean {
@@ -34,7 +35,6 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   const ready = useHydrated();
   const queue = useRef<Promise<void>>(Promise.resolve());
   const urls = useRef(new Set<string>());
-  const counter = useRef(0);
   // Removed before their turn in the queue: never sent (a signed-in user's would be saved to the history).
   const cancelled = useRef(new Set<string>());
   // The newest card, brought into view once answered: on a phone it lands below the fold.
@@ -60,6 +60,8 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
       try {
         const body = new FormData();
         body.set('file', file);
+        // The same key on every try of this card: a retry after a lost answer is stored once.
+        body.set('uploadKey', key);
         // So that a session ended since the page loaded is told, not taken for a guest.
         if (signedIn) body.set('expectSignedIn', '1');
         const state = await classifyImageAction(body);
@@ -101,10 +103,9 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
       const added: UploadItem[] = accepted.map((file) => {
         const previewUrl = URL.createObjectURL(file);
         urls.current.add(previewUrl);
-        counter.current += 1;
         const tooBig = file.size > maxBytes;
         return {
-          key: `${Date.now()}-${counter.current}`,
+          key: newUploadKey(),
           name: file.name || 'pasted image',
           size: file.size,
           previewUrl,

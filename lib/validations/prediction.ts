@@ -13,8 +13,13 @@ export function uploadSchema(maxBytes: number) {
       .instanceof(Blob, { error: 'Choose an image to upload' })
       .refine((file) => file.size > 0, 'The file is empty')
       .refine((file) => file.size <= maxBytes, `The file is larger than ${formatBytes(maxBytes)}`),
+    /** The photo card's random key (components/upload): a retry of the same card is stored once. Anything else is ignored. */
+    uploadKey: uploadKeySchema.nullable().catch(null),
   });
 }
+
+/** 128 random bits, base64url (newUploadKey in components/upload/upload-key.ts). */
+export const uploadKeySchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
 
 export const feedbackSchema = z.object({
   predictionId: predictionIdSchema,

@@ -3,7 +3,7 @@
  * and the real model. Only the session lookup is mocked (to be a given user)
  * and Next's cache revalidation (it needs a request scope).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { getServerSession } from 'next-auth';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import { env } from '~/lib/env';
@@ -49,6 +49,34 @@ describe('classifyImageAction', () => {
     expect(state.prediction.confidence).toBe(state.prediction.probabilities[kind]);
     expect(state.prediction.timings.inferenceMs).toBeGreaterThan(0);
     expect(await getDb().prediction.count()).toBe(before);
+  });
+
+  it('a card sent again with its upload key (a retry after a lost answer) is stored once, also when both arrive at once', async () => {
+    const user = await makeUser();
+    actAs(user);
+    const withKey = (key: string) => {
+      const data = formWith(fileFrom(photos.dog));
+      data.set('uploadKey', key);
+      return data;
+    };
+    const key = randomBytes(16).toString('base64url');
+    const first = expectSuccess(await classifyImageAction(withKey(key)));
+    const again = expectSuccess(await classifyImageAction(withKey(key)));
+    expect(first.saved && again.saved).toBe(true);
+    expect(again.prediction.id).toBe(first.prediction.id);
+    expect(await countFor(user.id)).toBe(1);
+    // Two tries of one card racing: one row, both answered with it.
+    const racing = randomBytes(16).toString('base64url');
+    const both = (await Promise.all([classifyImageAction(withKey(racing)), classifyImageAction(withKey(racing))])).map(expectSuccess);
+    expect(both[0]!.prediction.id).toBe(both[1]!.prediction.id);
+    expect(await countFor(user.id)).toBe(2);
+    // Another user's card with the same key is theirs, and a malformed key is ignored (stored without one).
+    const other = await makeUser();
+    actAs(other);
+    expect(expectSuccess(await classifyImageAction(withKey(key))).prediction.id).not.toBe(first.prediction.id);
+    const malformed = [expectSuccess(await classifyImageAction(withKey('short'))), expectSuccess(await classifyImageAction(withKey('short')))];
+    expect(malformed[0]!.prediction.id).not.toBe(malformed[1]!.prediction.id);
+    expect(await countFor(other.id)).toBe(3);
   });
 
   it('stores a signed-in user’s prediction with a small metadata-free WebP thumbnail', async () => {

@@ -1,5 +1,7 @@
 import { canRetry, type UploadStatus } from '~/components/upload/result-card';
+import { newUploadKey } from '~/components/upload/upload-key';
 import type { PredictionView } from '~/lib/prediction-state';
+import { uploadKeySchema } from '~/lib/validations/prediction';
 
 const prediction: PredictionView = {
   id: null,
@@ -35,5 +37,13 @@ describe('canRetry: which cards offer "Try again"', () => {
     expect(canRetry(answered(false, 'You have been signed out, so this result was not saved.', false))).toBe(false);
     expect(canRetry({ kind: 'queued' })).toBe(false);
     expect(canRetry({ kind: 'uploading' })).toBe(false);
+  });
+});
+
+describe('newUploadKey: one per photo card, what the upload action accepts', () => {
+  it('is 128 random bits in base64url, and never repeats', () => {
+    const keys = Array.from({ length: 1000 }, () => newUploadKey());
+    for (const key of keys) expect(uploadKeySchema.safeParse(key).success).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

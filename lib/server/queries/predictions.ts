@@ -2,7 +2,7 @@ import 'server-only';
 
 import type { Label } from '~/lib/config';
 import { LABELS } from '~/lib/config';
-import type { Prisma } from '~/lib/generated/prisma/client';
+import { Prisma } from '~/lib/generated/prisma/client';
 import { getDb } from '~/lib/server/db';
 import type { FeedbackFilter } from '~/lib/validations/prediction';
 
@@ -46,8 +46,30 @@ function predictionData(input: NewPrediction) {
   } satisfies Prisma.PredictionUncheckedCreateInput;
 }
 
-export async function createPrediction(input: NewPrediction) {
-  return getDb().prediction.create({ data: predictionData(input), select: { id: true, createdAt: true } });
+/**
+ * Stores one prediction. With a signed-in user's `uploadKey` (one photo card
+ * on the upload page), a second call with the same key, a retry whose first
+ * answer was lost after it was saved, stores nothing more and returns the row
+ * already there.
+ */
+export async function createPrediction(input: NewPrediction & { uploadKey?: string | null }) {
+  const db = getDb();
+  const select = { id: true, createdAt: true } as const;
+  const { userId, uploadKey } = input;
+  if (!userId || !uploadKey) return db.prediction.create({ data: predictionData(input), select });
+  const existing = () => db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select });
+  const stored = await existing();
+  if (stored) return stored;
+  try {
+    return await db.prediction.create({ data: { ...predictionData(input), uploadKey }, select });
+  } catch (error) {
+    // The same card sent twice at once: the other request stored it first.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const raced = await existing();
+      if (raced) return raced;
+    }
+    throw error;
+  }
 }
 
 /** Several predictions of one request, all or none (one transaction). */

@@ -18,9 +18,6 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import path from 'node:path';
-import { createPrismaClient } from '~/lib/db/client';
-import { openCliDatabase } from '~/lib/db/cli-database';
-import { recordEvaluationRun } from '~/lib/db/evaluation-runs';
 import { Classifier } from '~/lib/ml/classifier';
 import { listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
 import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
@@ -58,6 +55,13 @@ interface Options {
 
 /** Stores the run; returns its id. */
 async function record(options: Options, model: { name: string; version: string }, metrics: EvaluationMetrics): Promise<string> {
+  // Loaded only for --record: the database modules validate the app's whole environment (lib/env) when they load,
+  // and a setting that only the server uses (a short NEXTAUTH_SECRET, say) must not stop an evaluation that stores nothing.
+  const [{ openCliDatabase }, { createPrismaClient }, { recordEvaluationRun }] = await Promise.all([
+    import('~/lib/db/cli-database'),
+    import('~/lib/db/client'),
+    import('~/lib/db/evaluation-runs'),
+  ]);
   const datasetName = options.datasetName ?? `${path.basename(path.resolve(options.data))}${options.files ? `:${path.basename(options.files)}` : ''}`;
   const database = await openCliDatabase((line) => console.error(`[evaluate] ${line}`));
   const db = createPrismaClient(database.url, { max: 1 });

@@ -5,9 +5,10 @@
 Starts from the ImageNet backbone in ../shared/models, trains the whole network
 on training/splits/train.txt with real augmentation, a warm-up + cosine
 schedule and early stopping on training/splits/val.txt, and writes
-models/<name>.onnx with its model card (<name>.json). The test split is never
-read here; its figures are added to the card by scripts/write-model-metrics.ts,
-through the same TypeScript code that serves the model.
+models/<name>.onnx with its model card (<name>.json). No test photo is read
+here (of the test list, only the names, for the card's data summary); the test
+figures are added to the card by scripts/write-model-metrics.ts, through the
+same TypeScript code that serves the model.
 """
 from __future__ import annotations
 

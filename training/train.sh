@@ -5,6 +5,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The last step measures the model through the TypeScript serving code: check
+# for it now, not after the training has overwritten models/.
+[ -x node_modules/.bin/tsx ] || { echo "train: run npm install first (the test metrics are measured with the app's code)" >&2; exit 1; }
+
+# Where train.py writes (its --out-dir / --name) and what it reads (--data),
+# so that the metrics step measures that card on that data.
+OUT_DIR=models NAME=petlens-mobilenetv3-small DATA=../shared/data
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --out-dir | --name | --data) value="${args[i + 1]:-}" ;;&
+    --out-dir) OUT_DIR=$value ;;
+    --name) NAME=$value ;;
+    --data) DATA=$value ;;
+    --out-dir=*) OUT_DIR=${args[i]#*=} ;;
+    --name=*) NAME=${args[i]#*=} ;;
+    --data=*) DATA=${args[i]#*=} ;;
+  esac
+done
+
 # Debian's torch lives in the system interpreter, not in a pyenv/venv python.
 PYTHON=${PYTHON:-/usr/bin/python3}
 # libopenblas0-openmp: Debian's torch calls whatever provides libblas.so.3 for
@@ -35,4 +55,4 @@ if [ ! -d "$STAMPS_DIR/usr/share/tuxpaint/stamps" ]; then
 fi
 
 "$PYTHON" training/train.py --extra-neither "$STAMPS_DIR/usr/share/tuxpaint/stamps" "$@"
-npx tsx scripts/write-model-metrics.ts
+node_modules/.bin/tsx scripts/write-model-metrics.ts --model "$OUT_DIR/$NAME.json" --data "$DATA"

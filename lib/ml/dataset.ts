@@ -114,6 +114,7 @@ async function walk(dir: string, real: string, label: Label | null, ancestors: R
     entries.map((entry) => (entry.isSymbolicLink() ? followLink(path.join(dir, entry.name)) : { real: path.join(real, entry.name), target: entry })),
   );
   for (const [i, entry] of entries.entries()) {
+    if (isHidden(entry.name)) continue;
     const full = path.join(dir, entry.name);
     const extension = path.extname(entry.name).toLowerCase();
     const link = resolved[i]!;
@@ -132,6 +133,15 @@ async function walk(dir: string, real: string, label: Label | null, ancestors: R
       state.files.push({ path: full, real: link.real, label });
     }
   }
+}
+
+/**
+ * Not photos, though named like them: hidden files and folders (a dot first:
+ * macOS's ._cat.jpg resource forks on exFAT or SMB, .thumbnails), the
+ * __MACOSX folder of zip archives made on a Mac, Synology's @eaDir thumbnails.
+ */
+function isHidden(name: string): boolean {
+  return name.startsWith('.') || name === '__MACOSX' || name === '@eaDir';
 }
 
 const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');

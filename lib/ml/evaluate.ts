@@ -51,18 +51,23 @@ export async function evaluateFiles(classifier: Classifier, files: readonly Labe
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  // In path order, not the order the concurrent reads finished in: the same run gives the same output.
   rows.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
+  failures.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
   return { metrics: computeMetrics(rows), rows, failures };
 }
 
 /**
- * Groups files by their source, the first two path components (pets/kaggle,
- * other/flowers, ...), so each kind of photo gets its own figures.
+ * Groups files by their source, the first two folders of their path
+ * (pets/kaggle, other/flowers, ...), so each kind of photo gets its own
+ * figures. Folders only, never the file name: with `--data photos` laid out
+ * as photos/cats/*.jpg the source is "cats", and a file directly in the root
+ * is in ".".
  */
 export function groupBySource<T extends { relativePath: string }>(items: readonly T[], depth = 2): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
-    const key = item.relativePath.split('/').slice(0, depth).join('/');
+    const key = item.relativePath.split('/').slice(0, -1).slice(0, depth).join('/') || '.';
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);

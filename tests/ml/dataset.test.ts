@@ -27,14 +27,16 @@ describe('listDataset', () => {
   let root: string;
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-'));
-    for (const file of ['a/cats/1.jpg', 'a/cats/deep/2.JPEG', 'dogs/3.png', 'other/x/4.webp', 'unsorted/5.jpg', 'cats/notes.txt']) {
+    // Hidden files and folders and Mac/NAS by-products named like photos, none of them listed.
+    const notPhotos = ['dogs/._3.png', 'dogs/.thumbnails/3.png', '__MACOSX/dogs/._3.png', 'a/cats/@eaDir/1.jpg', '.cats/6.jpg'];
+    for (const file of ['a/cats/1.jpg', 'a/cats/deep/2.JPEG', 'dogs/3.png', 'other/x/4.webp', 'unsorted/5.jpg', 'cats/notes.txt', ...notPhotos]) {
       await mkdir(path.dirname(path.join(root, file)), { recursive: true });
       await writeFile(path.join(root, file), 'x');
     }
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  it('finds images at any depth, labels them and counts the unlabelled', async () => {
+  it('finds images at any depth, labels them and counts the unlabelled; hidden files and folders are not photos', async () => {
     const listing = await listDataset(root);
     expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
       ['a/cats/1.jpg', 'cat'],

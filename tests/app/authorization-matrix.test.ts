@@ -163,6 +163,12 @@ function addedForIntruder(table: 'predictions' | 'apiTokens'): Effect {
 const labelledDog: Effect = (before, after, world) =>
   expect(after).toEqual(changed(before, (s) => Object.assign(s.predictions.find((p) => p.id === world.prediction)!, { correctLabel: 'dog', feedbackAt: expect.any(Date) })));
 
+/** As labelledDog, by an admin: also marked reviewed (out of the review queue). */
+const reviewedDog: Effect = (before, after, world) =>
+  expect(after).toEqual(
+    changed(before, (s) => Object.assign(s.predictions.find((p) => p.id === world.prediction)!, { correctLabel: 'dog', feedbackAt: expect.any(Date), reviewedAt: expect.any(Date) })),
+  );
+
 /** The owner's account, predictions and tokens are gone; everyone else's rows are as they were. */
 const ownerGone: Effect = (before, after, world) => {
   const gone = world.people.owner.id;
@@ -359,7 +365,7 @@ const MATRIX: Record<string, Entry> = {
       ...NON_ADMINS_REFUSED,
       { who: 'admin', target: 'random', expect: 'not_found' },
       { who: 'admin', target: 'junk', expect: 'invalid_data' },
-      { who: 'admin', target: 'owners', expect: 'success', effect: labelledDog },
+      { who: 'admin', target: 'owners', expect: 'success', effect: reviewedDog },
     ],
   },
 

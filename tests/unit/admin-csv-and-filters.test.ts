@@ -54,7 +54,8 @@ describe('adminFilterQuerySchema', () => {
 
   it('review query: a kind or page cursor that is not one is ignored', () => {
     const id = '0b7f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4';
-    expect(reviewQuerySchema.parse({ kind: 'misclassified', older: id })).toEqual({ kind: 'misclassified', older: id });
-    expect(reviewQuerySchema.parse({ kind: 'everything', older: '3', newer: ['a', 'b'] })).toEqual({ kind: 'all' });
+    expect(reviewQuerySchema.parse({ kind: 'misclassified', older: id })).toEqual({ kind: 'misclassified', older: id, reviewed: false });
+    expect(reviewQuerySchema.parse({ kind: 'everything', older: '3', newer: ['a', 'b'], reviewed: 'yes' })).toEqual({ kind: 'all', reviewed: false });
+    expect(reviewQuerySchema.parse({ reviewed: '1' })).toEqual({ kind: 'all', reviewed: true });
   });
 });

@@ -115,9 +115,10 @@ async function main() {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  // A closed terminal sends SIGHUP to the whole process group, this server included, not only to the launcher;
-  // Node's default for it is to exit at once, which would cut off the requests in flight.
-  process.once('SIGHUP', stop);
+  // A closed terminal sends SIGHUP to the whole process group, this server included, not only to the launcher, and
+  // often twice (the shell passes it on to its jobs, the kernel sends its own): Node's default for it is to exit at
+  // once, which would cut off the requests in flight, so every SIGHUP is handled (`on`, not `once`).
+  process.on('SIGHUP', stop);
 }
 
 if (require.main === module) {

@@ -29,7 +29,7 @@ import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedDatabase } from
 import { migrate } from '~/lib/db/migrate';
 import { env } from '~/lib/env';
 import { loadModelArtifacts, ModelLoadError } from '~/lib/ml/model-card';
-import { buildIsCurrent, recordBuild, sourceHash } from './lib/build-hash';
+import { buildIsCurrent, buildSettings, recordBuild, sourceHash } from './lib/build-hash';
 
 const log = (line: string) => console.log(`[petlens] ${line}`);
 const dev = process.argv.includes('--dev');
@@ -214,10 +214,12 @@ async function main(): Promise<void> {
   if (dev) {
     child = run(['dev', '-p', port], { ...childEnv, NODE_ENV: 'development' });
   } else {
-    const hash = await sourceHash();
+    // The build sees the NEXTAUTH_URL the server will run with (not one from a .env file that `next build` would
+    // load itself), and its scheme is part of the hash: next.config.ts bakes the https headers into the build.
+    const hash = await sourceHash(process.cwd(), buildSettings(childEnv));
     if (!(await buildIsCurrent(hash))) {
       log('no current production build: running `next build` (about a minute)');
-      const build = run(['build'], { ...process.env, NODE_ENV: 'production' });
+      const build = run(['build'], { ...process.env, NEXTAUTH_URL: childEnv.NEXTAUTH_URL, NODE_ENV: 'production' });
       child = build;
       const code = await exitCode(build);
       child = null;

@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def parse_args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # No abbreviations: train.sh reads --out-dir, --name and --data from the same arguments, spelt out.
+    p = argparse.ArgumentParser(allow_abbrev=False, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     p.add_argument("--backbone", type=Path, default=ROOT.parent / "shared" / "models" / "mobilenetv3-small-imagenet-features.onnx")
     p.add_argument("--splits", type=Path, default=ROOT / "training" / "splits")

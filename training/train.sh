@@ -22,6 +22,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --out-dir=*) OUT_DIR=${args[i]#*=} ;;
     --name=*) NAME=${args[i]#*=} ;;
     --data=*) DATA=${args[i]#*=} ;;
+    --splits | --splits=*) echo "train: --splits is not supported: the metrics step measures training/splits/test.txt" >&2; exit 1 ;;
   esac
 done
 

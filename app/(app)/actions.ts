@@ -17,6 +17,7 @@ import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validati
 /** The pool's queue is full, before or after admission: one message for both. */
 const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a moment.';
 const NOT_SAVED_MESSAGE = 'The result could not be saved to your history. Please try again later.';
+const THUMBNAIL_FAILED_MESSAGE = 'The result could not be saved to your history: PetLens could not make a thumbnail of this photo.';
 const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not saved to your history. Sign in again to keep your results.';
 
 /**
@@ -80,10 +81,15 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 
   let id: string | null = null;
   let saveError: string | null = signedOutMeanwhile ? SIGNED_OUT_MESSAGE : unconfirmed ? NOT_SAVED_MESSAGE : null;
-  if (user || keepForGuest) {
+  // Sending the photo again can save it only when what failed will pass (the database, the session check).
+  let saveRetryable = unconfirmed;
+  const thumb = thumbnail.status === 'fulfilled' ? thumbnail.value : null;
+  if ((user || keepForGuest) && !thumb) {
+    // Classified but no thumbnail made: the same photo would fail the same way, so no "Try again".
+    logServerError('making a thumbnail', thumbnail.status === 'rejected' ? thumbnail.reason : new Error('thumbnail missing'));
+    if (user) saveError = THUMBNAIL_FAILED_MESSAGE;
+  } else if (thumb) {
     try {
-      if (thumbnail.status === 'rejected') throw thumbnail.reason;
-      if (!thumbnail.value) throw new Error('thumbnail missing');
       const row = await createPrediction({
         userId: user?.id ?? null,
         label: result.label,
@@ -94,7 +100,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
         executionProvider: classifier.executionProvider,
         latencyMs: result.timings.decodeMs + result.timings.inferenceMs,
         sha256: createHash('sha256').update(bytes).digest('hex'),
-        thumbnail: thumbnail.value,
+        thumbnail: thumb,
         uploadKey: user ? parsed.data.uploadKey : null,
       });
       // A guest has no identity to see, correct or delete the row by: the id stays on the server.
@@ -105,7 +111,10 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     } catch (error) {
       // A guest was promised no history, so a failed save is only logged.
       logServerError(user ? 'saving a prediction' : 'keeping a guest prediction', error);
-      if (user) saveError = NOT_SAVED_MESSAGE;
+      if (user) {
+        saveError = NOT_SAVED_MESSAGE;
+        saveRetryable = true;
+      }
     }
   }
 
@@ -113,7 +122,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     status: 'success',
     saved: id !== null,
     saveError,
-    saveRetryable: saveError === NOT_SAVED_MESSAGE,
+    saveRetryable,
     prediction: {
       id,
       label: result.label,

@@ -70,6 +70,13 @@ describe('classifyImageAction', () => {
     const both = (await Promise.all([classifyImageAction(withKey(racing)), classifyImageAction(withKey(racing))])).map(expectSuccess);
     expect(both[0]!.prediction.id).toBe(both[1]!.prediction.id);
     expect(await countFor(user.id)).toBe(2);
+    // A different photo under a key already used (a client reusing keys) is its own row.
+    const reused = withKey(key);
+    reused.set('file', fileFrom(photos.cat));
+    const otherPhoto = expectSuccess(await classifyImageAction(reused));
+    expect(otherPhoto.prediction.id).not.toBe(first.prediction.id);
+    expect(otherPhoto.prediction.label).toBe('cat');
+    expect(await countFor(user.id)).toBe(3);
     // Another user's card with the same key is theirs, and a malformed key is ignored (stored without one).
     const other = await makeUser();
     actAs(other);

@@ -159,7 +159,10 @@ it('malformed requests: too many files, a bad or missing boundary, a truncated b
  * stops sending after `stallAfter` bytes of body. Resolves with the status line
  * and JSON of the answer, or with how the connection ended without one.
  */
-function rawPost(body: Buffer, { chunked, stallAfter }: { chunked: boolean; stallAfter?: number }): Promise<{ status: number | null; json: any; ended: 'answered' | 'closed' | 'reset' | 'timeout'; ms: number }> {
+function rawPost(
+  body: Buffer,
+  { chunked, stallAfter }: { chunked: boolean; stallAfter?: number },
+): Promise<{ status: number | null; head: string; json: any; ended: 'answered' | 'closed' | 'reset' | 'timeout'; ms: number }> {
   const { port } = new URL(server.baseUrl);
   const started = performance.now();
   return new Promise((resolve) => {
@@ -169,26 +172,26 @@ function rawPost(body: Buffer, { chunked, stallAfter }: { chunked: boolean; stal
     const parse = () => {
       const text = received.toString('latin1');
       const headEnd = text.indexOf('\r\n\r\n');
-      if (headEnd === -1) return { status: null, payload: null };
+      if (headEnd === -1) return { status: null, head: '', payload: null };
       const head = text.slice(0, headEnd);
       const rest = text.slice(headEnd + 4);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
       const length = /^content-length: *(\d+)/im.exec(head)?.[1];
-      if (length !== undefined) return { status, payload: rest.length >= Number(length) ? rest.slice(0, Number(length)) : null };
+      if (length !== undefined) return { status, head, payload: rest.length >= Number(length) ? rest.slice(0, Number(length)) : null };
       let payload = '';
       for (let at = 0; ; ) {
         const lineEnd = rest.indexOf('\r\n', at);
-        if (lineEnd === -1) return { status, payload: null };
+        if (lineEnd === -1) return { status, head, payload: null };
         const size = parseInt(rest.slice(at, lineEnd), 16);
-        if (size === 0) return { status, payload };
-        if (rest.length < lineEnd + 2 + size + 2) return { status, payload: null };
+        if (size === 0) return { status, head, payload };
+        if (rest.length < lineEnd + 2 + size + 2) return { status, head, payload: null };
         payload += rest.slice(lineEnd + 2, lineEnd + 2 + size);
         at = lineEnd + 2 + size + 2;
       }
     };
     const finish = (ended: 'answered' | 'closed' | 'reset' | 'timeout') => {
       clearTimeout(timer);
-      const { status, payload } = parse();
+      const { status, head, payload } = parse();
       let json: unknown = payload;
       try {
         json = payload === null ? null : JSON.parse(payload);
@@ -196,7 +199,7 @@ function rawPost(body: Buffer, { chunked, stallAfter }: { chunked: boolean; stal
         // Left as text: the test's expectation shows it.
       }
       socket.destroy();
-      resolve({ status, json, ended, ms: performance.now() - started });
+      resolve({ status, head, json, ended, ms: performance.now() - started });
     };
     const timer = setTimeout(() => finish('timeout'), 30_000);
     const read = () =>
@@ -235,6 +238,8 @@ describe('a body refused while it arrives', () => {
     const answer = await rawPost(randomBytes(100_000), { chunked: false, stallAfter: 100 });
     expect(answer).toMatchObject({ status: 408, json: { error: { code: 'request_timeout' } } });
     expect(answer.ended).not.toBe('timeout');
+    // Closed after the answer: the connection still carries a body that will never be read.
+    expect(answer.head).toMatch(/^connection: close$/im);
     expect(answer.ms).toBeGreaterThan(9_000);
     expect(answer.ms).toBeLessThan(20_000);
   }, 60_000);

@@ -59,3 +59,11 @@ it('still refuses a body over the size limit with 413', async () => {
   const error = await readBodyLimited(streamedRequest([{ afterMs: 0, bytes: 2_000 }]), 1_000, PACE).then(() => null, (e: unknown) => e);
   expect(error).toMatchObject({ status: 413, code: 'payload_too_large' });
 });
+
+it('with a pace of a few bytes a second, a large body that keeps coming is read whole (deadlines past setTimeout’s longest delay)', async () => {
+  // At 1 byte/s the deadline after 2.4 MB lies about 28 days ahead, past the 24.8 days setTimeout can wait:
+  // such a timer fires at once, and used to cut off the next chunk as "too slow".
+  const chunks = Array.from({ length: 4 }, () => ({ afterMs: 20, bytes: 1_200_000 }));
+  const body = await readBodyLimited(streamedRequest(chunks), 10_000_000, { minBytesPerSecond: 1, graceMs: 0 });
+  expect(body.byteLength).toBe(4_800_000);
+});

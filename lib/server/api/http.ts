@@ -78,16 +78,10 @@ export async function readBodyLimited(request: Request, limit: number, pace?: Bo
   };
   for (;;) {
     let result: ReadableStreamReadResult<Uint8Array> | 'too slow';
-    const wait = deadline(total) - performance.now();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      result = await (Number.isFinite(wait)
-        ? Promise.race([reader.read(), new Promise<'too slow'>((resolve) => (timer = setTimeout(() => resolve('too slow'), Math.max(0, wait))))])
-        : reader.read());
+      result = await readBefore(reader, deadline(total));
     } catch {
       throw new ApiError(400, 'bad_request', 'The request body could not be read');
-    } finally {
-      clearTimeout(timer);
     }
     if (result === 'too slow') {
       // Not awaited: a cancel waits behind the read still pending, which a client that stopped sending never ends.
@@ -125,11 +119,7 @@ async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, limi
   let discarded = 0;
   try {
     while (discarded <= limit) {
-      const wait = deadline(readSoFar + discarded) - performance.now();
-      if (wait <= 0) break;
-      let timer: NodeJS.Timeout | undefined;
-      const tooSlow = new Promise<'too slow'>((resolve) => (timer = setTimeout(() => resolve('too slow'), Math.min(wait, MAX_TIMER_MS))));
-      const result = await Promise.race([reader.read(), tooSlow]).finally(() => clearTimeout(timer));
+      const result = await readBefore(reader, deadline(readSoFar + discarded));
       if (result === 'too slow') break;
       if (result.done) return;
       discarded += result.value.byteLength;
@@ -141,7 +131,27 @@ async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, limi
   void reader.cancel().catch(() => undefined);
 }
 
-/** setTimeout's longest delay (about 24.8 days); a longer one fires at once. */
+/**
+ * The next chunk, or 'too slow' once `deadlineAt` (a performance.now() time;
+ * Infinity for none) has passed without one. A chunk already there wins even
+ * at the deadline.
+ */
+async function readBefore(reader: ReadableStreamDefaultReader<Uint8Array>, deadlineAt: number): Promise<ReadableStreamReadResult<Uint8Array> | 'too slow'> {
+  const read = reader.read();
+  for (;;) {
+    const wait = deadlineAt - performance.now();
+    if (!Number.isFinite(wait)) return read;
+    let timer: NodeJS.Timeout | undefined;
+    // setTimeout fires at once for delays past its longest (about 24.8 days, at a pace of a few bytes a second):
+    // wait in steps of at most that.
+    const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), Math.min(Math.max(0, wait), MAX_TIMER_MS))));
+    const outcome = await Promise.race([read, tick]).finally(() => clearTimeout(timer));
+    if (outcome !== 'tick') return outcome;
+    if (performance.now() >= deadlineAt) return 'too slow';
+  }
+}
+
+/** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The key the caller's per-address limits count under (see addressFrom). */

@@ -48,25 +48,29 @@ function predictionData(input: NewPrediction) {
 
 /**
  * Stores one prediction. With a signed-in user's `uploadKey` (one photo card
- * on the upload page), a second call with the same key, a retry whose first
- * answer was lost after it was saved, stores nothing more and returns the row
- * already there.
+ * on the upload page), a second call with the same key and the same photo, a
+ * retry whose first answer was lost after it was saved, stores nothing more
+ * and returns the row already there. A different photo under a key already
+ * used (a client that reuses keys) is stored as a row of its own, without it.
  */
 export async function createPrediction(input: NewPrediction & { uploadKey?: string | null }) {
   const db = getDb();
   const select = { id: true, createdAt: true } as const;
   const { userId, uploadKey } = input;
   if (!userId || !uploadKey) return db.prediction.create({ data: predictionData(input), select });
-  const existing = () => db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select });
+  const existing = async () => {
+    const row = await db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select: { ...select, sha256: true } });
+    return row && { same: row.sha256 === input.sha256, row: { id: row.id, createdAt: row.createdAt } };
+  };
   const stored = await existing();
-  if (stored) return stored;
+  if (stored) return stored.same ? stored.row : db.prediction.create({ data: predictionData(input), select });
   try {
     return await db.prediction.create({ data: { ...predictionData(input), uploadKey }, select });
   } catch (error) {
     // The same card sent twice at once: the other request stored it first.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
       const raced = await existing();
-      if (raced) return raced;
+      if (raced) return raced.same ? raced.row : db.prediction.create({ data: predictionData(input), select });
     }
     throw error;
   }

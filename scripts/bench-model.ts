@@ -55,12 +55,12 @@ async function main() {
   const decodeSmall = stats(await measure(options.seconds, (i) => classifier.decode(photos[i % photos.length]!.bytes)));
   const decodeBig = stats(await measure(options.seconds, () => classifier.decode(bigPhoto)));
   const pixels = (await classifier.decode(photos[0]!.bytes)).pixels;
-  const modelBatch1 = stats(await measure(options.seconds, () => classifier.classifyPixels([pixels])));
-  await classifier.dispose();
   // The model alone by batch size, on one thread: how much work a batch is, free of how threads split it.
-  const oneThread = await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
+  // With --threads 1 that session is the one above, and its batch 1 is the lone image's figure.
+  const oneThread = options.threads === 1 ? classifier : await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
   const modelOnly = await modelOnlyByBatch(oneThread, pixels, options.seconds);
-  await oneThread.dispose();
+  const modelBatch1 = oneThread === classifier ? modelOnly[1]!.msPerBatch : stats(await measure(options.seconds, () => classifier.classifyPixels([pixels])));
+  await Promise.all([...new Set([classifier, oneThread])].map((session) => session.dispose()));
   Object.assign(results, {
     model: classifier.card.name,
     version: classifier.card.version,

@@ -30,11 +30,11 @@ async function listFiles(root: string, entry: string): Promise<string[]> {
  * (serverActions.bodySizeLimit, from MAX_UPLOAD_BYTES, is read again when the
  * server starts, so it is not one of them.)
  */
-export function buildSettings(environment: { NEXTAUTH_URL?: string } = process.env): Record<string, string> {
+export function buildSettings(environment: { NEXTAUTH_URL?: string }): Record<string, string> {
   return { https: String(environment.NEXTAUTH_URL?.startsWith('https:') ?? false) };
 }
 
-export async function sourceHash(root = process.cwd(), settings: Record<string, string> = buildSettings()): Promise<string> {
+export async function sourceHash(root: string, settings: Record<string, string>): Promise<string> {
   const files = (await Promise.all(INPUTS.map((input) => listFiles(root, input)))).flat().sort();
   const hash = createHash('sha256');
   hash.update(JSON.stringify(Object.entries(settings).sort())).update('\0');

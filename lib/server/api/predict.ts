@@ -137,24 +137,30 @@ function jsonValuesAtLeast(body: Buffer, limit: number): number {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Both alphabets: Node's base64 decoder reads the URL-safe one's - and _ as well. */
+const ANY_BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /**
- * Base64 as clients send it, made canonical: a data URL's prefix (what a
- * browser's FileReader.readAsDataURL gives), line breaks (MIME encoders,
- * `base64` without -w0), the URL-safe alphabet and missing padding are
- * accepted. Null when it is not base64 at all. Canonical input, the usual
- * case, is returned as it is, without copies of a string that may be megabytes.
+ * Base64 as clients send it, ready for Buffer.from(…, 'base64'): a data URL's
+ * prefix (what a browser's FileReader.readAsDataURL gives) and line breaks
+ * (MIME encoders, `base64` without -w0) are removed; the URL-safe alphabet and
+ * missing padding are accepted as they are. Null when it is not base64 at all.
+ * Canonical input, the usual case, is returned as it is, without copies of a
+ * string that may be megabytes.
  */
-function canonicalBase64(value: string): string | null {
+function acceptedBase64(value: string): string | null {
   if (value.length % 4 === 0 && BASE64.test(value)) return value;
-  const bare = value
-    .replace(/^data:[\w.+-]+\/[\w.+-]+(;[\w=.+-]+)*;base64,/i, '')
-    .replace(/[\r\n\t ]/g, '')
-    .replace(/[-_]/g, (c) => (c === '-' ? '+' : '/'));
-  const unpadded = bare.replace(/={1,2}$/, '');
+  const bare = value.replace(/^data:[\w.+-]+\/[\w.+-]+(;[\w=.+-]+)*;base64,/i, '').replace(/[\r\n\t ]/g, '');
+  const unpadded = bare.replace(/=+$/, '');
   // A remainder of one character cannot come from any number of bytes; padding must complete a quartet.
-  if (!BASE64.test(bare) || unpadded.includes('=') || unpadded.length % 4 === 1 || (bare !== unpadded && bare.length % 4 !== 0)) return null;
-  return unpadded.padEnd(unpadded.length + ((4 - (unpadded.length % 4)) % 4), '=');
+  if (!ANY_BASE64.test(bare) || unpadded.length % 4 === 1 || (bare !== unpadded && bare.length % 4 !== 0)) return null;
+  return bare;
+}
+
+/** The bytes that base64 `b64` (padded or not) decodes to. */
+function base64DecodedLength(b64: string): number {
+  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return Math.floor(((b64.length - padding) * 3) / 4);
 }
 
 /** The value at `path` inside parsed JSON; undefined where it is absent. */
@@ -189,9 +195,9 @@ async function readJson(request: Request, reserve: ReserveBodyBytes, checkCount:
     throw new ApiError(400, missing ? 'missing_field' : 'bad_request', `Expected {"instances": [{"b64": "<base64 image>"}]}: ${issue?.message ?? 'invalid body'}`);
   }
   return parsed.data.instances.map(({ b64: given }, index) => {
-    const b64 = canonicalBase64(given);
+    const b64 = acceptedBase64(given);
     if (b64 === null) throw new ApiError(400, 'bad_request', `instances[${index}].b64 is not valid base64`, {}, index);
-    checkFileSize((b64.length / 4) * 3 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0), index);
+    checkFileSize(base64DecodedLength(b64), index);
     return Buffer.from(b64, 'base64');
   });
 }

@@ -56,23 +56,17 @@ function predictionData(input: NewPrediction) {
 export async function createPrediction(input: NewPrediction & { uploadKey?: string | null }) {
   const db = getDb();
   const select = { id: true, createdAt: true } as const;
+  const withoutKey = () => db.prediction.create({ data: predictionData(input), select });
   const { userId, uploadKey } = input;
-  if (!userId || !uploadKey) return db.prediction.create({ data: predictionData(input), select });
-  const existing = async () => {
-    const row = await db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select: { ...select, sha256: true } });
-    return row && { same: row.sha256 === input.sha256, row: { id: row.id, createdAt: row.createdAt } };
-  };
-  const stored = await existing();
-  if (stored) return stored.same ? stored.row : db.prediction.create({ data: predictionData(input), select });
+  if (!userId || !uploadKey) return withoutKey();
   try {
+    // Inserted first, looked up only when the key is taken: a first try, the usual case, costs one round trip.
     return await db.prediction.create({ data: { ...predictionData(input), uploadKey }, select });
   } catch (error) {
-    // The same card sent twice at once: the other request stored it first.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      const raced = await existing();
-      if (raced) return raced.same ? raced.row : db.prediction.create({ data: predictionData(input), select });
-    }
-    throw error;
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+    const stored = await db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select: { ...select, sha256: true } });
+    if (!stored) throw error;
+    return stored.sha256 === input.sha256 ? { id: stored.id, createdAt: stored.createdAt } : withoutKey();
   }
 }
 

@@ -74,7 +74,8 @@ async function record(options: Options, model: { name: string; version: string }
   }
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+// n/a: a ratio with nothing to divide by (see lib/ml/metrics).
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 
 function formatMetrics(m: EvaluationMetrics): string {
   const lines = [`images ${m.n}   accuracy ${pct(m.accuracy)}   ECE ${m.ece.toFixed(4)} (${m.eceBins} bins)`, ''];

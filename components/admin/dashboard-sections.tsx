@@ -74,8 +74,9 @@ export function PerClassTable({ rows }: { rows: ClassStats[] }) {
           <tr key={row.label} className="border-b border-slate-100 dark:border-slate-800">
             <th scope="row" className="px-3 py-2 text-left font-medium">{labelText(row.label)}</th>
             {(['precision', 'recall', 'f1'] as const).map((metric) => (
-              <td key={metric} className={td} data-testid={`class-${row.label}-${metric}`} data-value={row[metric]}>
-                {row.predicted + row.support === 0 ? '—' : pct(row[metric])}
+              <td key={metric} className={td} data-testid={`class-${row.label}-${metric}`} data-value={row[metric] ?? undefined}>
+                {/* — where the ratio is undefined: nothing predicted as, or confirmed as, this class. */}
+                {pct(row[metric])}
               </td>
             ))}
             <td className={td} data-testid={`class-${row.label}-support`} data-value={row.support}>{count(row.support)}</td>

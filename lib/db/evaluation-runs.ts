@@ -25,7 +25,7 @@ export function recordEvaluationRun(db: PrismaClient, run: NewEvaluationRun): Pr
       n: metrics.n,
       accuracy: metrics.accuracy,
       // Plain JSON copies: Prisma's Json input type wants an index signature.
-      perClass: JSON.parse(JSON.stringify(metrics.perClass)) as Record<string, Record<string, number>>,
+      perClass: JSON.parse(JSON.stringify(metrics.perClass)) as Record<string, Record<string, number | null>>,
       confusion: JSON.parse(JSON.stringify(metrics.confusion)) as Record<string, Record<string, number>>,
       ece: metrics.ece,
       eceBins: metrics.eceBins,

@@ -6,12 +6,27 @@
  */
 import { LABELS, type Label } from './model-card';
 
+/**
+ * Null where the ratio is undefined rather than 0, so a report does not say
+ * "0 %" for "nothing to measure": precision when nothing was predicted as the
+ * class, recall when no image has it, F1 when either is undefined. (A class
+ * predicted and present but never right has precision, recall and F1 0.)
+ */
 export interface ClassMetrics {
-  precision: number;
-  recall: number;
-  f1: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
   /** Number of images whose true label is this class. */
   support: number;
+}
+
+/** The counts behind one class's metrics, taken from a confusion matrix. */
+export interface ClassCounts {
+  truePositives: number;
+  /** Images (or confirmed predictions) whose true label is this class. */
+  support: number;
+  /** Images predicted as this class. */
+  predicted: number;
 }
 
 export interface EvaluationMetrics {
@@ -32,6 +47,7 @@ export interface LabeledPrediction {
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+const definedRatio = (a: number, b: number) => (b === 0 ? null : a / b);
 
 function emptyConfusion(): Record<Label, Record<Label, number>> {
   return Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(LABELS.map((p) => [p, 0]))])) as Record<Label, Record<Label, number>>;
@@ -55,19 +71,27 @@ export function expectedCalibrationError(rows: readonly LabeledPrediction[], bin
   return ece;
 }
 
+export function classCounts(confusion: Record<Label, Record<Label, number>>, label: Label): ClassCounts {
+  return {
+    truePositives: confusion[label][label],
+    support: LABELS.reduce((s, p) => s + confusion[label][p], 0),
+    predicted: LABELS.reduce((s, t) => s + confusion[t][label], 0),
+  };
+}
+
+/** Precision, recall and F1 from one class's counts; shared by the offline evaluation and the admin dashboard. */
+export function classMetrics({ truePositives, support, predicted }: ClassCounts): ClassMetrics {
+  const precision = definedRatio(truePositives, predicted);
+  const recall = definedRatio(truePositives, support);
+  // Both defined and both 0 (the class was predicted and present, never rightly): F1 is 0, as scikit-learn has it.
+  const f1 = precision === null || recall === null ? null : ratio(2 * precision * recall, precision + recall);
+  return { precision, recall, f1, support };
+}
+
 export function computeMetrics(rows: readonly LabeledPrediction[], eceBins = 15): EvaluationMetrics {
   const confusion = emptyConfusion();
   for (const row of rows) confusion[row.trueLabel][row.label] += 1;
-  const perClass = Object.fromEntries(
-    LABELS.map((label) => {
-      const tp = confusion[label][label];
-      const support = LABELS.reduce((s, p) => s + confusion[label][p], 0);
-      const predicted = LABELS.reduce((s, t) => s + confusion[t][label], 0);
-      const precision = ratio(tp, predicted);
-      const recall = ratio(tp, support);
-      return [label, { precision, recall, f1: ratio(2 * precision * recall, precision + recall), support }];
-    }),
-  ) as Record<Label, ClassMetrics>;
+  const perClass = Object.fromEntries(LABELS.map((label) => [label, classMetrics(classCounts(confusion, label))])) as Record<Label, ClassMetrics>;
   const correct = LABELS.reduce((s, l) => s + confusion[l][l], 0);
   return {
     n: rows.length,

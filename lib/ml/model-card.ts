@@ -11,10 +11,11 @@ import { z } from 'zod';
 export const LABELS = ['cat', 'dog', 'neither'] as const;
 export type Label = (typeof LABELS)[number];
 
+// Null where the ratio is undefined (see lib/ml/metrics).
 const classMetricsSchema = z.object({
-  precision: z.number(),
-  recall: z.number(),
-  f1: z.number(),
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+  f1: z.number().nullable(),
   support: z.number(),
 });
 

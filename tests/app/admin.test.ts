@@ -23,7 +23,7 @@ import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
 import { ADMIN, LABELS, type Label } from '~/lib/config';
 import { ensureAdmin } from '~/lib/db/admins';
 import { env } from '~/lib/env';
-import { computeMetrics } from '~/lib/ml/metrics';
+import { type ClassMetrics, computeMetrics } from '~/lib/ml/metrics';
 import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
@@ -97,6 +97,12 @@ function attribute(html: string, testId: string, name: string): string {
   const value = new RegExp(`${name}="([^"]*)"`).exec(tag)?.[1];
   if (value === undefined) throw new Error(`${testId} has no ${name}`);
   return value;
+}
+
+/** What a class's precision, recall and F1 should be, to 12 digits, with null where the ratio is undefined. */
+function closeToMetrics(want: ClassMetrics): Record<'precision' | 'recall' | 'f1', unknown> {
+  const close = (v: number | null) => (v === null ? null : expect.closeTo(v, 12));
+  return { precision: close(want.precision), recall: close(want.recall), f1: close(want.f1) };
 }
 
 // ---- access control --------------------------------------------------------
@@ -252,9 +258,7 @@ describe('dashboard figures', () => {
     for (const row of stats.perClass) {
       const want = expected.perClass[row.label];
       expect(row.support).toBe(want.support);
-      expect(row.precision).toBeCloseTo(want.precision, 12);
-      expect(row.recall).toBeCloseTo(want.recall, 12);
-      expect(row.f1).toBeCloseTo(want.f1, 12);
+      expect(row).toMatchObject(closeToMetrics(want));
     }
     expect(stats.calibration.ece).toBeCloseTo(expected.ece, 9);
     expect(stats.calibration.bins.reduce((s, b) => s + b.n, 0)).toBe(withFeedback.length);
@@ -307,11 +311,14 @@ describe('dashboard figures', () => {
     for (const t of LABELS) {
       for (const p of LABELS) expect(Number(attribute(html, `confusion-${t}-${p}`, 'data-value'))).toBe(expected.confusion[t][p]);
       expect(Number(attribute(html, `class-${t}-support`, 'data-value'))).toBe(expected.perClass[t].support);
-      for (const metric of ['precision', 'recall', 'f1'] as const) {
-        expect(Number(attribute(html, `class-${t}-${metric}`, 'data-value'))).toBeCloseTo(expected.perClass[t][metric], 12);
-      }
+      const want = expected.perClass[t];
+      expect({
+        precision: Number(attribute(html, `class-${t}-precision`, 'data-value')),
+        recall: Number(attribute(html, `class-${t}-recall`, 'data-value')),
+        f1: Number(attribute(html, `class-${t}-f1`, 'data-value')),
+      }).toEqual(closeToMetrics(want));
       // what a person reads: one decimal of a percent
-      expect(html).toMatch(new RegExp(`data-testid="class-${t}-recall"[^>]*>${(expected.perClass[t].recall * 100).toFixed(1)}%<`));
+      expect(html).toMatch(new RegExp(`data-testid="class-${t}-recall"[^>]*>${(want.recall! * 100).toFixed(1)}%<`));
     }
     expect(Number(attribute(html, 'overview-total', 'data-value'))).toBe(rows.length);
     expect(Number(attribute(html, 'overview-with-feedback', 'data-value'))).toBe(withFeedback.length);
@@ -320,6 +327,24 @@ describe('dashboard figures', () => {
     const sameDay = withFeedback.filter((r) => r.createdAt.toISOString().slice(0, 10) === firstDay);
     expect(Number(attribute(html, `day-${firstDay}`, 'data-n'))).toBe(sameDay.length);
     expect(Number(attribute(html, `day-${firstDay}`, 'data-correct'))).toBe(sameDay.filter((r) => r.correctLabel === r.label).length);
+  });
+
+  it('shows a dash, not 0 %, for a ratio with nothing to divide by', async () => {
+    // A model version whose confirmed photos are one cat and one dog, both called "cat": dog is never predicted and
+    // "neither" neither predicted nor confirmed.
+    const sparse = `sparse-${randomUUID()}`;
+    const owner = await makeUser();
+    const at = new Date('2026-10-01T12:00:00Z');
+    await insertRows([{ label: 'cat', correctLabel: 'cat', confidence: 0.9, createdAt: at }, { label: 'cat', correctLabel: 'dog', confidence: 0.6, createdAt: at }], sparse, owner.id);
+    as('admin');
+    const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: sparse }) }));
+    const cell = (testId: string) => new RegExp(`<td[^>]*data-testid="${testId}"[^>]*>([^<]*)<`).exec(html)?.[1];
+    expect(cell('class-dog-precision')).toBe('—');
+    expect(cell('class-dog-recall')).toBe('0.0%');
+    expect(cell('class-dog-f1')).toBe('—');
+    for (const metric of ['precision', 'recall', 'f1']) expect(cell(`class-neither-${metric}`)).toBe('—');
+    expect(cell('class-cat-precision')).toBe('50.0%');
+    expect(() => attribute(html, 'class-dog-precision', 'data-value')).toThrow(/has no data-value/);
   });
 
   it('the review queue holds exactly the misclassified or low-confidence rows, newest first', async () => {

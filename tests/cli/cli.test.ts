@@ -49,6 +49,9 @@ describe('npm run evaluate', () => {
     expect(ok.stderr).not.toMatch(/error|min-accuracy/);
     expect(ok.stdout).toMatch(/accuracy 100\.00%/);
     expect(ok.stdout).toMatch(/confusion/);
+    // Only a dog there: no cat was called or present, so its ratios are undefined, not 0 %.
+    expect(ok.stdout).toMatch(/^cat\s+n\/a\s+n\/a\s+n\/a\s+0$/m);
+    expect(ok.stdout).toMatch(/^dog\s+100\.00%\s+100\.00%\s+100\.00%\s+1$/m);
     // set/ holds a broken file: 100 % of what was read is not a pass.
     const unseen = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--min-accuracy', '0.99']);
     expect(unseen.code).toBe(3);

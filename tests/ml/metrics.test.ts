@@ -29,9 +29,17 @@ describe('computeMetrics', () => {
     expect(m.perClass.neither).toEqual({ precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });
   });
 
-  it('gives zeros, not NaN, for a class that never occurs', () => {
-    const only = computeMetrics([row('cat', 'cat')]);
-    expect(only.perClass.dog).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+  it('gives null, not 0 or NaN, where a ratio has nothing to divide by', () => {
+    // One dog called a cat: dog is present but never predicted, neither is neither.
+    const m2 = computeMetrics([row('cat', 'cat'), row('dog', 'cat')]);
+    expect(m2.perClass.neither).toEqual({ precision: null, recall: null, f1: null, support: 0 });
+    expect(m2.perClass.dog).toEqual({ precision: null, recall: 0, f1: null, support: 1 });
+    expect(m2.perClass.cat).toEqual({ precision: 0.5, recall: 1, f1: 2 / 3, support: 1 });
+  });
+
+  it('gives 0 for a class that is predicted and present but never right', () => {
+    const m2 = computeMetrics([row('cat', 'dog'), row('dog', 'cat')]);
+    expect(m2.perClass.cat).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
   });
 });
 

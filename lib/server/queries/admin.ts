@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ADMIN, LABELS, type Label } from '~/lib/config';
 import { purgeGuestPredictions } from '~/lib/db/guest-retention';
 import { Prisma } from '~/lib/generated/prisma/client';
+import { classCounts, classMetrics, type ClassCounts, type ClassMetrics } from '~/lib/ml/metrics';
 import { getDb } from '~/lib/server/db';
 import type { AdminFilters, ReviewKind } from '~/lib/validations/admin';
 
@@ -43,16 +44,9 @@ export interface FeedbackOverview {
   accuracy: number | null;
 }
 
-export interface ClassStats {
+/** Support counts predictions whose confirmed label is this class; predicted, those (with feedback) that predicted it. */
+export interface ClassStats extends ClassMetrics, ClassCounts {
   label: Label;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Predictions whose confirmed label is this class. */
-  support: number;
-  /** Predictions (with feedback) that predicted this class. */
-  predicted: number;
-  truePositives: number;
 }
 
 /** confusion[confirmed][predicted] = count (the orientation of lib/ml/metrics: rows are the true label). */
@@ -114,8 +108,6 @@ export interface FeedbackAggregates {
   calibration: Calibration;
 }
 
-const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
-
 /**
  * The figures over predictions with feedback, as three aggregate queries
  * that PostgreSQL runs in parallel (each one pass over an index: the
@@ -171,12 +163,8 @@ export async function getFeedbackAggregates(filters: AdminFilters): Promise<Feed
     .sort((a, b) => a.bin - b.bin);
 
   const perClass = LABELS.map((label): ClassStats => {
-    const truePositives = confusion[label][label];
-    const support = LABELS.reduce((s, p) => s + confusion[label][p], 0);
-    const predicted = LABELS.reduce((s, t) => s + confusion[t][label], 0);
-    const precision = ratio(truePositives, predicted);
-    const recall = ratio(truePositives, support);
-    return { label, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support, predicted, truePositives };
+    const counts = classCounts(confusion, label);
+    return { label, ...counts, ...classMetrics(counts) };
   });
   const n = reliability.reduce((s, b) => s + b.n, 0);
   const ece = n === 0 ? null : reliability.reduce((s, b) => s + (b.n / n) * Math.abs(b.accuracy - b.meanConfidence), 0);
@@ -240,7 +228,8 @@ export function getPerVersionStats(filters: AdminFilters): Promise<VersionStats[
     ORDER BY "lastAt" DESC`;
 }
 
-const classMetricsSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() });
+// Runs recorded before undefined ratios were stored as null hold 0 there.
+const classMetricsSchema = z.object({ precision: z.number().nullable(), recall: z.number().nullable(), f1: z.number().nullable(), support: z.number() });
 const perClassSchema = z.object({ cat: classMetricsSchema, dog: classMetricsSchema, neither: classMetricsSchema });
 
 export interface EvaluationRunSummary {

@@ -18,10 +18,18 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".ti
 FRACTIONS = {"train": 0.70, "val": 0.10, "test": 0.20}
 
 
+def is_not_a_photo(name: str) -> bool:
+    """Named like photos but not photos, as lib/ml/dataset.ts has it: hidden files and folders (macOS's ._cat.jpg),
+    the __MACOSX folder of zip archives made on a Mac, Synology's @eaDir thumbnails."""
+    return name.startswith(".") or name in ("__MACOSX", "@eaDir")
+
+
 def list_images(root: Path) -> dict[str, list[str]]:
     """Image paths relative to root, grouped by their parent folder."""
     groups: dict[str, list[str]] = {}
     for path in sorted(root.rglob("*")):
+        if any(is_not_a_photo(part) for part in path.relative_to(root).parts):
+            continue
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
             rel = path.relative_to(root).as_posix()
             groups.setdefault(path.parent.relative_to(root).as_posix(), []).append(rel)

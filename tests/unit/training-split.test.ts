@@ -1,0 +1,44 @@
+/**
+ * training/split.py, the script behind the committed train / validation / test lists: run again on ../shared/data it
+ * writes the same lists (the test split is the project's yardstick and must not drift), and it lists photos the way
+ * the TypeScript dataset reader does, without hidden files or archive and NAS debris.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const SPLITS = ['train', 'val', 'test'] as const;
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'petlens-split-'));
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+async function split(data: string, out: string): Promise<Record<(typeof SPLITS)[number], string>> {
+  await run('python3', ['training/split.py', '--data', data, '--out', out]);
+  const lists = await Promise.all(SPLITS.map((name) => readFile(path.join(out, `${name}.txt`), 'utf8')));
+  return Object.fromEntries(SPLITS.map((name, i) => [name, lists[i]!])) as Record<(typeof SPLITS)[number], string>;
+}
+
+it('writes the committed lists again from ../shared/data', async () => {
+  const written = await split(path.join('..', 'shared', 'data'), path.join(scratch, 'shared'));
+  for (const name of SPLITS) {
+    expect(written[name]).toBe(await readFile(path.join('training', 'splits', `${name}.txt`), 'utf8'));
+  }
+}, 60_000);
+
+it('leaves out hidden files and folders, __MACOSX and @eaDir, as the evaluate CLI does', async () => {
+  const data = path.join(scratch, 'data');
+  const files = ['pets/cats/a.jpg', 'pets/cats/._a.jpg', 'pets/cats/__MACOSX/b.jpg', 'pets/.thumbs/c.jpg', 'pets/dogs/@eaDir/d.jpg', 'pets/dogs/e.png'];
+  for (const file of files) {
+    await mkdir(path.dirname(path.join(data, file)), { recursive: true });
+    await writeFile(path.join(data, file), '');
+  }
+  const written = await split(data, path.join(scratch, 'small'));
+  const listed = SPLITS.flatMap((name) => written[name].split('\n').filter(Boolean)).sort();
+  expect(listed).toEqual(['pets/cats/a.jpg', 'pets/dogs/e.png']);
+}, 60_000);

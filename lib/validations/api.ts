@@ -92,8 +92,9 @@ export const modelCardResponseSchema = z
     name: z.string(),
     version: z.string(),
     classes: z.array(z.enum(LABELS)),
-    input: z.object({ name: z.string(), dtype: z.string(), layout: z.string(), shape: z.array(z.union([z.string(), z.number()])) }),
-    output: z.object({ name: z.string(), dtype: z.string(), shape: z.array(z.union([z.string(), z.number()])) }),
+    // Loose like the card itself: the served card keeps what the schema does not name (the output's note, say).
+    input: z.object({ name: z.string(), dtype: z.string(), layout: z.string(), shape: z.array(z.union([z.string(), z.number()])) }).loose(),
+    output: z.object({ name: z.string(), dtype: z.string(), shape: z.array(z.union([z.string(), z.number()])) }).loose(),
     sha256: z.string(),
   })
   .loose();

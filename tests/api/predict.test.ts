@@ -4,6 +4,7 @@
  * Token creation and revocation go through the /account server actions.
  */
 import { randomBytes } from 'node:crypto';
+import Ajv2020 from 'ajv/dist/2020';
 import sharp from 'sharp';
 import { createApiTokenAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { POST } from '~/app/api/v1/predict/route';
@@ -320,5 +321,30 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[A-Za-z]+"/g) ?? [];
     expect(refs.length).toBeGreaterThan(5);
     for (const ref of refs) expect(doc.components.schemas[ref.slice(22, -1)]).toBeDefined();
+  });
+
+  it('openapi: what the handlers answer, and a request they accept, validate against the document', async () => {
+    const doc = (await openapi().json()) as { components: { schemas: Record<string, object> } };
+    // Ajv's JSON Schema 2020-12 dialect, OpenAPI 3.1's; the schemas refer to each other through components.
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+    ajv.addSchema({ $id: 'openapi', components: doc.components });
+    const conforms = (name: string, value: unknown) => {
+      const validate = ajv.getSchema(`openapi#/components/schemas/${name}`)!;
+      return validate(value) ? 'valid' : ajv.errorsText(validate.errors);
+    };
+    expect(conforms('ModelCard', await (await model()).json())).toBe('valid');
+    expect(conforms('Health', await (await health()).json())).toBe('valid');
+    const owner = await makeUser();
+    const token = await createToken(owner);
+    expect(conforms('PredictResponse', await (await POST(multipartRequest([photos.cat]))).json())).toBe('valid');
+    expect(conforms('PredictResponse', await (await POST(multipartRequest([photos.dog], { headers: { authorization: `Bearer ${token}` } }))).json())).toBe('valid');
+    expect(conforms('Error', await (await POST(jsonRequest({ instances: [] }))).json())).toBe('valid');
+    // The handler strips fields a client adds (TensorFlow Serving clients send signature_name): the document allows them.
+    const withExtras = { signature_name: 'serving_default', instances: [{ b64: photos.cat.toString('base64'), key: 'a' }] };
+    expect((await POST(jsonRequest(withExtras))).status).toBe(200);
+    expect(conforms('PredictJsonRequest', withExtras)).toBe('valid');
+    // And the schemas are not so loose that anything passes.
+    expect(conforms('PredictResponse', { predictions: [{ label: 'horse', confidence: 2 }] })).not.toBe('valid');
   });
 });

@@ -10,9 +10,14 @@ import {
   predictResponseSchema,
 } from '~/lib/validations/api';
 
-/** A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, without the $schema key). */
-function schemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+/**
+ * A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, without the $schema key). `io` says which side
+ * of the schema to describe: `input` for a request body (what the handler accepts: zod strips unknown keys, so they
+ * are allowed), `output` for a response (what the handler sends: zod's output mode closes plain objects with
+ * additionalProperties: false, so a response may only carry what is named, unless the schema is loose).
+ */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 }
 
@@ -40,7 +45,7 @@ export function buildOpenApiDocument() {
     components: {
       securitySchemes: { bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token from /account (starts with "pl_")' } },
       schemas: {
-        PredictJsonRequest: schemaOf(predictJsonRequestSchema),
+        PredictJsonRequest: schemaOf(predictJsonRequestSchema, 'input'),
         PredictMultipartRequest: {
           type: 'object',
           required: ['image'],
@@ -54,10 +59,10 @@ export function buildOpenApiDocument() {
             },
           },
         },
-        PredictResponse: schemaOf(predictResponseSchema),
-        Error: schemaOf(apiErrorSchema),
-        Health: schemaOf(healthResponseSchema),
-        ModelCard: schemaOf(modelCardResponseSchema),
+        PredictResponse: schemaOf(predictResponseSchema, 'output'),
+        Error: schemaOf(apiErrorSchema, 'output'),
+        Health: schemaOf(healthResponseSchema, 'output'),
+        ModelCard: schemaOf(modelCardResponseSchema, 'output'),
       },
     },
     paths: {

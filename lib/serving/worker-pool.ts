@@ -34,7 +34,16 @@ export interface WorkerPoolOptions {
   restartBackoff?: RestartBackoff;
   /** One line per crash and restart attempt; default console.error. */
   log?: (line: string) => void;
+  /** How long a worker may take to load and warm up the model before its start counts as failed; default DEFAULT_START_TIMEOUT_MS. */
+  startTimeoutMs?: number;
 }
+
+/**
+ * Loading and warming up takes about a second on the CPU and some seconds on a GPU. A worker still not ready after
+ * two minutes is stuck (a GPU driver hanging in setup, say): without a limit the pool, and with it the server's
+ * start, would wait for it forever, saying nothing.
+ */
+export const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 export interface RestartBackoff {
   /** Delay after the first failed attempt, ms; it doubles after each further one. */
@@ -122,7 +131,7 @@ class PoolWorker {
     );
   }
 
-  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void): Promise<PoolWorker> {
+  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void, timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<PoolWorker> {
     // Turbopack (Next >= 16.2) bundles `new Worker(path)` calls on
     // worker_threads' Worker (and ignores turbopackIgnore there); the worker
     // must stay a plain file that loads lib/ml at run time, so the class is
@@ -130,13 +139,18 @@ class PoolWorker {
     const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
     const worker = new NodeWorker(workerEntry(), { workerData: init, env: process.env });
     return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(new WorkerStartError(`inference worker failed to start: ${error.message}`));
+      const onError = (error: Error) => {
+        clearTimeout(timer);
+        reject(new WorkerStartError(`inference worker failed to start: ${error.message}`));
+      };
       // Without this a worker that dies while loading (no 'error' event, e.g.
       // process.exit or a resource limit) would leave the start pending forever.
-      const onEarlyExit = (code: number) => reject(new WorkerStartError(`inference worker exited with code ${code} before it was ready`));
-      worker.once('error', onError);
-      worker.once('exit', onEarlyExit);
-      worker.once('message', (status: WorkerStatus) => {
+      const onEarlyExit = (code: number) => {
+        clearTimeout(timer);
+        reject(new WorkerStartError(`inference worker exited with code ${code} before it was ready`));
+      };
+      const onStatus = (status: WorkerStatus) => {
+        clearTimeout(timer);
         worker.off('error', onError);
         worker.off('exit', onEarlyExit);
         if (status.type === 'ready') resolve(new PoolWorker(worker, status, onExit));
@@ -144,7 +158,22 @@ class PoolWorker {
           void worker.terminate();
           reject(new WorkerStartError(status.message));
         }
-      });
+      };
+      const timer = setTimeout(() => {
+        worker.off('error', onError);
+        worker.off('exit', onEarlyExit);
+        worker.off('message', onStatus);
+        reject(new WorkerStartError(`inference worker was not ready after ${timeoutMs / 1000} s (loading and warming up the model on ${init.device}); given up`));
+        // Not terminate() now: a thread inside a native call cannot be stopped from here, and ending it as that call
+        // returns would abort the whole process (see terminate). It is left to finish, kept from holding the
+        // process open, and ended once it says how its start went (it is idle then) or gone if it exits.
+        worker.unref();
+        worker.once('message', () => void worker.terminate());
+        worker.on('error', () => {});
+      }, timeoutMs);
+      worker.once('error', onError);
+      worker.once('exit', onEarlyExit);
+      worker.once('message', onStatus);
     });
   }
 
@@ -210,6 +239,7 @@ export class WorkerPool {
   private readonly starting = new Set<Promise<unknown>>();
   private readonly backoff: RestartBackoff;
   private readonly log: (line: string) => void;
+  private readonly startTimeoutMs: number;
 
   /**
    * `workers` holds each slot's latest worker, dead ones included until
@@ -221,8 +251,9 @@ export class WorkerPool {
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
     private readonly settledFallbackReason: string | null,
-    options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'>,
+    options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log' | 'startTimeoutMs'>,
   ) {
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.attempts = workers.map(() => 0);
     this.restartTimers = workers.map(() => null);
     this.backoff = options.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
@@ -247,7 +278,7 @@ export class WorkerPool {
     let pool: WorkerPool | null = null;
     const exitedEarly: [number, WorkerExitedError][] = [];
     const startWorker = (init: WorkerInit, index: number) =>
-      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])));
+      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), options.startTimeoutMs);
     const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
     const wholeCount = (count: number) => {
       if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
@@ -343,7 +374,7 @@ export class WorkerPool {
     const t0 = performance.now();
     let worker: PoolWorker;
     try {
-      worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason));
+      worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs);
     } catch (error) {
       if (this.closed) return;
       const delay = restartDelayMs(this.attempts[index]!, this.backoff);

@@ -5,7 +5,8 @@
  * requests made meanwhile wait for the replacement, health says so, and a
  * replacement that cannot start is retried with a growing delay.
  */
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { env } from '~/lib/env';
@@ -122,6 +123,31 @@ describe('a replacement that cannot start', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('a worker that never gets ready', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-worker-stuck-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('fails the start after the start timeout, rather than holding up the server start forever', async () => {
+    // A named pipe as the model card: reading it waits for a writer, so the worker hangs while loading the model,
+    // as one stuck in a GPU driver's setup would.
+    const cardPath = path.join(dir, 'card.json');
+    execFileSync('mkfifo', [cardPath]);
+    const t0 = performance.now();
+    await expect(WorkerPool.start({ cardPath, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: 3, startTimeoutMs: 400 })).rejects.toThrow(
+      /^inference worker was not ready after 0\.4 s \(loading and warming up the model on cpu\); given up$/,
+    );
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(395);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    // The stuck load ends (the pipe gives an empty card, which the worker reports as a failed start); the pool
+    // then ends the thread, so nothing is left waiting on the pipe.
+    const writer = await open(cardPath, 'w');
+    await writer.close();
   });
 });
 

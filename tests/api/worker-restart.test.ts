@@ -18,6 +18,13 @@ import { readSample } from '../fixtures/images';
 import { until } from './helpers';
 import { serviceOptions as base } from './service-options';
 
+/** Private copies of the model, a named pipe: files the tests break or block under a running pool. */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-worker-restart-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
 let logged: string[];
 beforeEach(() => {
   logged = [];
@@ -66,11 +73,6 @@ it('the only worker crashes with a batch in flight: that batch fails, a request 
 });
 
 describe('a replacement that cannot start', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-worker-restart-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('is retried after growing delays (capped), fails requests at once meanwhile, and serves once it starts', async () => {
     // A private copy of the model, so it can break under the running pool.
@@ -127,16 +129,11 @@ describe('a replacement that cannot start', () => {
 });
 
 describe('a worker that never gets ready', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-worker-stuck-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('fails the start after the start timeout, rather than holding up the server start forever', async () => {
     // A named pipe as the model card: reading it waits for a writer, so the worker hangs while loading the model,
     // as one stuck in a GPU driver's setup would.
-    const cardPath = path.join(dir, 'card.json');
+    const cardPath = path.join(dir, 'stuck-card.json');
     execFileSync('mkfifo', [cardPath]);
     const t0 = performance.now();
     await expect(WorkerPool.start({ cardPath, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: 3, startTimeoutMs: 400 })).rejects.toThrow(

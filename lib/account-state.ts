@@ -10,7 +10,11 @@ export type CreateTokenState =
 export type RevokeTokenState = { status: 'idle' } | { status: 'success' } | { status: 'invalid_data' | 'unauthorized' | 'not_found' | 'failed'; message: string };
 
 /** Success is a redirect home, never a state. */
-export type DeleteAccountState = { status: 'idle' } | { status: 'invalid_data' | 'unauthorized' | 'failed'; message: string };
+export type DeleteAccountState =
+  | { status: 'idle' }
+  /** `field`: the message is about the password typed (shown at the field), not about the account (the last admin). */
+  | { status: 'invalid_data'; message: string; field?: 'currentPassword' }
+  | { status: 'unauthorized' | 'rate_limited' | 'failed'; message: string };
 
 export const CHANGE_PASSWORD_FIELDS = ['currentPassword', 'newPassword'] as const;
 export type ChangePasswordField = (typeof CHANGE_PASSWORD_FIELDS)[number];

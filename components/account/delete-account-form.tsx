@@ -5,38 +5,38 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
+import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
-import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { DeleteAccountState } from '~/lib/account-state';
 
 const initial: DeleteAccountState = { status: 'idle' };
 
 /**
- * Deletes the account once the user has typed their email address. On
- * success the action expires the session cookies and redirects home.
+ * Deletes the account once the user has entered their password. On success
+ * the action expires the session cookies and redirects home. The password is
+ * not refilled after a refusal, as on the password form; the email is there,
+ * hidden, for password managers.
  */
 export function DeleteAccountForm({ email }: { email: string }) {
   const [state, formAction, pending] = useReachableActionState(deleteAccountAction, initial);
-  const [submitted, onSubmit] = useSubmittedValues(['confirmEmail']);
+  const passwordError = state.status === 'invalid_data' && state.field === 'currentPassword' ? state.message : undefined;
+  const formRef = useFocusFirstInvalid(passwordError ? state : null);
   return (
-    <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid="delete-account-form">
+    <form ref={formRef} action={formAction} className="max-w-md space-y-3" data-testid="delete-account-form">
+      <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
       <TextField
-        id="confirm-email"
-        label={
-          <>
-            Type your email address, <span className="font-mono break-all">{email}</span>, to confirm
-          </>
-        }
-        name="confirmEmail"
-        type="email"
-        autoComplete="off"
+        id="delete-account-password"
+        label="Your password, to confirm"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
         required
-        defaultValue={submitted.confirmEmail}
+        error={passwordError}
       />
       <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger' })} data-testid="delete-account">
         {pending ? 'Deleting…' : 'Delete my account'}
       </PendingButton>
-      {state.status !== 'idle' ? <Alert tone="error">{state.message}</Alert> : null}
+      {state.status !== 'idle' && !passwordError ? <Alert tone="error">{state.message}</Alert> : null}
     </form>
   );
 }

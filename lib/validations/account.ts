@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { PASSWORD } from '~/lib/config';
 import { passwordProblem } from '~/lib/validations/password-policy';
 
-/** Deleting the account: the user types their email address to confirm (compared case-insensitively). */
+/**
+ * Deleting the account: the user's password (checked against the stored hash by the action), so that a session left
+ * open on a shared computer, or a stolen cookie, cannot delete an account and its history for good.
+ */
 export const deleteAccountSchema = z.object({
-  confirmEmail: z.string({ error: 'Type your email address to confirm' }).trim().toLowerCase().min(1, 'Type your email address to confirm').max(254),
+  currentPassword: z.string({ error: 'Enter your password to confirm' }).min(1, 'Enter your password to confirm').max(PASSWORD.maxLength),
 });
 
 /**

@@ -33,12 +33,12 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-function confirmWith(email: string): FormData {
-  return form({ confirmEmail: email });
+function confirmWith(password: string): FormData {
+  return form({ currentPassword: password });
 }
 
 /** A user with two stored predictions (real uploads) and two active API tokens. */
-async function userWithData(cat: Buffer): Promise<UserRecord & { tokens: string[] }> {
+async function userWithData(cat: Buffer): Promise<UserRecord & { password: string; tokens: string[] }> {
   const user = await makeUser();
   actAs(user);
   for (let i = 0; i < 2; i++) expect((await classifyImageAction(formWith(fileFrom(cat)))).status).toBe('success');
@@ -56,9 +56,8 @@ describe('deleteAccountAction', () => {
     expect(await holdings(me.id)).toEqual({ users: 1, predictions: 2, apiTokens: 2 });
 
     actAs(me);
-    // Typed differently cased and padded: still the same address. Success
-    // is a redirect home (Next's redirect() throws it).
-    await expect(deleteAccountAction(idle, confirmWith(`  ${me.email.toUpperCase()} `))).rejects.toMatchObject({
+    // Success is a redirect home (Next's redirect() throws it).
+    await expect(deleteAccountAction(idle, confirmWith(me.password))).rejects.toMatchObject({
       digest: expect.stringContaining('/?account=deleted'),
     });
 
@@ -82,14 +81,17 @@ describe('deleteAccountAction', () => {
     expect(await holdings(me.id)).toEqual({ users: 0, predictions: 0, apiTokens: 0 });
   }, 60_000);
 
-  it('refuses without the right email typed, and deletes nothing', async () => {
+  it('refuses without the password (an open session alone is not enough), and deletes nothing', async () => {
     const me = await makeUser();
     const other = await makeUser();
     actAs(me);
-    for (const typed of ['', other.email, me.email.replace('@', '@x')]) {
-      expect(await deleteAccountAction(idle, confirmWith(typed))).toEqual({ status: 'invalid_data', message: expect.stringMatching(/email address/) });
+    // Someone else's password, a near miss, the email address: not this account's password.
+    for (const typed of [other.password, `${me.password} `, me.email]) {
+      expect(await deleteAccountAction(idle, confirmWith(typed))).toEqual({ status: 'invalid_data', field: 'currentPassword', message: 'That is not your password. Nothing was removed.' });
     }
-    expect(await deleteAccountAction(idle, new FormData())).toMatchObject({ status: 'invalid_data' });
+    for (const empty of [confirmWith(''), new FormData()]) {
+      expect(await deleteAccountAction(idle, empty)).toEqual({ status: 'invalid_data', field: 'currentPassword', message: expect.stringMatching(/Enter your password/) });
+    }
     expect(await holdings(me.id)).toMatchObject({ users: 1 });
     expect(await holdings(other.id)).toMatchObject({ users: 1 });
     expect(cookieSet).not.toHaveBeenCalled();
@@ -98,7 +100,7 @@ describe('deleteAccountAction', () => {
   it('a guest cannot delete anything', async () => {
     const someone = await makeUser();
     actAs(null);
-    expect(await deleteAccountAction(idle, confirmWith(someone.email))).toMatchObject({ status: 'unauthorized' });
+    expect(await deleteAccountAction(idle, confirmWith(someone.password))).toMatchObject({ status: 'unauthorized' });
     expect(await holdings(someone.id)).toMatchObject({ users: 1 });
   });
 
@@ -106,14 +108,14 @@ describe('deleteAccountAction', () => {
     const admin = await makeUser('admin');
     await withOnlyAdmins([admin.id], async () => {
       actAs(admin);
-      expect(await deleteAccountAction(idle, confirmWith(admin.email))).toEqual({ status: 'invalid_data', message: expect.stringMatching(/only admin/) });
+      expect(await deleteAccountAction(idle, confirmWith(admin.password))).toEqual({ status: 'invalid_data', message: expect.stringMatching(/only admin/) });
       expect(await holdings(admin.id)).toMatchObject({ users: 1 });
       expect(cookieSet).not.toHaveBeenCalled();
     });
     // With another admin about, the same request goes through.
     await makeUser('admin');
     actAs(admin);
-    await expect(deleteAccountAction(idle, confirmWith(admin.email))).rejects.toMatchObject({ digest: expect.stringContaining('/?account=deleted') });
+    await expect(deleteAccountAction(idle, confirmWith(admin.password))).rejects.toMatchObject({ digest: expect.stringContaining('/?account=deleted') });
     expect(await holdings(admin.id)).toMatchObject({ users: 0 });
   });
 

@@ -311,9 +311,9 @@ const MATRIX: Record<string, Entry> = {
   },
 
   'app/(app)/account/actions.ts#deleteAccountAction': {
-    rule: 'signed-in users delete their own account only (typing someone else’s email deletes nothing)',
+    rule: 'signed-in users delete their own account only, with their own password (the owner’s password typed by anyone else deletes nothing)',
     action: deleteAccountAction,
-    call: (world, target) => deleteAccountAction({ status: 'idle' }, form({ confirmEmail: target === 'owners' ? world.people.owner.email : `${randomUUID()}@example.test` })),
+    call: (world, target) => deleteAccountAction({ status: 'idle' }, form({ currentPassword: target === 'owners' ? world.people.owner.password : `pw-${randomUUID()}` })),
     cases: [
       { who: 'guest', target: 'owners', expect: 'unauthorized' },
       { who: 'intruder', target: 'owners', expect: 'invalid_data' },
@@ -487,8 +487,9 @@ describe.each(Object.entries(MATRIX))('%s', (_key, entry) => {
       }
       expect({ what, unchanged: after }).toEqual({ what, unchanged: before });
       if (status !== 'success') {
-        // A refusal says why and carries nothing else: no row, no id, no token.
-        expect({ what, state }).toEqual({ what, state: { status, message: expect.stringMatching(/\S/) } });
+        // A refusal says why and carries nothing else: no row, no id, no token (at most the name of the field it is about).
+        const field = (state as { field?: unknown }).field;
+        expect({ what, state }).toEqual({ what, state: { status, message: expect.stringMatching(/\S/), ...(field === undefined ? {} : { field: 'currentPassword' }) } });
       }
     }
   });

@@ -299,7 +299,7 @@ describe('a session that cannot be confirmed', () => {
         await expect(revokeApiTokenAction({ status: 'idle' }, form({ id: token.id }))).resolves.toEqual(refused);
         await expect(submitFeedbackAction({ predictionId: prediction.id, correctLabel: 'dog' })).resolves.toEqual(refused);
         await expect(deletePredictionAction({ status: 'idle' }, form({ id: prediction.id }))).resolves.toEqual(refused);
-        await expect(deleteAccountAction({ status: 'idle' }, form({ confirmEmail: user.email }))).resolves.toEqual(refused);
+        await expect(deleteAccountAction({ status: 'idle' }, form({ currentPassword: user.password }))).resolves.toEqual(refused);
         await expect(requireUser('/history')).rejects.toThrow(/cannot be confirmed/);
         // An upload is still answered, and saved neither to the account nor as a guest's (kept guest uploads on).
         const guestRows = await getDb().prediction.count({ where: { userId: null } });

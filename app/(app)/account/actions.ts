@@ -40,7 +40,11 @@ export async function revokeApiTokenAction(_previous: RevokeTokenState, formData
   const { user } = gate;
   try {
     const revoked = await revokeApiTokenForUser({ id: parsed.data, userId: user.id });
-    if (!revoked) return { status: 'not_found', message: 'That token does not exist or is already revoked.' };
+    if (!revoked) {
+      // Revoked meanwhile (another tab): the list is refreshed so that its row no longer offers Revoke.
+      revalidatePath('/account');
+      return { status: 'not_found', message: 'That token does not exist or is already revoked.' };
+    }
   } catch (error) {
     logServerError('revoking an API token', error);
     return { status: 'failed', message: 'The token could not be revoked. Please try again.' };
@@ -51,22 +55,27 @@ export async function revokeApiTokenAction(_previous: RevokeTokenState, formData
 
 /**
  * Deletes the signed-in user's account with all their predictions,
- * thumbnails and API tokens, once they have typed their email address
- * (form field `confirmEmail`), ends the session by expiring next-auth's
+ * thumbnails and API tokens, once they have entered their password (form
+ * field `currentPassword`), ends the session by expiring next-auth's
  * cookies in this response, and sends the browser home. Nobody else's data
- * is touched.
+ * is touched. Attempts count against the sign-in limit, as a password
+ * change's do.
  */
 export async function deleteAccountAction(_previous: DeleteAccountState, formData: FormData): Promise<DeleteAccountState> {
   const gate = await gateUser('Sign in to delete your account.');
   if (gate.status !== 'ok') return gate;
   const { user } = gate;
-  const parsed = deleteAccountSchema.safeParse({ confirmEmail: formData.get('confirmEmail') });
-  if (!parsed.success || parsed.data.confirmEmail !== user.email) {
-    return { status: 'invalid_data', message: 'Type your email address exactly as shown to confirm.' };
-  }
+  const parsed = deleteAccountSchema.safeParse({ currentPassword: formData.get('currentPassword') });
+  if (!parsed.success) return { status: 'invalid_data', field: 'currentPassword', message: 'Enter your password to confirm. Nothing was removed.' };
+  const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${user.email}`);
+  if (!limit.allowed) return { status: 'rate_limited', message: `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.` };
   let outcome;
   try {
-    outcome = await deleteUserAccount({ id: user.id });
+    const stored = await getUserCredentialsById({ id: user.id });
+    if (stored && !(await verifyPassword(stored.passwordHash, parsed.data.currentPassword))) {
+      return { status: 'invalid_data', field: 'currentPassword', message: 'That is not your password. Nothing was removed.' };
+    }
+    outcome = stored ? await deleteUserAccount({ id: user.id }) : ({ status: 'not_found' } as const);
   } catch (error) {
     logServerError('deleting an account', error);
     return { status: 'failed', message: 'Your account could not be deleted. Nothing was removed; please try again.' };

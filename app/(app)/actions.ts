@@ -139,7 +139,10 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 /** Confirms or corrects the label of one of the user's own predictions. */
 export async function submitFeedbackAction(input: { predictionId: string; correctLabel: string }): Promise<FeedbackState> {
   const parsed = feedbackSchema.safeParse(input);
-  if (!parsed.success) return { status: 'invalid_data', message: 'That is not a valid label.' };
+  if (!parsed.success) {
+    const aboutLabel = parsed.error.issues.every((issue) => issue.path[0] === 'correctLabel');
+    return { status: 'invalid_data', message: aboutLabel ? 'That is not a valid label.' : 'Unknown prediction.' };
+  }
   const gate = await gateUser('Sign in to give feedback.');
   if (gate.status !== 'ok') return gate;
   const { user } = gate;

@@ -148,8 +148,9 @@ describe('submitFeedbackAction', () => {
     actAs(null);
     expect((await submitFeedbackAction({ predictionId: id, correctLabel: 'cat' })).status).toBe('unauthorized');
     actAs(owner);
-    expect((await submitFeedbackAction({ predictionId: id, correctLabel: 'lion' })).status).toBe('invalid_data');
-    expect((await submitFeedbackAction({ predictionId: 'not-a-uuid', correctLabel: 'cat' })).status).toBe('invalid_data');
+    expect(await submitFeedbackAction({ predictionId: id, correctLabel: 'lion' })).toEqual({ status: 'invalid_data', message: 'That is not a valid label.' });
+    // A malformed id is not blamed on the label.
+    expect(await submitFeedbackAction({ predictionId: 'not-a-uuid', correctLabel: 'cat' })).toEqual({ status: 'invalid_data', message: 'Unknown prediction.' });
     expect((await submitFeedbackAction({ predictionId: randomUUID(), correctLabel: 'cat' })).status).toBe('not_found');
 
     row = await getDb().prediction.findUniqueOrThrow({ where: { id } });

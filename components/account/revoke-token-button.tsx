@@ -3,8 +3,7 @@
 import { useEffect } from 'react';
 import { revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { Alert } from '~/components/ui/alert';
-import { buttonClasses } from '~/components/ui/button';
-import { PendingButton } from '~/components/ui/pending-button';
+import { ConfirmFirstButton } from '~/components/ui/confirm-first-button';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { RevokeTokenState } from '~/lib/account-state';
 
@@ -14,7 +13,7 @@ const initial: RevokeTokenState = { status: 'idle' };
  * Revokes a token after a confirmation; once revoked, says so instead. It
  * stays mounted across that change so that it can move focus, which would
  * otherwise fall to the page with the button, to `headingId` (the list's
- * heading).
+ * heading). The button waits for the page's script, which asks first.
  */
 export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { tokenId: string; name: string; revoked: boolean; headingId: string }) {
   const [state, formAction, pending] = useReachableActionState(revokeApiTokenAction, initial);
@@ -30,9 +29,9 @@ export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { token
       }}
     >
       <input type="hidden" name="id" value={tokenId} />
-      <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} data-testid="revoke-token">
+      <ConfirmFirstButton pending={pending} data-testid="revoke-token">
         {pending ? 'Revoking…' : 'Revoke'}
-      </PendingButton>
+      </ConfirmFirstButton>
       {state.status !== 'idle' && state.status !== 'success' ? <Alert tone="error">{state.message}</Alert> : null}
     </form>
   );

@@ -2,14 +2,13 @@
 
 import { deletePredictionAction } from '~/app/(app)/actions';
 import { Alert } from '~/components/ui/alert';
-import { buttonClasses } from '~/components/ui/button';
-import { PendingButton } from '~/components/ui/pending-button';
+import { ConfirmFirstButton } from '~/components/ui/confirm-first-button';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { DeleteState } from '~/lib/prediction-state';
 
 const initial: DeleteState = { status: 'idle' };
 
-/** Deletes a prediction and its thumbnail after a confirmation. */
+/** Deletes a prediction and its thumbnail after a confirmation (so its button waits for the page's script). */
 export function DeletePredictionButton({ predictionId }: { predictionId: string }) {
   const [state, formAction, pending] = useReachableActionState(deletePredictionAction, initial);
   return (
@@ -21,9 +20,9 @@ export function DeletePredictionButton({ predictionId }: { predictionId: string 
       className="space-y-2"
     >
       <input type="hidden" name="id" value={predictionId} />
-      <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} data-testid="delete-prediction">
+      <ConfirmFirstButton pending={pending} data-testid="delete-prediction">
         {pending ? 'Deleting…' : 'Delete'}
-      </PendingButton>
+      </ConfirmFirstButton>
       {state.status !== 'idle' ? <Alert tone="error">{state.message}</Alert> : null}
     </form>
   );

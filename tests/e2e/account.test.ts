@@ -123,13 +123,16 @@ it('a user deletes their account on /account: signed out, their token and histor
     const saved = await predict(token);
     expect(await saved.json()).toMatchObject({ saved: true });
 
-    // The wrong address is refused and nothing happens.
-    await page.getByLabel(/Type your email address/).fill('someone-else@example.test');
+    // A wrong password is refused at the field, which gets the focus, and nothing happens.
+    const confirm = page.getByLabel('Your password, to confirm');
+    await confirm.fill('not the password');
     await page.getByTestId('delete-account').click();
-    await page.getByRole('alert').filter({ hasText: /exactly as shown/ }).waitFor({ timeout: 20_000 });
+    await page.getByText('That is not your password. Nothing was removed.').waitFor({ timeout: 20_000 });
+    expect(await confirm.getAttribute('aria-invalid')).toBe('true');
+    expect(await confirm.evaluate((input) => input === document.activeElement)).toBe(true);
     expect((await predict(token)).status).toBe(200);
 
-    await page.getByLabel(/Type your email address/).fill(email);
+    await confirm.fill(password);
     await page.getByTestId('delete-account').click();
     await page.getByTestId('account-deleted').waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe('/');
@@ -262,6 +265,9 @@ it('the token form works before (or without) the page’s JavaScript: the server
     const plain = await withoutScripts.newPage();
     await plain.goto(`${baseUrl}/account`);
     expect(await createToken(plain, 'from a plain form')).toMatch(/^pl_/);
+    // Revoking asks first, which takes the page's script: without it the button cannot post unasked.
+    await plain.getByTestId('token-row').first().waitFor();
+    expect(await plain.getByTestId('revoke-token').first().isDisabled()).toBe(true);
   } finally {
     await withoutScripts.close();
     await page.close();

@@ -1,0 +1,20 @@
+'use client';
+
+import type { ComponentProps } from 'react';
+import { buttonClasses } from '~/components/ui/button';
+import { PendingButton } from '~/components/ui/pending-button';
+import { useHydrated } from '~/components/ui/use-hydrated';
+
+/**
+ * The small red submit button of a form that asks before it acts (window.confirm in its onSubmit): Delete, Revoke.
+ * Disabled until the page's JavaScript runs, because before that the form would post straight to its server action
+ * without asking. A disabled fieldset, not a disabled button: PendingButton has none, to keep focus while pending.
+ */
+export function ConfirmFirstButton({ pending, ...props }: Omit<ComponentProps<typeof PendingButton>, 'type' | 'className'>) {
+  const hydrated = useHydrated();
+  return (
+    <fieldset disabled={!hydrated} className="contents">
+      <PendingButton {...props} type="submit" pending={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} />
+    </fieldset>
+  );
+}

@@ -45,6 +45,18 @@ export interface WorkerPoolOptions {
  */
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
 
+/**
+ * Workers given up on at their start and still running (see PoolWorker.start). Process-wide: while one is stuck, no
+ * pool starts another, since whatever stuck it (a hung GPU driver) would most likely stick the next one too, and each
+ * retry would leave one more thread, with its isolate and half-made session, behind.
+ */
+let abandonedWorkers = 0;
+
+/** How many workers given up on at their start are still running; 0 once each has reported or exited. */
+export function abandonedWorkerCount(): number {
+  return abandonedWorkers;
+}
+
 export interface RestartBackoff {
   /** Delay after the first failed attempt, ms; it doubles after each further one. */
   initialMs: number;
@@ -136,6 +148,11 @@ class PoolWorker {
     // worker_threads' Worker (and ignores turbopackIgnore there); the worker
     // must stay a plain file that loads lib/ml at run time, so the class is
     // taken from Node at run time where the bundler does not follow it.
+    if (abandonedWorkers > 0) {
+      return Promise.reject(
+        new WorkerStartError(`an earlier inference worker is still stuck loading the model (not ready after ${timeoutMs / 1000} s); not starting another until it ends`),
+      );
+    }
     const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
     const worker = new NodeWorker(workerEntry(), { workerData: init, env: process.env });
     return new Promise((resolve, reject) => {
@@ -167,9 +184,13 @@ class PoolWorker {
         // Not terminate() now: a thread inside a native call cannot be stopped from here, and ending it as that call
         // returns would abort the whole process (see terminate). It is left to finish, kept from holding the
         // process open, and ended once it says how its start went (it is idle then) or gone if it exits.
-        worker.unref();
+        abandonedWorkers += 1;
         worker.once('message', () => void worker.terminate());
-        worker.on('error', () => {});
+        worker.once('exit', () => (abandonedWorkers -= 1));
+        // An uncaught error in the thread ends it (the exit follows); without a listener it would throw here.
+        worker.on('error', (error) => console.error(`[petlens] an inference worker given up on at its start failed: ${error.message}`));
+        // Last: adding a 'message' listener refs the worker's port again, so unref() must come after the listeners.
+        worker.unref();
       }, timeoutMs);
       worker.once('error', onError);
       worker.once('exit', onEarlyExit);

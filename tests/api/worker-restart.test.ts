@@ -13,7 +13,7 @@ import { env } from '~/lib/env';
 import { decodeImage } from '~/lib/ml/image';
 import { isClassifierRestarting } from '~/lib/serving/error-guards';
 import { InferenceService } from '~/lib/serving/inference-service';
-import { WorkerExitedError, WorkerPool, restartDelayMs } from '~/lib/serving/worker-pool';
+import { abandonedWorkerCount, WorkerExitedError, WorkerPool, restartDelayMs } from '~/lib/serving/worker-pool';
 import { readSample } from '../fixtures/images';
 import { until } from './helpers';
 import { serviceOptions as base } from './service-options';
@@ -141,10 +141,16 @@ describe('a worker that never gets ready', () => {
     );
     expect(performance.now() - t0).toBeGreaterThanOrEqual(395);
     expect(performance.now() - t0).toBeLessThan(10_000);
+    // While it is stuck, no other start is tried: each would leave one more thread behind.
+    expect(abandonedWorkerCount()).toBe(1);
+    const healthy = { cardPath: env.MODEL_CARD_PATH, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: 3 } as const;
+    await expect(WorkerPool.start(healthy)).rejects.toThrow(/^an earlier inference worker is still stuck loading the model/);
     // The stuck load ends (the pipe gives an empty card, which the worker reports as a failed start); the pool
-    // then ends the thread, so nothing is left waiting on the pipe.
+    // then ends the thread, and starts are possible again.
     const writer = await open(cardPath, 'w');
     await writer.close();
+    await until('the stuck worker has ended', () => abandonedWorkerCount() === 0);
+    await (await WorkerPool.start(healthy)).close();
   });
 });
 

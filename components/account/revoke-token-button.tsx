@@ -18,7 +18,8 @@ const initial: RevokeTokenState = { status: 'idle' };
 export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { tokenId: string; name: string; revoked: boolean; headingId: string }) {
   const [state, formAction, pending] = useReachableActionState(revokeApiTokenAction, initial);
   useEffect(() => {
-    if (revoked && state.status === 'success') document.getElementById(headingId)?.focus();
+    // After this button's own submit (revoked now, or found revoked already): the button it had focus on is gone.
+    if (revoked && state.status !== 'idle') document.getElementById(headingId)?.focus();
   }, [revoked, state.status, headingId]);
   if (revoked) return <span className="text-xs font-medium text-slate-500">Revoked</span>;
   return (

@@ -86,7 +86,7 @@ describe('deleteAccountAction', () => {
     const other = await makeUser();
     actAs(me);
     // Someone else's password, a near miss, the email address: not this account's password.
-    for (const typed of [other.password, `${me.password} `, me.email]) {
+    for (const typed of [other.password, `${me.password} `, me.email, 'x'.repeat(10_000)]) {
       expect(await deleteAccountAction(idle, confirmWith(typed))).toEqual({ status: 'invalid_data', field: 'currentPassword', message: 'That is not your password. Nothing was removed.' });
     }
     for (const empty of [confirmWith(''), new FormData()]) {

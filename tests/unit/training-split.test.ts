@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { SHARED_DATA } from '../fixtures/images';
 
 const run = promisify(execFile);
 const SPLITS = ['train', 'val', 'test'] as const;
@@ -25,7 +26,7 @@ async function split(data: string, out: string): Promise<Record<(typeof SPLITS)[
 }
 
 it('writes the committed lists again from ../shared/data', async () => {
-  const written = await split(path.join('..', 'shared', 'data'), path.join(scratch, 'shared'));
+  const written = await split(SHARED_DATA, path.join(scratch, 'shared'));
   for (const name of SPLITS) {
     expect(written[name]).toBe(await readFile(path.join('training', 'splits', `${name}.txt`), 'utf8'));
   }

@@ -38,19 +38,16 @@ export async function revokeApiTokenAction(_previous: RevokeTokenState, formData
   const gate = await gateUser('Sign in to manage API tokens.');
   if (gate.status !== 'ok') return gate;
   const { user } = gate;
+  let revoked: boolean;
   try {
-    const revoked = await revokeApiTokenForUser({ id: parsed.data, userId: user.id });
-    if (!revoked) {
-      // Revoked meanwhile (another tab): the list is refreshed so that its row no longer offers Revoke.
-      revalidatePath('/account');
-      return { status: 'not_found', message: 'That token does not exist or is already revoked.' };
-    }
+    revoked = await revokeApiTokenForUser({ id: parsed.data, userId: user.id });
   } catch (error) {
     logServerError('revoking an API token', error);
     return { status: 'failed', message: 'The token could not be revoked. Please try again.' };
   }
+  // Also when it was not found: revoked meanwhile in another tab, its row then no longer offers Revoke.
   revalidatePath('/account');
-  return { status: 'success' };
+  return revoked ? { status: 'success' } : { status: 'not_found', message: 'That token does not exist or is already revoked.' };
 }
 
 /**
@@ -65,15 +62,20 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
   const gate = await gateUser('Sign in to delete your account.');
   if (gate.status !== 'ok') return gate;
   const { user } = gate;
-  const parsed = deleteAccountSchema.safeParse({ currentPassword: formData.get('currentPassword') });
-  if (!parsed.success) return { status: 'invalid_data', field: 'currentPassword', message: 'Enter your password to confirm. Nothing was removed.' };
+  const typed = formData.get('currentPassword');
+  const parsed = deleteAccountSchema.safeParse({ currentPassword: typed });
+  if (!parsed.success) {
+    // Something typed that no password can be (longer than any allowed) is simply not the password.
+    const message = typeof typed === 'string' && typed !== '' ? WRONG_PASSWORD : 'Enter your password to confirm. Nothing was removed.';
+    return { status: 'invalid_data', field: 'currentPassword', message };
+  }
   const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${user.email}`);
   if (!limit.allowed) return { status: 'rate_limited', message: `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.` };
   let outcome;
   try {
     const stored = await getUserCredentialsById({ id: user.id });
     if (stored && !(await verifyPassword(stored.passwordHash, parsed.data.currentPassword))) {
-      return { status: 'invalid_data', field: 'currentPassword', message: 'That is not your password. Nothing was removed.' };
+      return { status: 'invalid_data', field: 'currentPassword', message: WRONG_PASSWORD };
     }
     outcome = stored ? await deleteUserAccount({ id: user.id }) : ({ status: 'not_found' } as const);
   } catch (error) {
@@ -85,6 +87,8 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
   await endThisSession();
   redirect('/?account=deleted');
 }
+
+const WRONG_PASSWORD = 'That is not your password. Nothing was removed.';
 
 const LAST_ADMIN_MESSAGE =
   'You are the only admin: without you nobody could open the admin area. Make another admin first (npm run admin:create), then delete this account. Nothing was removed.';

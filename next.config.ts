@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 // Validates the environment when the config loads, so `next build` and
 // `next start` fail early on a bad value.
 import { env } from './lib/env';
-import { securityHeaders } from './lib/security-headers';
+import { securityHeaders, servedOverHttps } from './lib/security-headers';
 
 // Room for the multipart framing around the largest accepted file.
 const MULTIPART_OVERHEAD = 1024 * 1024;
@@ -25,7 +25,7 @@ const nextConfig: NextConfig = {
     // Content-Security-Policy and why it allows inline scripts. `next build`
     // bakes them into the routes manifest: the https extras follow the
     // NEXTAUTH_URL seen at build time.
-    return [{ source: '/:path*', headers: securityHeaders({ dev: env.NODE_ENV === 'development', https: env.NEXTAUTH_URL?.startsWith('https:') ?? false }) }];
+    return [{ source: '/:path*', headers: securityHeaders({ dev: env.NODE_ENV === 'development', https: servedOverHttps(env.NEXTAUTH_URL) }) }];
   },
 };
 

@@ -27,6 +27,11 @@ export interface SecurityHeaderOptions {
   https: boolean;
 }
 
+/** Whether the site is served over https, as NEXTAUTH_URL (the address it is reached at) says: the one rule for it. */
+export function servedOverHttps(nextAuthUrl: string | undefined): boolean {
+  return nextAuthUrl?.startsWith('https:') ?? false;
+}
+
 export function contentSecurityPolicy({ dev, https }: SecurityHeaderOptions): string {
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],

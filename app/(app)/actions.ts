@@ -101,7 +101,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
         latencyMs: result.timings.decodeMs + result.timings.inferenceMs,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         thumbnail: thumb,
-        uploadKey: user ? parsed.data.uploadKey : null,
+        uploadKey: parsed.data.uploadKey,
       });
       // A guest has no identity to see, correct or delete the row by: the id stays on the server.
       if (user) {

@@ -23,14 +23,9 @@ export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { token
   }, [revoked, state.status, headingId]);
   if (revoked) return <span className="text-xs font-medium text-slate-500">Revoked</span>;
   return (
-    <form
-      action={formAction}
-      onSubmit={(event) => {
-        if (!window.confirm(`Revoke “${name}”? Programs using it stop working at once.`)) event.preventDefault();
-      }}
-    >
+    <form action={formAction}>
       <input type="hidden" name="id" value={tokenId} />
-      <ConfirmFirstButton pending={pending} data-testid="revoke-token">
+      <ConfirmFirstButton pending={pending} question={`Revoke “${name}”? Programs using it stop working at once.`} data-testid="revoke-token">
         {pending ? 'Revoking…' : 'Revoke'}
       </ConfirmFirstButton>
       {state.status !== 'idle' && state.status !== 'success' ? <Alert tone="error">{state.message}</Alert> : null}

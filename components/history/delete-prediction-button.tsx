@@ -12,15 +12,9 @@ const initial: DeleteState = { status: 'idle' };
 export function DeletePredictionButton({ predictionId }: { predictionId: string }) {
   const [state, formAction, pending] = useReachableActionState(deletePredictionAction, initial);
   return (
-    <form
-      action={formAction}
-      onSubmit={(event) => {
-        if (!window.confirm('Delete this prediction and its thumbnail? This cannot be undone.')) event.preventDefault();
-      }}
-      className="space-y-2"
-    >
+    <form action={formAction} className="space-y-2">
       <input type="hidden" name="id" value={predictionId} />
-      <ConfirmFirstButton pending={pending} data-testid="delete-prediction">
+      <ConfirmFirstButton pending={pending} question="Delete this prediction and its thumbnail? This cannot be undone." data-testid="delete-prediction">
         {pending ? 'Deleting…' : 'Delete'}
       </ConfirmFirstButton>
       {state.status !== 'idle' ? <Alert tone="error">{state.message}</Alert> : null}

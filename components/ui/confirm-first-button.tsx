@@ -6,15 +6,24 @@ import { PendingButton } from '~/components/ui/pending-button';
 import { useHydrated } from '~/components/ui/use-hydrated';
 
 /**
- * The small red submit button of a form that asks before it acts (window.confirm in its onSubmit): Delete, Revoke.
- * Disabled until the page's JavaScript runs, because before that the form would post straight to its server action
- * without asking. A disabled fieldset, not a disabled button: PendingButton has none, to keep focus while pending.
+ * The small red submit button of a form that asks before it acts: Delete, Revoke. It asks `question`
+ * (window.confirm) and cancels the click, and with it the submit, on "Cancel". Disabled until the page's JavaScript
+ * runs, because before that the form would post straight to its server action without asking. A disabled fieldset,
+ * not a disabled button: PendingButton has none, to keep focus while pending.
  */
-export function ConfirmFirstButton({ pending, ...props }: Omit<ComponentProps<typeof PendingButton>, 'type' | 'className'>) {
+export function ConfirmFirstButton({ pending, question, ...props }: Omit<ComponentProps<typeof PendingButton>, 'type' | 'className' | 'onClick'> & { question: string }) {
   const hydrated = useHydrated();
   return (
     <fieldset disabled={!hydrated} className="contents">
-      <PendingButton {...props} type="submit" pending={pending} className={buttonClasses({ variant: 'danger', size: 'sm' })} />
+      <PendingButton
+        {...props}
+        type="submit"
+        pending={pending}
+        className={buttonClasses({ variant: 'danger', size: 'sm' })}
+        onClick={(event) => {
+          if (!window.confirm(question)) event.preventDefault();
+        }}
+      />
     </fieldset>
   );
 }

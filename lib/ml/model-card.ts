@@ -19,7 +19,7 @@ const classMetricsSchema = z.object({
   support: z.number(),
 });
 
-// Keys not named here are kept (passthrough), so GET /api/v1/model serves the whole card (the output's note,
+// Keys not named here are kept (loose), so GET /api/v1/model serves the whole card (the output's note,
 // the architecture), not only what serving reads.
 const tensorSchema = z
   .object({
@@ -27,7 +27,7 @@ const tensorSchema = z
     dtype: z.string(),
     shape: z.array(z.union([z.string(), z.number()])),
   })
-  .passthrough();
+  .loose();
 
 export const modelCardSchema = z.object({
   name: z.string().min(1),
@@ -52,7 +52,7 @@ export const modelCardSchema = z.object({
       std: z.array(z.number()).length(3),
       normalizationInGraph: z.literal(true),
     })
-    .passthrough(),
+    .loose(),
   training: z.record(z.string(), z.unknown()),
   metrics: z
     .object({
@@ -60,14 +60,14 @@ export const modelCardSchema = z.object({
         .object({
           bySource: z.record(
             z.string(),
-            z.object({ n: z.number(), accuracy: z.number(), perClass: z.record(z.string(), classMetricsSchema) }).passthrough(),
+            z.object({ n: z.number(), accuracy: z.number(), perClass: z.record(z.string(), classMetricsSchema) }).loose(),
           ),
         })
-        .passthrough()
+        .loose()
         .optional(),
     })
-    .passthrough(),
-}).passthrough().superRefine((card, context) => {
+    .loose(),
+}).loose().superRefine((card, context) => {
   // Serving decodes to a square of input.shape[1] (decodeImage); a card whose
   // preprocessing says otherwise would load and then fail on every image, or
   // serve at a side its own description contradicts.

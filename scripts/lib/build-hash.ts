@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { servedOverHttps } from '~/lib/security-headers';
 
 const INPUTS = ['app', 'components', 'lib', 'types', 'public', 'next.config.ts', 'proxy.ts', 'instrumentation.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
 const SKIP = new Set(['lib/generated']);
@@ -31,7 +32,7 @@ async function listFiles(root: string, entry: string): Promise<string[]> {
  * server starts, so it is not one of them.)
  */
 export function buildSettings(environment: { NEXTAUTH_URL?: string }): Record<string, string> {
-  return { https: String(environment.NEXTAUTH_URL?.startsWith('https:') ?? false) };
+  return { https: String(servedOverHttps(environment.NEXTAUTH_URL)) };
 }
 
 export async function sourceHash(root: string, settings: Record<string, string>): Promise<string> {

@@ -69,15 +69,15 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
     const message = typeof typed === 'string' && typed !== '' ? WRONG_PASSWORD : 'Enter your password to confirm. Nothing was removed.';
     return { status: 'invalid_data', field: 'currentPassword', message };
   }
-  const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${user.email}`);
-  if (!limit.allowed) return { status: 'rate_limited', message: `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.` };
+  const refused = await passwordAttemptRefused(user.email);
+  if (refused) return { status: 'rate_limited', message: refused };
   let outcome;
   try {
-    const stored = await getUserCredentialsById({ id: user.id });
-    if (stored && !(await verifyPassword(stored.passwordHash, parsed.data.currentPassword))) {
+    if ((await checkCurrentPassword(user.id, parsed.data.currentPassword)) === 'wrong') {
       return { status: 'invalid_data', field: 'currentPassword', message: WRONG_PASSWORD };
     }
-    outcome = stored ? await deleteUserAccount({ id: user.id }) : ({ status: 'not_found' } as const);
+    // 'gone' (deleted meanwhile from another tab) goes on: deleteUserAccount answers not_found, and the session ends below.
+    outcome = await deleteUserAccount({ id: user.id });
   } catch (error) {
     logServerError('deleting an account', error);
     return { status: 'failed', message: 'Your account could not be deleted. Nothing was removed; please try again.' };
@@ -89,6 +89,23 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
 }
 
 const WRONG_PASSWORD = 'That is not your password. Nothing was removed.';
+
+/**
+ * Every check of the current password (a password change, deleting the account) counts against the sign-in limit for
+ * this address and this account, so these forms cannot guess a password faster than the sign-in form. The refusal's
+ * message, or null.
+ */
+async function passwordAttemptRefused(email: string): Promise<string | null> {
+  const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${email}`);
+  return limit.allowed ? null : `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.`;
+}
+
+/** Whether `typed` is the account's password now; 'gone' when the account no longer exists. Throws on a database error. */
+async function checkCurrentPassword(id: string, typed: string): Promise<'ok' | 'wrong' | 'gone'> {
+  const stored = await getUserCredentialsById({ id });
+  if (!stored) return 'gone';
+  return (await verifyPassword(stored.passwordHash, typed)) ? 'ok' : 'wrong';
+}
 
 const LAST_ADMIN_MESSAGE =
   'You are the only admin: without you nobody could open the admin area. Make another admin first (npm run admin:create), then delete this account. Nothing was removed.';
@@ -133,16 +150,14 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
   if (!parsed.success) {
     return { status: 'invalid_data', fieldErrors: firstFieldErrors(parsed.error, CHANGE_PASSWORD_FIELDS) };
   }
-  const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${user.email}`);
-  if (!limit.allowed) return { status: 'rate_limited', message: `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.` };
+  const refused = await passwordAttemptRefused(user.email);
+  if (refused) return { status: 'rate_limited', message: refused };
 
   let sessionVersion: number | null;
   try {
-    const stored = await getUserCredentialsById({ id: user.id });
-    if (!stored) return { status: 'unauthorized', message: 'Sign in to change your password.' };
-    if (!(await verifyPassword(stored.passwordHash, parsed.data.currentPassword))) {
-      return { status: 'invalid_data', fieldErrors: { currentPassword: 'That is not your current password' } };
-    }
+    const check = await checkCurrentPassword(user.id, parsed.data.currentPassword);
+    if (check === 'gone') return { status: 'unauthorized', message: 'Sign in to change your password.' };
+    if (check === 'wrong') return { status: 'invalid_data', fieldErrors: { currentPassword: 'That is not your current password' } };
     sessionVersion = await endUserSessions({ id: user.id, fromVersion: session.sessionVersion, passwordHash: await hashPassword(parsed.data.newPassword) });
   } catch (error) {
     logServerError('changing a password', error);

@@ -136,7 +136,6 @@ function jsonValuesAtLeast(body: Buffer, limit: number): number {
   return count;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Both alphabets: Node's base64 decoder reads the URL-safe one's - and _ as well. */
 const ANY_BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
@@ -145,22 +144,18 @@ const ANY_BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * prefix (what a browser's FileReader.readAsDataURL gives) and line breaks
  * (MIME encoders, `base64` without -w0) are removed; the URL-safe alphabet and
  * missing padding are accepted as they are. Null when it is not base64 at all.
- * Canonical input, the usual case, is returned as it is, without copies of a
- * string that may be megabytes.
+ * Input without a prefix or line breaks, the usual case, is returned as it is
+ * (String.replace without a match makes no copy), and its decoded size comes
+ * with it.
  */
-function acceptedBase64(value: string): string | null {
-  if (value.length % 4 === 0 && BASE64.test(value)) return value;
+function acceptedBase64(value: string): { b64: string; bytes: number } | null {
   const bare = value.replace(/^data:[\w.+-]+\/[\w.+-]+(;[\w=.+-]+)*;base64,/i, '').replace(/[\r\n\t ]/g, '');
-  const unpadded = bare.replace(/=+$/, '');
+  if (!ANY_BASE64.test(bare)) return null;
+  const padding = bare.endsWith('==') ? 2 : bare.endsWith('=') ? 1 : 0;
+  const digits = bare.length - padding;
   // A remainder of one character cannot come from any number of bytes; padding must complete a quartet.
-  if (!ANY_BASE64.test(bare) || unpadded.length % 4 === 1 || (bare !== unpadded && bare.length % 4 !== 0)) return null;
-  return bare;
-}
-
-/** The bytes that base64 `b64` (padded or not) decodes to. */
-function base64DecodedLength(b64: string): number {
-  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
-  return Math.floor(((b64.length - padding) * 3) / 4);
+  if (digits % 4 === 1 || (padding > 0 && bare.length % 4 !== 0)) return null;
+  return { b64: bare, bytes: Math.floor((digits * 3) / 4) };
 }
 
 /** The value at `path` inside parsed JSON; undefined where it is absent. */
@@ -195,10 +190,10 @@ async function readJson(request: Request, reserve: ReserveBodyBytes, checkCount:
     throw new ApiError(400, missing ? 'missing_field' : 'bad_request', `Expected {"instances": [{"b64": "<base64 image>"}]}: ${issue?.message ?? 'invalid body'}`);
   }
   return parsed.data.instances.map(({ b64: given }, index) => {
-    const b64 = acceptedBase64(given);
-    if (b64 === null) throw new ApiError(400, 'bad_request', `instances[${index}].b64 is not valid base64`, {}, index);
-    checkFileSize(base64DecodedLength(b64), index);
-    return Buffer.from(b64, 'base64');
+    const accepted = acceptedBase64(given);
+    if (accepted === null) throw new ApiError(400, 'bad_request', `instances[${index}].b64 is not valid base64`, {}, index);
+    checkFileSize(accepted.bytes, index);
+    return Buffer.from(accepted.b64, 'base64');
   });
 }
 

@@ -3,7 +3,7 @@ import 'server-only';
 import type { Label } from '~/lib/config';
 import { LABELS } from '~/lib/config';
 import { Prisma } from '~/lib/generated/prisma/client';
-import { getDb } from '~/lib/server/db';
+import { getDb, isUniqueViolation } from '~/lib/server/db';
 import type { FeedbackFilter } from '~/lib/validations/prediction';
 
 /**
@@ -56,17 +56,18 @@ function predictionData(input: NewPrediction) {
 export async function createPrediction(input: NewPrediction & { uploadKey?: string | null }) {
   const db = getDb();
   const select = { id: true, createdAt: true } as const;
-  const withoutKey = () => db.prediction.create({ data: predictionData(input), select });
+  const data = predictionData(input);
+  const insert = (uploadKey: string | null) => db.prediction.create({ data: { ...data, uploadKey }, select });
   const { userId, uploadKey } = input;
-  if (!userId || !uploadKey) return withoutKey();
+  if (!userId || !uploadKey) return insert(null);
   try {
     // Inserted first, looked up only when the key is taken: a first try, the usual case, costs one round trip.
-    return await db.prediction.create({ data: { ...predictionData(input), uploadKey }, select });
+    return await insert(uploadKey);
   } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+    if (!isUniqueViolation(error)) throw error;
     const stored = await db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select: { ...select, sha256: true } });
     if (!stored) throw error;
-    return stored.sha256 === input.sha256 ? { id: stored.id, createdAt: stored.createdAt } : withoutKey();
+    return stored.sha256 === input.sha256 ? { id: stored.id, createdAt: stored.createdAt } : insert(null);
   }
 }
 

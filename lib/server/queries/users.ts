@@ -2,7 +2,7 @@ import 'server-only';
 
 import type { Role } from '~/lib/generated/prisma/enums';
 import { Prisma } from '~/lib/generated/prisma/client';
-import { getDb } from '~/lib/server/db';
+import { getDb, isUniqueViolation } from '~/lib/server/db';
 
 export interface UserRecord {
   id: string;
@@ -19,7 +19,7 @@ export async function createUser({ email, passwordHash, role = 'user' }: { email
   try {
     return await getDb().user.create({ data: { email, passwordHash, role }, select: { id: true, email: true, role: true } });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new EmailTakenError(email);
+    if (isUniqueViolation(error)) throw new EmailTakenError(email);
     throw error;
   }
 }

@@ -19,7 +19,7 @@ export function RevokeTokenButton({ tokenId, name, revoked, headingId }: { token
   const [state, formAction, pending] = useReachableActionState(revokeApiTokenAction, initial);
   useEffect(() => {
     // After this button's own submit (revoked now, or found revoked already): the button it had focus on is gone.
-    if (revoked && state.status !== 'idle') document.getElementById(headingId)?.focus();
+    if (revoked && (state.status === 'success' || state.status === 'not_found')) document.getElementById(headingId)?.focus();
   }, [revoked, state.status, headingId]);
   if (revoked) return <span className="text-xs font-medium text-slate-500">Revoked</span>;
   return (

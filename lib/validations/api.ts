@@ -38,6 +38,8 @@ export const predictResponseSchema = z.object({
 
 export const API_ERROR_CODES = [
   'bad_request',
+  'not_found',
+  'method_not_allowed',
   'missing_field',
   'too_many_files',
   'empty_file',

@@ -7,10 +7,11 @@ import { randomBytes } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import sharp from 'sharp';
 import { createApiTokenAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
-import { POST } from '~/app/api/v1/predict/route';
-import { GET as health } from '~/app/api/v1/health/route';
-import { GET as model } from '~/app/api/v1/model/route';
-import { GET as openapi } from '~/app/api/v1/openapi.json/route';
+import * as unknownApiPath from '~/app/api/[[...path]]/route';
+import * as predictRoute from '~/app/api/v1/predict/route';
+import * as healthRoute from '~/app/api/v1/health/route';
+import * as modelRoute from '~/app/api/v1/model/route';
+import * as openapiRoute from '~/app/api/v1/openapi.json/route';
 import { env } from '~/lib/env';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
@@ -19,6 +20,11 @@ import { expectError, jsonRequest, multipartRequest, pngHeaderOnly, readPhotos, 
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+
+const { POST } = predictRoute;
+const { GET: health } = healthRoute;
+const { GET: model } = modelRoute;
+const { GET: openapi } = openapiRoute;
 
 interface PredictBody {
   predictions: { label: Kind; confidence: number; probabilities: Record<Kind, number>; id?: string }[];
@@ -346,5 +352,43 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(conforms('PredictJsonRequest', withExtras)).toBe('valid');
     // And the schemas are not so loose that anything passes.
     expect(conforms('PredictResponse', { predictions: [{ label: 'horse', confidence: 2 }] })).not.toBe('valid');
+  });
+});
+
+describe('methods and paths the API does not answer', () => {
+  const call = (handler: (request: Request) => Response, method: string, url = 'http://localhost/api/v1/predict') => handler(new Request(url, { method }));
+
+  it('405 JSON with Allow for a method an endpoint does not take; OPTIONS names only the real ones', async () => {
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const response = call(predictRoute[method], method);
+      expect((await expectError(response, 405, 'method_not_allowed')).error.message).toBe(`${method} is not allowed here; this endpoint answers POST`);
+      expect(response.headers.get('allow')).toBe('POST, OPTIONS');
+    }
+    for (const route of [healthRoute, modelRoute, openapiRoute]) {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+        const response = call(route[method], method, 'http://localhost/api/v1/health');
+        await expectError(response, 405, 'method_not_allowed');
+        expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+      }
+      const options = call(route.OPTIONS, 'OPTIONS');
+      expect({ status: options.status, allow: options.headers.get('allow') }).toEqual({ status: 204, allow: 'GET, HEAD, OPTIONS' });
+    }
+    const options = call(predictRoute.OPTIONS, 'OPTIONS');
+    expect({ status: options.status, allow: options.headers.get('allow') }).toEqual({ status: 204, allow: 'POST, OPTIONS' });
+  });
+
+  it('404 JSON for any other path under /api, with every method, naming the path and where the endpoints are listed', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const) {
+      const body = await expectError(call(unknownApiPath[method], method, 'http://localhost/api/v2/predict?x=1'), 404, 'not_found');
+      expect(body.error.message).toBe('There is no API endpoint at /api/v2/predict; the endpoints are listed in /api/v1/openapi.json');
+    }
+  });
+
+  it('the refusals validate against the OpenAPI document', async () => {
+    const doc = (await openapi().json()) as { components: { schemas: Record<string, object> } };
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.addSchema({ $id: 'openapi', components: doc.components }).getSchema('openapi#/components/schemas/Error')!;
+    expect(validate(await call(predictRoute.GET, 'GET').json())).toBe(true);
+    expect(validate(await call(unknownApiPath.GET, 'GET', 'http://localhost/api/nope').json())).toBe(true);
   });
 });

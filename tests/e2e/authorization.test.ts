@@ -108,8 +108,10 @@ const ROUTES: Record<string, RouteEntry> = {
   '/api/v1/health': { expect: () => 200 },
   '/api/v1/model': { expect: () => 200 },
   '/api/v1/openapi.json': { expect: () => 200 },
-  // POST only (below); a GET is refused whoever asks.
+  // POST only (below); a GET is refused whoever asks, with the API's JSON error.
   '/api/v1/predict': { expect: () => 405 },
+  // Any /api path no route answers: the API's JSON 404 (not the HTML page), whoever asks.
+  '/api/[[...path]]': { expect: () => 404, extraFills: ['', 'v2/predict', 'v1/predictions', 'v1'] },
   '/icon.svg': { expect: () => 200 },
 };
 
@@ -237,7 +239,8 @@ describe.each(Object.entries(ROUTES))('%s', (pattern, entry) => {
         ]
       : [{ fill: null, value: null }];
     for (const { fill, value } of values) {
-      const url = value === null ? pattern : pattern.replace(/\[[^\]]+\]/, value);
+      // An optional catch-all ([[...path]]) filled with '' is the path without the segment.
+      const url = value === null ? pattern : pattern.replace(/\/\[\[?[^\]]+\]\]?/, value === '' ? '' : `/${value}`);
       const want = entry.expect(role, fill);
       const got = await request(role, url);
       const what = `${role} GET ${url}`;
@@ -247,7 +250,7 @@ describe.each(Object.entries(ROUTES))('%s', (pattern, entry) => {
       } else {
         expect({ what, status: got.status }).toEqual({ what, status: want });
       }
-      if (want === 401 || want === 403 || (want === 404 && got.type.includes('json'))) {
+      if (want === 401 || want === 403 || want === 405 || (want === 404 && (got.type.includes('json') || url.startsWith('/api')))) {
         expect({ what, body: JSON.parse(got.body) as unknown }).toEqual({ what, body: { error: { code: expect.any(String), message: expect.any(String) } } });
       }
       if (want === 200) entry.allowed?.(role, value, got.body);

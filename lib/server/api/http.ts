@@ -28,6 +28,34 @@ export function errorResponse(error: ApiError): Response {
   return jsonResponse(body, error.status, error.headers);
 }
 
+type RouteHandler = (request: Request) => Response;
+type HandledMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * The handlers an endpoint answering only `allowed` exports for every other
+ * method. Without them Next answers a method the route file does not export
+ * with an empty 405 and no Allow header, and its automatic OPTIONS would list
+ * these refusals as allowed; with them a client gets the API's JSON error
+ * with Allow, and OPTIONS names only the real methods. HEAD is Next's (GET
+ * without the body).
+ *
+ *   export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods('GET');
+ */
+export function otherMethods<Allowed extends 'GET' | 'POST'>(allowed: Allowed): Record<Exclude<HandledMethod, Allowed> | 'OPTIONS', RouteHandler> {
+  const allow = allowed === 'GET' ? 'GET, HEAD, OPTIONS' : 'POST, OPTIONS';
+  const refuse: RouteHandler = (request) =>
+    errorResponse(new ApiError(405, 'method_not_allowed', `${request.method} is not allowed here; this endpoint answers ${allowed}`, { Allow: allow }));
+  const handlers: Partial<Record<HandledMethod | 'OPTIONS', RouteHandler>> = { OPTIONS: () => new Response(null, { status: 204, headers: { ...NO_STORE, Allow: allow } }) };
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+    if (method !== allowed) handlers[method] = refuse;
+  }
+  return handlers as Record<Exclude<HandledMethod, Allowed> | 'OPTIONS', RouteHandler>;
+}
+
+/** Every method of a path under /api that no route answers: a JSON 404 instead of the HTML page. */
+export const unknownEndpoint: RouteHandler = (request) =>
+  errorResponse(new ApiError(404, 'not_found', `There is no API endpoint at ${new URL(request.url).pathname}; the endpoints are listed in /api/v1/openapi.json`));
+
 /**
  * How fast a body must arrive. A body still arriving holds its connection
  * and the bytes it has sent (the body budget in lib/server/api/predict.ts),

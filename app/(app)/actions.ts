@@ -170,7 +170,9 @@ export async function deletePredictionAction(_previous: DeleteState, formData: F
   const { user } = gate;
   try {
     const deleted = await deletePredictionForUser({ id: parsed.data, userId: user.id });
-    if (!deleted) return { status: 'not_found', message: 'That prediction does not exist.' };
+    // Deleted meanwhile (another tab, another device). No revalidatePath here: it would re-render the page the
+    // user is on, now a 404, in place of this message; the history they go back to is rendered afresh anyway.
+    if (!deleted) return { status: 'not_found', message: 'That prediction is no longer in your history: it may have been deleted in another tab or window.' };
   } catch (error) {
     logServerError('deleting a prediction', error);
     return { status: 'failed', message: 'The prediction could not be deleted. Please try again.' };

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { deletePredictionAction } from '~/app/(app)/actions';
 import { Alert } from '~/components/ui/alert';
 import { ConfirmFirstButton } from '~/components/ui/confirm-first-button';
@@ -17,7 +18,17 @@ export function DeletePredictionButton({ predictionId }: { predictionId: string 
       <ConfirmFirstButton pending={pending} question="Delete this prediction and its thumbnail? This cannot be undone." data-testid="delete-prediction">
         {pending ? 'Deleting…' : 'Delete'}
       </ConfirmFirstButton>
-      {state.status !== 'idle' ? <Alert tone="error">{state.message}</Alert> : null}
+      {state.status === 'not_found' ? (
+        // What the user wanted has happened already; nothing to retry, only the way back.
+        <Alert tone="info">
+          {state.message}{' '}
+          <Link href="/history" className="font-medium underline underline-offset-4">
+            Back to your history
+          </Link>
+        </Alert>
+      ) : state.status !== 'idle' ? (
+        <Alert tone="error">{state.message}</Alert>
+      ) : null}
     </form>
   );
 }

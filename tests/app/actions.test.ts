@@ -187,5 +187,10 @@ describe('deletePredictionAction', () => {
     // redirect() throws Next's redirect signal after a successful delete.
     await expect(deletePredictionAction({ status: 'idle' }, deleteForm)).rejects.toMatchObject({ digest: expect.stringContaining('/history?deleted=1') });
     expect(await getDb().prediction.count({ where: { id } })).toBe(0);
+    // Again, as from a second tab still showing it: not_found, saying why.
+    await expect(deletePredictionAction({ status: 'idle' }, deleteForm)).resolves.toEqual({
+      status: 'not_found',
+      message: 'That prediction is no longer in your history: it may have been deleted in another tab or window.',
+    });
   });
 });

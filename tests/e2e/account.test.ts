@@ -66,8 +66,10 @@ it('health is green on the production server and an anonymous call is classified
   expect(await response.json()).toMatchObject({ predictions: [{ label: 'cat' }], saved: false });
 });
 
-it('a user creates a token on /account, uses it, sees the prediction in the history, revokes it', async () => {
-  const page = await browser.newPage();
+it('a user creates a token on /account, uses it, sees the prediction in the history, deletes it (from two tabs), revokes the token', async () => {
+  // A context of its own (not browser.newPage()), so that a second tab shares the session.
+  const context = await browser.newContext();
+  const page = await context.newPage();
   try {
     const email = `api-${Date.now()}@example.test`;
     await signUp(page, baseUrl, email, 'correct horse battery');
@@ -94,6 +96,24 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
     expect((await page.goto(`${baseUrl}/history/${id}`))?.status()).toBe(200);
     expect((await page.getByTestId('prediction-label').textContent())?.trim()).toBe('cat');
 
+    // Deleted from a second tab: that tab lands on the history, told; this one, still showing it, is told it is gone.
+    const secondTab = await context.newPage();
+    try {
+      await secondTab.goto(`${baseUrl}/history/${id}`);
+      secondTab.once('dialog', (dialog) => void dialog.accept());
+      await secondTab.getByTestId('delete-prediction').click();
+      await secondTab.waitForURL(`${baseUrl}/history?deleted=1`);
+      await secondTab.getByText('The prediction and its thumbnail were deleted.').waitFor();
+    } finally {
+      await secondTab.close();
+    }
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('delete-prediction').click();
+    await page.getByText('That prediction is no longer in your history').waitFor();
+    await page.getByRole('link', { name: 'Back to your history' }).click();
+    await page.waitForURL(`${baseUrl}/history`);
+    await page.getByTestId('history-empty').waitFor();
+
     await page.goto(`${baseUrl}/account`);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('revoke-token').click();
@@ -102,7 +122,7 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: { code: 'unauthorized' } });
   } finally {
-    await page.close();
+    await context.close();
   }
 });
 

@@ -26,6 +26,8 @@ export type ClassifyState =
       saveError: string | null;
       /** Not saved for a passing reason (the database or the session check failed): sending the photo again may save it. */
       saveRetryable: boolean;
+      /** The page was shown signed in and that session has ended since (signed out elsewhere, expired): the page is stale. */
+      signedOut: boolean;
     }
   | { status: 'invalid_data'; message: string }
   | { status: 'failed'; message: string };

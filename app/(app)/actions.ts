@@ -123,6 +123,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     saved: id !== null,
     saveError,
     saveRetryable,
+    signedOut: signedOutMeanwhile,
     prediction: {
       id,
       label: result.label,

@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { buttonClasses } from '~/components/ui/button';
@@ -28,6 +29,7 @@ function isTextEntry(element: Element | null): boolean {
  * form after an action.
  */
 export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes: number; signedIn: boolean; guestRetentionDays: number }) {
+  const router = useRouter();
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -66,13 +68,16 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         if (signedIn) body.set('expectSignedIn', '1');
         const state = await classifyImageAction(body);
         update(key, { kind: 'done', state, roundTripMs: performance.now() - started });
+        // Signed out since the page loaded: render it again as the server sees it now (the header, what is kept,
+        // later uploads sent as a guest's), keeping the results on it.
+        if (state.status === 'success' && state.signedOut) router.refresh();
       } catch {
         // Network errors, a body over Next's limit, or a page older than the
         // last deploy ("Failed to find Server Action").
         update(key, { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true });
       }
     },
-    [update, signedIn],
+    [update, signedIn, router],
   );
 
   const enqueue = useCallback(

@@ -32,6 +32,9 @@ import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+// The upload page is rendered to HTML here without Next's app router, which useRouter needs (the uploader refreshes
+// the page when its session has ended); the browser tests run it in the real router.
+jest.mock('next/navigation', () => ({ ...jest.requireActual<object>('next/navigation'), useRouter: () => ({ refresh: jest.fn() }) }));
 
 const DAY_MS = 86_400_000;
 
@@ -134,7 +137,7 @@ describe('a guest’s web upload', () => {
     const form = formWith(fileFrom(bytes));
     form.set('expectSignedIn', '1');
     const state = expectSuccess(await classifyImageAction(form));
-    expect(state).toMatchObject({ saved: false, prediction: { id: null, label: 'cat' } });
+    expect(state).toMatchObject({ saved: false, signedOut: true, prediction: { id: null, label: 'cat' } });
     expect(state.saveError).toMatch(/signed out, so this result was not saved/);
     // Sending it again would not help: signing in would.
     expect(state.saveRetryable).toBe(false);

@@ -223,6 +223,12 @@ it('a user changes their password on /account: this browser stays signed in, the
     await other.getByTestId('file-input').setInputFiles([CAT]);
     await other.getByText('You have been signed out, so this result was not saved to your history.', { exact: false }).waitFor({ timeout: 30_000 });
     await expect(other.getByTestId('prediction-label').first().textContent()).resolves.toMatch(/cat/i);
+    // The page then shows itself signed out, in place, its result kept: the header offers to sign in, and the upload
+    // area says what is kept of a guest's photos instead of "saved to your history".
+    await other.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+    await other.getByTestId('guest-storage').waitFor();
+    await expect(other.getByText('Results are saved to your history').count()).resolves.toBe(0);
+    await expect(other.getByTestId('prediction-label').first().textContent()).resolves.toMatch(/cat/i);
     await other.goto(`${baseUrl}/history`);
     expect(new URL(other.url()).pathname).toBe('/login');
     await page.goto(`${baseUrl}/history`);

@@ -14,10 +14,10 @@ const prediction: PredictionView = {
   correctLabel: null,
 };
 
-const answered = (saved: boolean, saveError: string | null, saveRetryable: boolean): UploadStatus => ({
+const answered = (saved: boolean, saveError: string | null, saveRetryable: boolean, signedOut = false): UploadStatus => ({
   kind: 'done',
   roundTripMs: 30,
-  state: { status: 'success', prediction, saved, saveError, saveRetryable },
+  state: { status: 'success', prediction, saved, saveError, saveRetryable, signedOut },
 });
 
 describe('canRetry: which cards offer "Try again"', () => {
@@ -34,7 +34,7 @@ describe('canRetry: which cards offer "Try again"', () => {
     expect(canRetry(answered(true, null, false))).toBe(false);
     // A guest's answer is not kept by design; a signed-out user must sign in first.
     expect(canRetry(answered(false, null, false))).toBe(false);
-    expect(canRetry(answered(false, 'You have been signed out, so this result was not saved.', false))).toBe(false);
+    expect(canRetry(answered(false, 'You have been signed out, so this result was not saved.', false, true))).toBe(false);
     expect(canRetry({ kind: 'queued' })).toBe(false);
     expect(canRetry({ kind: 'uploading' })).toBe(false);
   });

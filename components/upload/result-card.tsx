@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
@@ -9,11 +9,41 @@ import { FeedbackButtons } from '~/components/prediction/feedback-buttons';
 import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
 import { ProbabilityBars } from '~/components/prediction/probability-bars';
 
+type Answered = { kind: 'done'; state: Extract<ClassifyState, { status: 'success' }>; roundTripMs: number };
+
 export type UploadStatus =
-  | { kind: 'queued' }
-  | { kind: 'uploading' }
+  /** `answer`: what this card showed before "Try again" (answered, not saved), kept on screen meanwhile. */
+  | { kind: 'queued'; answer?: Answered }
+  | { kind: 'uploading'; answer?: Answered }
   | { kind: 'done'; state: ClassifyState; roundTripMs: number }
   | { kind: 'error'; message: string; retryable: boolean };
+
+/** The answer a card shows, if any: what came back, or the one it showed before it was sent again. */
+function answerOf(status: UploadStatus): Answered | undefined {
+  if (status.kind === 'queued' || status.kind === 'uploading') return status.answer;
+  return status.kind === 'done' && status.state.status === 'success' ? { ...status, state: status.state } : undefined;
+}
+
+/** What a card becomes when it is (sent) again: pending, still showing the answer it has. */
+export function resend(status: UploadStatus, kind: 'queued' | 'uploading' = 'queued'): UploadStatus {
+  return { kind, answer: answerOf(status) };
+}
+
+/**
+ * The outcome of sending a card (again). A retry of an answer the history could not keep that fails
+ * in turn (the connection, the server busy) does not take that answer off the screen: it stays, with
+ * the new failure in place of the save message, and can be tried again.
+ */
+export function settle(previous: UploadStatus, outcome: UploadStatus): UploadStatus {
+  const answer = answerOf(previous);
+  if (!answer || answerOf(outcome)) return outcome;
+  const failure = outcome.kind === 'error' ? outcome : outcome.kind === 'done' && outcome.state.status !== 'success' ? outcome.state : null;
+  if (!failure) return outcome;
+  return {
+    ...answer,
+    state: { ...answer.state, saveError: `Still not saved to your history: ${failure.message}`, saveRetryable: canRetry(outcome) },
+  };
+}
 
 export interface UploadItem {
   key: string;
@@ -106,17 +136,18 @@ export function ResultCard({
 function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {
   const { status } = item;
   if (status.kind === 'queued' || status.kind === 'uploading') {
-    return (
+    const pending = (
       <div className="flex items-center gap-3 text-sm text-slate-600 dark:text-slate-300" data-testid="prediction-pending">
         <span className="h-4 w-4 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" aria-hidden="true" />
-        {status.kind === 'queued' ? 'Waiting…' : 'Looking at your photo…'}
+        {status.answer ? 'Saving to your history again…' : status.kind === 'queued' ? 'Waiting…' : 'Looking at your photo…'}
       </div>
     );
+    return status.answer ? <Answer status={status.answer} signedIn={signedIn} footer={pending} /> : pending;
   }
   if (status.kind === 'error') {
     return <Alert tone="error">{status.message}</Alert>;
   }
-  const { state, roundTripMs } = status;
+  const { state } = status;
   if (state.status !== 'success') {
     return (
       <Alert tone="error">
@@ -124,6 +155,12 @@ function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {
       </Alert>
     );
   }
+  return <Answer status={{ ...status, state }} signedIn={signedIn} />;
+}
+
+/** The label, probabilities and timings of an answer; `footer` in place of its save message and links while it is sent again. */
+function Answer({ status, signedIn, footer }: { status: Answered; signedIn: boolean; footer?: ReactNode }) {
+  const { state, roundTripMs } = status;
   const { prediction } = state;
   return (
     <>
@@ -144,8 +181,8 @@ function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {
         Answered in <span className="tabular-nums">{formatMs(roundTripMs)}</span> (server {formatMs(prediction.timings.serverMs)}, model{' '}
         {formatMs(prediction.timings.inferenceMs)}) · {prediction.image.width}×{prediction.image.height} {prediction.image.format.toUpperCase()}
       </p>
-      {state.saveError ? <Alert tone="warning">{state.saveError}</Alert> : null}
-      {prediction.id ? (
+      {footer ?? (state.saveError ? <Alert tone="warning">{state.saveError}</Alert> : null)}
+      {footer ? null : prediction.id ? (
         <div className="flex flex-wrap items-end justify-between gap-3">
           <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
           <Link href={`/history/${prediction.id}`} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">

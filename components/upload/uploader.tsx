@@ -7,7 +7,7 @@ import { buttonClasses } from '~/components/ui/button';
 import { useHydrated } from '~/components/ui/use-hydrated';
 import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
-import { ResultCard, type UploadItem, type UploadStatus } from './result-card';
+import { resend, ResultCard, settle, type UploadItem, type UploadStatus } from './result-card';
 import { newUploadKey } from './upload-key';
 
 /** A drag of files (from the desktop or a file manager), not of text or links from a page. */
@@ -50,14 +50,15 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
     return () => owned.forEach((url) => URL.revokeObjectURL(url));
   }, []);
 
-  const update = useCallback((key: string, status: UploadStatus) => {
-    setItems((current) => current.map((item) => (item.key === key ? { ...item, status } : item)));
+  /** Sets a card's status from the one it has. */
+  const update = useCallback((key: string, next: (status: UploadStatus) => UploadStatus) => {
+    setItems((current) => current.map((item) => (item.key === key ? { ...item, status: next(item.status) } : item)));
   }, []);
 
   const classify = useCallback(
     async (key: string, file: File) => {
       if (cancelled.current.delete(key)) return;
-      update(key, { kind: 'uploading' });
+      update(key, (status) => resend(status, 'uploading'));
       const started = performance.now();
       try {
         const body = new FormData();
@@ -67,14 +68,14 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         // So that a session ended since the page loaded is told, not taken for a guest.
         if (signedIn) body.set('expectSignedIn', '1');
         const state = await classifyImageAction(body);
-        update(key, { kind: 'done', state, roundTripMs: performance.now() - started });
+        update(key, (status) => settle(status, { kind: 'done', state, roundTripMs: performance.now() - started }));
         // Signed out since the page loaded: render it again as the server sees it now (the header, what is kept,
         // later uploads sent as a guest's), keeping the results on it.
         if (state.status === 'success' && state.signedOut) router.refresh();
       } catch {
         // Network errors, a body over Next's limit, or a page older than the
         // last deploy ("Failed to find Server Action").
-        update(key, { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true });
+        update(key, (status) => settle(status, { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true }));
       }
     },
     [update, signedIn, router],
@@ -193,7 +194,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   }
 
   function retry(item: UploadItem) {
-    update(item.key, { kind: 'queued' });
+    update(item.key, (status) => resend(status));
     enqueue(item.key, item.file);
   }
 

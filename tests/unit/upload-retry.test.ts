@@ -1,4 +1,6 @@
-import { canRetry, type UploadStatus } from '~/components/upload/result-card';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { canRetry, resend, ResultCard, settle, type UploadItem, type UploadStatus } from '~/components/upload/result-card';
 import { newUploadKey } from '~/components/upload/upload-key';
 import type { PredictionView } from '~/lib/prediction-state';
 import { uploadKeySchema } from '~/lib/validations/prediction';
@@ -37,6 +39,56 @@ describe('canRetry: which cards offer "Try again"', () => {
     expect(canRetry(answered(false, 'You have been signed out, so this result was not saved.', false, true))).toBe(false);
     expect(canRetry({ kind: 'queued' })).toBe(false);
     expect(canRetry({ kind: 'uploading' })).toBe(false);
+  });
+});
+
+describe('resend and settle: "Try again" on an answer the history could not keep', () => {
+  const unsaved = answered(false, 'The result could not be saved to your history. Please try again later.', true);
+  const lostConnection: UploadStatus = { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true };
+
+  it('keeps the answer on the card while it is sent again; a card with no answer is plainly pending', () => {
+    expect(resend(unsaved)).toEqual({ kind: 'queued', answer: unsaved });
+    expect(resend(resend(unsaved), 'uploading')).toEqual({ kind: 'uploading', answer: unsaved });
+    expect(resend(lostConnection)).toEqual({ kind: 'queued', answer: undefined });
+    expect(canRetry(resend(unsaved))).toBe(false);
+  });
+
+  it('a retry that fails keeps the answer, with the new failure as its save message, and can be tried again', () => {
+    const pending = resend(unsaved, 'uploading');
+    const kept = settle(pending, lostConnection);
+    expect(kept).toMatchObject({ kind: 'done', roundTripMs: 30, state: { status: 'success', prediction, saved: false, saveRetryable: true } });
+    expect(kept.kind === 'done' && kept.state.status === 'success' && kept.state.saveError).toBe(
+      'Still not saved to your history: The upload did not go through. Check your connection and try again.',
+    );
+    expect(canRetry(kept)).toBe(true);
+    const busy = settle(pending, { kind: 'done', roundTripMs: 5, state: { status: 'failed', message: 'PetLens is very busy right now.' } });
+    expect(busy).toMatchObject({ kind: 'done', state: { status: 'success', saveError: 'Still not saved to your history: PetLens is very busy right now.', saveRetryable: true } });
+  });
+
+  it('the card sent again shows its answer with a pending line, and no save message, links or "Try again" meanwhile', () => {
+    const render = (status: UploadStatus) => {
+      const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, status };
+      return renderToStaticMarkup(createElement(ResultCard, { item, signedIn: true, onRemove: () => undefined, onRetry: () => undefined }));
+    };
+    const before = render(unsaved);
+    expect(before).toContain('data-testid="prediction-label"');
+    expect(before).toContain('could not be saved to your history');
+    expect(before).toContain('Try again');
+    const during = render(resend(unsaved, 'uploading'));
+    expect(during).toContain('data-testid="prediction-label"');
+    expect(during).toContain('97.0%');
+    expect(during).toContain('Saving to your history again…');
+    expect(during).not.toContain('could not be saved to your history');
+    expect(during).not.toContain('Try again');
+    expect(render({ kind: 'uploading' })).toContain('Looking at your photo…');
+  });
+
+  it('a retry that answers replaces the card, saved or not; a first send is whatever came back', () => {
+    const saved = answered(true, null, false);
+    expect(settle(resend(unsaved, 'uploading'), saved)).toBe(saved);
+    const stillUnsaved = answered(false, 'The result could not be saved to your history. Please try again later.', true);
+    expect(settle(resend(unsaved, 'uploading'), stillUnsaved)).toBe(stillUnsaved);
+    expect(settle({ kind: 'uploading' }, lostConnection)).toBe(lostConnection);
   });
 });
 

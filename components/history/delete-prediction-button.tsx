@@ -20,7 +20,8 @@ export function DeletePredictionButton({ predictionId }: { predictionId: string 
       </ConfirmFirstButton>
       {state.status === 'not_found' ? (
         // What the user wanted has happened already; nothing to retry, only the way back.
-        <Alert tone="info">
+        // role alert: inserted with its text after the confirmation, where a status region is often not read out.
+        <Alert tone="info" role="alert">
           {state.message}{' '}
           <Link href="/history" className="font-medium underline underline-offset-4">
             Back to your history

@@ -8,9 +8,20 @@ const tones = {
 } as const;
 
 /** A message box; errors are announced to screen readers as alerts. */
-export function Alert({ tone = 'info', children, className = '' }: { tone?: keyof typeof tones; children: ReactNode; className?: string }) {
+export function Alert({
+  tone = 'info',
+  role = tone === 'error' ? 'alert' : 'status',
+  children,
+  className = '',
+}: {
+  tone?: keyof typeof tones;
+  /** 'alert' for a message inserted with its text in answer to an action (a status region that arrives filled is often not read). */
+  role?: 'alert' | 'status';
+  children: ReactNode;
+  className?: string;
+}) {
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded-lg border px-3 py-2 text-sm ${tones[tone]} ${className}`}>
+    <div role={role} className={`rounded-lg border px-3 py-2 text-sm ${tones[tone]} ${className}`}>
       {children}
     </div>
   );

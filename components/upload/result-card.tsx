@@ -52,6 +52,12 @@ export interface UploadItem {
   previewUrl: string;
   /** Kept so that a failed upload can be sent again. */
   file: File;
+  /**
+   * The page was shown signed in when the photo was added. Every try of it says so, also after the page has
+   * found its session ended and shown itself signed out, so that the photo is answered as "not saved, sign in
+   * again", never kept as a guest's.
+   */
+  addedSignedIn: boolean;
   status: UploadStatus;
 }
 

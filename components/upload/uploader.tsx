@@ -31,6 +31,11 @@ function isTextEntry(element: Element | null): boolean {
 export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes: number; signedIn: boolean; guestRetentionDays: number }) {
   const router = useRouter();
   const [items, setItems] = useState<UploadItem[]>([]);
+  // The page has been refreshed after an upload found the session ended; signing in again renders it anew.
+  const refreshedSignedOut = useRef(false);
+  useEffect(() => {
+    if (signedIn) refreshedSignedOut.current = false;
+  }, [signedIn]);
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   // True once hydrated (the mount effect then takes any file chosen before it, see below).
@@ -56,7 +61,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   }, []);
 
   const classify = useCallback(
-    async (key: string, file: File) => {
+    async ({ key, file, addedSignedIn }: UploadItem) => {
       if (cancelled.current.delete(key)) return;
       update(key, (status) => resend(status, 'uploading'));
       const started = performance.now();
@@ -66,24 +71,27 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         // The same key on every try of this card: a retry after a lost answer is stored once.
         body.set('uploadKey', key);
         // So that a session ended since the page loaded is told, not taken for a guest.
-        if (signedIn) body.set('expectSignedIn', '1');
+        if (addedSignedIn) body.set('expectSignedIn', '1');
         const state = await classifyImageAction(body);
         update(key, (status) => settle(status, { kind: 'done', state, roundTripMs: performance.now() - started }));
-        // Signed out since the page loaded: render it again as the server sees it now (the header, what is kept,
-        // later uploads sent as a guest's), keeping the results on it.
-        if (state.status === 'success' && state.signedOut) router.refresh();
+        // Signed out since the page loaded: render it again, once, as the server sees it now (the header, what is
+        // kept of photos added from then on), keeping the results on it.
+        if (state.status === 'success' && state.signedOut && !refreshedSignedOut.current) {
+          refreshedSignedOut.current = true;
+          router.refresh();
+        }
       } catch {
         // Network errors, a body over Next's limit, or a page older than the
         // last deploy ("Failed to find Server Action").
         update(key, (status) => settle(status, { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true }));
       }
     },
-    [update, signedIn, router],
+    [update, router],
   );
 
   const enqueue = useCallback(
-    (key: string, file: File) => {
-      queue.current = queue.current.then(() => classify(key, file));
+    (item: UploadItem) => {
+      queue.current = queue.current.then(() => classify(item));
     },
     [classify],
   );
@@ -116,6 +124,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
           size: file.size,
           previewUrl,
           file,
+          addedSignedIn: signedIn,
           status: tooBig
             ? { kind: 'error', message: `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`, retryable: false }
             : { kind: 'queued' },
@@ -124,10 +133,10 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
       reveal.current = added[0]?.key ?? null;
       setItems((current) => [...added, ...current]);
       for (const item of added) {
-        if (item.status.kind === 'queued') enqueue(item.key, item.file);
+        if (item.status.kind === 'queued') enqueue(item);
       }
     },
-    [enqueue, maxBytes],
+    [enqueue, maxBytes, signedIn],
   );
 
   /** Adds a file input's files and empties it, so the same photo can be chosen again (and is not taken twice). */
@@ -195,7 +204,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
 
   function retry(item: UploadItem) {
     update(item.key, (status) => resend(status));
-    enqueue(item.key, item.file);
+    enqueue(item);
   }
 
   return (

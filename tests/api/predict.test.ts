@@ -364,9 +364,9 @@ describe('methods and paths the API does not answer', () => {
       expect((await expectError(response, 405, 'method_not_allowed')).error.message).toBe(`${method} is not allowed here; this endpoint answers POST`);
       expect(response.headers.get('allow')).toBe('POST, OPTIONS');
     }
-    for (const route of [healthRoute, modelRoute, openapiRoute]) {
+    for (const [path, route] of [['health', healthRoute], ['model', modelRoute], ['openapi.json', openapiRoute]] as const) {
       for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-        const response = call(route[method], method, 'http://localhost/api/v1/health');
+        const response = call(route[method], method, `http://localhost/api/v1/${path}`);
         await expectError(response, 405, 'method_not_allowed');
         expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
       }

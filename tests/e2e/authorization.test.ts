@@ -259,6 +259,31 @@ describe.each(Object.entries(ROUTES))('%s', (pattern, entry) => {
   });
 });
 
+it('through Next: other methods on /api/v1 are JSON 405 with Allow, OPTIONS lists the real ones, HEAD follows GET, other /api paths are JSON 404', async () => {
+  const call = (method: string, url: string) => fetch(`${baseUrl}${url}`, { method, redirect: 'manual' });
+  const endpoints: [string, 'GET' | 'POST'][] = [['/api/v1/predict', 'POST'], ['/api/v1/health', 'GET'], ['/api/v1/model', 'GET'], ['/api/v1/openapi.json', 'GET']];
+  for (const [url, takes] of endpoints) {
+    const allow = takes === 'GET' ? 'GET, HEAD, OPTIONS' : 'POST, OPTIONS';
+    const options = await call('OPTIONS', url);
+    expect({ url, status: options.status, allow: options.headers.get('allow') }).toEqual({ url, status: 204, allow });
+    for (const method of [takes === 'GET' ? 'POST' : 'GET', 'PUT', 'PATCH', 'DELETE']) {
+      const refused = await call(method, url);
+      const what = `${method} ${url}`;
+      expect({ what, status: refused.status, allow: refused.headers.get('allow') }).toEqual({ what, status: 405, allow });
+      expect(await refused.json()).toEqual({ error: { code: 'method_not_allowed', message: `${method} is not allowed here; this endpoint answers ${takes}` } });
+    }
+  }
+  expect((await call('HEAD', '/api/v1/predict')).status).toBe(405);
+  expect((await call('HEAD', '/api/v1/health')).status).toBe(200);
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD']) {
+    const missing = await call(method, '/api/v2/predict');
+    expect({ method, status: missing.status, type: missing.headers.get('content-type') }).toEqual({ method, status: 404, type: expect.stringMatching(/^application\/json/) });
+    if (method !== 'HEAD') expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  }
+  // next-auth keeps its own paths.
+  expect((await call('GET', '/api/auth/providers')).status).toBe(200);
+});
+
 // ---- the REST API's tokens --------------------------------------------------------
 
 describe('POST /api/v1/predict', () => {

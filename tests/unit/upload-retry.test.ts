@@ -67,7 +67,7 @@ describe('resend and settle: "Try again" on an answer the history could not keep
 
   it('the card sent again shows its answer with a pending line, and no save message, links or "Try again" meanwhile', () => {
     const render = (status: UploadStatus) => {
-      const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, status };
+      const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn: true, status };
       return renderToStaticMarkup(createElement(ResultCard, { item, signedIn: true, onRemove: () => undefined, onRetry: () => undefined }));
     };
     const before = render(unsaved);

@@ -11,8 +11,8 @@ import { z } from 'zod';
 export const LABELS = ['cat', 'dog', 'neither'] as const;
 export type Label = (typeof LABELS)[number];
 
-// Null where the ratio is undefined (see lib/ml/metrics).
-const classMetricsSchema = z.object({
+// Null where the ratio is undefined (see lib/ml/metrics). Also reads stored evaluation runs (lib/server/queries/admin.ts).
+export const classMetricsSchema = z.object({
   precision: z.number().nullable(),
   recall: z.number().nullable(),
   f1: z.number().nullable(),

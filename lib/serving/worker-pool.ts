@@ -143,7 +143,7 @@ class PoolWorker {
     );
   }
 
-  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void, timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<PoolWorker> {
+  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void, timeoutMs: number): Promise<PoolWorker> {
     // Turbopack (Next >= 16.2) bundles `new Worker(path)` calls on
     // worker_threads' Worker (and ignores turbopackIgnore there); the worker
     // must stay a plain file that loads lib/ml at run time, so the class is
@@ -156,20 +156,25 @@ class PoolWorker {
     const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
     const worker = new NodeWorker(workerEntry(), { workerData: init, env: process.env });
     return new Promise((resolve, reject) => {
-      const onError = (error: Error) => {
+      // Whichever comes first (an error, an early exit, the status, the time limit) ends the wait for the others.
+      const detach = () => {
         clearTimeout(timer);
+        worker.off('error', onError);
+        worker.off('exit', onEarlyExit);
+        worker.off('message', onStatus);
+      };
+      const onError = (error: Error) => {
+        detach();
         reject(new WorkerStartError(`inference worker failed to start: ${error.message}`));
       };
       // Without this a worker that dies while loading (no 'error' event, e.g.
       // process.exit or a resource limit) would leave the start pending forever.
       const onEarlyExit = (code: number) => {
-        clearTimeout(timer);
+        detach();
         reject(new WorkerStartError(`inference worker exited with code ${code} before it was ready`));
       };
       const onStatus = (status: WorkerStatus) => {
-        clearTimeout(timer);
-        worker.off('error', onError);
-        worker.off('exit', onEarlyExit);
+        detach();
         if (status.type === 'ready') resolve(new PoolWorker(worker, status, onExit));
         else {
           void worker.terminate();
@@ -177,9 +182,7 @@ class PoolWorker {
         }
       };
       const timer = setTimeout(() => {
-        worker.off('error', onError);
-        worker.off('exit', onEarlyExit);
-        worker.off('message', onStatus);
+        detach();
         reject(new WorkerStartError(`inference worker was not ready after ${timeoutMs / 1000} s (loading and warming up the model on ${init.device}); given up`));
         // Not terminate() now: a thread inside a native call cannot be stopped from here, and ending it as that call
         // returns would abort the whole process (see terminate). It is left to finish, kept from holding the
@@ -272,9 +275,9 @@ export class WorkerPool {
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
     private readonly settledFallbackReason: string | null,
-    options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log' | 'startTimeoutMs'>,
+    options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'> & { startTimeoutMs: number },
   ) {
-    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.startTimeoutMs = options.startTimeoutMs;
     this.attempts = workers.map(() => 0);
     this.restartTimers = workers.map(() => null);
     this.backoff = options.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
@@ -298,8 +301,9 @@ export class WorkerPool {
     // (while the others still load) is handed to it as soon as it does.
     let pool: WorkerPool | null = null;
     const exitedEarly: [number, WorkerExitedError][] = [];
+    const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const startWorker = (init: WorkerInit, index: number) =>
-      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), options.startTimeoutMs);
+      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), startTimeoutMs);
     const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
     const wholeCount = (count: number) => {
       if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
@@ -325,7 +329,7 @@ export class WorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw failed.reason instanceof Error ? failed.reason : new WorkerStartError(String(failed.reason));
     }
-    pool = new WorkerPool(init, workers, options.imageBytes, workers[0]!.status.fallbackReason, options);
+    pool = new WorkerPool(init, workers, options.imageBytes, workers[0]!.status.fallbackReason, { ...options, startTimeoutMs });
     for (const [index, reason] of exitedEarly) pool.onWorkerExit(index, reason);
     return pool;
   }

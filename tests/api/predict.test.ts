@@ -56,6 +56,19 @@ async function expectPredictions(response: Response, kinds: Kind[]): Promise<Pre
   return body;
 }
 
+/** Checks a value against a schema of the served OpenAPI document: 'valid', or what is wrong with it. */
+async function openApiConformance(): Promise<(schema: string, value: unknown) => string> {
+  const doc = (await openapi().json()) as { components: { schemas: Record<string, object> } };
+  // Ajv's JSON Schema 2020-12 dialect, OpenAPI 3.1's; the schemas refer to each other through components.
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  ajv.addSchema({ $id: 'openapi', components: doc.components });
+  return (schema, value) => {
+    const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`)!;
+    return validate(value) ? 'valid' : ajv.errorsText(validate.errors);
+  };
+}
+
 async function createToken(user: Awaited<ReturnType<typeof makeUser>>, name = 'script'): Promise<string> {
   actAs(user);
   const state = await createApiTokenAction({ status: 'idle' }, form({ name }));
@@ -330,15 +343,7 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
   });
 
   it('openapi: what the handlers answer, and a request they accept, validate against the document', async () => {
-    const doc = (await openapi().json()) as { components: { schemas: Record<string, object> } };
-    // Ajv's JSON Schema 2020-12 dialect, OpenAPI 3.1's; the schemas refer to each other through components.
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-    ajv.addSchema({ $id: 'openapi', components: doc.components });
-    const conforms = (name: string, value: unknown) => {
-      const validate = ajv.getSchema(`openapi#/components/schemas/${name}`)!;
-      return validate(value) ? 'valid' : ajv.errorsText(validate.errors);
-    };
+    const conforms = await openApiConformance();
     expect(conforms('ModelCard', await (await model()).json())).toBe('valid');
     expect(conforms('Health', await (await health()).json())).toBe('valid');
     const owner = await makeUser();
@@ -385,10 +390,8 @@ describe('methods and paths the API does not answer', () => {
   });
 
   it('the refusals validate against the OpenAPI document', async () => {
-    const doc = (await openapi().json()) as { components: { schemas: Record<string, object> } };
-    const ajv = new Ajv2020({ strict: false });
-    const validate = ajv.addSchema({ $id: 'openapi', components: doc.components }).getSchema('openapi#/components/schemas/Error')!;
-    expect(validate(await call(predictRoute.GET, 'GET').json())).toBe(true);
-    expect(validate(await call(unknownApiPath.GET, 'GET', 'http://localhost/api/nope').json())).toBe(true);
+    const conforms = await openApiConformance();
+    expect(conforms('Error', await call(predictRoute.GET, 'GET').json())).toBe('valid');
+    expect(conforms('Error', await call(unknownApiPath.GET, 'GET', 'http://localhost/api/nope').json())).toBe('valid');
   });
 });

@@ -159,15 +159,17 @@ function addedForIntruder(table: 'predictions' | 'apiTokens'): Effect {
   };
 }
 
-/** The owner's prediction now has the confirmed label dog, and nothing else changed. */
-const labelledDog: Effect = (before, after, world) =>
-  expect(after).toEqual(changed(before, (s) => Object.assign(s.predictions.find((p) => p.id === world.prediction)!, { correctLabel: 'dog', feedbackAt: expect.any(Date) })));
+/** The owner's prediction now has the confirmed label dog (and `also`), and nothing else changed. */
+const labelled =
+  (also: object = {}): Effect =>
+  (before, after, world) =>
+    expect(after).toEqual(
+      changed(before, (s) => Object.assign(s.predictions.find((p) => p.id === world.prediction)!, { correctLabel: 'dog', feedbackAt: expect.any(Date), ...also })),
+    );
 
+const labelledDog = labelled();
 /** As labelledDog, by an admin: also marked reviewed (out of the review queue). */
-const reviewedDog: Effect = (before, after, world) =>
-  expect(after).toEqual(
-    changed(before, (s) => Object.assign(s.predictions.find((p) => p.id === world.prediction)!, { correctLabel: 'dog', feedbackAt: expect.any(Date), reviewedAt: expect.any(Date) })),
-  );
+const reviewedDog = labelled({ reviewedAt: expect.any(Date) });
 
 /** The owner's account, predictions and tokens are gone; everyone else's rows are as they were. */
 const ownerGone: Effect = (before, after, world) => {

@@ -8,9 +8,10 @@
  * everything, never spin. And when `npm start` itself is killed with SIGKILL
  * (nothing passes a signal on), the launcher notices and stops everything.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { appServerUnder, processParents } from '~/scripts/lib/app-server-process';
 import { startProductionServer } from '~/scripts/lib/production-server';
 import { readSample } from '../fixtures/images';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
@@ -23,40 +24,11 @@ beforeAll(async () => {
 
 afterAll(() => server?.stop(), 60_000);
 
-/** Every live process with its parent. */
-function processParents(): Map<number, number> {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return parentOf;
-}
-
 /** Whether a process with this pid is running (its /proc entry exists). */
 const isAlive = (pid: number): boolean => existsSync(`/proc/${pid}`);
 
-/** The pid of the app server under `launcher` (scripts/serve.cjs sets its process.title). */
-function appServerPid(launcher = server.pid): number | null {
-  const parentOf = processParents();
-  const isUnderLauncher = (pid: number): boolean => {
-    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === launcher) return true;
-    return false;
-  };
-  for (const pid of parentOf.keys()) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('petlens-server') && isUnderLauncher(pid)) return pid;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
-}
+/** The pid of the app server under `launcher`, or null. */
+const appServerPid = (launcher = server.pid): Promise<number | null> => appServerUnder(launcher);
 
 async function until<T>(what: string, probe: () => Promise<T | null> | T | null, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -82,18 +54,18 @@ async function classifyDog(): Promise<string> {
 it('a server killed from outside (as a native crash or the OOM killer would) is restarted on the same database, and serves again', async () => {
   expect(await classifyDog()).toBe('dog');
   const database = await postmasterPid();
-  const crashed = appServerPid();
+  const crashed = await appServerPid();
   expect(crashed).not.toBeNull();
 
   process.kill(crashed!, 'SIGKILL');
-  const replacement = await until('a new app server', () => {
-    const pid = appServerPid();
+  const replacement = await until('a new app server', async () => {
+    const pid = await appServerPid();
     return pid !== null && pid !== crashed ? pid : null;
   });
   await until('the restarted server to answer', healthy);
 
   expect(await classifyDog()).toBe('dog');
-  expect(appServerPid()).toBe(replacement);
+  expect(await appServerPid()).toBe(replacement);
   expect(await postmasterPid()).toBe(database);
   // At once, or after a second if the first server had been up less than 15 s.
   expect(await readFile(server.logFile, 'utf8')).toMatch(/\[petlens\] the app server was killed by SIGKILL; restarting it( in 1 s)? \(the database keeps running\)/);
@@ -105,8 +77,8 @@ it('a crash loop (three deaths in a row, each soon after its start) makes the la
   const gaveUp = async () => /giving up/.test(await readFile(server.logFile, 'utf8'));
   const deathsInLog = async () => (await readFile(server.logFile, 'utf8')).split('the app server was killed by SIGKILL').length - 1;
   for (let death = 1; death <= 3 && !(await gaveUp()); death++) {
-    const pid = await until('the app server', () => {
-      const current = appServerPid();
+    const pid = await until('the app server', async () => {
+      const current = await appServerPid();
       return current !== null && current !== previous ? current : null;
     });
     await until('the server to answer', healthy);
@@ -119,7 +91,7 @@ it('a crash loop (three deaths in a row, each soon after its start) makes the la
   const log = await readFile(server.logFile, 'utf8');
   expect(log).toMatch(/the app server was killed by SIGKILL, 3 times in a row within 15 s of starting; giving up/);
   expect(log).toMatch(/restarting it in 1 s/);
-  await until('the launcher to exit', () => (appServerPid() === null && !isAlive(server.pid) ? true : null));
+  await until('the launcher to exit', async () => ((await appServerPid()) === null && !isAlive(server.pid) ? true : null));
   // stop() (afterAll) then checks that the launcher left no postmaster.pid behind.
 }, 120_000);
 
@@ -127,8 +99,8 @@ it('npm start killed with SIGKILL: its launcher stops the app server and Postgre
   const npm = await startProductionServer({ name: 'e2e-npm-start', via: 'npm start', timeoutMs: 120_000 });
   let launcher: number | null = null;
   try {
-    launcher = await until('the launcher under npm', () => [...processParents()].find(([, parent]) => parent === npm.pid)?.[0] ?? null);
-    const app = appServerPid(launcher);
+    launcher = await until('the launcher under npm', async () => [...(await processParents())].find(([, parent]) => parent === npm.pid)?.[0] ?? null);
+    const app = await appServerPid(launcher);
     expect(app).not.toBeNull();
     const postmasterPidFile = path.join(npm.dataDir, 'postgres', 'postmaster.pid');
     expect(existsSync(postmasterPidFile)).toBe(true);

@@ -144,13 +144,16 @@ const ANY_BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * prefix (what a browser's FileReader.readAsDataURL gives) and line breaks
  * (MIME encoders, `base64` without -w0) are removed; the URL-safe alphabet and
  * missing padding are accepted as they are. Null when it is not base64 at all.
- * Input without a prefix or line breaks, the usual case, is returned as it is
- * (String.replace without a match makes no copy), and its decoded size comes
- * with it.
+ * Input without a prefix or line breaks, the usual case, passes the check as
+ * it is and is returned without being scanned again or copied; its decoded
+ * size comes with it.
  */
 function acceptedBase64(value: string): { b64: string; bytes: number } | null {
-  const bare = value.replace(/^data:[\w.+-]+\/[\w.+-]+(;[\w=.+-]+)*;base64,/i, '').replace(/[\r\n\t ]/g, '');
-  if (!ANY_BASE64.test(bare)) return null;
+  let bare = value;
+  if (!ANY_BASE64.test(bare)) {
+    bare = value.replace(/^data:[\w.+-]+\/[\w.+-]+(;[\w=.+-]+)*;base64,/i, '').replace(/[\r\n\t ]/g, '');
+    if (!ANY_BASE64.test(bare)) return null;
+  }
   const padding = bare.endsWith('==') ? 2 : bare.endsWith('=') ? 1 : 0;
   const digits = bare.length - padding;
   // A remainder of one character cannot come from any number of bytes; padding must complete a quartet.

@@ -5,6 +5,7 @@ import { ADMIN, LABELS, type Label } from '~/lib/config';
 import { purgeGuestPredictions } from '~/lib/db/guest-retention';
 import { Prisma } from '~/lib/generated/prisma/client';
 import { classCounts, classMetrics, type ClassCounts, type ClassMetrics } from '~/lib/ml/metrics';
+import { classMetricsSchema } from '~/lib/ml/model-card';
 import { getDb } from '~/lib/server/db';
 import type { AdminFilters, ReviewKind } from '~/lib/validations/admin';
 
@@ -228,8 +229,7 @@ export function getPerVersionStats(filters: AdminFilters): Promise<VersionStats[
     ORDER BY "lastAt" DESC`;
 }
 
-// Runs recorded before undefined ratios were stored as null hold 0 there.
-const classMetricsSchema = z.object({ precision: z.number().nullable(), recall: z.number().nullable(), f1: z.number().nullable(), support: z.number() });
+// The model card's per-class figures; runs recorded before undefined ratios were stored as null hold 0 there.
 const perClassSchema = z.object({ cat: classMetricsSchema, dog: classMetricsSchema, neither: classMetricsSchema });
 
 export interface EvaluationRunSummary {

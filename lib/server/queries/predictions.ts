@@ -2,7 +2,7 @@ import 'server-only';
 
 import type { Label } from '~/lib/config';
 import { LABELS } from '~/lib/config';
-import { Prisma } from '~/lib/generated/prisma/client';
+import type { Prisma } from '~/lib/generated/prisma/client';
 import { getDb, isUniqueViolation } from '~/lib/server/db';
 import type { FeedbackFilter } from '~/lib/validations/prediction';
 

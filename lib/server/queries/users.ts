@@ -1,7 +1,7 @@
 import 'server-only';
 
 import type { Role } from '~/lib/generated/prisma/enums';
-import { Prisma } from '~/lib/generated/prisma/client';
+import type { Prisma } from '~/lib/generated/prisma/client';
 import { getDb, isUniqueViolation } from '~/lib/server/db';
 
 export interface UserRecord {

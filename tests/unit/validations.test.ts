@@ -96,6 +96,13 @@ describe('safeCallbackUrl', () => {
     ['/\n/evil.example', '/'],
     ['/\r\n/evil.example', '/'],
     ['/%09/evil.example', '/%09/evil.example'],
+    // Dot segments are removed by parsing, leaving //evil.example behind.
+    ['/.//evil.example', '/'],
+    ['/..//evil.example', '/'],
+    ['/%2e//evil.example', '/'],
+    ['/history/..//evil.example', '/'],
+    ['/./\\evil.example', '/'],
+    ['/history/../account', '/account'],
     ['/history#item', '/history#item'],
     [undefined, '/'],
   ])('%s -> %s', (input, expected) => {

@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
+import { ScriptReady } from '~/components/ui/script-ready';
 import { TextField } from '~/components/ui/text-field';
 import { SERVER_UNREACHABLE } from '~/components/ui/use-reachable-action-state';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
@@ -57,14 +58,16 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
       {justSignedUp ? <Alert tone="success">Your account is ready. Sign in to continue.</Alert> : null}
       <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required invalid={missing.email} />
       <TextField id="password" label="Password" name="password" type="password" autoComplete="current-password" required invalid={missing.password} />
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
-        {pending ? 'Signing in…' : 'Sign in'}
-      </PendingButton>
+      <ScriptReady>
+        <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
+          {pending ? 'Signing in…' : 'Sign in'}
+        </PendingButton>
+      </ScriptReady>
       <p className="text-center text-sm text-slate-600 dark:text-slate-300">
         New here?{' '}
         <Link href={signUpHref(callbackUrl)} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">

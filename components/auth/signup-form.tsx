@@ -8,6 +8,7 @@ import { signUpAction } from '~/app/(auth)/actions';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
+import { ScriptReady } from '~/components/ui/script-ready';
 import { TextField } from '~/components/ui/text-field';
 import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import { SERVER_UNREACHABLE } from '~/components/ui/use-reachable-action-state';
@@ -54,7 +55,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const fieldErrors = state.status === 'invalid_data' ? state.fieldErrors : {};
   const formRef = useFocusFirstInvalid(state.status === 'invalid_data' ? state : null);
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form ref={formRef} method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
       <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
       <NewPasswordField id="password" label="Password" name="password" error={fieldErrors.password} />
       {state.status === 'conflict' ? (
@@ -67,9 +68,11 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       ) : state.status === 'failed' ? (
         <Alert tone="error">{state.message}</Alert>
       ) : null}
-      <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
-        {pending ? 'Creating your account…' : 'Create account'}
-      </PendingButton>
+      <ScriptReady>
+        <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
+          {pending ? 'Creating your account…' : 'Create account'}
+        </PendingButton>
+      </ScriptReady>
       <p className="text-center text-sm text-slate-600 dark:text-slate-300">
         Already have an account?{' '}
         <Link href={loginHref(callbackUrl)} className={linkClasses}>

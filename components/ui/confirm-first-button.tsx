@@ -3,18 +3,16 @@
 import type { ComponentProps } from 'react';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
-import { useHydrated } from '~/components/ui/use-hydrated';
+import { ScriptReady } from '~/components/ui/script-ready';
 
 /**
  * The small red submit button of a form that asks before it acts: Delete, Revoke. It asks `question`
  * (window.confirm) and cancels the click, and with it the submit, on "Cancel". Disabled until the page's JavaScript
- * runs, because before that the form would post straight to its server action without asking. A disabled fieldset,
- * not a disabled button: PendingButton has none, to keep focus while pending.
+ * runs, because before that the form would post straight to its server action without asking.
  */
 export function ConfirmFirstButton({ pending, question, ...props }: Omit<ComponentProps<typeof PendingButton>, 'type' | 'className' | 'onClick'> & { question: string }) {
-  const hydrated = useHydrated();
   return (
-    <fieldset disabled={!hydrated} className="contents">
+    <ScriptReady>
       <PendingButton
         {...props}
         type="submit"
@@ -24,6 +22,6 @@ export function ConfirmFirstButton({ pending, question, ...props }: Omit<Compone
           if (!window.confirm(question)) event.preventDefault();
         }}
       />
-    </fieldset>
+    </ScriptReady>
   );
 }

@@ -299,3 +299,23 @@ it('the token form works before (or without) the page’s JavaScript: the server
     await page.close();
   }
 });
+
+it('sign-in and sign-up submitted before (or without) the page’s JavaScript never put the password in the URL', async () => {
+  const withoutScripts = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const plain = await withoutScripts.newPage();
+    for (const [path, button] of [['/login?callbackUrl=%2Fhistory', 'Sign in'], ['/signup', 'Create account']] as const) {
+      await plain.goto(`${baseUrl}${path}`);
+      await plain.getByLabel('Email').fill('early@example.test');
+      await plain.getByLabel('Password', { exact: true }).fill('typed before the script ran');
+      // Enter in a field is the browser's own (implicit) submission: with the submit button disabled it does nothing.
+      await plain.getByLabel('Password', { exact: true }).press('Enter');
+      await plain.waitForTimeout(300);
+      expect(plain.url()).toBe(`${baseUrl}${path}`);
+      expect(await plain.getByRole('button', { name: button }).isDisabled()).toBe(true);
+      expect(await plain.getByLabel('Password', { exact: true }).inputValue()).toBe('typed before the script ran');
+    }
+  } finally {
+    await withoutScripts.close();
+  }
+});

@@ -83,8 +83,10 @@ export function classCounts(confusion: Record<Label, Record<Label, number>>, lab
 export function classMetrics({ truePositives, support, predicted }: ClassCounts): ClassMetrics {
   const precision = definedRatio(truePositives, predicted);
   const recall = definedRatio(truePositives, support);
-  // Both defined and both 0 (the class was predicted and present, never rightly): F1 is 0, as scikit-learn has it.
-  const f1 = precision === null || recall === null ? null : ratio(2 * precision * recall, precision + recall);
+  // F1 = 2TP / (2TP + FP + FN) = 2TP / (support + predicted): defined as soon as the class was present or predicted.
+  // A class present but never predicted (or predicted but absent) has F1 0, not null: it failed completely, and
+  // "n/a" would hide that (precision or recall alone stays null, having nothing to divide by).
+  const f1 = definedRatio(2 * truePositives, support + predicted);
   return { precision, recall, f1, support };
 }
 

@@ -341,7 +341,8 @@ describe('dashboard figures', () => {
     const cell = (testId: string) => new RegExp(`<td[^>]*data-testid="${testId}"[^>]*>([^<]*)<`).exec(html)?.[1];
     expect(cell('class-dog-precision')).toBe('—');
     expect(cell('class-dog-recall')).toBe('0.0%');
-    expect(cell('class-dog-f1')).toBe('—');
+    // F1 is 2TP / (support + predicted): defined, and 0, for a class present but never predicted.
+    expect(cell('class-dog-f1')).toBe('0.0%');
     for (const metric of ['precision', 'recall', 'f1']) expect(cell(`class-neither-${metric}`)).toBe('—');
     expect(cell('class-cat-precision')).toBe('50.0%');
     expect(() => attribute(html, 'class-dog-precision', 'data-value')).toThrow(/has no data-value/);

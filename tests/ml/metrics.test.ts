@@ -33,13 +33,20 @@ describe('computeMetrics', () => {
     // One dog called a cat: dog is present but never predicted, neither is neither.
     const m2 = computeMetrics([row('cat', 'cat'), row('dog', 'cat')]);
     expect(m2.perClass.neither).toEqual({ precision: null, recall: null, f1: null, support: 0 });
-    expect(m2.perClass.dog).toEqual({ precision: null, recall: 0, f1: null, support: 1 });
+    // F1 (2TP / (support + predicted)) is defined: the dog class failed completely, F1 0.
+    expect(m2.perClass.dog).toEqual({ precision: null, recall: 0, f1: 0, support: 1 });
     expect(m2.perClass.cat).toEqual({ precision: 0.5, recall: 1, f1: 2 / 3, support: 1 });
   });
 
   it('gives 0 for a class that is predicted and present but never right', () => {
     const m2 = computeMetrics([row('cat', 'dog'), row('dog', 'cat')]);
     expect(m2.perClass.cat).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
+  });
+
+  it('gives F1 0 for a class predicted but never present', () => {
+    // A cat called "neither": neither has no support, so no recall, but its one prediction was wrong.
+    const m2 = computeMetrics([row('cat', 'neither'), row('dog', 'dog')]);
+    expect(m2.perClass.neither).toEqual({ precision: 0, recall: null, f1: 0, support: 0 });
   });
 });
 

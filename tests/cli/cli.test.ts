@@ -87,11 +87,15 @@ describe('npm run evaluate', () => {
     expect(stderr).toMatch(/none of the 1 labelled images could be classified/);
   }, 60_000);
 
-  it('through npm with -s (as the README says), stdout is exactly the one JSON object', async () => {
-    const { code, stdout, stderr } = await runCommand('npm', ['run', '-s', 'evaluate', '--', '--data', path.join(root, 'set'), '--json']);
+  it('through npm exactly as issue #2 writes it (no -s), stdout is the one JSON object, below the bar as well', async () => {
+    // npm writes its banner, and after a non-zero exit its error summary, to stdout unless .npmrc keeps it silent.
+    const { code, stdout, stderr } = await runCommand('npm', ['run', 'evaluate', '--', '--data', path.join(root, 'set'), '--json']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(JSON.parse(stdout)).toMatchObject({ n: 3 });
-  }, 60_000);
+    const below = await runCommand('npm', ['run', 'evaluate', '--', '--data', path.join(root, 'set/cats'), '--json', '--min-accuracy', '0.99']);
+    expect(below.code).toBe(3);
+    expect(JSON.parse(below.stdout)).toMatchObject({ n: 1 });
+  }, 90_000);
 
   // Every value the parser refuses: tests/unit/cli-options.test.ts. Here, that the refusal reaches the user.
   it('refuses an empty --min-accuracy with a message (an unset variable must not turn the gate off)', async () => {

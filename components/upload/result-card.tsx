@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { useRef, type ReactNode } from 'react';
+import { loginHref } from '~/components/auth/auth-links';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
@@ -164,6 +165,8 @@ function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {
   return <Answer status={{ ...status, state }} signedIn={signedIn} />;
 }
 
+const linkClasses = 'font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300';
+
 /** The label, probabilities and timings of an answer; `footer` in place of its save message and links while it is sent again. */
 function Answer({ status, signedIn, footer }: { status: Answered; signedIn: boolean; footer?: ReactNode }) {
   const { state, roundTripMs } = status;
@@ -195,9 +198,16 @@ function Answer({ status, signedIn, footer }: { status: Answered; signedIn: bool
             View in history
           </Link>
         </div>
+      ) : state.signedOut ? (
+        // Someone with an account whose session ended: signing in again is their way back, not a new account.
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          <Link href={loginHref('/')} className={linkClasses}>
+            Sign in again
+          </Link>
+        </p>
       ) : !signedIn ? (
         <p className="text-sm text-slate-600 dark:text-slate-300">
-          <Link href="/signup" className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">
+          <Link href="/signup" className={linkClasses}>
             Create an account
           </Link>{' '}
           to keep a history and tell us when we get it wrong.

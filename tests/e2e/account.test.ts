@@ -227,6 +227,9 @@ it('a user changes their password on /account: this browser stays signed in, the
     // area says what is kept of a guest's photos instead of "saved to your history".
     await other.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
     await other.getByTestId('guest-storage').waitFor();
+    // The card asks them to sign in again, not to create the account they have.
+    await other.getByRole('link', { name: 'Sign in again' }).waitFor();
+    await expect(other.getByRole('link', { name: 'Create an account' }).count()).resolves.toBe(0);
     await expect(other.getByText('Results are saved to your history').count()).resolves.toBe(0);
     await expect(other.getByTestId('prediction-label').first().textContent()).resolves.toMatch(/cat/i);
     await other.goto(`${baseUrl}/history`);

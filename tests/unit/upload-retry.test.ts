@@ -99,3 +99,23 @@ describe('newUploadKey: one per photo card, what the upload action accepts', () 
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
+
+describe('the link under an answer that was not kept', () => {
+  const render = (status: UploadStatus, signedIn: boolean) => {
+    const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn: !signedIn, status };
+    return renderToStaticMarkup(createElement(ResultCard, { item, signedIn, onRemove: () => undefined, onRetry: () => undefined }));
+  };
+
+  it('asks someone whose session ended to sign in again, not to create an account', () => {
+    const html = render(answered(false, 'You have been signed out, so this result was not saved to your history.', false, true), false);
+    expect(html).toContain('href="/login"');
+    expect(html).toContain('Sign in again');
+    expect(html).not.toContain('Create an account');
+  });
+
+  it('offers a guest an account', () => {
+    const html = render(answered(false, null, false), false);
+    expect(html).toContain('href="/signup"');
+    expect(html).not.toContain('Sign in again');
+  });
+});

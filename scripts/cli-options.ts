@@ -1,5 +1,5 @@
-/** Option parsers shared by the CLIs. */
-import { InvalidArgumentError } from 'commander';
+/** Option parsers and process conventions shared by the CLIs. */
+import { type Command, InvalidArgumentError } from 'commander';
 import type { InferenceDevice } from '~/lib/ml/session';
 
 export function parseDevice(value: string): InferenceDevice {
@@ -37,4 +37,27 @@ export function parsePositiveNumber(value: string): number {
   const number = decimal(value);
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
   return number;
+}
+
+/**
+ * A command line the CLI cannot run (an unknown option, a bad or missing
+ * value) exits 2, as `grep` and `diff` do: commander's default, 1, is the
+ * exit code evaluate gives a model below --min-accuracy and predict gives a
+ * file it could not read, and a script gating on those must not mistake a
+ * typo for a result. --help and --version still exit 0.
+ */
+export function exitTwoOnUsageErrors(program: Command): Command {
+  return program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+}
+
+/**
+ * `predict ... | head -1`: once the reader has gone, the next write fails
+ * with EPIPE. That is the reader's choice, not an error to print a stack
+ * trace for; the exit code says what happened so far.
+ */
+export function exitQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
 }

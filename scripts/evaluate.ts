@@ -8,7 +8,8 @@
  * F1 / support, the confusion matrix and the expected calibration error.
  * Exits 1 when accuracy < --min-accuracy, 2 when nothing could be classified,
  * 3 when accuracy meets --min-accuracy but some files or folders could not be
- * read (a gate must not pass on photos it never saw).
+ * read (a gate must not pass on photos it never saw); a command line it cannot
+ * run (a missing --data, --min-accuracy 98) exits 2 as well.
  *
  * --record stores the run (model, dataset name, n, accuracy, per-class
  * metrics, confusion, ECE) in PostgreSQL for the admin dashboard: in
@@ -24,9 +25,10 @@ import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
 import { evaluateFiles, groupBySource } from '~/lib/ml/evaluate';
 import { computeMetrics, type EvaluationMetrics } from '~/lib/ml/metrics';
 import { LABELS } from '~/lib/ml/model-card';
-import { parseDevice, parseFraction, parsePositiveInt } from './cli-options';
+import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, parseFraction, parsePositiveInt } from './cli-options';
 
-const program = new Command('evaluate')
+exitQuietlyWhenStdoutCloses();
+const program = exitTwoOnUsageErrors(new Command('evaluate'))
   .description('Measure the classifier on a folder of labelled images')
   .requiredOption('--data <dir>', 'folder of images; labels come from cat(s)/dog(s)/other|neither ancestor folders (this one included)')
   .option('--files <list>', 'only the images listed in this file (paths relative to --data), e.g. training/splits/test.txt')

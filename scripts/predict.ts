@@ -3,15 +3,17 @@
  *
  * Prints the label and the probability of each class for every image; with
  * --json one JSON object per image per line. A file that cannot be read gets
- * an error line and the others go on; the exit code is 1 if any failed.
+ * an error line and the others go on; the exit code is 1 if any failed, 2 for
+ * a command line it cannot run.
  */
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { Classifier } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
-import { parseDevice } from './cli-options';
+import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice } from './cli-options';
 
-const program = new Command('predict')
+exitQuietlyWhenStdoutCloses();
+const program = exitTwoOnUsageErrors(new Command('predict'))
   .description('Classify images as cat, dog or neither')
   .argument('<files...>', 'image files')
   .option('--json', 'one JSON object per image per line')

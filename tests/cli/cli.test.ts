@@ -98,11 +98,15 @@ describe('npm run evaluate', () => {
   }, 90_000);
 
   // Every value the parser refuses: tests/unit/cli-options.test.ts. Here, that the refusal reaches the user.
-  it('refuses an empty --min-accuracy with a message (an unset variable must not turn the gate off)', async () => {
+  it('refuses an empty --min-accuracy with a message (an unset variable must not turn the gate off), exit 2 not 1', async () => {
     const { code, stdout, stderr } = await cli('evaluate.ts', ['--data', root, '--min-accuracy', '']);
-    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toMatch(/--min-accuracy.*must be a number between 0 and 1/);
-  }, 30_000);
+    // Any command line it cannot run: 2, never the 1 of a model below the bar.
+    expect((await cli('evaluate.ts', ['--min-accuracy', '0.9'])).code).toBe(2);
+    expect((await cli('predict.ts', ['--no-such-option', SAMPLE_PHOTOS.cat])).code).toBe(2);
+    expect((await cli('predict.ts', ['--help'])).code).toBe(0);
+  }, 60_000);
 
   it('reports a linked folder whose target is gone, and counts a photo reached by two paths once, under its label', async () => {
     // links/: Archive -> dogs (sorted before dogs, unlabelled) and cats -> a folder that is not there.
@@ -126,6 +130,13 @@ describe('npm run predict', () => {
     expect(lines.map((l) => l.label ?? 'error')).toEqual(['cat', 'error', 'dog']);
     expect(Object.keys(lines[0]!.probabilities!)).toEqual(['cat', 'dog', 'neither']);
     expect(lines[1]).toMatchObject({ file: broken, error: expect.stringMatching(/not an image/) });
+  }, 60_000);
+
+  it('stops quietly when the reader of its output goes away (| head -1)', async () => {
+    const { code, stdout, stderr } = await runCommand('bash', ['-c', `npx tsx scripts/predict.ts --json ${Array(40).fill(JSON.stringify(SAMPLE_PHOTOS.cat)).join(' ')} | head -1; exit \${PIPESTATUS[0]}`]);
+    expect(JSON.parse(stdout)).toMatchObject({ label: 'cat' });
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   }, 60_000);
 
   it('prints the label and every class probability in text mode', async () => {

@@ -6,14 +6,15 @@ import { labelText } from '~/components/prediction/label-text';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { useHydrated } from '~/components/ui/use-hydrated';
+import { useConfirmedLabel } from './review-item-state';
 import { LABELS, type Label } from '~/lib/config';
 
-/** Sets or fixes the confirmed label of one prediction in the review queue. */
-export function ReviewLabelButtons({ predictionId, predicted, initial }: { predictionId: string; predicted: Label; initial: Label | null }) {
-  const [current, setCurrent] = useState<Label | null>(initial);
+/** Sets or fixes the confirmed label of one prediction in the review queue; inside its card's ReviewItemState. */
+export function ReviewLabelButtons({ predictionId, predicted }: { predictionId: string; predicted: Label }) {
+  const [current, setCurrent] = useConfirmedLabel();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  // True once hydrated: before that, a click would do nothing.
+  // True once hydrated: before that, a click would do nothing, so the buttons are disabled until then.
   const ready = useHydrated();
 
   function send(correctLabel: Label) {
@@ -30,7 +31,7 @@ export function ReviewLabelButtons({ predictionId, predicted, initial }: { predi
   }
 
   return (
-    <fieldset className="space-y-1" aria-busy={pending} data-ready={ready}>
+    <fieldset className="space-y-1" aria-busy={pending} disabled={!ready} data-ready={ready}>
       <legend className="text-xs font-medium text-slate-600 dark:text-slate-300">Confirmed label</legend>
       <div className="flex flex-wrap gap-1">
         {LABELS.map((label) => (

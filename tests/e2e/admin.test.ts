@@ -107,11 +107,16 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     const thumbnail = item.locator('img');
     await page.waitForFunction((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0, await thumbnail.elementHandle());
     await expect(item.getByTestId('review-set-dog').getAttribute('aria-pressed')).resolves.toBe('true');
+    await item.getByText('✎ misclassified').waitFor();
+    expect(await item.getByTestId('review-reviewed').count()).toBe(0);
     await item.locator('fieldset[data-ready=true]').waitFor();
     await item.getByTestId('review-set-cat').click();
     await page.waitForFunction((el) => el !== null && /confirmed|could not|not allowed|sign in/i.test(el.textContent ?? ''), await item.getByTestId('review-status').elementHandle());
     expect(await item.getByTestId('review-status').textContent()).toBe('Prediction confirmed.');
     await expect(item.getByTestId('review-set-cat').getAttribute('aria-pressed')).resolves.toBe('true');
+    // The card's badges follow the label just set, without a reload: no longer misclassified, and reviewed.
+    expect(await item.getByText('✎ misclassified').count()).toBe(0);
+    await expect(item.getByTestId('review-reviewed').textContent()).resolves.toBe('✓ reviewed just now');
     // Stored: it has left the misclassified list (confirmed as predicted, it is no longer misclassified).
     await page.goto(`${baseUrl}/admin/review?kind=misclassified`);
     await page.getByTestId('review-empty').waitFor();

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { count, pct } from '~/components/admin/format';
+import { MisclassifiedBadge, ReviewedBadge, ReviewItemState } from '~/components/admin/review-item-state';
 import { ReviewLabelButtons } from '~/components/admin/review-label-buttons';
 import { LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
 import { buttonClasses } from '~/components/ui/button';
@@ -77,10 +78,9 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         </p>
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="review-list">
-          {result.items.map((item) => {
-            const wrong = item.correctLabel !== null && item.correctLabel !== item.label;
-            return (
-              <Card as="li" key={item.id} className="overflow-hidden">
+          {result.items.map((item) => (
+            <Card as="li" key={item.id} className="overflow-hidden">
+              <ReviewItemState initial={item.correctLabel}>
                 <div data-testid="review-item" data-prediction-id={item.id}>
                   <div className="aspect-video bg-slate-100 dark:bg-slate-800">
                     {/* eslint-disable-next-line @next/next/no-img-element -- admin-only thumbnail route */}
@@ -100,13 +100,9 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
                         {labelText(item.label)}
                       </span>
                       <span className="tabular-nums">{pct(item.confidence)}</span>
-                      {wrong ? <span className="font-medium text-amber-800 dark:text-amber-200">✎ misclassified</span> : null}
+                      <MisclassifiedBadge predicted={item.label} />
                       {item.confidence < threshold ? <span className="text-slate-600 dark:text-slate-300">⚠ low confidence</span> : null}
-                      {item.reviewedAt ? (
-                        <span className="text-emerald-800 dark:text-emerald-200" data-testid="review-reviewed">
-                          ✓ reviewed {dateFormat.format(item.reviewedAt)} UTC
-                        </span>
-                      ) : null}
+                      <ReviewedBadge reviewedAt={item.reviewedAt ? `${dateFormat.format(item.reviewedAt)} UTC` : null} />
                       {item.userId === null ? (
                         <span className="text-slate-600 dark:text-slate-300" data-testid="review-guest">
                           guest upload
@@ -117,12 +113,12 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
                       cat {pct(item.pCat)} · dog {pct(item.pDog)} · neither {pct(item.pNeither)} · model {item.modelVersion} ·{' '}
                       <time dateTime={item.createdAt.toISOString()}>{dateFormat.format(item.createdAt)} UTC</time>
                     </p>
-                    <ReviewLabelButtons predictionId={item.id} predicted={item.label} initial={item.correctLabel} />
+                    <ReviewLabelButtons predictionId={item.id} predicted={item.label} />
                   </div>
                 </div>
-              </Card>
-            );
-          })}
+              </ReviewItemState>
+            </Card>
+          ))}
         </ul>
       )}
 

@@ -1,5 +1,9 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { buttonClasses } from '~/components/ui/button';
+
+// The tab and the router's announcement say what happened, not the site's default title.
+export const metadata: Metadata = { title: 'Not found' };
 
 export default function NotFound() {
   return (

@@ -17,6 +17,8 @@ export function ErrorView({ error, retry }: ErrorInfo) {
   const digest = error instanceof Error && 'digest' in error && typeof error.digest === 'string' ? error.digest : null;
   return (
     <div role="alert" className="mx-auto max-w-md space-y-4 py-16 text-center">
+      {/* A client boundary cannot export metadata; React puts this <title> in the head. */}
+      <title>Something went wrong · PetLens</title>
       <h1 className="text-2xl font-semibold">Something went wrong</h1>
       <p className="text-slate-600 dark:text-slate-300">
         Sorry, this page could not be shown. {digest ? <span className="font-mono text-xs">(ref {digest})</span> : null}

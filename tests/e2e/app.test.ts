@@ -242,6 +242,9 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await signUp(intruder, `e2e-other-${Date.now()}@example.test`, 'another password 456');
     const detail = await intruder.goto(`${baseUrl}/history/${predictionId}`);
     expect(detail?.status()).toBe(404);
+    // An unknown address says so in the tab too (a page that calls notFound() keeps its own title: Next's rule).
+    expect((await intruder.goto(`${baseUrl}/no-such-page`))?.status()).toBe(404);
+    expect(await intruder.title()).toBe('Not found · PetLens');
     const image = await other.request.get(`${baseUrl}/history/${predictionId}/thumbnail`);
     expect(image.status()).toBe(404);
     await intruder.goto(`${baseUrl}/history`);

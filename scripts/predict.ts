@@ -39,6 +39,8 @@ async function main() {
         }
       } catch (error) {
         failed++;
+        // Now, not after the loop: output cut short (| head) exits with what happened so far.
+        process.exitCode = 1;
         const reason = error instanceof Error ? error.message : String(error);
         if (options.json) console.log(JSON.stringify({ file, error: reason }));
         else console.error(`${file}: error: ${reason}`);

@@ -63,7 +63,7 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
       <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required invalid={missing.email} />
       <TextField id="password" label="Password" name="password" type="password" autoComplete="current-password" required invalid={missing.password} />
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <ScriptReady>
+      <ScriptReady className="min-w-0">
         <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
           {pending ? 'Signing in…' : 'Sign in'}
         </PendingButton>

@@ -68,7 +68,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       ) : state.status === 'failed' ? (
         <Alert tone="error">{state.message}</Alert>
       ) : null}
-      <ScriptReady>
+      <ScriptReady className="min-w-0">
         <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'w-full' })}>
           {pending ? 'Creating your account…' : 'Create account'}
         </PendingButton>

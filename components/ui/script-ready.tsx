@@ -14,12 +14,14 @@ import { useHydrated } from './use-hydrated';
  * submit button also stops Enter in a field from submitting (the HTML
  * standard's implicit submission). The fields stay usable, so typing can
  * start while the script loads. A fieldset, not `disabled` on the button:
- * PendingButton has none, to keep focus while pending.
+ * PendingButton has none, to keep focus while pending. `className`: 'contents'
+ * (no box of its own) unless the parent spaces its children (`space-y-*`),
+ * whose margins a box-less element would lose.
  */
-export function ScriptReady({ children }: { children: ReactNode }) {
+export function ScriptReady({ children, className = 'contents' }: { children: ReactNode; className?: string }) {
   const hydrated = useHydrated();
   return (
-    <fieldset disabled={!hydrated} className="contents">
+    <fieldset disabled={!hydrated} className={className}>
       {children}
     </fieldset>
   );

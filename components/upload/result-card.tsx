@@ -198,7 +198,7 @@ function Answer({ status, signedIn, footer }: { status: Answered; signedIn: bool
             View in history
           </Link>
         </div>
-      ) : state.signedOut ? (
+      ) : state.signedOut && !signedIn ? (
         // Someone with an account whose session ended: signing in again is their way back, not a new account.
         <p className="text-sm text-slate-600 dark:text-slate-300">
           <Link href={loginHref('/')} className={linkClasses}>

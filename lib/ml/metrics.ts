@@ -9,8 +9,8 @@ import { LABELS, type Label } from './model-card';
 /**
  * Null where the ratio is undefined rather than 0, so a report does not say
  * "0 %" for "nothing to measure": precision when nothing was predicted as the
- * class, recall when no image has it, F1 when either is undefined. (A class
- * predicted and present but never right has precision, recall and F1 0.)
+ * class, recall when no image has it, F1 when the class was neither present
+ * nor predicted. (F1 is 0 for a class present or predicted but never right.)
  */
 export interface ClassMetrics {
   precision: number | null;

@@ -491,6 +491,22 @@ describe('dashboard figures', () => {
     expect(html).toMatch(new RegExp(`data-testid="version-${oldVersion}"[^]*?90\\.0% on ${oldDataset}</td>`));
   });
 
+  it('a run stored under the older F1 rule (null for a class present but never called) reads as runs stored now: F1 0', async () => {
+    const modelVersion = `f1-rule-${randomUUID()}`;
+    // Two cats called cat, one dog called cat: dog present, never called.
+    const confusion = { cat: { cat: 2, dog: 0, neither: 0 }, dog: { cat: 1, dog: 0, neither: 0 }, neither: { cat: 0, dog: 0, neither: 0 } };
+    const stored = {
+      cat: { precision: 2 / 3, recall: 1, f1: 0.8, support: 2 },
+      dog: { precision: null, recall: 0, f1: null, support: 1 },
+      neither: { precision: null, recall: null, f1: null, support: 0 },
+    };
+    await getDb().evaluationRun.create({
+      data: { modelName: 'admin-test-model', modelVersion, datasetName: 'old-rule', n: 3, accuracy: 2 / 3, perClass: stored, confusion, ece: 0.1, eceBins: 15, createdAt: new Date(Date.now() + 60_000) },
+    });
+    const [run] = (await getDashboardStats(toAdminFilters({}))).latestRunPerVersion.filter((r) => r.modelVersion === modelVersion);
+    expect(run?.perClass).toEqual({ ...stored, dog: { precision: null, recall: 0, f1: 0, support: 1 } });
+  });
+
   it('the CSV export streams every filtered row with its feedback, as an attachment', async () => {
     as('admin');
     const response = await exportCsv(new Request(`http://localhost/admin/export.csv?model=${encodeURIComponent(version)}`));

@@ -87,14 +87,15 @@ describe('npm run evaluate', () => {
     expect(stderr).toMatch(/none of the 1 labelled images could be classified/);
   }, 60_000);
 
-  it('through npm exactly as issue #2 writes it (no -s), stdout is the one JSON object, below the bar as well', async () => {
-    // npm writes its banner, and after a non-zero exit its error summary, to stdout unless .npmrc keeps it silent.
+  it('through npm exactly as issue #2 writes it (no -s), stdout is the one JSON object, when the gate fails as well', async () => {
+    // npm writes its banner to stdout unless .npmrc keeps it silent.
     const { code, stdout, stderr } = await runCommand('npm', ['run', 'evaluate', '--', '--data', path.join(root, 'set'), '--json']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(JSON.parse(stdout)).toMatchObject({ n: 3 });
-    const below = await runCommand('npm', ['run', 'evaluate', '--', '--data', path.join(root, 'set/cats'), '--json', '--min-accuracy', '0.99']);
-    expect(below.code).toBe(3);
-    expect(JSON.parse(below.stdout)).toMatchObject({ n: 1 });
+    // set/cats holds a broken file: the gate fails (3) on a run that read fewer photos than it was given.
+    const gated = await runCommand('npm', ['run', 'evaluate', '--', '--data', path.join(root, 'set/cats'), '--json', '--min-accuracy', '0.99']);
+    expect(gated.code).toBe(3);
+    expect(JSON.parse(gated.stdout)).toMatchObject({ n: 1 });
   }, 90_000);
 
   // Every value the parser refuses: tests/unit/cli-options.test.ts. Here, that the refusal reaches the user.
@@ -132,12 +133,19 @@ describe('npm run predict', () => {
     expect(lines[1]).toMatchObject({ file: broken, error: expect.stringMatching(/not an image/) });
   }, 60_000);
 
-  it('stops quietly when the reader of its output goes away (| head -1)', async () => {
-    const { code, stdout, stderr } = await runCommand('bash', ['-c', `npx tsx scripts/predict.ts --json ${Array(40).fill(JSON.stringify(SAMPLE_PHOTOS.cat)).join(' ')} | head -1; exit \${PIPESTATUS[0]}`]);
+  it('stops quietly when the reader of its output goes away (| head -1), with the exit code of what it did so far', async () => {
+    const cats = Array(40).fill(JSON.stringify(SAMPLE_PHOTOS.cat)).join(' ');
+    const { code, stdout, stderr } = await runCommand('bash', ['-c', `npx tsx scripts/predict.ts --json ${cats} | head -1; exit \${PIPESTATUS[0]}`]);
     expect(JSON.parse(stdout)).toMatchObject({ label: 'cat' });
     expect(stderr).not.toMatch(/EPIPE|Error/);
     expect(code).toBe(0);
-  }, 60_000);
+    // A file that failed before the output was cut: still exit 1.
+    const broken = JSON.stringify(path.join(root, 'set/cats/broken.jpg'));
+    const cut = await runCommand('bash', ['-c', `npx tsx scripts/predict.ts --json ${broken} ${cats} | head -1; exit \${PIPESTATUS[0]}`]);
+    expect(JSON.parse(cut.stdout)).toMatchObject({ error: expect.any(String) });
+    expect(cut.stderr).not.toMatch(/EPIPE/);
+    expect(cut.code).toBe(1);
+  }, 90_000);
 
   it('prints the label and every class probability in text mode', async () => {
     const { code, stdout } = await cli('predict.ts', [SAMPLE_PHOTOS.neither]);

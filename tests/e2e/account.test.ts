@@ -225,7 +225,7 @@ it('a user changes their password on /account: this browser stays signed in, the
     await expect(other.getByTestId('prediction-label').first().textContent()).resolves.toMatch(/cat/i);
     // The page then shows itself signed out, in place, its result kept: the header offers to sign in, and the upload
     // area says what is kept of a guest's photos instead of "saved to your history".
-    await other.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+    await other.getByRole('link', { name: 'Sign in', exact: true }).waitFor({ timeout: 20_000 });
     await other.getByTestId('guest-storage').waitFor();
     // The card asks them to sign in again, not to create the account they have.
     await other.getByRole('link', { name: 'Sign in again' }).waitFor();

@@ -231,6 +231,24 @@ export function getPerVersionStats(filters: AdminFilters): Promise<VersionStats[
 
 // The model card's per-class figures; runs recorded before undefined ratios were stored as null hold 0 there.
 const perClassSchema = z.object({ cat: classMetricsSchema, dog: classMetricsSchema, neither: classMetricsSchema });
+const confusionRowSchema = z.object({ cat: z.number().int().nonnegative(), dog: z.number().int().nonnegative(), neither: z.number().int().nonnegative() });
+const confusionSchema = z.object({ cat: confusionRowSchema, dog: confusionRowSchema, neither: confusionRowSchema });
+
+/**
+ * A stored run's per-class figures, worked out again from its confusion
+ * matrix with today's rules, so that runs stored under older ones (an F1 of
+ * null where it is now 0, say) read the same as new runs; the stored figures
+ * only where the matrix cannot be read.
+ */
+function runPerClass(row: { perClass: unknown; confusion: unknown }): z.infer<typeof perClassSchema> | null {
+  const confusion = confusionSchema.safeParse(row.confusion);
+  if (confusion.success) {
+    const of = (label: Label) => classMetrics(classCounts(confusion.data, label));
+    return { cat: of('cat'), dog: of('dog'), neither: of('neither') };
+  }
+  const stored = perClassSchema.safeParse(row.perClass);
+  return stored.success ? stored.data : null;
+}
 
 export interface EvaluationRunSummary {
   id: string;
@@ -245,14 +263,11 @@ export interface EvaluationRunSummary {
   createdAt: Date;
 }
 
-const evaluationRunSelect = { id: true, modelName: true, modelVersion: true, datasetName: true, n: true, accuracy: true, ece: true, eceBins: true, perClass: true, createdAt: true } satisfies Prisma.EvaluationRunSelect;
+const evaluationRunSelect = { id: true, modelName: true, modelVersion: true, datasetName: true, n: true, accuracy: true, ece: true, eceBins: true, perClass: true, confusion: true, createdAt: true } satisfies Prisma.EvaluationRunSelect;
 
 async function findEvaluationRuns(query: { where?: Prisma.EvaluationRunWhereInput; take?: number }): Promise<EvaluationRunSummary[]> {
   const rows = await getDb().evaluationRun.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: evaluationRunSelect });
-  return rows.map((row) => {
-    const perClass = perClassSchema.safeParse(row.perClass);
-    return { ...row, perClass: perClass.success ? perClass.data : null };
-  });
+  return rows.map(({ confusion, ...row }) => ({ ...row, perClass: runPerClass({ perClass: row.perClass, confusion }) }));
 }
 
 /** The newest offline evaluation runs. */

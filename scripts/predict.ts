@@ -24,7 +24,6 @@ const program = exitTwoOnUsageErrors(new Command('predict'))
 async function main() {
   const options = program.opts<{ json?: boolean; model: string; device: 'auto' | 'cuda' | 'cpu' }>();
   const classifier = await Classifier.load({ cardPath: options.model, device: options.device });
-  let failed = 0;
   try {
     for (const file of program.args) {
       try {
@@ -38,8 +37,7 @@ async function main() {
           console.log(`${file}: ${result.label}  (${probs})  ${ms.toFixed(1)} ms`);
         }
       } catch (error) {
-        failed++;
-        // Now, not after the loop: output cut short (| head) exits with what happened so far.
+        // Set at the failure, not after the loop: output cut short (| head) exits with what happened so far.
         process.exitCode = 1;
         const reason = error instanceof Error ? error.message : String(error);
         if (options.json) console.log(JSON.stringify({ file, error: reason }));
@@ -49,7 +47,6 @@ async function main() {
   } finally {
     await classifier.dispose();
   }
-  process.exitCode = failed > 0 ? 1 : 0;
 }
 
 main().catch((error: unknown) => {

@@ -28,11 +28,11 @@ def list_images(root: Path) -> dict[str, list[str]]:
     """Image paths relative to root, grouped by their parent folder."""
     groups: dict[str, list[str]] = {}
     for path in sorted(root.rglob("*")):
-        if any(is_not_a_photo(part) for part in path.relative_to(root).parts):
+        rel = path.relative_to(root)
+        if any(is_not_a_photo(part) for part in rel.parts):
             continue
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
-            rel = path.relative_to(root).as_posix()
-            groups.setdefault(path.parent.relative_to(root).as_posix(), []).append(rel)
+            groups.setdefault(rel.parent.as_posix(), []).append(rel.as_posix())
     return groups
 
 

@@ -11,7 +11,7 @@ import { ScriptReady } from '~/components/ui/script-ready';
 import { TextField } from '~/components/ui/text-field';
 import { SERVER_UNREACHABLE } from '~/components/ui/use-reachable-action-state';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
-import { signUpHref } from './auth-links';
+import { linkClasses, signUpHref } from './auth-links';
 
 /** What signIn()'s error code means to the person signing in; anything else is a wrong email or password. */
 function signInError(code: string | null | undefined): string {
@@ -70,7 +70,7 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
       </ScriptReady>
       <p className="text-center text-sm text-slate-600 dark:text-slate-300">
         New here?{' '}
-        <Link href={signUpHref(callbackUrl)} className="font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300">
+        <Link href={signUpHref(callbackUrl)} className={linkClasses}>
           Create an account
         </Link>
       </p>

@@ -13,10 +13,8 @@ import { TextField } from '~/components/ui/text-field';
 import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import { SERVER_UNREACHABLE } from '~/components/ui/use-reachable-action-state';
 import type { SignUpState } from '~/lib/prediction-state';
-import { loginHref } from './auth-links';
+import { linkClasses, loginHref } from './auth-links';
 import { NewPasswordField } from './new-password-field';
-
-const linkClasses = 'font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300';
 
 /** `callbackUrl`: where to go once signed in, already checked by `safeCallbackUrl`. */
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {

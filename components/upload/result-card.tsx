@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { useRef, type ReactNode } from 'react';
-import { loginHref } from '~/components/auth/auth-links';
+import { linkClasses, loginHref } from '~/components/auth/auth-links';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
@@ -164,8 +164,6 @@ function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {
   }
   return <Answer status={{ ...status, state }} signedIn={signedIn} />;
 }
-
-const linkClasses = 'font-medium text-brand-700 underline underline-offset-4 dark:text-brand-300';
 
 /** The label, probabilities and timings of an answer; `footer` in place of its save message and links while it is sent again. */
 function Answer({ status, signedIn, footer }: { status: Answered; signedIn: boolean; footer?: ReactNode }) {

@@ -90,10 +90,15 @@ export function classMetrics({ truePositives, support, predicted }: ClassCounts)
   return { precision, recall, f1, support };
 }
 
+/** Precision, recall and F1 of every class from a confusion matrix (confusion[true][predicted]). */
+export function perClassMetrics(confusion: Record<Label, Record<Label, number>>): Record<Label, ClassMetrics> {
+  return Object.fromEntries(LABELS.map((label) => [label, classMetrics(classCounts(confusion, label))])) as Record<Label, ClassMetrics>;
+}
+
 export function computeMetrics(rows: readonly LabeledPrediction[], eceBins = 15): EvaluationMetrics {
   const confusion = emptyConfusion();
   for (const row of rows) confusion[row.trueLabel][row.label] += 1;
-  const perClass = Object.fromEntries(LABELS.map((label) => [label, classMetrics(classCounts(confusion, label))])) as Record<Label, ClassMetrics>;
+  const perClass = perClassMetrics(confusion);
   const correct = LABELS.reduce((s, l) => s + confusion[l][l], 0);
   return {
     n: rows.length,

@@ -13,6 +13,7 @@ import { addressFrom, hitRateLimit } from '~/lib/server/rate-limits';
 import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
+import { servedOverHttps } from '~/lib/security-headers';
 
 export type Role = 'user' | 'admin';
 
@@ -50,7 +51,7 @@ export const authOptions: NextAuthOptions = {
   pages: { signIn: '/login' },
   // Explicit rather than next-auth's defaults-by-URL: httpOnly, SameSite=Lax,
   // and Secure plus the __Secure- prefix whenever the site is served over https.
-  cookies: sessionCookies(env.NEXTAUTH_URL?.startsWith('https:') ?? false),
+  cookies: sessionCookies(servedOverHttps(env.NEXTAUTH_URL)),
   providers: [
     CredentialsProvider({
       name: 'Email and password',

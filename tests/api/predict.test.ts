@@ -56,8 +56,16 @@ async function expectPredictions(response: Response, kinds: Kind[]): Promise<Pre
   return body;
 }
 
-/** Checks a value against a schema of the served OpenAPI document: 'valid', or what is wrong with it. */
-async function openApiConformance(): Promise<(schema: string, value: unknown) => string> {
+type Conformance = (schema: string, value: unknown) => string;
+let conformance: Promise<Conformance> | undefined;
+
+/** Checks a value against a schema of the served OpenAPI document: 'valid', or what is wrong with it. Built once per file. */
+function openApiConformance(): Promise<Conformance> {
+  conformance ??= buildOpenApiConformance();
+  return conformance;
+}
+
+async function buildOpenApiConformance(): Promise<Conformance> {
   const doc = (await openapi().json()) as { components: { schemas: Record<string, object> } };
   // Ajv's JSON Schema 2020-12 dialect, OpenAPI 3.1's; the schemas refer to each other through components.
   const ajv = new Ajv2020({ strict: false, allErrors: true });

@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { labelFromPath, listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
+import { writeTree } from '../support/file-tree';
 
 describe('labelFromPath', () => {
   it.each([
@@ -29,10 +30,7 @@ describe('listDataset', () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-'));
     // Hidden files and folders and Mac/NAS by-products named like photos, none of them listed.
     const notPhotos = ['dogs/._3.png', 'dogs/.thumbnails/3.png', '__MACOSX/dogs/._3.png', 'a/cats/@eaDir/1.jpg', '.cats/6.jpg'];
-    for (const file of ['a/cats/1.jpg', 'a/cats/deep/2.JPEG', 'dogs/3.png', 'other/x/4.webp', 'unsorted/5.jpg', 'cats/notes.txt', ...notPhotos]) {
-      await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-      await writeFile(path.join(root, file), 'x');
-    }
+    await writeTree(root, ['a/cats/1.jpg', 'a/cats/deep/2.JPEG', 'dogs/3.png', 'other/x/4.webp', 'unsorted/5.jpg', 'cats/notes.txt', ...notPhotos], 'x');
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 

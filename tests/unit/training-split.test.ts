@@ -4,11 +4,12 @@
  * the TypeScript dataset reader does, without hidden files or archive and NAS debris.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SHARED_DATA } from '../fixtures/images';
+import { writeTree } from '../support/file-tree';
 
 const run = promisify(execFile);
 const SPLITS = ['train', 'val', 'test'] as const;
@@ -35,10 +36,7 @@ it('writes the committed lists again from ../shared/data', async () => {
 it('leaves out hidden files and folders, __MACOSX and @eaDir, as the evaluate CLI does', async () => {
   const data = path.join(scratch, 'data');
   const files = ['pets/cats/a.jpg', 'pets/cats/._a.jpg', 'pets/cats/__MACOSX/b.jpg', 'pets/.thumbs/c.jpg', 'pets/dogs/@eaDir/d.jpg', 'pets/dogs/e.png'];
-  for (const file of files) {
-    await mkdir(path.dirname(path.join(data, file)), { recursive: true });
-    await writeFile(path.join(data, file), '');
-  }
+  await writeTree(data, files);
   const written = await split(data, path.join(scratch, 'small'));
   const listed = SPLITS.flatMap((name) => written[name].split('\n').filter(Boolean)).sort();
   expect(listed).toEqual(['pets/cats/a.jpg', 'pets/dogs/e.png']);

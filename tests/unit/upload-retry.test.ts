@@ -22,6 +22,12 @@ const answered = (saved: boolean, saveError: string | null, saveRetryable: boole
   state: { status: 'success', prediction, saved, saveError, saveRetryable, signedOut },
 });
 
+/** The card of one photo, rendered as the server would. */
+function renderCard(status: UploadStatus, { signedIn, addedSignedIn }: { signedIn: boolean; addedSignedIn: boolean }): string {
+  const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn, status };
+  return renderToStaticMarkup(createElement(ResultCard, { item, signedIn, onRemove: () => undefined, onRetry: () => undefined }));
+}
+
 describe('canRetry: which cards offer "Try again"', () => {
   it('offers it where sending the same file again can succeed', () => {
     expect(canRetry({ kind: 'error', message: 'The connection was lost', retryable: true })).toBe(true);
@@ -66,10 +72,7 @@ describe('resend and settle: "Try again" on an answer the history could not keep
   });
 
   it('the card sent again shows its answer with a pending line, and no save message, links or "Try again" meanwhile', () => {
-    const render = (status: UploadStatus) => {
-      const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn: true, status };
-      return renderToStaticMarkup(createElement(ResultCard, { item, signedIn: true, onRemove: () => undefined, onRetry: () => undefined }));
-    };
+    const render = (status: UploadStatus) => renderCard(status, { signedIn: true, addedSignedIn: true });
     const before = render(unsaved);
     expect(before).toContain('data-testid="prediction-label"');
     expect(before).toContain('could not be saved to your history');
@@ -101,10 +104,7 @@ describe('newUploadKey: one per photo card, what the upload action accepts', () 
 });
 
 describe('the link under an answer that was not kept', () => {
-  const render = (status: UploadStatus, signedIn: boolean) => {
-    const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn: !signedIn, status };
-    return renderToStaticMarkup(createElement(ResultCard, { item, signedIn, onRemove: () => undefined, onRetry: () => undefined }));
-  };
+  const render = (status: UploadStatus, signedIn: boolean) => renderCard(status, { signedIn, addedSignedIn: !signedIn });
 
   it('asks someone whose session ended to sign in again, not to create an account', () => {
     const html = render(answered(false, 'You have been signed out, so this result was not saved to your history.', false, true), false);

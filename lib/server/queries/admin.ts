@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ADMIN, LABELS, type Label } from '~/lib/config';
 import { purgeGuestPredictions } from '~/lib/db/guest-retention';
 import { Prisma } from '~/lib/generated/prisma/client';
-import { classCounts, classMetrics, type ClassCounts, type ClassMetrics } from '~/lib/ml/metrics';
+import { classCounts, classMetrics, type ClassCounts, type ClassMetrics, perClassMetrics } from '~/lib/ml/metrics';
 import { classMetricsSchema } from '~/lib/ml/model-card';
 import { getDb } from '~/lib/server/db';
 import type { AdminFilters, ReviewKind } from '~/lib/validations/admin';
@@ -242,10 +242,7 @@ const confusionSchema = z.object({ cat: confusionRowSchema, dog: confusionRowSch
  */
 function runPerClass(row: { perClass: unknown; confusion: unknown }): z.infer<typeof perClassSchema> | null {
   const confusion = confusionSchema.safeParse(row.confusion);
-  if (confusion.success) {
-    const of = (label: Label) => classMetrics(classCounts(confusion.data, label));
-    return { cat: of('cat'), dog: of('dog'), neither: of('neither') };
-  }
+  if (confusion.success) return perClassMetrics(confusion.data);
   const stored = perClassSchema.safeParse(row.perClass);
   return stored.success ? stored.data : null;
 }

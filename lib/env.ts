@@ -65,7 +65,11 @@ const serverSchema = z.object({
    * minute (each is stored in their history); 0 turns the limit off.
    */
   API_TOKEN_RATE_LIMIT: intWithDefault(1200, 0),
-  /** Sign-in attempts per minute, counted per IP address and per email address; 0 turns the limit off. */
+  /**
+   * Sign-in attempts per minute per IP address, and failed ones per account
+   * (lib/server/rate-limits.ts); also a signed-in user's password checks per
+   * minute. 0 turns the limits off.
+   */
   SIGN_IN_RATE_LIMIT: intWithDefault(10, 0),
   /** Accounts created per minute per IP address; 0 turns the limit off. */
   SIGN_UP_RATE_LIMIT: intWithDefault(5, 0),

@@ -9,7 +9,7 @@ import { cache } from 'react';
 import { env } from '~/lib/env';
 import { APP_ERRORS, logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
-import { addressFrom, hitRateLimit } from '~/lib/server/rate-limits';
+import { addressFrom, startSignInAttempt } from '~/lib/server/rate-limits';
 import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
@@ -64,17 +64,20 @@ export const authOptions: NextAuthOptions = {
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
         // Per address and per account, so neither one client nor many
-        // addresses can guess passwords quickly. The thrown codes come back
+        // addresses can guess passwords quickly, without letting a stranger
+        // lock the owner out (startSignInAttempt). The thrown codes come back
         // to signIn() as `error`.
         const address = addressFrom((name) => {
           const value = request?.headers?.[name];
           return Array.isArray(value) ? value[0] : value;
         });
-        if (!hitRateLimit('signIn', `ip:${address}`, `email:${email}`).allowed) throw new Error(SIGN_IN_RATE_LIMITED);
+        const attempt = startSignInAttempt(email, address);
+        if (!attempt.allowed) throw new Error(SIGN_IN_RATE_LIMITED);
         try {
           const user = await getUserCredentialsByEmail({ email });
           if (!user) return verifyAgainstDummy(password).then(() => null);
           if (!(await verifyPassword(user.passwordHash, password))) return null;
+          attempt.succeeded();
           return { id: user.id, email: user.email, role: user.role, sessionVersion: user.sessionVersion };
         } catch (error) {
           logServerError('sign-in', error);

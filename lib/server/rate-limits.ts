@@ -2,26 +2,45 @@ import 'server-only';
 
 import { headers } from 'next/headers';
 import { env } from '~/lib/env';
-import { addressLimitKey, FixedWindowRateLimiter, type RateLimitDecision } from '~/lib/serving/rate-limit';
+import { addressLimitKey, FixedWindowRateLimiter, RecentAddresses, type RateLimitDecision } from '~/lib/serving/rate-limit';
 
 /**
- * @file The per-minute limits on sign-in, sign-up and the upload action
- * (SIGN_IN_RATE_LIMIT, SIGN_UP_RATE_LIMIT, UPLOAD_RATE_LIMIT; 0 = off), one
- * in-memory limiter each per process. The REST API's anonymous limit lives
- * in lib/server/api/predict.ts.
+ * @file The per-minute limits on sign-in, password checks, sign-up and the
+ * upload action (SIGN_IN_RATE_LIMIT, SIGN_UP_RATE_LIMIT, UPLOAD_RATE_LIMIT;
+ * 0 = off), one in-memory limiter each per process. The REST API's anonymous
+ * limit lives in lib/server/api/predict.ts.
+ *
+ * Sign-in is limited twice: every attempt per address, and failed attempts
+ * per account (a guess spread over many addresses). A per-account limit is
+ * also a way to lock a stranger out of their account, so it does not apply
+ * from an address the account has recently signed in from, and a signed-in
+ * user's password checks (changing the password, deleting the account) have
+ * a per-user limit of their own that nobody else's attempts can use up.
  */
-export type RateLimitKind = 'signIn' | 'signUp' | 'upload';
+export type RateLimitKind = 'signIn' | 'signInAccount' | 'passwordCheck' | 'signUp' | 'upload';
 
+const globalForLimits = globalThis as unknown as {
+  petlensRateLimiters?: Record<RateLimitKind, FixedWindowRateLimiter>;
+  petlensSignInAddresses?: RecentAddresses;
+};
 
-const globalForLimits = globalThis as unknown as { petlensRateLimiters?: Record<RateLimitKind, FixedWindowRateLimiter> };
+function createLimiters(limits: Partial<Record<RateLimitKind, number>> = {}): Record<RateLimitKind, FixedWindowRateLimiter> {
+  const signIn = limits.signIn ?? env.SIGN_IN_RATE_LIMIT;
+  return {
+    signIn: new FixedWindowRateLimiter(signIn),
+    signInAccount: new FixedWindowRateLimiter(limits.signInAccount ?? signIn),
+    passwordCheck: new FixedWindowRateLimiter(limits.passwordCheck ?? signIn),
+    signUp: new FixedWindowRateLimiter(limits.signUp ?? env.SIGN_UP_RATE_LIMIT),
+    upload: new FixedWindowRateLimiter(limits.upload ?? env.UPLOAD_RATE_LIMIT),
+  };
+}
 
 function limiters(): Record<RateLimitKind, FixedWindowRateLimiter> {
-  globalForLimits.petlensRateLimiters ??= {
-    signIn: new FixedWindowRateLimiter(env.SIGN_IN_RATE_LIMIT),
-    signUp: new FixedWindowRateLimiter(env.SIGN_UP_RATE_LIMIT),
-    upload: new FixedWindowRateLimiter(env.UPLOAD_RATE_LIMIT),
-  };
-  return globalForLimits.petlensRateLimiters;
+  return (globalForLimits.petlensRateLimiters ??= createLimiters());
+}
+
+function signInAddresses(): RecentAddresses {
+  return (globalForLimits.petlensSignInAddresses ??= new RecentAddresses());
 }
 
 /** Counts one request against each key (each key that allows it counts it) and refuses when any is over its limit. */
@@ -30,13 +49,32 @@ export function hitRateLimit(kind: RateLimitKind, ...keys: string[]): RateLimitD
   return decisions.find((decision) => !decision.allowed) ?? decisions[0] ?? { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 };
 }
 
-/** Tests: fresh limiters with the given per-minute limits (the rest from env). */
-export function resetRateLimits(limits: Partial<Record<RateLimitKind, number>> = {}): void {
-  globalForLimits.petlensRateLimiters = {
-    signIn: new FixedWindowRateLimiter(limits.signIn ?? env.SIGN_IN_RATE_LIMIT),
-    signUp: new FixedWindowRateLimiter(limits.signUp ?? env.SIGN_UP_RATE_LIMIT),
-    upload: new FixedWindowRateLimiter(limits.upload ?? env.UPLOAD_RATE_LIMIT),
+/**
+ * One sign-in attempt for `email` from `address`: `allowed` is false once the
+ * address is over its limit, or the account over its failures from addresses
+ * it has not recently signed in from. An attempt counts as a failure unless
+ * `succeeded` is called: that gives it back and makes the address known.
+ */
+export function startSignInAttempt(email: string, address: string): { allowed: boolean; succeeded(): void } {
+  const refused = { allowed: false, succeeded() {} };
+  if (!hitRateLimit('signIn', `ip:${address}`).allowed) return refused;
+  const accountKey = `email:${email}`;
+  const known = signInAddresses().has(accountKey, address);
+  // Counted up front, so parallel guesses cannot all pass before one fails.
+  if (!known && !limiters().signInAccount.hit(accountKey).allowed) return refused;
+  return {
+    allowed: true,
+    succeeded() {
+      if (!known) limiters().signInAccount.release(accountKey);
+      signInAddresses().remember(accountKey, address);
+    },
   };
+}
+
+/** Tests: fresh limiters with the given per-minute limits (the rest from env; the account and password-check limits follow signIn), and no known sign-in addresses. */
+export function resetRateLimits(limits: Partial<Record<RateLimitKind, number>> = {}): void {
+  globalForLimits.petlensRateLimiters = createLimiters(limits);
+  globalForLimits.petlensSignInAddresses = new RecentAddresses();
 }
 
 /**

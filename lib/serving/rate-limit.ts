@@ -91,6 +91,17 @@ export class FixedWindowRateLimiter {
     return { allowed, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds };
   }
 
+  /**
+   * Gives back one request counted by `hit` in the current window: for limits
+   * that count only failures, a request is counted up front (so a burst of
+   * parallel attempts cannot all pass a check made before any of them failed)
+   * and given back when it succeeds.
+   */
+  release(key: string, count = 1): void {
+    const window = this.windows.get(key);
+    if (window && this.now() - window.start < this.windowMs) window.count = Math.max(0, window.count - count);
+  }
+
   private prune(now: number): void {
     let oldestStart = now;
     for (const [key, window] of this.windows) {
@@ -99,5 +110,30 @@ export class FixedWindowRateLimiter {
     }
     // Windows only ever start later than this (new ones, renewed ones), so none expires sooner.
     this.earliestExpiry = oldestStart + this.windowMs;
+  }
+}
+
+/**
+ * The addresses each key (an account) last succeeded from: a few per key, for a
+ * bounded number of keys (the least recently used goes first). In memory, per
+ * process, like the limiters.
+ */
+export class RecentAddresses {
+  private readonly byKey = new Map<string, string[]>();
+
+  constructor(
+    private readonly perKey = 4,
+    private readonly maxKeys = 100_000,
+  ) {}
+
+  remember(key: string, address: string): void {
+    const addresses = [address, ...(this.byKey.get(key) ?? []).filter((known) => known !== address)].slice(0, this.perKey);
+    this.byKey.delete(key); // re-inserted last: a Map iterates in insertion order
+    this.byKey.set(key, addresses);
+    if (this.byKey.size > this.maxKeys) this.byKey.delete(this.byKey.keys().next().value!);
+  }
+
+  has(key: string, address: string): boolean {
+    return this.byKey.get(key)?.includes(address) ?? false;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Rate limits on sign-in (per address and per account), sign-up (per
+ * Rate limits on sign-in (per address, and failures per account except from
+ * addresses the account recently signed in from), sign-up (per
  * address) and the upload action (per user, per address for guests), and
  * next-auth's cookie settings. Real database and model; the session lookup,
  * the request headers and cache revalidation are mocked.
@@ -55,6 +56,25 @@ describe('sign-in', () => {
     const user = await makeUser();
     for (let i = 0; i < 3; i++) await expect(authorize({ email: user.email, password: `guess number ${i}` }, `198.51.100.${i}`)).resolves.toBeNull();
     await expect(authorize({ email: user.email.toUpperCase(), password: user.password }, '198.51.100.99')).rejects.toThrow(SIGN_IN_RATE_LIMITED);
+  });
+
+  it('counts only failures against the account: its owner signing in from many places is never refused', async () => {
+    resetRateLimits({ signIn: 3 });
+    const user = await makeUser();
+    for (let i = 0; i < 6; i++) await expect(authorize({ email: user.email, password: user.password }, `198.51.100.${10 + i}`)).resolves.toMatchObject({ id: user.id });
+  });
+
+  it('does not let strangers lock the owner out at an address the account recently signed in from', async () => {
+    resetRateLimits({ signIn: 3 });
+    const user = await makeUser();
+    await expect(authorize({ email: user.email, password: user.password }, '192.0.2.50')).resolves.toMatchObject({ id: user.id });
+    for (let i = 0; i < 3; i++) await expect(authorize({ email: user.email, password: `guess number ${i}` }, `198.51.100.${20 + i}`)).resolves.toBeNull();
+    // Locked for guesses from anywhere new, the right password included ...
+    await expect(authorize({ email: user.email, password: user.password }, '198.51.100.30')).rejects.toThrow(SIGN_IN_RATE_LIMITED);
+    // ... but not at home, where the address's own limit still holds.
+    await expect(authorize({ email: user.email, password: user.password }, '192.0.2.50')).resolves.toMatchObject({ id: user.id });
+    await expect(authorize({ email: user.email, password: 'wrong at home' }, '192.0.2.50')).resolves.toBeNull();
+    await expect(authorize({ email: user.email, password: user.password }, '192.0.2.50')).rejects.toThrow(SIGN_IN_RATE_LIMITED);
   });
 
   it('0 turns the limit off', async () => {

@@ -20,6 +20,7 @@ import { GET as adminThumbnail } from '~/app/admin/predictions/[id]/thumbnail/ro
 import type { ChangePasswordState } from '~/lib/account-state';
 import { authOptions, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
 import { env } from '~/lib/env';
+import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
@@ -179,15 +180,24 @@ describe('changePasswordAction', () => {
     expect(await userIn(await signIn(user.email, NEW_PASSWORD))).toBe(user.id);
   });
 
-  it('counts attempts against the sign-in limit for the account, so the current password cannot be guessed faster there', async () => {
+  it('limits checks of the current password per user, so it cannot be guessed faster there than at sign-in', async () => {
     const user = await makeUser();
     (await signIn(user.email, user.password)).use();
-    resetRateLimits({ signIn: 2 }); // after signing in, which counts too
+    resetRateLimits({ signIn: 2 });
     for (let i = 0; i < 2; i++) expect((await changePasswordAction(idle, passwordForm(`guess ${i}`, NEW_PASSWORD))).status).toBe('invalid_data');
     // The right password, once over the limit: refused, and nothing changes.
     const state = await changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD));
     expect(state).toEqual({ status: 'rate_limited', message: expect.stringMatching(/Too many attempts\. Please try again in \d+ seconds\./) });
     expect((await stored(user.id)).sessionVersion).toBe(0);
+  });
+
+  it('is not kept from changing the password by strangers failing to sign in to the account', async () => {
+    const user = await makeUser();
+    (await signIn(user.email, user.password)).use();
+    resetRateLimits({ signIn: 2 });
+    for (let i = 0; i < 2; i++) await expect(authorize({ email: user.email, password: `guess ${i}` })).resolves.toBeNull();
+    await expect(authorize({ email: user.email, password: user.password })).rejects.toThrow(SIGN_IN_RATE_LIMITED);
+    expect(await changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).toMatchObject({ status: 'success' });
   });
 
   it('refuses a guest and a session that a change elsewhere has ended', async () => {

@@ -1,4 +1,4 @@
-import { addressLimitKey, FixedWindowRateLimiter } from '~/lib/serving/rate-limit';
+import { addressLimitKey, FixedWindowRateLimiter, RecentAddresses } from '~/lib/serving/rate-limit';
 
 describe('FixedWindowRateLimiter', () => {
   it('allows `limit` requests per key per window, then refuses with a retry time', () => {
@@ -44,6 +44,40 @@ describe('FixedWindowRateLimiter', () => {
     now += 60_000;
     expect(limiter.hit('k0').allowed).toBe(true);
     expect(limiter.hit('new1').allowed).toBe(true);
+  });
+});
+
+describe('FixedWindowRateLimiter.release', () => {
+  it('gives back a request counted in the current window, never below zero, and nothing once the window is over', () => {
+    let now = 0;
+    const limiter = new FixedWindowRateLimiter(2, 60_000, 100, () => now);
+    limiter.hit('account');
+    limiter.hit('account');
+    expect(limiter.hit('account').allowed).toBe(false);
+    limiter.release('account');
+    expect(limiter.hit('account')).toMatchObject({ allowed: true, remaining: 0 });
+    limiter.release('unknown');
+    limiter.release('account', 5);
+    expect(limiter.hit('account')).toMatchObject({ allowed: true, remaining: 1 });
+    now += 60_000;
+    limiter.release('account');
+    expect(limiter.hit('account')).toMatchObject({ allowed: true, remaining: 1 });
+  });
+});
+
+describe('RecentAddresses', () => {
+  it('keeps the last few addresses per key and a bounded number of keys, least recently used out first', () => {
+    const recent = new RecentAddresses(2, 2);
+    recent.remember('a', '192.0.2.1');
+    recent.remember('a', '192.0.2.2');
+    recent.remember('a', '192.0.2.1'); // seen again: the newest, not a second copy
+    recent.remember('a', '192.0.2.3');
+    expect(['192.0.2.1', '192.0.2.2', '192.0.2.3'].map((address) => recent.has('a', address))).toEqual([true, false, true]);
+    expect(recent.has('b', '192.0.2.1')).toBe(false);
+    recent.remember('b', '192.0.2.9');
+    recent.remember('a', '192.0.2.4'); // 'a' used last, so 'b' is the one to go
+    recent.remember('c', '192.0.2.9');
+    expect([recent.has('a', '192.0.2.4'), recent.has('b', '192.0.2.9'), recent.has('c', '192.0.2.9')]).toEqual([true, false, true]);
   });
 });
 

@@ -6,7 +6,7 @@ import { CHANGE_PASSWORD_FIELDS, type ChangePasswordState, type CreateTokenState
 import { logServerError } from '~/lib/errors';
 import { endThisSession, gateSession, gateUser, keepThisSession } from '~/lib/server/auth';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
-import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
+import { hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
 import { deleteUserAccount, endUserSessions, getUserCredentialsById } from '~/lib/server/queries/users';
 import { changePasswordSchema, deleteAccountSchema } from '~/lib/validations/account';
@@ -69,7 +69,7 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
     const message = typeof typed === 'string' && typed !== '' ? WRONG_PASSWORD : 'Enter your password to confirm. Nothing was removed.';
     return { status: 'invalid_data', field: 'currentPassword', message };
   }
-  const refused = await passwordAttemptRefused(user.email);
+  const refused = passwordAttemptRefused(user.id);
   if (refused) return { status: 'rate_limited', message: refused };
   let outcome;
   try {
@@ -91,12 +91,12 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
 const WRONG_PASSWORD = 'That is not your password. Nothing was removed.';
 
 /**
- * Every check of the current password (a password change, deleting the account) counts against the sign-in limit for
- * this address and this account, so these forms cannot guess a password faster than the sign-in form. The refusal's
- * message, or null.
+ * Every check of the current password (a password change, deleting the account) counts against a per-user limit (the
+ * sign-in limit's size), so these forms cannot guess a password faster than the sign-in form; it is the user's own, so
+ * strangers' failed sign-ins cannot keep them from changing their password. The refusal's message, or null.
  */
-async function passwordAttemptRefused(email: string): Promise<string | null> {
-  const limit = hitRateLimit('signIn', `ip:${await actionAddress()}`, `email:${email}`);
+function passwordAttemptRefused(userId: string): string | null {
+  const limit = hitRateLimit('passwordCheck', `user:${userId}`);
   return limit.allowed ? null : `Too many attempts. Please try again in ${limit.retryAfterSeconds} seconds.`;
 }
 
@@ -150,7 +150,7 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
   if (!parsed.success) {
     return { status: 'invalid_data', fieldErrors: firstFieldErrors(parsed.error, CHANGE_PASSWORD_FIELDS) };
   }
-  const refused = await passwordAttemptRefused(user.email);
+  const refused = passwordAttemptRefused(user.id);
   if (refused) return { status: 'rate_limited', message: refused };
 
   let sessionVersion: number | null;

@@ -5,7 +5,8 @@ export type CreateTokenState =
   | { status: 'idle' }
   /** `token` is shown once; the server keeps only its hash. */
   | { status: 'success'; token: string; name: string; prefix: string }
-  | { status: 'invalid_data' | 'unauthorized' | 'failed'; message: string };
+  /** `field: 'name'` when the message is about the name typed (shown under it), absent when about the account. */
+  | { status: 'invalid_data' | 'unauthorized' | 'failed'; message: string; field?: 'name' };
 
 export type RevokeTokenState = { status: 'idle' } | { status: 'success' } | { status: 'invalid_data' | 'unauthorized' | 'not_found' | 'failed'; message: string };
 

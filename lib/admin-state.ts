@@ -11,4 +11,7 @@ export type AdminLabelState =
 export type AdminPurgeState =
   | { status: 'idle' }
   | { status: 'success'; message: string; predictions: number; apiTokens: number; users: number }
-  | { status: 'invalid_data' | 'unauthorized' | 'forbidden' | 'not_found' | 'failed'; message: string };
+  /** `field`: the form field the message is about (shown under it), absent when it is about the whole purge. */
+  | { status: 'invalid_data' | 'unauthorized' | 'forbidden' | 'not_found' | 'failed'; message: string; field?: PurgeField };
+
+export type PurgeField = 'confirm' | 'before' | 'email';

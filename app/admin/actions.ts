@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
-import type { AdminLabelState, AdminPurgeState } from '~/lib/admin-state';
+import type { AdminLabelState, AdminPurgeState, PurgeField } from '~/lib/admin-state';
 import { logServerError } from '~/lib/errors';
 import { gateAdmin } from '~/lib/server/auth';
 import { purgeAllGuestPredictions, purgePredictionsCreatedBefore, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
@@ -34,13 +34,17 @@ export async function setConfirmedLabelAction(input: { predictionId: string; cor
 
 type Refusal = Exclude<AdminPurgeState, { status: 'idle' | 'success' }>;
 
-function refusal(status: Refusal['status'], message: string): Refusal {
-  return { status, message };
+function refusal(status: Refusal['status'], message: string, field?: PurgeField): Refusal {
+  return field ? { status, message, field } : { status, message };
 }
 
-/** The first problem with a purge form, as the form shows it. */
+const PURGE_FIELDS: readonly PurgeField[] = ['confirm', 'before', 'email'];
+
+/** The first problem with a purge form, as the form shows it: under the field it is about. */
 function invalid(error: z.ZodError): Refusal {
-  return refusal('invalid_data', error.issues[0]?.message ?? 'Check the form and try again.');
+  const issue = error.issues[0];
+  const field = PURGE_FIELDS.find((name) => name === issue?.path[0]);
+  return refusal('invalid_data', issue?.message ?? 'Check the form and try again.', field);
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -115,11 +119,11 @@ export async function deleteUserAsAdminAction(_previous: AdminPurgeState, formDa
   }
   switch (outcome.status) {
     case 'not_found':
-      return refusal('not_found', 'There is no account with that email address.');
+      return refusal('not_found', 'There is no account with that email address.', 'email');
     case 'self':
-      return refusal('invalid_data', 'That is your own account: delete it from your account page instead.');
+      return refusal('invalid_data', 'That is your own account: delete it from your account page instead.', 'email');
     case 'last_admin':
-      return refusal('invalid_data', 'That is the last admin account; make another admin first.');
+      return refusal('invalid_data', 'That is the last admin account; make another admin first.', 'email');
     case 'deleted':
       revalidatePath('/admin/data');
       return {

@@ -6,6 +6,7 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
+import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { CreateTokenState } from '~/lib/account-state';
@@ -16,9 +17,11 @@ const initial: CreateTokenState = { status: 'idle' };
 export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
   const [state, formAction, pending] = useReachableActionState(createApiTokenAction, initial);
   const [submitted, onSubmit] = useSubmittedValues(['name']);
+  const nameError = state.status === 'invalid_data' && state.field === 'name' ? state.message : undefined;
+  const formRef = useFocusFirstInvalid(nameError ? state : null);
   return (
     <div className="space-y-3">
-      <form action={formAction} onSubmit={onSubmit} className="flex flex-wrap items-end gap-3">
+      <form ref={formRef} action={formAction} onSubmit={onSubmit} className="flex flex-wrap items-start gap-3">
         <TextField
           id="token-name"
           label="Token name"
@@ -27,15 +30,18 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
           required
           maxLength={maxNameLength}
           placeholder="e.g. my script"
+          error={nameError}
           // Kept after a refusal, to be fixed; cleared once the token exists.
           defaultValue={state.status === 'success' ? undefined : submitted.name}
         />
-        <PendingButton type="submit" pending={pending} className={buttonClasses()} data-testid="create-token">
+        {/* Level with the input, whether or not a message sits under it. */}
+        <PendingButton type="submit" pending={pending} className={`${buttonClasses()} mt-6`} data-testid="create-token">
           {pending ? 'Creating…' : 'Create token'}
         </PendingButton>
       </form>
       {state.status === 'success' ? (
-        <Alert tone="success">
+        // role="alert": a status region that arrives already filled is often not read, and this one is shown only once.
+        <Alert tone="success" role="alert">
           <p>
             Token <strong className="break-all">{state.name}</strong> created. Copy it now: it is not stored and will not be shown again.
           </p>
@@ -43,7 +49,7 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
           <NewToken key={state.token} token={state.token} />
         </Alert>
       ) : null}
-      {state.status === 'invalid_data' || state.status === 'unauthorized' || state.status === 'failed' ? <Alert tone="error">{state.message}</Alert> : null}
+      {(state.status === 'invalid_data' || state.status === 'unauthorized' || state.status === 'failed') && !nameError ? <Alert tone="error">{state.message}</Alert> : null}
     </div>
   );
 }

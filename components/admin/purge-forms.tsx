@@ -6,14 +6,17 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
+import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
-import type { AdminPurgeState } from '~/lib/admin-state';
+import type { AdminPurgeState, PurgeField } from '~/lib/admin-state';
 import { PURGE_CONFIRMATION } from '~/lib/validations/admin';
 
 const initial: AdminPurgeState = { status: 'idle' };
 
 type Kept = Partial<Record<'before' | 'email', string>>;
+/** What a purge's own fields get: the values kept after a refusal, and the message about one of them. */
+type FieldState = { kept: Kept; errors: Partial<Record<PurgeField, string>> };
 
 /**
  * One purge: its own fields, the typed confirmation and the result. React
@@ -30,13 +33,17 @@ function PurgeForm({
   name: string;
   action: (previous: AdminPurgeState, formData: FormData) => Promise<AdminPurgeState>;
   submitText: string;
-  fields?: (kept: Kept) => ReactNode;
+  fields?: (state: FieldState) => ReactNode;
 }) {
   const [state, formAction, pending] = useReachableActionState(action, initial);
   const [submitted, onSubmit] = useSubmittedValues(['before', 'email']);
+  // A message about one field is shown under it (and focus moves there); the rest under the button.
+  const refusal = state.status === 'idle' || state.status === 'success' ? null : state;
+  const errors: FieldState['errors'] = refusal?.field ? { [refusal.field]: refusal.message } : {};
+  const formRef = useFocusFirstInvalid(refusal?.field ? refusal : null);
   return (
-    <form action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid={`purge-${name}-form`}>
-      {fields?.(state.status === 'success' ? {} : submitted)}
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid={`purge-${name}-form`}>
+      {fields?.({ kept: state.status === 'success' ? {} : submitted, errors })}
       <TextField
         id={`purge-${name}-confirm`}
         label={
@@ -48,6 +55,7 @@ function PurgeForm({
         type="text"
         autoComplete="off"
         required
+        error={errors.confirm}
       />
       <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger' })} data-testid={`purge-${name}-submit`}>
         {pending ? 'Working…' : submitText}
@@ -56,8 +64,8 @@ function PurgeForm({
         <Alert tone="success">
           <span data-testid={`purge-${name}-result`}>{state.message}</span>
         </Alert>
-      ) : state.status !== 'idle' ? (
-        <Alert tone="error">{state.message}</Alert>
+      ) : refusal && !refusal.field ? (
+        <Alert tone="error">{refusal.message}</Alert>
       ) : null}
     </form>
   );
@@ -73,8 +81,8 @@ export function PurgePredictionsBeforeForm({ today }: { today: string }) {
       name="before"
       action={purgePredictionsBeforeAction}
       submitText="Delete older predictions"
-      fields={(kept) => (
-        <TextField id="purge-before-day" label="Delete predictions created before (UTC)" name="before" type="date" max={today} required defaultValue={kept.before} />
+      fields={({ kept, errors }) => (
+        <TextField id="purge-before-day" label="Delete predictions created before (UTC)" name="before" type="date" max={today} required defaultValue={kept.before} error={errors.before} />
       )}
     />
   );
@@ -86,8 +94,8 @@ export function DeleteUserForm() {
       name="user"
       action={deleteUserAsAdminAction}
       submitText="Delete the account"
-      fields={(kept) => (
-        <TextField id="purge-user-email" label="Email address of the account" name="email" type="email" autoComplete="off" required defaultValue={kept.email} />
+      fields={({ kept, errors }) => (
+        <TextField id="purge-user-email" label="Email address of the account" name="email" type="email" autoComplete="off" required defaultValue={kept.email} error={errors.email} />
       )}
     />
   );

@@ -159,21 +159,21 @@ describe('purge actions', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('refuse without the typed confirmation or with a bad day, and remove nothing', async () => {
+  it('refuse without the typed confirmation or with a bad day, say which field is wrong, and remove nothing', async () => {
     const before = await snapshot();
     as('admin');
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const refused: [string, Promise<AdminPurgeState>][] = [
-      ['no confirmation', purgeGuestPredictionsAction(idle, form({}))],
-      ['lower case', purgeGuestPredictionsAction(idle, form({ confirm: 'purge' }))],
-      ['wrong word', purgePredictionsBeforeAction(idle, form({ confirm: 'yes', before: '2001-06-01' }))],
-      ['no day', purgePredictionsBeforeAction(idle, form({ confirm: 'PURGE' }))],
-      ['not a day', purgePredictionsBeforeAction(idle, form({ confirm: 'PURGE', before: '2001-02-30' }))],
-      ['a future day', purgePredictionsBeforeAction(idle, form({ confirm: 'PURGE', before: tomorrow }))],
-      ['not an email', deleteUserAsAdminAction(idle, form({ confirm: 'PURGE', email: 'nobody' }))],
-      ['no confirmation', deleteUserAsAdminAction(idle, form({ email: target.email }))],
+    const refused: [string, Promise<AdminPurgeState>, string][] = [
+      ['no confirmation', purgeGuestPredictionsAction(idle, form({})), 'confirm'],
+      ['lower case', purgeGuestPredictionsAction(idle, form({ confirm: 'purge' })), 'confirm'],
+      ['wrong word', purgePredictionsBeforeAction(idle, form({ confirm: 'yes', before: '2001-06-01' })), 'confirm'],
+      ['no day', purgePredictionsBeforeAction(idle, form({ confirm: 'PURGE' })), 'before'],
+      ['not a day', purgePredictionsBeforeAction(idle, form({ confirm: 'PURGE', before: '2001-02-30' })), 'before'],
+      ['a future day', purgePredictionsBeforeAction(idle, form({ confirm: 'PURGE', before: tomorrow })), 'before'],
+      ['not an email', deleteUserAsAdminAction(idle, form({ confirm: 'PURGE', email: 'nobody' })), 'email'],
+      ['no confirmation', deleteUserAsAdminAction(idle, form({ email: target.email })), 'confirm'],
     ];
-    for (const [what, state] of refused) expect({ what, status: (await state).status }).toEqual({ what, status: 'invalid_data' });
+    for (const [what, state, field] of refused) expect({ what, ...(await state) }).toEqual({ what, status: 'invalid_data', field, message: expect.any(String) });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -227,13 +227,13 @@ describe('deleting an account as an admin', () => {
     await expect(getUserByApiToken(other.tokens[0]!)).resolves.toMatchObject({ userId: other.id });
     expect(await getDb().prediction.count({ where: { modelVersion: `${PREFIX}-accounts` } })).toBe(total - 3);
 
-    await expect(deleteUserAsAdminAction(idle, form({ confirm: 'PURGE', email: doomed.email }))).resolves.toMatchObject({ status: 'not_found' });
+    await expect(deleteUserAsAdminAction(idle, form({ confirm: 'PURGE', email: doomed.email }))).resolves.toMatchObject({ status: 'not_found', field: 'email' });
   });
 
   it('deletes another admin, but never the acting admin’s own account', async () => {
     const otherAdmin = await makeUser('admin');
     as('admin');
-    expect(await deleteUserAsAdminAction(idle, form({ confirm: 'PURGE', email: people.admin.email }))).toEqual({ status: 'invalid_data', message: expect.stringMatching(/your own account/) });
+    expect(await deleteUserAsAdminAction(idle, form({ confirm: 'PURGE', email: people.admin.email }))).toEqual({ status: 'invalid_data', field: 'email', message: expect.stringMatching(/your own account/) });
     expect(await holdings(people.admin.id)).toMatchObject({ users: 1 });
     await expect(deleteUserAsAdminAction(idle, form({ confirm: 'PURGE', email: otherAdmin.email }))).resolves.toMatchObject({ status: 'success', users: 1 });
     expect(await holdings(otherAdmin.id)).toMatchObject({ users: 0 });

@@ -76,7 +76,15 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
 
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByTestId('no-tokens').waitFor();
+    // A name of spaces passes the browser's `required`; the server's refusal is shown under the field, linked to it, with focus there.
+    await page.getByLabel('Token name').fill('   ');
+    await page.getByTestId('create-token').click();
+    await page.locator('#token-name[aria-invalid="true"]').waitFor();
+    await expect(page.locator('#token-name').evaluate((input) => [document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent, input === document.activeElement])).resolves.toEqual(['Give the token a name', true]);
     const token = await createToken(page, 'my script');
+    // The one-time token is announced (role=alert), and the field's message is gone.
+    await expect(page.getByRole('alert').filter({ hasText: 'Copy it now' }).count()).resolves.toBe(1);
+    await expect(page.locator('#token-name').getAttribute('aria-invalid')).resolves.toBeNull();
     expect(token).toMatch(/^pl_[A-Za-z0-9_-]{43}$/);
     await page.getByTestId('token-row').first().waitFor();
     expect(await page.getByTestId('token-list').textContent()).toContain(token.slice(0, 10));

@@ -184,7 +184,11 @@ it('the admin purges from /admin/data in Chromium, and a deleted account is sign
     await page.locator('#purge-user-email').fill(email);
     await page.locator('#purge-user-confirm').fill('purge');
     await page.getByTestId('purge-user-submit').click();
-    await page.getByRole('alert').filter({ hasText: /PURGE/ }).waitFor();
+    // The message is under the field it is about, linked to it, and focus is there.
+    const confirm = page.locator('#purge-user-confirm');
+    await page.locator('#purge-user-confirm[aria-invalid="true"]').waitFor();
+    await expect(confirm.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent)).resolves.toMatch(/PURGE/);
+    await expect(confirm.evaluate((input) => input === document.activeElement)).resolves.toBe(true);
     await page.locator('#purge-user-email').fill(email);
     await page.locator('#purge-user-confirm').fill('PURGE');
     await page.getByTestId('purge-user-submit').click();

@@ -16,7 +16,7 @@ import { apiTokenIdSchema, createApiTokenSchema } from '~/lib/validations/api-to
 /** Creates a personal API token (form field `name`) for the signed-in user and returns it once. */
 export async function createApiTokenAction(_previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> {
   const parsed = createApiTokenSchema.safeParse({ name: formData.get('name') });
-  if (!parsed.success) return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Give the token a name' };
+  if (!parsed.success) return { status: 'invalid_data', field: 'name', message: parsed.error.issues[0]?.message ?? 'Give the token a name' };
   const gate = await gateUser('Sign in to create API tokens.');
   if (gate.status !== 'ok') return gate;
   const { user } = gate;

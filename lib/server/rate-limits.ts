@@ -17,6 +17,9 @@ import { addressLimitKey, FixedWindowRateLimiter, RecentAddresses, type RateLimi
  * user's password checks (changing the password, deleting the account) have
  * a per-user limit of their own that nobody else's attempts can use up.
  */
+/** The key of a request that carries no address. */
+const UNKNOWN_ADDRESS = 'unknown';
+
 export type RateLimitKind = 'signIn' | 'signInAccount' | 'passwordCheck' | 'signUp' | 'upload';
 
 const globalForLimits = globalThis as unknown as {
@@ -59,14 +62,15 @@ export function startSignInAttempt(email: string, address: string): { allowed: b
   const refused = { allowed: false, succeeded() {} };
   if (!hitRateLimit('signIn', `ip:${address}`).allowed) return refused;
   const accountKey = `email:${email}`;
-  const known = signInAddresses().has(accountKey, address);
+  // 'unknown' (no address header) is everyone's at once: never an address the account is known at.
+  const known = address !== UNKNOWN_ADDRESS && signInAddresses().has(accountKey, address);
   // Counted up front, so parallel guesses cannot all pass before one fails.
   if (!known && !limiters().signInAccount.hit(accountKey).allowed) return refused;
   return {
     allowed: true,
     succeeded() {
       if (!known) limiters().signInAccount.release(accountKey);
-      signInAddresses().remember(accountKey, address);
+      if (address !== UNKNOWN_ADDRESS) signInAddresses().remember(accountKey, address);
     },
   };
 }
@@ -86,7 +90,7 @@ export function resetRateLimits(limits: Partial<Record<RateLimitKind, number>> =
  */
 export function addressFrom(get: (name: string) => string | null | undefined): string {
   const first = get('x-forwarded-for')?.split(',')[0]?.trim();
-  return addressLimitKey(first || get('x-real-ip') || 'unknown');
+  return addressLimitKey(first || get('x-real-ip') || UNKNOWN_ADDRESS);
 }
 
 /** The address of the request a server action runs in ('unknown' outside a request, e.g. in tests). */
@@ -95,6 +99,6 @@ export async function actionAddress(): Promise<string> {
     const list = await headers();
     return addressFrom((name) => list.get(name));
   } catch {
-    return 'unknown';
+    return UNKNOWN_ADDRESS;
   }
 }

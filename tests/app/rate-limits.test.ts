@@ -77,6 +77,16 @@ describe('sign-in', () => {
     await expect(authorize({ email: user.email, password: user.password }, '192.0.2.50')).rejects.toThrow(SIGN_IN_RATE_LIMITED);
   });
 
+  it('never treats a request without an address as one the account is known at (that would be everyone)', async () => {
+    resetRateLimits({ signIn: 3 });
+    const user = await makeUser();
+    const provider = authOptions.providers[0] as unknown as CredentialsConfig;
+    const withoutAddress = (password: string) => provider.options.authorize!({ email: user.email, password }, { headers: {} } as never);
+    await expect(withoutAddress(user.password)).resolves.toMatchObject({ id: user.id });
+    for (let i = 0; i < 3; i++) await expect(authorize({ email: user.email, password: `guess number ${i}` }, `198.51.100.${40 + i}`)).resolves.toBeNull();
+    await expect(withoutAddress(user.password)).rejects.toThrow(SIGN_IN_RATE_LIMITED);
+  });
+
   it('0 turns the limit off', async () => {
     resetRateLimits({ signIn: 0 });
     const user = await makeUser();

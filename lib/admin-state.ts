@@ -14,4 +14,6 @@ export type AdminPurgeState =
   /** `field`: the form field the message is about (shown under it), absent when it is about the whole purge. */
   | { status: 'invalid_data' | 'unauthorized' | 'forbidden' | 'not_found' | 'failed'; message: string; field?: PurgeField };
 
-export type PurgeField = 'confirm' | 'before' | 'email';
+/** The purge forms' fields a refusal can be about. */
+export const PURGE_FIELDS = ['confirm', 'before', 'email'] as const;
+export type PurgeField = (typeof PURGE_FIELDS)[number];

@@ -2,9 +2,10 @@
 
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
-import type { AdminLabelState, AdminPurgeState, PurgeField } from '~/lib/admin-state';
+import { PURGE_FIELDS, type AdminLabelState, type AdminPurgeState, type PurgeField } from '~/lib/admin-state';
 import { logServerError } from '~/lib/errors';
 import { gateAdmin } from '~/lib/server/auth';
+import { forgetSignInAddresses } from '~/lib/server/rate-limits';
 import { purgeAllGuestPredictions, purgePredictionsCreatedBefore, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { deleteUserByEmailAsAdmin } from '~/lib/server/queries/users';
 import { adminDeleteUserSchema, adminLabelSchema, purgeGuestPredictionsSchema, purgePredictionsBeforeSchema } from '~/lib/validations/admin';
@@ -37,8 +38,6 @@ type Refusal = Exclude<AdminPurgeState, { status: 'idle' | 'success' }>;
 function refusal(status: Refusal['status'], message: string, field?: PurgeField): Refusal {
   return field ? { status, message, field } : { status, message };
 }
-
-const PURGE_FIELDS: readonly PurgeField[] = ['confirm', 'before', 'email'];
 
 /** The first problem with a purge form, as the form shows it: under the field it is about. */
 function invalid(error: z.ZodError): Refusal {
@@ -125,6 +124,7 @@ export async function deleteUserAsAdminAction(_previous: AdminPurgeState, formDa
     case 'last_admin':
       return refusal('invalid_data', 'That is the last admin account; make another admin first.', 'email');
     case 'deleted':
+      forgetSignInAddresses(outcome.email);
       revalidatePath('/admin/data');
       return {
         status: 'success',

@@ -21,11 +21,11 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
   const formRef = useFocusFirstInvalid(nameError ? state : null);
   return (
     <div className="space-y-3">
-      <form ref={formRef} action={formAction} onSubmit={onSubmit} className="flex flex-wrap items-start gap-3">
+      <form ref={formRef} action={formAction} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start">
         <TextField
           id="token-name"
           label="Token name"
-          className="min-w-60 flex-1"
+          className="min-w-0"
           name="name"
           required
           maxLength={maxNameLength}
@@ -34,8 +34,8 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
           // Kept after a refusal, to be fixed; cleared once the token exists.
           defaultValue={state.status === 'success' ? undefined : submitted.name}
         />
-        {/* Level with the input, whether or not a message sits under it. */}
-        <PendingButton type="submit" pending={pending} className={`${buttonClasses()} mt-6`} data-testid="create-token">
+        {/* Beside the input on wider screens, level with it whether or not a message sits under it; below it on phones. */}
+        <PendingButton type="submit" pending={pending} className={buttonClasses({ className: 'justify-self-start sm:mt-6' })} data-testid="create-token">
           {pending ? 'Creating…' : 'Create token'}
         </PendingButton>
       </form>

@@ -11,7 +11,12 @@ import { useEffect, useRef } from 'react';
 export function useFocusFirstInvalid(refusal: object | null) {
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    if (refusal) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    const field = refusal ? form.current?.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
+    if (!field) return;
+    // Submitted with Enter, the field already has focus, and focusing it again would not
+    // make a screen reader read its message: leave it and come back.
+    if (field === document.activeElement) field.blur();
+    field.focus();
   }, [refusal]);
   return form;
 }

@@ -6,14 +6,16 @@ import { addressLimitKey, FixedWindowRateLimiter, RecentAddresses, type RateLimi
 
 /**
  * @file The per-minute limits on sign-in, password checks, sign-up and the
- * upload action (SIGN_IN_RATE_LIMIT, SIGN_UP_RATE_LIMIT, UPLOAD_RATE_LIMIT;
- * 0 = off), one in-memory limiter each per process. The REST API's anonymous
+ * upload action (SIGN_IN_RATE_LIMIT, which sizes the sign-in, per-account and
+ * password-check limiters, SIGN_UP_RATE_LIMIT, UPLOAD_RATE_LIMIT; 0 = off),
+ * in memory, per process. The REST API's anonymous
  * limit lives in lib/server/api/predict.ts.
  *
  * Sign-in is limited twice: every attempt per address, and failed attempts
  * per account (a guess spread over many addresses). A per-account limit is
- * also a way to lock a stranger out of their account, so it does not apply
- * from an address the account has recently signed in from, and a signed-in
+ * also a way for a stranger to lock the owner out, so it does not apply from
+ * an address the account has signed in from in the last 30 days (forgotten
+ * when its password changes, its sessions end or it is deleted), and a signed-in
  * user's password checks (changing the password, deleting the account) have
  * a per-user limit of their own that nobody else's attempts can use up.
  */
@@ -55,7 +57,7 @@ export function hitRateLimit(kind: RateLimitKind, ...keys: string[]): RateLimitD
 /**
  * One sign-in attempt for `email` from `address`: `allowed` is false once the
  * address is over its limit, or the account over its failures from addresses
- * it has not recently signed in from. An attempt counts as a failure unless
+ * has not signed in from lately (above). An attempt counts as a failure unless
  * `succeeded` is called: that gives it back and makes the address known.
  */
 export function startSignInAttempt(email: string, address: string): { allowed: boolean; succeeded(): void } {
@@ -73,6 +75,11 @@ export function startSignInAttempt(email: string, address: string): { allowed: b
       if (address !== UNKNOWN_ADDRESS) signInAddresses().remember(accountKey, address);
     },
   };
+}
+
+/** After a password change, "sign out everywhere else" or a deletion: no address is known for the account any more. */
+export function forgetSignInAddresses(email: string): void {
+  signInAddresses().forget(`email:${email}`);
 }
 
 /** Tests: fresh limiters with the given per-minute limits (the rest from env; the account and password-check limits follow signIn), and no known sign-in addresses. */

@@ -1,8 +1,9 @@
 /**
  * @file A fixed-window rate limiter keyed by a string (an IP address), in
  * memory, with a bounded number of keys so a flood of distinct addresses
- * cannot grow it without limit. Per process: several instances behind a
- * load balancer each count on their own.
+ * cannot grow it without limit, and the recent addresses of a key (the
+ * accounts' sign-ins). Per process: several instances behind a load balancer
+ * each count on their own.
  */
 import { isIPv6 } from 'node:net';
 
@@ -114,26 +115,34 @@ export class FixedWindowRateLimiter {
 }
 
 /**
- * The addresses each key (an account) last succeeded from: a few per key, for a
- * bounded number of keys (the least recently used goes first). In memory, per
- * process, like the limiters.
+ * The addresses each key (an account) last succeeded from within `maxAgeMs`: a
+ * few per key, for a bounded number of keys (the least recently used goes
+ * first). In memory, per process, like the limiters.
  */
 export class RecentAddresses {
-  private readonly byKey = new Map<string, string[]>();
+  private readonly byKey = new Map<string, { address: string; seenAt: number }[]>();
 
   constructor(
     private readonly perKey = 4,
     private readonly maxKeys = 100_000,
+    private readonly maxAgeMs = 30 * 24 * 60 * 60 * 1000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   remember(key: string, address: string): void {
-    const addresses = [address, ...(this.byKey.get(key) ?? []).filter((known) => known !== address)].slice(0, this.perKey);
+    const others = (this.byKey.get(key) ?? []).filter((known) => known.address !== address);
     this.byKey.delete(key); // re-inserted last: a Map iterates in insertion order
-    this.byKey.set(key, addresses);
+    this.byKey.set(key, [{ address, seenAt: this.now() }, ...others].slice(0, this.perKey));
     if (this.byKey.size > this.maxKeys) this.byKey.delete(this.byKey.keys().next().value!);
   }
 
   has(key: string, address: string): boolean {
-    return this.byKey.get(key)?.includes(address) ?? false;
+    const known = this.byKey.get(key)?.find((entry) => entry.address === address);
+    return known !== undefined && this.now() - known.seenAt < this.maxAgeMs;
+  }
+
+  /** Forgets every address of `key` (its password changed, its sessions ended, it was deleted). */
+  forget(key: string): void {
+    this.byKey.delete(key);
   }
 }

@@ -58,6 +58,14 @@ describe('sign-in', () => {
     await expect(authorize({ email: user.email.toUpperCase(), password: user.password }, '198.51.100.99')).rejects.toThrow(SIGN_IN_RATE_LIMITED);
   });
 
+  it('counts parallel guesses before any of them has failed, so a burst gets no more than the limit', async () => {
+    resetRateLimits({ signIn: 3 });
+    const user = await makeUser();
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => authorize({ email: user.email, password: `guess number ${i}` }, `198.51.100.${60 + i}`)));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value === null)).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected' && String(outcome.reason).includes(SIGN_IN_RATE_LIMITED))).toHaveLength(3);
+  });
+
   it('counts only failures against the account: its owner signing in from many places is never refused', async () => {
     resetRateLimits({ signIn: 3 });
     const user = await makeUser();

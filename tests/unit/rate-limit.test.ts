@@ -79,6 +79,20 @@ describe('RecentAddresses', () => {
     recent.remember('c', '192.0.2.9');
     expect([recent.has('a', '192.0.2.4'), recent.has('b', '192.0.2.9'), recent.has('c', '192.0.2.9')]).toEqual([true, false, true]);
   });
+
+  it('knows an address for maxAgeMs after its last success, and nothing of a key once forgotten', () => {
+    let now = 0;
+    const recent = new RecentAddresses(4, 100, 1000, () => now);
+    recent.remember('a', '192.0.2.1');
+    recent.remember('b', '192.0.2.1');
+    now = 999;
+    expect(recent.has('a', '192.0.2.1')).toBe(true);
+    recent.remember('a', '192.0.2.1'); // seen again: known for another maxAgeMs
+    now = 1000;
+    expect([recent.has('a', '192.0.2.1'), recent.has('b', '192.0.2.1')]).toEqual([true, false]);
+    recent.forget('a');
+    expect(recent.has('a', '192.0.2.1')).toBe(false);
+  });
 });
 
 describe('addressLimitKey', () => {

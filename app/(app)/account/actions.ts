@@ -6,7 +6,7 @@ import { CHANGE_PASSWORD_FIELDS, type ChangePasswordState, type CreateTokenState
 import { logServerError } from '~/lib/errors';
 import { endThisSession, gateSession, gateUser, keepThisSession } from '~/lib/server/auth';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
-import { hitRateLimit } from '~/lib/server/rate-limits';
+import { forgetSignInAddresses, hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
 import { deleteUserAccount, endUserSessions, getUserCredentialsById } from '~/lib/server/queries/users';
 import { changePasswordSchema, deleteAccountSchema } from '~/lib/validations/account';
@@ -55,8 +55,8 @@ export async function revokeApiTokenAction(_previous: RevokeTokenState, formData
  * thumbnails and API tokens, once they have entered their password (form
  * field `currentPassword`), ends the session by expiring next-auth's
  * cookies in this response, and sends the browser home. Nobody else's data
- * is touched. Attempts count against the sign-in limit, as a password
- * change's do.
+ * is touched. Password checks have a per-user limit (passwordAttemptRefused),
+ * as a password change's do.
  */
 export async function deleteAccountAction(_previous: DeleteAccountState, formData: FormData): Promise<DeleteAccountState> {
   const gate = await gateUser('Sign in to delete your account.');
@@ -84,6 +84,7 @@ export async function deleteAccountAction(_previous: DeleteAccountState, formDat
   }
   if (outcome.status === 'last_admin') return { status: 'invalid_data', message: LAST_ADMIN_MESSAGE };
   // 'not_found': already gone (deleted from another tab); the session ends all the same.
+  forgetSignInAddresses(user.email);
   await endThisSession();
   redirect('/?account=deleted');
 }
@@ -124,8 +125,10 @@ const SESSION_ENDED_MEANWHILE = { status: 'unauthorized', message: 'This session
  * re-issued, it is signed out as well and sent to sign in again (the change
  * itself has been made).
  */
-async function afterEndingSessions(sessionVersion: number | null, message: string) {
+async function afterEndingSessions(email: string, sessionVersion: number | null, message: string) {
   if (sessionVersion === null) return SESSION_ENDED_MEANWHILE;
+  // Whoever signed in with the old password or in an ended session may have done it from these addresses.
+  forgetSignInAddresses(email);
   if (!(await keepThisSession(sessionVersion))) {
     await endThisSession();
     redirect('/login?callbackUrl=%2Faccount');
@@ -138,9 +141,9 @@ async function afterEndingSessions(sessionVersion: number | null, message: strin
  * `newPassword`) and ends every other session of theirs, on every device:
  * whoever knew the old password and signed in with it is signed out. API
  * tokens are separate credentials and stay as they are (revoked on the same
- * page). Attempts count against the sign-in limit for this address and this
- * account, so the form cannot be used to guess the current password faster
- * than the sign-in form.
+ * page). Password checks have a per-user limit the size of the sign-in
+ * limit (passwordAttemptRefused), so the form cannot be used to guess the
+ * current password faster than the sign-in form.
  */
 export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
   const session = await gateSession('Sign in to change your password.');
@@ -163,7 +166,7 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
     logServerError('changing a password', error);
     return { status: 'failed', message: 'Your password could not be changed. It is still the old one; please try again.' };
   }
-  return afterEndingSessions(sessionVersion, 'Password changed. Every other session of yours has been signed out.');
+  return afterEndingSessions(user.email, sessionVersion, 'Password changed. Every other session of yours has been signed out.');
 }
 
 /** Ends every session of the signed-in user except this one (e.g. after using a shared computer). */
@@ -177,5 +180,5 @@ export async function endOtherSessionsAction(_previous: EndOtherSessionsState, _
     logServerError('ending other sessions', error);
     return { status: 'failed', message: 'Your other sessions could not be signed out. Please try again.' };
   }
-  return afterEndingSessions(sessionVersion, 'Every other session of yours has been signed out.');
+  return afterEndingSessions(session.user.email, sessionVersion, 'Every other session of yours has been signed out.');
 }

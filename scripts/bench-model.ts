@@ -57,10 +57,13 @@ async function main() {
   const pixels = (await classifier.decode(photos[0]!.bytes)).pixels;
   // The model alone by batch size, on one thread: how much work a batch is, free of how threads split it.
   // With --threads 1 that session is the one above, and its batch 1 is the lone image's figure.
-  const shared = options.threads === 1;
-  const batch1 = shared ? null : stats(await measure(options.seconds, () => classifier.classifyPixels([pixels])));
-  if (!shared) await classifier.dispose();
-  const oneThread = shared ? classifier : await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
+  let oneThread = classifier;
+  let batch1: ReturnType<typeof stats> | null = null;
+  if (options.threads !== 1) {
+    batch1 = stats(await measure(options.seconds, () => classifier.classifyPixels([pixels])));
+    await classifier.dispose();
+    oneThread = await Classifier.load({ cardPath: options.model, intraOpThreads: 1 });
+  }
   const modelOnly = await modelOnlyByBatch(oneThread, pixels, options.seconds);
   await oneThread.dispose();
   const modelBatch1 = batch1 ?? modelOnly[1]!.msPerBatch;

@@ -6,7 +6,7 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
-import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
+import { useFieldRefusal } from '~/components/ui/use-field-refusal';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { CreateTokenState } from '~/lib/account-state';
@@ -17,8 +17,7 @@ const initial: CreateTokenState = { status: 'idle' };
 export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
   const [state, formAction, pending] = useReachableActionState(createApiTokenAction, initial);
   const [submitted, onSubmit] = useSubmittedValues(['name']);
-  const nameError = state.status === 'invalid_data' && state.field === 'name' ? state.message : undefined;
-  const formRef = useFocusFirstInvalid(nameError ? state : null);
+  const { formRef, fieldErrors, formMessage } = useFieldRefusal(state.status === 'idle' || state.status === 'success' ? null : state);
   return (
     <div className="space-y-3">
       <form ref={formRef} action={formAction} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start">
@@ -30,7 +29,7 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
           required
           maxLength={maxNameLength}
           placeholder="e.g. my script"
-          error={nameError}
+          error={fieldErrors.name}
           // Kept after a refusal, to be fixed; cleared once the token exists.
           defaultValue={state.status === 'success' ? undefined : submitted.name}
         />
@@ -49,7 +48,7 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
           <NewToken key={state.token} token={state.token} />
         </Alert>
       ) : null}
-      {(state.status === 'invalid_data' || state.status === 'unauthorized' || state.status === 'failed') && !nameError ? <Alert tone="error">{state.message}</Alert> : null}
+      {formMessage ? <Alert tone="error">{formMessage}</Alert> : null}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
-import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
+import { useFieldRefusal } from '~/components/ui/use-field-refusal';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { DeleteAccountState } from '~/lib/account-state';
 
@@ -19,8 +19,7 @@ const initial: DeleteAccountState = { status: 'idle' };
  */
 export function DeleteAccountForm({ email }: { email: string }) {
   const [state, formAction, pending] = useReachableActionState(deleteAccountAction, initial);
-  const passwordError = state.status === 'invalid_data' && state.field === 'currentPassword' ? state.message : undefined;
-  const formRef = useFocusFirstInvalid(passwordError ? state : null);
+  const { formRef, fieldErrors, formMessage } = useFieldRefusal(state.status === 'idle' ? null : state);
   return (
     <form ref={formRef} action={formAction} className="max-w-md space-y-3" data-testid="delete-account-form">
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
@@ -31,12 +30,12 @@ export function DeleteAccountForm({ email }: { email: string }) {
         type="password"
         autoComplete="current-password"
         required
-        error={passwordError}
+        error={fieldErrors.currentPassword}
       />
       <PendingButton type="submit" pending={pending} className={buttonClasses({ variant: 'danger' })} data-testid="delete-account">
         {pending ? 'Deleting…' : 'Delete my account'}
       </PendingButton>
-      {state.status !== 'idle' && !passwordError ? <Alert tone="error">{state.message}</Alert> : null}
+      {formMessage ? <Alert tone="error">{formMessage}</Alert> : null}
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
 import { TextField } from '~/components/ui/text-field';
-import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
+import { useFieldRefusal } from '~/components/ui/use-field-refusal';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import { useSubmittedValues } from '~/components/ui/use-submitted-values';
 import type { AdminPurgeState, PurgeField } from '~/lib/admin-state';
@@ -38,9 +38,7 @@ function PurgeForm({
   const [state, formAction, pending] = useReachableActionState(action, initial);
   const [submitted, onSubmit] = useSubmittedValues(['before', 'email']);
   // A message about one field is shown under it (and focus moves there); the rest under the button.
-  const refusal = state.status === 'idle' || state.status === 'success' ? null : state;
-  const errors: FieldState['errors'] = refusal?.field ? { [refusal.field]: refusal.message } : {};
-  const formRef = useFocusFirstInvalid(refusal?.field ? refusal : null);
+  const { formRef, fieldErrors: errors, formMessage } = useFieldRefusal(state.status === 'idle' || state.status === 'success' ? null : state);
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="space-y-3" data-testid={`purge-${name}-form`}>
       {fields?.({ kept: state.status === 'success' ? {} : submitted, errors })}
@@ -64,8 +62,8 @@ function PurgeForm({
         <Alert tone="success">
           <span data-testid={`purge-${name}-result`}>{state.message}</span>
         </Alert>
-      ) : refusal && !refusal.field ? (
-        <Alert tone="error">{refusal.message}</Alert>
+      ) : formMessage ? (
+        <Alert tone="error">{formMessage}</Alert>
       ) : null}
     </form>
   );

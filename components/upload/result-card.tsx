@@ -188,29 +188,33 @@ function Answer({ status, signedIn, footer }: { status: Answered; signedIn: bool
         Answered in <span className="tabular-nums">{formatMs(roundTripMs)}</span> (server {formatMs(prediction.timings.serverMs)}, model{' '}
         {formatMs(prediction.timings.inferenceMs)}) · {prediction.image.width}×{prediction.image.height} {prediction.image.format.toUpperCase()}
       </p>
-      {footer ?? (state.saveError ? <Alert tone="warning">{state.saveError}</Alert> : null)}
-      {footer ? null : prediction.id ? (
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
-          <Link href={`/history/${prediction.id}`} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
-            View in history
-          </Link>
-        </div>
-      ) : state.signedOut && !signedIn ? (
-        // Someone with an account whose session ended: signing in again is their way back, not a new account.
-        <p className="text-sm text-slate-600 dark:text-slate-300">
-          <Link href={loginHref('/')} className={linkClasses}>
-            Sign in again
-          </Link>
-        </p>
-      ) : !signedIn ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">
-          <Link href="/signup" className={linkClasses}>
-            Create an account
-          </Link>{' '}
-          to keep a history and tell us when we get it wrong.
-        </p>
-      ) : null}
+      {footer ?? (
+        <>
+          {state.saveError ? <Alert tone="warning">{state.saveError}</Alert> : null}
+          {prediction.id ? (
+            <div className="flex flex-wrap items-end justify-between gap-3">
+              <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
+              <Link href={`/history/${prediction.id}`} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
+                View in history
+              </Link>
+            </div>
+          ) : state.signedOut && !signedIn ? (
+            // Someone with an account whose session ended: signing in again is their way back, not a new account.
+            <p className="text-sm text-slate-600 dark:text-slate-300">
+              <Link href={loginHref('/')} className={linkClasses}>
+                Sign in again
+              </Link>
+            </p>
+          ) : !signedIn ? (
+            <p className="text-sm text-slate-600 dark:text-slate-300">
+              <Link href="/signup" className={linkClasses}>
+                Create an account
+              </Link>{' '}
+              to keep a history and tell us when we get it wrong.
+            </p>
+          ) : null}
+        </>
+      )}
     </>
   );
 }

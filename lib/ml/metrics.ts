@@ -4,7 +4,8 @@
  * (true label, prediction) pairs, shared by the evaluate CLI, the model-card
  * writer and the tests.
  */
-import { LABELS, type Label } from './model-card';
+import type { z } from 'zod';
+import { classMetricsSchema, LABELS, type Label } from './model-card';
 
 /**
  * Null where the ratio is undefined rather than 0, so a report does not say
@@ -12,13 +13,7 @@ import { LABELS, type Label } from './model-card';
  * class, recall when no image has it, F1 when the class was neither present
  * nor predicted. (F1 is 0 for a class present or predicted but never right.)
  */
-export interface ClassMetrics {
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
-  /** Number of images whose true label is this class. */
-  support: number;
-}
+export type ClassMetrics = z.infer<typeof classMetricsSchema>;
 
 /** The counts behind one class's metrics, taken from a confusion matrix. */
 export interface ClassCounts {
@@ -34,7 +29,7 @@ export interface EvaluationMetrics {
   accuracy: number;
   perClass: Record<Label, ClassMetrics>;
   /** confusion[trueLabel][predictedLabel] = count. */
-  confusion: Record<Label, Record<Label, number>>;
+  confusion: Confusion;
   /** Expected calibration error over `eceBins` equal-width confidence bins. */
   ece: number;
   eceBins: number;
@@ -49,8 +44,11 @@ export interface LabeledPrediction {
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 const definedRatio = (a: number, b: number) => (b === 0 ? null : a / b);
 
-function emptyConfusion(): Record<Label, Record<Label, number>> {
-  return Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(LABELS.map((p) => [p, 0]))])) as Record<Label, Record<Label, number>>;
+/** Counts by true label (rows), then predicted label. */
+export type Confusion = Record<Label, Record<Label, number>>;
+
+export function emptyConfusion(): Confusion {
+  return Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(LABELS.map((p) => [p, 0]))])) as Confusion;
 }
 
 /** Expected calibration error: sum over bins of |accuracy - mean confidence| weighted by the bin's share. */
@@ -71,7 +69,7 @@ export function expectedCalibrationError(rows: readonly LabeledPrediction[], bin
   return ece;
 }
 
-export function classCounts(confusion: Record<Label, Record<Label, number>>, label: Label): ClassCounts {
+export function classCounts(confusion: Confusion, label: Label): ClassCounts {
   return {
     truePositives: confusion[label][label],
     support: LABELS.reduce((s, p) => s + confusion[label][p], 0),
@@ -91,7 +89,7 @@ export function classMetrics({ truePositives, support, predicted }: ClassCounts)
 }
 
 /** Precision, recall and F1 of every class from a confusion matrix (confusion[true][predicted]). */
-export function perClassMetrics(confusion: Record<Label, Record<Label, number>>): Record<Label, ClassMetrics> {
+export function perClassMetrics(confusion: Confusion): Record<Label, ClassMetrics> {
   return Object.fromEntries(LABELS.map((label) => [label, classMetrics(classCounts(confusion, label))])) as Record<Label, ClassMetrics>;
 }
 

@@ -16,6 +16,7 @@ export const classMetricsSchema = z.object({
   precision: z.number().nullable(),
   recall: z.number().nullable(),
   f1: z.number().nullable(),
+  /** Number of images whose true label is this class. */
   support: z.number(),
 });
 

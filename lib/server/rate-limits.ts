@@ -48,10 +48,9 @@ function signInAddresses(): RecentAddresses {
   return (globalForLimits.petlensSignInAddresses ??= new RecentAddresses());
 }
 
-/** Counts one request against each key (each key that allows it counts it) and refuses when any is over its limit. */
-export function hitRateLimit(kind: RateLimitKind, ...keys: string[]): RateLimitDecision {
-  const decisions = keys.map((key) => limiters()[kind].hit(key));
-  return decisions.find((decision) => !decision.allowed) ?? decisions[0] ?? { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 };
+/** Counts one request against `key` and says whether it is allowed. */
+export function hitRateLimit(kind: RateLimitKind, key: string): RateLimitDecision {
+  return limiters()[kind].hit(key);
 }
 
 /**
@@ -67,7 +66,7 @@ export function startSignInAttempt(email: string, address: string): { allowed: b
   // 'unknown' (no address header) is everyone's at once: never an address the account is known at.
   const known = address !== UNKNOWN_ADDRESS && signInAddresses().has(accountKey, address);
   // Counted up front, so parallel guesses cannot all pass before one fails.
-  if (!known && !limiters().signInAccount.hit(accountKey).allowed) return refused;
+  if (!known && !hitRateLimit('signInAccount', accountKey).allowed) return refused;
   return {
     allowed: true,
     succeeded() {

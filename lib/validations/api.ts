@@ -88,15 +88,17 @@ export const healthResponseSchema = z.object({
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
+// Loose like the card itself: the served card keeps what the schema does not name (the output's note, say).
+const tensorSchema = z.object({ name: z.string(), dtype: z.string(), shape: z.array(z.union([z.string(), z.number()])) }).loose();
+
 /** The model card as served by GET /api/v1/model (see lib/ml/model-card.ts). */
 export const modelCardResponseSchema = z
   .object({
     name: z.string(),
     version: z.string(),
     classes: z.array(z.enum(LABELS)),
-    // Loose like the card itself: the served card keeps what the schema does not name (the output's note, say).
-    input: z.object({ name: z.string(), dtype: z.string(), layout: z.string(), shape: z.array(z.union([z.string(), z.number()])) }).loose(),
-    output: z.object({ name: z.string(), dtype: z.string(), shape: z.array(z.union([z.string(), z.number()])) }).loose(),
+    input: tensorSchema.extend({ layout: z.string() }),
+    output: tensorSchema,
     sha256: z.string(),
   })
   .loose();

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { cookieHeader, signIn, signUp } from '../support/e2e-auth';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { refusedFieldMessage } from '../support/e2e-page';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
 const CAT = SAMPLE_PHOTOS.cat;
@@ -185,10 +186,7 @@ it('the admin purges from /admin/data in Chromium, and a deleted account is sign
     await page.locator('#purge-user-confirm').fill('purge');
     await page.getByTestId('purge-user-submit').click();
     // The message is under the field it is about, linked to it, and focus is there.
-    const confirm = page.locator('#purge-user-confirm');
-    await page.locator('#purge-user-confirm[aria-invalid="true"]').waitFor();
-    await expect(confirm.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent)).resolves.toMatch(/PURGE/);
-    await page.waitForFunction(() => document.activeElement?.id === 'purge-user-confirm'); // focused by an effect after the render
+    await expect(refusedFieldMessage(page, 'purge-user-confirm')).resolves.toMatch(/PURGE/);
     await page.locator('#purge-user-email').fill(email);
     await page.locator('#purge-user-confirm').fill('PURGE');
     await page.getByTestId('purge-user-submit').click();

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ADMIN, LABELS, type Label } from '~/lib/config';
 import { purgeGuestPredictions } from '~/lib/db/guest-retention';
 import { Prisma } from '~/lib/generated/prisma/client';
-import { classCounts, classMetrics, type ClassCounts, type ClassMetrics, perClassMetrics } from '~/lib/ml/metrics';
+import { classCounts, classMetrics, emptyConfusion, type ClassCounts, type ClassMetrics, type Confusion, perClassMetrics } from '~/lib/ml/metrics';
 import { classMetricsSchema } from '~/lib/ml/model-card';
 import { getDb } from '~/lib/server/db';
 import type { AdminFilters, ReviewKind } from '~/lib/validations/admin';
@@ -50,8 +50,8 @@ export interface ClassStats extends ClassMetrics, ClassCounts {
   label: Label;
 }
 
-/** confusion[confirmed][predicted] = count (the orientation of lib/ml/metrics: rows are the true label). */
-export type Confusion = Record<Label, Record<Label, number>>;
+/** confusion[confirmed][predicted] = count (rows are the true label, as in lib/ml/metrics). */
+export type { Confusion };
 
 export interface AccuracyPoint {
   /** First day of the period, YYYY-MM-DD (UTC). */
@@ -153,7 +153,7 @@ export async function getFeedbackAggregates(filters: AdminFilters): Promise<Feed
       GROUP BY 1`,
   ]);
 
-  const confusion = Object.fromEntries(LABELS.map((t) => [t, Object.fromEntries(LABELS.map((p) => [p, 0]))])) as Confusion;
+  const confusion = emptyConfusion();
   for (const cell of cells) confusion[toLabel(cell.confirmed)][toLabel(cell.predicted)] = cell.n;
   const point = (row: { period: string; n: number; correct: number }): AccuracyPoint => ({ period: row.period, n: row.n, correct: row.correct, accuracy: row.correct / row.n });
   const byPeriod = (a: AccuracyPoint, b: AccuracyPoint) => a.period.localeCompare(b.period);
@@ -240,10 +240,10 @@ const confusionSchema = z.object({ cat: confusionRowSchema, dog: confusionRowSch
  * null where it is now 0, say) read the same as new runs; the stored figures
  * only where the matrix cannot be read.
  */
-function runPerClass(row: { perClass: unknown; confusion: unknown }): z.infer<typeof perClassSchema> | null {
-  const confusion = confusionSchema.safeParse(row.confusion);
+function runPerClass(perClass: unknown, storedConfusion: unknown): z.infer<typeof perClassSchema> | null {
+  const confusion = confusionSchema.safeParse(storedConfusion);
   if (confusion.success) return perClassMetrics(confusion.data);
-  const stored = perClassSchema.safeParse(row.perClass);
+  const stored = perClassSchema.safeParse(perClass);
   return stored.success ? stored.data : null;
 }
 
@@ -264,7 +264,7 @@ const evaluationRunSelect = { id: true, modelName: true, modelVersion: true, dat
 
 async function findEvaluationRuns(query: { where?: Prisma.EvaluationRunWhereInput; take?: number }): Promise<EvaluationRunSummary[]> {
   const rows = await getDb().evaluationRun.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: evaluationRunSelect });
-  return rows.map(({ confusion, ...row }) => ({ ...row, perClass: runPerClass({ perClass: row.perClass, confusion }) }));
+  return rows.map(({ confusion, ...row }) => ({ ...row, perClass: runPerClass(row.perClass, confusion) }));
 }
 
 /** The newest offline evaluation runs. */

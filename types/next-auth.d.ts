@@ -4,7 +4,7 @@ type Role = 'user' | 'admin';
 
 declare module 'next-auth' {
   interface Session {
-    user: DefaultSession['user'] & { id: string; role: Role; sessionVersion?: number };
+    user: DefaultSession['user'] & { id: string; role: Role; sessionVersion?: number; sid?: string; signedInAt?: number };
   }
   interface User {
     id: string;
@@ -19,5 +19,9 @@ declare module 'next-auth/jwt' {
     role: Role;
     /** The account's session version at sign-in; absent in tokens issued before versions existed (counts as 0). */
     sessionVersion?: number;
+    /** A random id of the sign-in this token comes from, kept by every token re-issued from it; signing out ends it (EndedSession). */
+    sid?: string;
+    /** When that sign-in was, in seconds since the epoch: a sign-in lasts 30 days at most, however often its token is re-issued. */
+    signedInAt?: number;
   }
 }

@@ -1,7 +1,8 @@
 import 'server-only';
 
+import { randomUUID } from 'node:crypto';
 import { getServerSession, type NextAuthOptions } from 'next-auth';
-import { decode, encode } from 'next-auth/jwt';
+import { decode, encode, type JWT } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
@@ -10,6 +11,7 @@ import { env } from '~/lib/env';
 import { APP_ERRORS, logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
 import { addressFrom, startSignInAttempt } from '~/lib/server/rate-limits';
+import { recordEndedSession } from '~/lib/server/queries/sessions';
 import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
@@ -42,7 +44,33 @@ export function sessionCookies(secure: boolean): NonNullable<NextAuthOptions['co
   };
 }
 
+/**
+ * How long a sign-in lasts: next-auth's sliding lifetime (a token unused for
+ * this long expires) and also the absolute one, counted from the sign-in
+ * (`signedInAt`), which next-auth's re-issued tokens would otherwise extend
+ * for ever. It bounds how long a signed-out session must be remembered.
+ */
 const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/** When a sign-in made at `signedInAt` (seconds since the epoch) ends, whatever its tokens say. */
+function signInEndsAt(signedInAt: number): Date {
+  return new Date((signedInAt + SESSION_MAX_AGE_SECONDS) * 1000);
+}
+
+/**
+ * Signing out: next-auth drops the browser's cookie, and the sign-in's id is
+ * recorded so that a copy of the token (from a shared computer, a log,
+ * malware) is refused from now on too. When that cannot be recorded the
+ * browser is still signed out (next-auth clears the cookie either way).
+ */
+async function endSignIn(token: JWT | null): Promise<void> {
+  if (!token?.sid || typeof token.signedInAt !== 'number') return;
+  try {
+    await recordEndedSession({ sid: token.sid, endsAt: signInEndsAt(token.signedInAt) });
+  } catch (error) {
+    logServerError('signing out', error);
+  }
+}
 
 export const authOptions: NextAuthOptions = {
   // Credentials sign-in works only with JWT sessions (next-auth v4).
@@ -88,11 +116,13 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     jwt({ token, user }) {
-      // `user` is only present right after sign-in.
+      // `user` is only present right after sign-in; every token re-issued from this one keeps its claims.
       if (user) {
         token.id = user.id;
         token.role = user.role;
         token.sessionVersion = user.sessionVersion;
+        token.sid = randomUUID();
+        token.signedInAt = Math.floor(Date.now() / 1000);
       }
       return token;
     },
@@ -101,9 +131,14 @@ export const authOptions: NextAuthOptions = {
         session.user.id = token.id;
         session.user.role = token.role;
         session.user.sessionVersion = token.sessionVersion ?? 0;
+        session.user.sid = token.sid;
+        session.user.signedInAt = token.signedInAt;
       }
       return session;
     },
+  },
+  events: {
+    signOut: ({ token }) => endSignIn(token),
   },
 };
 
@@ -114,7 +149,10 @@ export const authOptions: NextAuthOptions = {
  * device, or by an admin's purge) is signed out at once, a demotion takes
  * effect at once, and so does a password change or "sign out everywhere
  * else", which raise the account's session version above the one the token
- * carries (tokens from before versions existed carry none: 0). When the
+ * carries (tokens from before versions existed carry none: 0), and signing
+ * out, which ends the token's sign-in (`sid`). A token without a sign-in id
+ * and time (from before they existed) or whose sign-in is over 30 days old
+ * is refused without a lookup. When the
  * lookup fails the token's claims stand in (`verified: false`), for display
  * only: the header still shows who signed in and uploads are still answered,
  * while everything that reads or changes an account's data (checkUser,
@@ -126,9 +164,10 @@ const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified:
   const session = await getServerSession(authOptions);
   const claims = session?.user;
   if (!claims?.id || !claims.email || (claims.role !== 'user' && claims.role !== 'admin')) return null;
+  if (!claims.sid || typeof claims.signedInAt !== 'number' || signInEndsAt(claims.signedInAt).getTime() <= Date.now()) return null;
   const sessionVersion = claims.sessionVersion ?? 0;
   try {
-    const stored = await getSessionAccountById({ id: claims.id });
+    const stored = await getSessionAccountById({ id: claims.id, sid: claims.sid });
     if (!stored || stored.sessionVersion !== sessionVersion) return null;
     return { user: { id: stored.id, email: stored.email, role: stored.role }, verified: true, sessionVersion };
   } catch (error) {

@@ -59,14 +59,19 @@ describe('credentials sign-in', () => {
     await expect(authorize({ email: '', password: '' })).resolves.toBeNull();
   });
 
-  it('carries id and role from sign-in into the JWT and the session', async () => {
+  it('carries id, role and a new sign-in id and time from sign-in into the JWT and the session', async () => {
     const callbacks = authOptions.callbacks!;
     const user: User = { id: 'u-1', email: 'a@example.test', role: 'admin', sessionVersion: 3 };
     const token = (await callbacks.jwt!({ token: { sub: 'u-1' } as JWT, user, account: null, trigger: 'signIn' })) as JWT;
-    expect(token).toMatchObject({ id: 'u-1', role: 'admin', sessionVersion: 3 });
+    const now = Math.floor(Date.now() / 1000);
+    expect(token).toMatchObject({ id: 'u-1', role: 'admin', sessionVersion: 3, sid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(Math.abs(token.signedInAt! - now)).toBeLessThanOrEqual(1);
+    // Each sign-in has its own id.
+    const another = (await callbacks.jwt!({ token: { sub: 'u-1' } as JWT, user, account: null, trigger: 'signIn' })) as JWT;
+    expect(another.sid).not.toBe(token.sid);
     // Later requests have no `user`: the token keeps what it had.
     const later = (await callbacks.jwt!({ token, user: undefined as unknown as User, account: null })) as JWT;
-    expect(later).toMatchObject({ id: 'u-1', role: 'admin', sessionVersion: 3 });
+    expect(later).toMatchObject({ id: 'u-1', role: 'admin', sessionVersion: 3, sid: token.sid, signedInAt: token.signedInAt });
     const session = (await callbacks.session!({
       session: { user: { email: 'a@example.test' }, expires: new Date().toISOString() } as Session,
       token: later,
@@ -74,6 +79,6 @@ describe('credentials sign-in', () => {
       newSession: undefined,
       trigger: 'update',
     })) as Session;
-    expect(session.user).toMatchObject({ id: 'u-1', role: 'admin', email: 'a@example.test', sessionVersion: 3 });
+    expect(session.user).toMatchObject({ id: 'u-1', role: 'admin', email: 'a@example.test', sessionVersion: 3, sid: token.sid, signedInAt: token.signedInAt });
   });
 });

@@ -25,6 +25,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
 import { createApiToken } from '~/lib/server/queries/api-tokens';
+import { recordEndedSession } from '~/lib/server/queries/sessions';
 import { endUserSessions, getSessionAccountById } from '~/lib/server/queries/users';
 import { resetRateLimits } from '~/lib/server/rate-limits';
 import { readSample } from '../fixtures/images';
@@ -37,6 +38,11 @@ jest.mock('next/headers', () => ({ cookies: jest.fn(), headers: jest.fn().mockRe
 jest.mock('~/lib/server/queries/users', () => {
   const actual = jest.requireActual<typeof import('~/lib/server/queries/users')>('~/lib/server/queries/users');
   return { ...actual, getSessionAccountById: jest.fn(actual.getSessionAccountById) };
+});
+// The real record of a sign-out, wrapped so that one test can make it fail.
+jest.mock('~/lib/server/queries/sessions', () => {
+  const actual = jest.requireActual<typeof import('~/lib/server/queries/sessions')>('~/lib/server/queries/sessions');
+  return { ...actual, recordEndedSession: jest.fn(actual.recordEndedSession) };
 });
 // The real hash, wrapped so that one test can land a change from another session while the action hashes.
 jest.mock('~/lib/server/password', () => {
@@ -237,14 +243,14 @@ describe('changePasswordAction', () => {
 });
 
 describe('the session version', () => {
-  it('accepts a token from before versions existed while the account is at 0, and not after a change', async () => {
+  it('refuses a token from before sign-ins had ids, which signing out could not end', async () => {
     const user = await makeUser();
     const legacyToken = await encode({ token: { sub: user.id, id: user.id, email: user.email, role: 'user' } as JWT, secret: SECRET });
-    const legacy = new Browser(legacyToken);
-    expect(await userIn(legacy)).toBe(user.id);
-    (await signIn(user.email, user.password)).use();
-    expect((await endOtherSessionsAction({ status: 'idle' }, new FormData())).status).toBe('success');
-    expect(await userIn(legacy)).toBeNull();
+    expect(await userIn(new Browser(legacyToken))).toBeNull();
+    const { sid, signedInAt } = (await decode({ token: (await signIn(user.email, user.password)).token!, secret: SECRET }))!;
+    // The same claims with the sign-in's id and time, and no version (counted as 0): accepted.
+    const withSignIn = await encode({ token: { sub: user.id, id: user.id, email: user.email, role: 'user', sid, signedInAt } as JWT, secret: SECRET });
+    expect(await userIn(new Browser(withSignIn))).toBe(user.id);
   });
 
   it('is raised only from the version the session carries: a change that lands meanwhile ends this session, which changes nothing', async () => {
@@ -290,6 +296,74 @@ describe('endOtherSessionsAction', () => {
 
     new Browser().use();
     await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual({ status: 'unauthorized', message: 'Sign in to manage your sessions.' });
+  });
+});
+
+describe('signing out', () => {
+  const DAY = 24 * 3_600;
+  /** What next-auth's sign-out route does with the browser's cookie, besides clearing it: decode it and call the app's event. */
+  async function signOut(browser: Browser): Promise<void> {
+    const token = await decode({ token: browser.token!, secret: SECRET });
+    await authOptions.events!.signOut!({ token: token!, session: undefined as never });
+  }
+  /** The token next-auth re-issues from `token` on a later visit: the same claims, a fresh expiry. */
+  async function reissued(token: string, change: Partial<JWT> = {}): Promise<string> {
+    const claims = (await decode({ token, secret: SECRET }))!;
+    const { exp: _exp, iat: _iat, jti: _jti, ...kept } = claims;
+    return encode({ token: { ...kept, ...change } as JWT, secret: SECRET });
+  }
+
+  it('ends the sign-in on the server: a copy of its token, or one re-issued from it, is refused; other sign-ins stay', async () => {
+    const user = await makeUser();
+    const here = await signIn(user.email, user.password);
+    const phone = await signIn(user.email, user.password);
+    const copy = new Browser(here.token);
+    const later = new Browser(await reissued(here.token!));
+    expect(await userIn(copy)).toBe(user.id);
+
+    await signOut(here);
+
+    expect(await userIn(copy)).toBeNull();
+    expect(await userIn(later)).toBeNull();
+    copy.use();
+    await expect(createApiTokenAction({ status: 'idle' }, form({ name: 'thief' }))).resolves.toMatchObject({ status: 'unauthorized' });
+    expect(await redirectOf(requireUser('/history'))).toBe('/login?callbackUrl=%2Fhistory');
+    expect(await getDb().apiToken.count({ where: { userId: user.id } })).toBe(0);
+    // Kept until the sign-in would have ended anyway: 30 days after it.
+    const { sid, signedInAt } = (await decode({ token: here.token!, secret: SECRET }))!;
+    expect(await getDb().endedSession.findUnique({ where: { sid: sid! } })).toEqual({ sid, endsAt: new Date((signedInAt! + 30 * DAY) * 1000) });
+    // The account's other sign-in, and a new one, are not touched; signing out twice is harmless.
+    expect(await userIn(phone)).toBe(user.id);
+    await signOut(here);
+    expect(await getDb().endedSession.count({ where: { sid: sid! } })).toBe(1);
+    expect(await userIn(await signIn(user.email, user.password))).toBe(user.id);
+  });
+
+  it('refuses a token whose sign-in is over 30 days old, however recently it was re-issued', async () => {
+    const user = await makeUser();
+    const token = (await signIn(user.email, user.password)).token!;
+    const now = Math.floor(Date.now() / 1000);
+    expect(await userIn(new Browser(await reissued(token, { signedInAt: now - 30 * DAY + 60 })))).toBe(user.id);
+    expect(await userIn(new Browser(await reissued(token, { signedInAt: now - 30 * DAY - 1 })))).toBeNull();
+  });
+
+  it('forgets sign-outs whose sign-in is over anyway when it records one', async () => {
+    const past = randomUUID();
+    await getDb().endedSession.create({ data: { sid: past, endsAt: new Date(Date.now() - 1_000) } });
+    const user = await makeUser();
+    await signOut(await signIn(user.email, user.password));
+    expect(await getDb().endedSession.count({ where: { sid: past } })).toBe(0);
+    expect(await getDb().endedSession.count({ where: { endsAt: { lte: new Date() } } })).toBe(0);
+  });
+
+  it('logs a sign-out it cannot record, without failing it (next-auth clears the cookie either way)', async () => {
+    const user = await makeUser();
+    const here = await signIn(user.email, user.password);
+    jest.mocked(recordEndedSession).mockRejectedValueOnce(new Error('connection terminated'));
+    const { logged } = await withLoggedErrors(() => signOut(here));
+    expect(logged).toEqual([['[petlens] signing out:', expect.objectContaining({ message: 'connection terminated' })]]);
+    // Not recorded: a copy of the token still works, as it did before sign-outs were recorded.
+    expect(await userIn(new Browser(here.token))).toBe(user.id);
   });
 });
 

@@ -227,10 +227,23 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await expect(filters.getByLabel('Predicted label').inputValue()).resolves.toBe('all');
     await expect(filters.getByLabel('Feedback').inputValue()).resolves.toBe('any');
 
+    const sessionCookies = await context.cookies();
+    expect(sessionCookies.map((c) => c.name)).toContain('next-auth.session-token');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
     await page.goto(`${baseUrl}/history`);
     expect(new URL(page.url()).pathname).toBe('/login');
+    // Signing out ended the session on the server too: a copy of the cookie taken before is refused.
+    const copy = await browser.newContext();
+    try {
+      await copy.addCookies(sessionCookies);
+      const stolen = await copy.newPage();
+      await stolen.goto(`${baseUrl}/history`);
+      expect(new URL(stolen.url()).pathname).toBe('/login');
+      expect((await copy.request.get(`${baseUrl}/history/${predictionId}/thumbnail`)).status()).toBe(401);
+    } finally {
+      await copy.close();
+    }
   } finally {
     await context.close();
   }

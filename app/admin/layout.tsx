@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { NavLink } from '~/components/nav-link';
-import { requireAdmin } from '~/lib/server/auth';
+import { requestedPath, requireAdmin } from '~/lib/server/auth';
 
 /** Admin area: the role is checked here and again in every page, action and route. */
 export default async function AdminLayout({ children }: { children: ReactNode }) {
-  await requireAdmin('/admin');
+  await requireAdmin(requestedPath('/admin'));
   return (
     <div className="space-y-6">
       <nav aria-label="Admin" className="flex flex-wrap gap-1 border-b border-slate-200 pb-3 text-sm dark:border-slate-800">

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { getServerSession, type NextAuthOptions } from 'next-auth';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { env } from '~/lib/env';
@@ -16,6 +16,8 @@ import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/q
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
 import { servedOverHttps } from '~/lib/security-headers';
+import { RETURN_TO_HEADER } from '~/lib/return-to';
+import { safeCallbackUrl } from '~/lib/safe-redirect';
 
 export type Role = 'user' | 'admin';
 
@@ -321,17 +323,34 @@ export async function gateAdmin(): Promise<Extract<AdminCheck, { status: 'ok' }>
   return { status: admin.status, message: APP_ERRORS[admin.status].message };
 }
 
-function toSignIn(returnTo: string): never {
-  redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+/**
+ * Where a page's sign-in comes back to: a path, or, for a page whose query
+ * matters but is not given to it (a layout), `requestedPath`, read only when
+ * the redirect is made.
+ */
+export type ReturnTo = string | (() => Promise<string>);
+
+/**
+ * The path and query this request asked for, as proxy.ts recorded them
+ * (lib/return-to.ts), or `fallback` on a path the proxy does not cover.
+ * Same-site only, as every callbackUrl.
+ */
+export function requestedPath(fallback: string): () => Promise<string> {
+  return async () => safeCallbackUrl((await headers()).get(RETURN_TO_HEADER), fallback);
+}
+
+async function toSignIn(returnTo: ReturnTo): Promise<never> {
+  const path = typeof returnTo === 'string' ? returnTo : await returnTo();
+  redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
 }
 
 /**
  * For pages: the signed-in user, confirmed (see checkUser), or a redirect to
  * sign-in that comes back to `returnTo`.
  */
-export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
+export async function requireUser(returnTo: ReturnTo = '/'): Promise<CurrentUser> {
   const check = await checkUser();
-  if (check.status === 'unauthorized') toSignIn(returnTo);
+  if (check.status === 'unauthorized') return toSignIn(returnTo);
   // Not a redirect: the error page says to try again, and the user stays where they were.
   if (check.status === 'unavailable') throw new Error('the session cannot be confirmed while the database is unreachable');
   return check.user;
@@ -362,9 +381,9 @@ export async function checkAdmin(): Promise<AdminCheck> {
  * deleted or demoted since sign-in included, goes to the home page (sign-in
  * would send a live session straight back here).
  */
-export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
+export async function requireAdmin(returnTo: ReturnTo = '/admin'): Promise<CurrentUser> {
   const admin = await checkAdmin();
-  if (admin.status === 'unauthorized') toSignIn(returnTo);
+  if (admin.status === 'unauthorized') return toSignIn(returnTo);
   // Not a redirect: the error page says to try again, and the admin stays where they were.
   if (admin.status === 'unavailable') throw new Error('the admin role cannot be confirmed while the database is unreachable');
   if (admin.status !== 'ok') redirect('/');

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { getServerSession } from 'next-auth';
+import { headers } from 'next/headers';
 import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
 import { GET as exportCsv } from '~/app/admin/export.csv/route';
@@ -29,12 +30,15 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { setPredictionFeedback } from '~/lib/server/queries/predictions';
 import { toAdminFilters } from '~/lib/validations/admin';
+import { RETURN_TO_HEADER } from '~/lib/return-to';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { actAs, insertRows, makePrediction, makeUser, type Row, withLoggedErrors } from './helpers';
 import { runCli } from '../support/cli';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+// The request's headers, as proxy.ts passes them on (none unless a test sets them).
+jest.mock('next/headers', () => ({ headers: jest.fn(async () => new Headers()) }));
 // The real queries; two wrapped so that one test can make a read fail after the role check passed.
 jest.mock('~/lib/server/queries/admin', () => {
   const actual = jest.requireActual<typeof import('~/lib/server/queries/admin')>('~/lib/server/queries/admin');
@@ -127,6 +131,14 @@ describe('who may enter the admin area', () => {
     await expectRedirect(render(), /\/;/);
     as('admin');
     expect(renderToStaticMarkup((await render()) as ReactElement)).toMatch(mark);
+  });
+
+  it('layout: sign-in comes back to the path and query proxy.ts recorded, if it is on this site', async () => {
+    as('guest');
+    for (const [recorded, back] of [['/admin/review?label=dog&feedback=corrected', '/admin/review?label=dog&feedback=corrected'], ['//evil.example/admin', '/admin']] as const) {
+      jest.mocked(headers).mockResolvedValueOnce(new Headers({ [RETURN_TO_HEADER]: recorded }) as never);
+      await expect(pages[0]![1]()).rejects.toMatchObject({ digest: expect.stringContaining(`;/login?callbackUrl=${encodeURIComponent(back)};`) });
+    }
   });
 
   it('the label action refuses guests (unauthorized) and users (forbidden) and changes nothing', async () => {

@@ -231,19 +231,31 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     expect(sessionCookies.map((c) => c.name)).toContain('next-auth.session-token');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
-    await page.goto(`${baseUrl}/history`);
+    // A filtered history link, signed out: sign-in comes back to it, filters and all.
+    const filtered = '/history?feedback=corrected&pageSize=12';
+    await page.goto(`${baseUrl}${filtered}`);
     expect(new URL(page.url()).pathname).toBe('/login');
-    // Signing out ended the session on the server too: a copy of the cookie taken before is refused.
+    expect(new URL(page.url()).searchParams.get('callbackUrl')).toBe(filtered);
+    // Signing out ended the session on the server too: a copy of the cookie taken before is refused,
+    // and its sign-in link comes back to the filtered list as well (the history layout's redirect, not the proxy's).
     const copy = await browser.newContext();
     try {
       await copy.addCookies(sessionCookies);
       const stolen = await copy.newPage();
-      await stolen.goto(`${baseUrl}/history`);
+      await stolen.goto(`${baseUrl}${filtered}`);
       expect(new URL(stolen.url()).pathname).toBe('/login');
+      expect(new URL(stolen.url()).searchParams.get('callbackUrl')).toBe(filtered);
       expect((await copy.request.get(`${baseUrl}/history/${predictionId}/thumbnail`)).status()).toBe(401);
     } finally {
       await copy.close();
     }
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('e2e password 123');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}${filtered}`);
+    await page.getByTestId('history-list').waitFor();
+    await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
+    await expect(page.getByRole('search', { name: 'Filter history' }).getByLabel('Feedback').inputValue()).resolves.toBe('corrected');
   } finally {
     await context.close();
   }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { requireUser } from '~/lib/server/auth';
+import { requestedPath, requireUser } from '~/lib/server/auth';
 
 /**
  * Sign-in is checked here, above loading.tsx: inside its Suspense boundary a
@@ -8,6 +8,7 @@ import { requireUser } from '~/lib/server/auth';
  * not also wrap /history/[id], whose sign-in comes back to the prediction.)
  */
 export default async function HistoryListLayout({ children }: { children: ReactNode }) {
-  await requireUser('/history');
+  // The query too (filters, page), which a layout is not given: proxy.ts records it.
+  await requireUser(requestedPath('/history'));
   return children;
 }

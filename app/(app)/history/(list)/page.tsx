@@ -6,14 +6,14 @@ import { isHistoryFiltered } from '~/components/history/history-search';
 import { PredictionList } from '~/components/history/prediction-list';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
-import { requireUser } from '~/lib/server/auth';
+import { requestedPath, requireUser } from '~/lib/server/auth';
 import { getPredictionsByUserId } from '~/lib/server/queries/predictions';
 import { historyQuerySchema } from '~/lib/validations/prediction';
 
 export const metadata: Metadata = { title: 'History' };
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser('/history');
+  const user = await requireUser(requestedPath('/history'));
   const params = await searchParams;
   const asked = historyQuerySchema.parse({ page: params.page, label: params.label, feedback: params.feedback, pageSize: params.pageSize });
   let result = await getPredictionsByUserId({ userId: user.id, ...asked });

@@ -1,5 +1,6 @@
 /** Option parsers and process conventions shared by the CLIs. */
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Classifier } from '~/lib/ml/classifier';
 import type { InferenceDevice } from '~/lib/ml/session';
 
 export function parseDevice(value: string): InferenceDevice {
@@ -31,6 +32,20 @@ export function parsePositiveInt(value: string): number {
   const number = decimal(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a positive integer');
   return number;
+}
+
+/** A positive integer with a ceiling: each unit of it costs memory or threads (a file read at once, say). */
+export function parsePositiveIntUpTo(max: number): (value: string) => number {
+  return (value) => {
+    const number = decimal(value);
+    if (!Number.isInteger(number) || number < 1 || number > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return number;
+  };
+}
+
+/** With --device auto, says on stderr (stdout may be JSON) why CUDA was not used, as the server logs it. */
+export function reportCpuFallback(command: string, classifier: Pick<Classifier, 'fallbackReason'>): void {
+  if (classifier.fallbackReason) console.error(`${command}: CUDA not used (${classifier.fallbackReason}); running on the CPU`);
 }
 
 export function parsePositiveNumber(value: string): number {

@@ -25,7 +25,7 @@ import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
 import { evaluateFiles, groupBySource } from '~/lib/ml/evaluate';
 import { computeMetrics, type EvaluationMetrics } from '~/lib/ml/metrics';
 import { LABELS } from '~/lib/ml/model-card';
-import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, parseFraction, parsePositiveInt } from './cli-options';
+import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, parseFraction, parsePositiveIntUpTo, reportCpuFallback } from './cli-options';
 
 exitQuietlyWhenStdoutCloses();
 const program = exitTwoOnUsageErrors(new Command('evaluate'))
@@ -37,7 +37,7 @@ const program = exitTwoOnUsageErrors(new Command('evaluate'))
   .option('--by-source', 'also report each source folder (first two path levels) separately')
   .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
   .option('--device <device>', 'auto | cuda | cpu', parseDevice, 'cpu')
-  .option('--concurrency <n>', 'images decoded at once', parsePositiveInt, 4)
+  .option('--concurrency <n>', 'images decoded at once (at most 64)', parsePositiveIntUpTo(64), 4)
   .option('--record', 'store the run in PostgreSQL for the admin dashboard (DATABASE_URL, else the embedded database of npm start)')
   .option('--dataset-name <name>', 'the name the run is stored under (default: the --data folder name, plus the --files list)')
   .parse();
@@ -100,6 +100,7 @@ async function main() {
     throw new Error(`no labelled images under ${options.data} (labels come from cat(s)/dog(s)/other|neither folders)`);
   }
   const classifier = await Classifier.load({ cardPath: options.model, device: options.device });
+  reportCpuFallback('evaluate', classifier);
   const bar = !options.json && process.stderr.isTTY ? new SingleBar({ format: 'evaluating [{bar}] {value}/{total} {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : null;
   bar?.start(listing.files.length, 0);
   const started = performance.now();

@@ -6,11 +6,11 @@
  * an error line and the others go on; the exit code is 1 if any failed, 2 for
  * a command line it cannot run.
  */
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { Classifier } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
-import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice } from './cli-options';
+import { readImageFile } from '~/lib/ml/image-file';
+import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, reportCpuFallback } from './cli-options';
 
 exitQuietlyWhenStdoutCloses();
 const program = exitTwoOnUsageErrors(new Command('predict'))
@@ -24,10 +24,11 @@ const program = exitTwoOnUsageErrors(new Command('predict'))
 async function main() {
   const options = program.opts<{ json?: boolean; model: string; device: 'auto' | 'cuda' | 'cpu' }>();
   const classifier = await Classifier.load({ cardPath: options.model, device: options.device });
+  reportCpuFallback('predict', classifier);
   try {
     for (const file of program.args) {
       try {
-        const result = await classifier.classify(await readFile(file));
+        const result = await classifier.classify(await readImageFile(file));
         const ms = result.timings.decodeMs + result.timings.inferenceMs;
         if (options.json) {
           const { label, confidence, probabilities, image } = result;

@@ -26,7 +26,7 @@ function folderLabel(name: string): Label | null {
   return FOLDER_LABELS.get(name.toLowerCase()) ?? null;
 }
 
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff', '.bmp', '.heic', '.heif']);
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff', '.bmp', '.heic', '.heif']);
 
 export interface LabeledFile {
   /** Absolute path. */

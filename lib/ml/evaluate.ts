@@ -2,10 +2,10 @@
  * @file Evaluates a classifier on labelled files: the step behind
  * `npm run evaluate`, the model-card metrics and the accuracy test.
  */
-import { readFile } from 'node:fs/promises';
 import type { Classifier } from './classifier';
 import type { LabeledFile } from './dataset';
 import { ImageInputError } from './image';
+import { readImageFile } from './image-file';
 import { computeMetrics, type EvaluationMetrics, type LabeledPrediction } from './metrics';
 
 export interface FileFailure {
@@ -38,7 +38,7 @@ export async function evaluateFiles(classifier: Classifier, files: readonly Labe
     while (next < files.length) {
       const file = files[next++]!;
       try {
-        const bytes = await readFile(file.path);
+        const bytes = await readImageFile(file.path);
         const result = await classifier.classify(options.alter ? await options.alter(bytes) : bytes);
         rows.push({ relativePath: file.relativePath, trueLabel: file.trueLabel, label: result.label, confidence: result.confidence });
       } catch (error) {

@@ -2,11 +2,12 @@
  * The predict and evaluate CLIs, run as a user runs them (npx tsx), on a
  * small labelled folder of real photos plus a broken file and an unlabelled one.
  */
-import { copyFile, mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { runCli, runCommand } from '../support/cli';
+import { itWithoutCuda } from '../support/cuda';
 
 
 const cli = runCli;
@@ -119,6 +120,41 @@ describe('npm run evaluate', () => {
     expect(code).toBe(3);
     expect(JSON.parse(stdout)).toMatchObject({ n: 1, accuracy: 1, perClass: { dog: { support: 1 } }, skipped: { unlabeled: 0, unreadable: 0, unreadableEntries: 1 } });
     expect(stderr).toMatch(/error: cats: link not followed: ENOENT/);
+  }, 60_000);
+
+  it('reads .jfif and .jpe photos, and refuses a folder named like a photo and an oversized file before reading them', async () => {
+    const set = path.join(root, 'odd');
+    await mkdir(path.join(set, 'cats/folder.jpg'), { recursive: true });
+    await copyFile(SAMPLE_PHOTOS.cat, path.join(set, 'cats/scan.jfif'));
+    await copyFile(SAMPLE_PHOTOS.cat, path.join(set, 'cats/old.jpe'));
+    // Sparse: 600 MB on paper, nothing on disk.
+    await writeFile(path.join(set, 'cats/video.jpg'), '');
+    await truncate(path.join(set, 'cats/video.jpg'), 600 * 1024 * 1024);
+    const { code, stdout, stderr } = await cli('evaluate.ts', ['--data', set, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ n: 2, accuracy: 1, skipped: { unreadable: 1 } });
+    expect(stderr).toMatch(/error: cats\/video\.jpg: the file is 600\.0 MB; images over 512\.0 MB are not read/);
+    const folder = await cli('predict.ts', [path.join(set, 'cats/folder.jpg')]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/folder\.jpg: error: not a file \(a folder\)/);
+  }, 60_000);
+
+  it('refuses a --concurrency over 64 (each is a file in memory), exit 2', async () => {
+    const { code, stderr } = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--concurrency', '100000']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--concurrency.*must be a whole number from 1 to 64/);
+  }, 60_000);
+});
+
+describe('--device auto without CUDA', () => {
+  itWithoutCuda('says on stderr why CUDA was not used, and classifies on the CPU', async () => {
+    const predict = await cli('predict.ts', ['--device', 'auto', '--json', SAMPLE_PHOTOS.dog]);
+    expect(predict.code).toBe(0);
+    expect(JSON.parse(predict.stdout)).toMatchObject({ label: 'dog' });
+    expect(predict.stderr).toMatch(/^predict: CUDA not used \(.+\); running on the CPU$/m);
+    const evaluate = await cli('evaluate.ts', ['--device', 'auto', '--json', '--data', path.join(root, 'set/deeper')]);
+    expect(JSON.parse(evaluate.stdout)).toMatchObject({ n: 1, accuracy: 1 });
+    expect(evaluate.stderr).toMatch(/^evaluate: CUDA not used \(.+\); running on the CPU$/m);
   }, 60_000);
 });
 

@@ -4,7 +4,7 @@
  * (`--min-accuracy "$BAR"`) would quietly turn a gate off.
  */
 import { InvalidArgumentError } from 'commander';
-import { parseDevice, parseFraction, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '~/scripts/cli-options';
+import { parseDevice, parseFraction, parseNonNegativeInt, parsePositiveInt, parsePositiveIntUpTo, parsePositiveNumber } from '~/scripts/cli-options';
 
 const NOT_DECIMALS = ['', ' ', 'lots', '0x1', '1e-2', '-0', 'NaN', 'Infinity', '1,5', '+1'];
 
@@ -31,6 +31,12 @@ describe('parseFraction', () => {
 });
 
 describe('the integer parsers', () => {
+  it('parsePositiveIntUpTo reads 1 to its ceiling and refuses the rest', () => {
+    const upTo64 = parsePositiveIntUpTo(64);
+    expect(['1', '4', ' 64 '].map(upTo64)).toEqual([1, 4, 64]);
+    for (const value of [...NOT_DECIMALS, '0', '65', '100000', '2.5']) expectRefused(upTo64, value, 'must be a whole number from 1 to 64');
+  });
+
   it('parseNonNegativeInt reads 0 and up; parsePositiveInt 1 and up', () => {
     expect(['0', '7', ' 32 ', '10.'].map(parseNonNegativeInt)).toEqual([0, 7, 32, 10]);
     expect(['1', '16', '600'].map(parsePositiveInt)).toEqual([1, 16, 600]);

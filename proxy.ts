@@ -22,10 +22,14 @@ function isRouteHandler(pathname: string): boolean {
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (isRouteHandler(pathname)) return NextResponse.next();
+  // Whatever a client sent under the header's name never reaches the app.
+  const forwarded = new Headers(request.headers);
+  forwarded.delete(RETURN_TO_HEADER);
+  const passOn = () => NextResponse.next({ request: { headers: forwarded } });
+  if (isRouteHandler(pathname)) return passOn();
   const isAdmin = pathname === '/admin' || pathname.startsWith('/admin/');
   // /history's server actions (feedback, delete) answer a guest themselves.
-  if (!isAdmin && request.method !== 'GET' && request.method !== 'HEAD') return NextResponse.next();
+  if (!isAdmin && request.method !== 'GET' && request.method !== 'HEAD') return passOn();
   const returnTo = `${pathname}${search}`;
   const token = await getToken({ req: request, secret: env.NEXTAUTH_SECRET });
   if (!token) {
@@ -34,9 +38,8 @@ export async function proxy(request: NextRequest) {
     return NextResponse.redirect(login);
   }
   if (isAdmin && token.role !== 'admin') return NextResponse.redirect(new URL('/', request.url));
-  const forwarded = new Headers(request.headers);
   forwarded.set(RETURN_TO_HEADER, returnTo);
-  return NextResponse.next({ request: { headers: forwarded } });
+  return passOn();
 }
 
 export const config = {

@@ -1,6 +1,7 @@
 /**
  * The request header in which proxy.ts hands the pages it covers the path and
- * query they were asked for (always its own value, never a client's). Layouts
+ * query they were asked for (on the paths it covers, always its own value or
+ * none, never a client's; only layouts under those paths read it). Layouts
  * cannot see the query string, and a sign-in should come back to the filtered
  * list that was asked for, not the bare one.
  */

@@ -17,7 +17,7 @@ declare module 'next-auth/jwt' {
   interface JWT {
     id: string;
     role: Role;
-    /** The account's session version at sign-in; absent in tokens issued before versions existed (counts as 0). */
+    /** The account's session version at sign-in; absent only in tokens from before versions existed, which are refused. */
     sessionVersion?: number;
     /** A random id of the sign-in this token comes from, kept by every token re-issued from it; signing out ends it (EndedSession). */
     sid?: string;

@@ -4,7 +4,7 @@ import { requestedPath, requireAdmin } from '~/lib/server/auth';
 
 /** Admin area: the role is checked here and again in every page, action and route. */
 export default async function AdminLayout({ children }: { children: ReactNode }) {
-  await requireAdmin(requestedPath('/admin'));
+  await requireAdmin(await requestedPath('/admin'));
   return (
     <div className="space-y-6">
       <nav aria-label="Admin" className="flex flex-wrap gap-1 border-b border-slate-200 pb-3 text-sm dark:border-slate-800">

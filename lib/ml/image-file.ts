@@ -3,28 +3,40 @@
  * `Classifier.classify` takes, with the file checked first, so that a path
  * that is not a photo gets a clear error line and the run goes on.
  */
-import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 /**
  * The largest file read: above the largest image decoding accepts (50 MP of
  * uncompressed 16-bit RGB TIFF is 300 MB), so that a stray disk image or
- * video named .jpg is refused before it is read into memory rather than
- * after, several at a time (evaluate --concurrency).
+ * video named .jpg is refused rather than read into memory, several at a
+ * time (evaluate --concurrency).
  */
 export const MAX_IMAGE_FILE_BYTES = 512 * 1024 * 1024;
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** The file's bytes; throws, saying why, for a path that is not a regular file or is over `maxBytes`. */
+function tooLarge(size: string, maxBytes: number): Error {
+  return new Error(`the file is ${size}; images over ${megabytes(maxBytes)} are not read`);
+}
+
+/**
+ * The file's bytes; throws, saying why, for a folder or for more than
+ * `maxBytes`. A pipe (`predict <(curl …)`, `/dev/stdin`) is read too: it has
+ * no size to check first, so every read counts against the limit, which also
+ * holds for a file that grows while it is read.
+ */
 export async function readImageFile(file: string, maxBytes = MAX_IMAGE_FILE_BYTES): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    // Checked on the open file, so what is read is what was checked.
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new Error(`not a file (${stats.isDirectory() ? 'a folder' : 'a device, socket or pipe'})`);
-    if (stats.size > maxBytes) throw new Error(`the file is ${megabytes(stats.size)}; images over ${megabytes(maxBytes)} are not read`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
+  const stats = await stat(file);
+  if (stats.isDirectory()) throw new Error('not a file (a folder)');
+  if (stats.size > maxBytes) throw tooLarge(megabytes(stats.size), maxBytes);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    // Leaving the loop destroys the stream, which closes the file.
+    if (total > maxBytes) throw tooLarge(`over ${megabytes(maxBytes)}`, maxBytes);
+    chunks.push(chunk);
   }
+  return Buffer.concat(chunks, total);
 }

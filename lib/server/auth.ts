@@ -11,7 +11,7 @@ import { env } from '~/lib/env';
 import { APP_ERRORS, logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
 import { addressFrom, startSignInAttempt } from '~/lib/server/rate-limits';
-import { recordEndedSession } from '~/lib/server/queries/sessions';
+import { isSignInEnded, recordEndedSession } from '~/lib/server/queries/sessions';
 import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
@@ -132,7 +132,7 @@ export const authOptions: NextAuthOptions = {
       if (session.user) {
         session.user.id = token.id;
         session.user.role = token.role;
-        session.user.sessionVersion = token.sessionVersion ?? 0;
+        session.user.sessionVersion = token.sessionVersion;
         session.user.sid = token.sid;
         session.user.signedInAt = token.signedInAt;
       }
@@ -151,10 +151,9 @@ export const authOptions: NextAuthOptions = {
  * device, or by an admin's purge) is signed out at once, a demotion takes
  * effect at once, and so does a password change or "sign out everywhere
  * else", which raise the account's session version above the one the token
- * carries (tokens from before versions existed carry none: 0), and signing
- * out, which ends the token's sign-in (`sid`). A token without a sign-in id
- * and time (from before they existed) or whose sign-in is over 30 days old
- * is refused without a lookup. When the
+ * carries, and signing out, which ends the token's sign-in (`sid`). A token
+ * without a sign-in id, time and version (from before they existed) or
+ * whose sign-in is over 30 days old is refused without a lookup. When the
  * lookup fails the token's claims stand in (`verified: false`), for display
  * only: the header still shows who signed in and uploads are still answered,
  * while everything that reads or changes an account's data (checkUser,
@@ -167,10 +166,11 @@ const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified:
   const claims = session?.user;
   if (!claims?.id || !claims.email || (claims.role !== 'user' && claims.role !== 'admin')) return null;
   if (!claims.sid || typeof claims.signedInAt !== 'number' || signInEndsAt(claims.signedInAt).getTime() <= Date.now()) return null;
-  const sessionVersion = claims.sessionVersion ?? 0;
+  const sessionVersion = claims.sessionVersion;
+  if (typeof sessionVersion !== 'number') return null;
   try {
-    const stored = await getSessionAccountById({ id: claims.id, sid: claims.sid });
-    if (!stored || stored.sessionVersion !== sessionVersion) return null;
+    const [stored, ended] = await Promise.all([getSessionAccountById({ id: claims.id }), isSignInEnded({ sid: claims.sid })]);
+    if (!stored || ended || stored.sessionVersion !== sessionVersion) return null;
     return { user: { id: stored.id, email: stored.email, role: stored.role }, verified: true, sessionVersion };
   } catch (error) {
     logServerError('re-checking the signed-in account', error);
@@ -274,10 +274,13 @@ export async function gateUser(signInMessage: string): Promise<Extract<UserCheck
 /**
  * For actions that raise the session version (a password change, signing
  * out other sessions): the signed-in user and the version their session
- * carries, or the state the action answers with (`signInMessage` to a guest,
- * a logged `failed` when the session could not be read). The claims may be
- * unconfirmed: those actions raise the version only from the one the session
- * carries, in one conditional update, so a stale session changes nothing.
+ * carries, confirmed against the account as stored now, or the state the
+ * action answers with (`signInMessage` to a guest, SESSION_UNCHECKED when the
+ * session could not be confirmed, a logged `failed` when it could not even be
+ * read). Those actions also raise the version only from the one the session
+ * carries, in one conditional update, so a session that another one ended a
+ * moment later changes nothing; a signed-out copy of a token carries the
+ * current version, so only the confirmation keeps it from acting.
  */
 export async function gateSession(
   signInMessage: string,
@@ -285,6 +288,7 @@ export async function gateSession(
   const account = await checkForAction(getSessionAccount, CHECKING_THE_SESSION, SESSION_UNREADABLE_STATE);
   if (account === null) return { status: 'unauthorized', message: signInMessage };
   if ('status' in account) return account;
+  if (!account.verified) return { status: 'failed', message: SESSION_UNCHECKED };
   return { status: 'ok', user: account.user, sessionVersion: account.sessionVersion };
 }
 
@@ -324,33 +328,26 @@ export async function gateAdmin(): Promise<Extract<AdminCheck, { status: 'ok' }>
 }
 
 /**
- * Where a page's sign-in comes back to: a path, or, for a page whose query
- * matters but is not given to it (a layout), `requestedPath`, read only when
- * the redirect is made.
+ * For a page whose query is not given to it (a layout) on a path proxy.ts
+ * covers: the path and query this request asked for, as the proxy recorded
+ * them (lib/return-to.ts), or `fallback`. Same-site only, as every
+ * callbackUrl.
  */
-export type ReturnTo = string | (() => Promise<string>);
-
-/**
- * The path and query this request asked for, as proxy.ts recorded them
- * (lib/return-to.ts), or `fallback` on a path the proxy does not cover.
- * Same-site only, as every callbackUrl.
- */
-export function requestedPath(fallback: string): () => Promise<string> {
-  return async () => safeCallbackUrl((await headers()).get(RETURN_TO_HEADER), fallback);
+export async function requestedPath(fallback: string): Promise<string> {
+  return safeCallbackUrl((await headers()).get(RETURN_TO_HEADER), fallback);
 }
 
-async function toSignIn(returnTo: ReturnTo): Promise<never> {
-  const path = typeof returnTo === 'string' ? returnTo : await returnTo();
-  redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+function toSignIn(returnTo: string): never {
+  redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
 }
 
 /**
  * For pages: the signed-in user, confirmed (see checkUser), or a redirect to
  * sign-in that comes back to `returnTo`.
  */
-export async function requireUser(returnTo: ReturnTo = '/'): Promise<CurrentUser> {
+export async function requireUser(returnTo = '/'): Promise<CurrentUser> {
   const check = await checkUser();
-  if (check.status === 'unauthorized') return toSignIn(returnTo);
+  if (check.status === 'unauthorized') toSignIn(returnTo);
   // Not a redirect: the error page says to try again, and the user stays where they were.
   if (check.status === 'unavailable') throw new Error('the session cannot be confirmed while the database is unreachable');
   return check.user;
@@ -381,9 +378,9 @@ export async function checkAdmin(): Promise<AdminCheck> {
  * deleted or demoted since sign-in included, goes to the home page (sign-in
  * would send a live session straight back here).
  */
-export async function requireAdmin(returnTo: ReturnTo = '/admin'): Promise<CurrentUser> {
+export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
   const admin = await checkAdmin();
-  if (admin.status === 'unauthorized') return toSignIn(returnTo);
+  if (admin.status === 'unauthorized') toSignIn(returnTo);
   // Not a redirect: the error page says to try again, and the admin stays where they were.
   if (admin.status === 'unavailable') throw new Error('the admin role cannot be confirmed while the database is unreachable');
   if (admin.status !== 'ok') redirect('/');

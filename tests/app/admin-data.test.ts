@@ -25,6 +25,8 @@ import { actAs, form, holdings, insertRows, makeUser, type Row } from './helpers
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+// The request's headers, as proxy.ts passes them on: none of its own here.
+jest.mock('next/headers', () => ({ headers: jest.fn(async () => new Headers()) }));
 
 /** Every row this file writes carries a model version with this prefix, so it can clean up after itself. */
 const PREFIX = `admin-data-${randomUUID()}`;

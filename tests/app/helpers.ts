@@ -48,9 +48,9 @@ export async function withLoggedErrors<T>(act: () => Promise<T>): Promise<{ resu
   }
 }
 
-/** Makes the next server calls run as `user`, signed in just now (or as a guest with null). */
+/** Makes the next server calls run as `user`, signed in just now at session version 0, a new account's (or as a guest with null). */
 export function actAs(user: UserRecord | null): void {
-  const signIn = { sid: randomUUID(), signedInAt: Math.floor(Date.now() / 1000) };
+  const signIn = { sid: randomUUID(), signedInAt: Math.floor(Date.now() / 1000), sessionVersion: 0 };
   const session: Session | null = user
     ? { user: { id: user.id, email: user.email, role: user.role, ...signIn }, expires: new Date(Date.now() + 3_600_000).toISOString() }
     : null;

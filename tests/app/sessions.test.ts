@@ -243,14 +243,14 @@ describe('changePasswordAction', () => {
 });
 
 describe('the session version', () => {
-  it('refuses a token from before sign-ins had ids, which signing out could not end', async () => {
+  it('refuses a token from before sign-ins had ids, which signing out could not end, and one without a version', async () => {
     const user = await makeUser();
     const legacyToken = await encode({ token: { sub: user.id, id: user.id, email: user.email, role: 'user' } as JWT, secret: SECRET });
     expect(await userIn(new Browser(legacyToken))).toBeNull();
     const { sid, signedInAt } = (await decode({ token: (await signIn(user.email, user.password)).token!, secret: SECRET }))!;
-    // The same claims with the sign-in's id and time, and no version (counted as 0): accepted.
-    const withSignIn = await encode({ token: { sub: user.id, id: user.id, email: user.email, role: 'user', sid, signedInAt } as JWT, secret: SECRET });
-    expect(await userIn(new Browser(withSignIn))).toBe(user.id);
+    const claims = { sub: user.id, id: user.id, email: user.email, role: 'user', sid, signedInAt } as JWT;
+    expect(await userIn(new Browser(await encode({ token: claims, secret: SECRET })))).toBeNull();
+    expect(await userIn(new Browser(await encode({ token: { ...claims, sessionVersion: 0 }, secret: SECRET })))).toBe(user.id);
   });
 
   it('is raised only from the version the session carries: a change that lands meanwhile ends this session, which changes nothing', async () => {
@@ -391,6 +391,8 @@ describe('a session that cannot be confirmed', () => {
         await expect(submitFeedbackAction({ predictionId: prediction.id, correctLabel: 'dog' })).resolves.toEqual(refused);
         await expect(deletePredictionAction({ status: 'idle' }, form({ id: prediction.id }))).resolves.toEqual(refused);
         await expect(deleteAccountAction({ status: 'idle' }, form({ currentPassword: user.password }))).resolves.toEqual(refused);
+        await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual(refused);
+        await expect(changePasswordAction(idle, passwordForm(NEW_PASSWORD, 'the attacker’s passphrase'))).resolves.toEqual(refused);
         await expect(requireUser('/history')).rejects.toThrow(/cannot be confirmed/);
         // An upload is still answered, and saved neither to the account nor as a guest's (kept guest uploads on).
         const guestRows = await getDb().prediction.count({ where: { userId: null } });

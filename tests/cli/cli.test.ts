@@ -139,6 +139,12 @@ describe('npm run evaluate', () => {
     expect(folder.stderr).toMatch(/folder\.jpg: error: not a file \(a folder\)/);
   }, 60_000);
 
+  it('predict reads a photo from a pipe (process substitution), which has no size to check first', async () => {
+    const { code, stdout } = await runCommand('bash', ['-c', `npx tsx scripts/predict.ts --json <(cat ${JSON.stringify(SAMPLE_PHOTOS.cat)})`]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ label: 'cat' });
+  }, 60_000);
+
   it('refuses a --concurrency over 64 (each is a file in memory), exit 2', async () => {
     const { code, stderr } = await cli('evaluate.ts', ['--data', path.join(root, 'set'), '--concurrency', '100000']);
     expect(code).toBe(2);

@@ -36,18 +36,9 @@ export function getUserCredentialsById({ id }: { id: string }) {
   return getDb().user.findUnique({ where: { id }, select: credentialsSelect });
 }
 
-/**
- * The account behind a session token, with the session version the token must
- * carry (lib/server/auth.ts); null when the account is gone or the token's
- * sign-in (`sid`) was signed out.
- */
-export async function getSessionAccountById({ id, sid }: { id: string; sid: string }): Promise<(UserRecord & { sessionVersion: number }) | null> {
-  const db = getDb();
-  const [account, ended] = await Promise.all([
-    db.user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } }),
-    db.endedSession.findUnique({ where: { sid }, select: { sid: true } }),
-  ]);
-  return ended ? null : account;
+/** The account behind a session, with the session version its token must carry (lib/server/auth.ts). */
+export function getSessionAccountById({ id }: { id: string }): Promise<(UserRecord & { sessionVersion: number }) | null> {
+  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } });
 }
 
 /**

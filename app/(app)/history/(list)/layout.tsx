@@ -9,6 +9,6 @@ import { requestedPath, requireUser } from '~/lib/server/auth';
  */
 export default async function HistoryListLayout({ children }: { children: ReactNode }) {
   // The query too (filters, page), which a layout is not given: proxy.ts records it.
-  await requireUser(requestedPath('/history'));
+  await requireUser(await requestedPath('/history'));
   return children;
 }

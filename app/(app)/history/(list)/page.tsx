@@ -2,20 +2,20 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { HistoryFilters } from '~/components/history/history-filters';
 import { Pagination } from '~/components/history/pagination';
-import { isHistoryFiltered } from '~/components/history/history-search';
+import { historyHref, isHistoryFiltered } from '~/components/history/history-search';
 import { PredictionList } from '~/components/history/prediction-list';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
-import { requestedPath, requireUser } from '~/lib/server/auth';
+import { requireUser } from '~/lib/server/auth';
 import { getPredictionsByUserId } from '~/lib/server/queries/predictions';
 import { historyQuerySchema } from '~/lib/validations/prediction';
 
 export const metadata: Metadata = { title: 'History' };
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireUser(requestedPath('/history'));
   const params = await searchParams;
   const asked = historyQuerySchema.parse({ page: params.page, label: params.label, feedback: params.feedback, pageSize: params.pageSize });
+  const user = await requireUser(historyHref(asked, asked.page));
   let result = await getPredictionsByUserId({ userId: user.id, ...asked });
   // A page past the end (an old link, the last item deleted) shows the last page rather than
   // "No predictions yet." under a count. Clamped, not redirected: under loading.tsx a redirect would be client-side.

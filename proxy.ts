@@ -1,14 +1,12 @@
 /**
- * A convenience redirect for /admin pages and the /history list, from the
- * session JWT alone: guests to sign-in with the path and query they asked for
- * (a layout cannot see the query, so without this a filtered history link
- * came back unfiltered), non-admins home from /admin, before any page work.
+ * Hands the /admin pages and the /history list the path and query they were
+ * asked for (RETURN_TO_HEADER), for their layouts' sign-in redirects: a
+ * layout cannot see the query, so without it a filtered history link came
+ * back unfiltered. On /admin it also redirects from the session JWT alone,
+ * before any page work: guests to sign-in with that path, non-admins home.
  * It is never the check: every layout, page, action and route handler checks
- * the session itself, and the pages it lets through get the same path and
- * query (RETURN_TO_HEADER) for their own redirect, for a token that looks
- * valid here and is refused there (an ended session). The matcher names
- * those paths only, so uploads (server actions on "/") are never buffered by
- * the proxy.
+ * the session itself. The matcher names those paths only, so uploads (server
+ * actions on "/") are never buffered by the proxy.
  */
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
@@ -27,18 +25,17 @@ export async function proxy(request: NextRequest) {
   forwarded.delete(RETURN_TO_HEADER);
   const passOn = () => NextResponse.next({ request: { headers: forwarded } });
   if (isRouteHandler(pathname)) return passOn();
-  const isAdmin = pathname === '/admin' || pathname.startsWith('/admin/');
-  // /history's server actions (feedback, delete) answer a guest themselves.
-  if (!isAdmin && request.method !== 'GET' && request.method !== 'HEAD') return passOn();
   const returnTo = `${pathname}${search}`;
+  forwarded.set(RETURN_TO_HEADER, returnTo);
+  // /history: its layout sends a guest to sign-in (with this path) and its server actions answer one themselves.
+  if (pathname === '/history') return passOn();
   const token = await getToken({ req: request, secret: env.NEXTAUTH_SECRET });
   if (!token) {
     const login = new URL('/login', request.url);
     login.searchParams.set('callbackUrl', returnTo);
     return NextResponse.redirect(login);
   }
-  if (isAdmin && token.role !== 'admin') return NextResponse.redirect(new URL('/', request.url));
-  forwarded.set(RETURN_TO_HEADER, returnTo);
+  if (token.role !== 'admin') return NextResponse.redirect(new URL('/', request.url));
   return passOn();
 }
 

@@ -11,7 +11,7 @@ import { env } from '~/lib/env';
 import { APP_ERRORS, logServerError } from '~/lib/errors';
 import { verifyAgainstDummy, verifyPassword } from '~/lib/server/password';
 import { addressFrom, startSignInAttempt } from '~/lib/server/rate-limits';
-import { isSignInEnded, recordEndedSession } from '~/lib/server/queries/sessions';
+import { recordEndedSession } from '~/lib/server/queries/sessions';
 import { getSessionAccountById, getUserCredentialsByEmail } from '~/lib/server/queries/users';
 import { SIGN_IN_RATE_LIMITED, SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { signInSchema } from '~/lib/validations/auth';
@@ -169,8 +169,8 @@ const getSessionAccount = cache(async (): Promise<{ user: CurrentUser; verified:
   const sessionVersion = claims.sessionVersion;
   if (typeof sessionVersion !== 'number') return null;
   try {
-    const [stored, ended] = await Promise.all([getSessionAccountById({ id: claims.id }), isSignInEnded({ sid: claims.sid })]);
-    if (!stored || ended || stored.sessionVersion !== sessionVersion) return null;
+    const stored = await getSessionAccountById({ id: claims.id, sid: claims.sid });
+    if (!stored || stored.sessionVersion !== sessionVersion) return null;
     return { user: { id: stored.id, email: stored.email, role: stored.role }, verified: true, sessionVersion };
   } catch (error) {
     logServerError('re-checking the signed-in account', error);
@@ -259,28 +259,16 @@ async function checkForAction<T, F>(check: () => Promise<T>, context: string, un
 const SESSION_UNREADABLE_STATE: ActionRefusal<'failed'> = { status: 'failed', message: SESSION_UNREADABLE };
 
 /**
- * For actions on the signed-in user's own data: the confirmed user, or the
- * state the action answers with (`signInMessage` to a guest, SESSION_UNCHECKED
- * when the session could not be confirmed, a logged `failed` when it could
- * not even be read).
- */
-export async function gateUser(signInMessage: string): Promise<Extract<UserCheck, { status: 'ok' }> | ActionRefusal<'unauthorized' | 'failed'>> {
-  const check = await checkForAction(checkUser, CHECKING_THE_SESSION, SESSION_UNREADABLE_STATE);
-  if (check.status === 'unauthorized') return { status: 'unauthorized', message: signInMessage };
-  if (check.status === 'unavailable') return { status: 'failed', message: SESSION_UNCHECKED };
-  return check;
-}
-
-/**
- * For actions that raise the session version (a password change, signing
- * out other sessions): the signed-in user and the version their session
- * carries, confirmed against the account as stored now, or the state the
- * action answers with (`signInMessage` to a guest, SESSION_UNCHECKED when the
- * session could not be confirmed, a logged `failed` when it could not even be
- * read). Those actions also raise the version only from the one the session
- * carries, in one conditional update, so a session that another one ended a
- * moment later changes nothing; a signed-out copy of a token carries the
- * current version, so only the confirmation keeps it from acting.
+ * For actions on the signed-in user's own data, and for those that raise the
+ * session version (a password change, signing out other sessions): the user
+ * and the version their session carries, confirmed against the account as
+ * stored now, or the state the action answers with (`signInMessage` to a
+ * guest, SESSION_UNCHECKED when the session could not be confirmed, a logged
+ * `failed` when it could not even be read). The version-raising actions also
+ * raise it only from the one the session carries, in one conditional update,
+ * so a session that another one ended a moment later changes nothing; a
+ * signed-out copy of a token carries the current version, so only the
+ * confirmation keeps it from acting.
  */
 export async function gateSession(
   signInMessage: string,
@@ -290,6 +278,12 @@ export async function gateSession(
   if ('status' in account) return account;
   if (!account.verified) return { status: 'failed', message: SESSION_UNCHECKED };
   return { status: 'ok', user: account.user, sessionVersion: account.sessionVersion };
+}
+
+/** gateSession without the version: for actions on the signed-in user's own data. */
+export async function gateUser(signInMessage: string): Promise<Extract<UserCheck, { status: 'ok' }> | ActionRefusal<'unauthorized' | 'failed'>> {
+  const gate = await gateSession(signInMessage);
+  return gate.status === 'ok' ? { status: 'ok', user: gate.user } : gate;
 }
 
 /**

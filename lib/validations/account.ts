@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { PASSWORD } from '~/lib/config';
+import { enteredPassword } from '~/lib/validations/auth';
 import { passwordProblem } from '~/lib/validations/password-policy';
 
-/** The account's current password as typed (checked against the stored hash by the action). */
-const currentPasswordField = (missing: string) => z.string({ error: missing }).min(1, missing).max(PASSWORD.maxLength);
 
 /**
  * Deleting the account: the user's password (checked against the stored hash by the action), so that a session left
  * open on a shared computer, or a stolen cookie, cannot delete an account and its history for good.
  */
 export const deleteAccountSchema = z.object({
-  currentPassword: currentPasswordField('Enter your password to confirm'),
+  currentPassword: enteredPassword('Enter your password to confirm'),
 });
 
 /**
@@ -21,7 +19,7 @@ export const deleteAccountSchema = z.object({
 export function changePasswordSchema(email: string) {
   return z
     .object({
-      currentPassword: currentPasswordField('Enter your current password'),
+      currentPassword: enteredPassword('Enter your current password'),
       newPassword: z.string({ error: 'Choose a new password' }),
     })
     .superRefine(({ currentPassword, newPassword }, ctx) => {

@@ -9,9 +9,12 @@ export const emailSchema = z
   .max(254, 'That email address is too long')
   .pipe(z.email({ error: 'Enter a valid email address' }));
 
+/** A password as typed into a form (checked against the stored hash by the caller); `missing` when it is empty. */
+export const enteredPassword = (missing: string) => z.string({ error: missing }).min(1, missing).max(PASSWORD.maxLength);
+
 export const signInSchema = z.object({
   email: emailSchema,
-  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(PASSWORD.maxLength),
+  password: enteredPassword('Enter your password'),
 });
 
 /** New accounts (and admins from ADMIN_EMAIL/ADMIN_PASSWORD or admin:create): the policy in password-policy.ts. */

@@ -203,6 +203,13 @@ describe('POST /api/v1/predict', () => {
     expect(await createApiTokenAction({ status: 'idle' }, form({ name: 'x' }))).toMatchObject({ status: 'unauthorized' });
   });
 
+  it('refuses a token name of spaces with the field it is about, and creates no token', async () => {
+    const user = await makeUser();
+    actAs(user);
+    await expect(createApiTokenAction({ status: 'idle' }, form({ name: '   ' }))).resolves.toEqual({ status: 'invalid_data', field: 'name', message: 'Give the token a name' });
+    expect(await getDb().apiToken.count({ where: { userId: user.id } })).toBe(0);
+  });
+
   describe('errors are JSON with the right status', () => {
     it('400: no image field, a text field, malformed multipart, bad JSON, bad base64, an empty file, too many files', async () => {
       await expectError(await POST(multipartRequest([photos.cat], { field: 'file' })), 400, 'missing_field');

@@ -156,7 +156,7 @@ it('a user deletes their account on /account: signed out, their token and histor
     await page.getByTestId('delete-account').click();
     await page.getByText('That is not your password. Nothing was removed.').waitFor({ timeout: 20_000 });
     expect(await confirm.getAttribute('aria-invalid')).toBe('true');
-    expect(await confirm.evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.waitForFunction(() => document.activeElement?.id === 'delete-account-password');
     expect((await predict(token)).status).toBe(200);
 
     await confirm.fill(password);
@@ -197,7 +197,7 @@ it('a user changes their password on /account: this browser stays signed in, the
     await page.getByTestId('change-password').click();
     await page.getByText('That is not your current password').waitFor({ timeout: 20_000 });
     // Focus lands on the field to fix.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('current-password');
+    await page.waitForFunction(() => document.activeElement?.id === 'current-password');
     // Refused: the other browser is still signed in.
     await other.goto(`${baseUrl}/history`);
     expect(new URL(other.url()).pathname).toBe('/history');

@@ -23,8 +23,9 @@ const answered = (saved: boolean, saveError: string | null, saveRetryable: boole
 });
 
 /** The card of one photo, rendered as the server would. */
-function renderCard(status: UploadStatus, { signedIn, addedSignedIn }: { signedIn: boolean; addedSignedIn: boolean }): string {
-  const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn, status };
+function renderCard(status: UploadStatus, signedIn: boolean): string {
+  // addedSignedIn is the uploader's (what to send the card again with); the card itself does not read it.
+  const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn: true, status };
   return renderToStaticMarkup(createElement(ResultCard, { item, signedIn, onRemove: () => undefined, onRetry: () => undefined }));
 }
 
@@ -72,7 +73,7 @@ describe('resend and settle: "Try again" on an answer the history could not keep
   });
 
   it('the card sent again shows its answer with a pending line, and no save message, links or "Try again" meanwhile', () => {
-    const render = (status: UploadStatus) => renderCard(status, { signedIn: true, addedSignedIn: true });
+    const render = (status: UploadStatus) => renderCard(status, true);
     const before = render(unsaved);
     expect(before).toContain('data-testid="prediction-label"');
     expect(before).toContain('could not be saved to your history');
@@ -104,7 +105,7 @@ describe('newUploadKey: one per photo card, what the upload action accepts', () 
 });
 
 describe('the link under an answer that was not kept', () => {
-  const render = (status: UploadStatus, signedIn: boolean) => renderCard(status, { signedIn, addedSignedIn: !signedIn });
+  const render = renderCard;
 
   it('asks someone whose session ended to sign in again, not to create an account', () => {
     const html = render(answered(false, 'You have been signed out, so this result was not saved to your history.', false, true), false);

@@ -2,11 +2,6 @@ import 'server-only';
 
 import { getDb } from '~/lib/server/db';
 
-/** Whether the sign-in a session token comes from was signed out (lib/server/auth.ts refuses its tokens). */
-export async function isSignInEnded({ sid }: { sid: string }): Promise<boolean> {
-  return (await getDb().endedSession.findUnique({ where: { sid }, select: { sid: true } })) !== null;
-}
-
 /**
  * Records a signed-out sign-in (lib/server/auth.ts refuses its tokens from
  * then on) until `endsAt`, when its tokens expire anyway, and deletes the

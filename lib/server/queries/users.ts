@@ -36,9 +36,18 @@ export function getUserCredentialsById({ id }: { id: string }) {
   return getDb().user.findUnique({ where: { id }, select: credentialsSelect });
 }
 
-/** The account behind a session, with the session version its token must carry (lib/server/auth.ts). */
-export function getSessionAccountById({ id }: { id: string }): Promise<(UserRecord & { sessionVersion: number }) | null> {
-  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, role: true, sessionVersion: true } });
+/**
+ * The account behind a session token, with the session version the token must
+ * carry (lib/server/auth.ts); null when the account is gone or the token's
+ * sign-in (`sid`) was signed out (EndedSession). One statement, on one pooled
+ * connection: it runs for every request that reads a session.
+ */
+export async function getSessionAccountById({ id, sid }: { id: string; sid: string }): Promise<(UserRecord & { sessionVersion: number }) | null> {
+  const rows = await getDb().$queryRaw<(UserRecord & { sessionVersion: number })[]>`
+    SELECT u."id", u."email", u."role"::text AS "role", u."sessionVersion"
+    FROM "User" u
+    WHERE u."id" = ${id}::uuid AND NOT EXISTS (SELECT 1 FROM "EndedSession" e WHERE e."sid" = ${sid}::uuid)`;
+  return rows[0] ?? null;
 }
 
 /**

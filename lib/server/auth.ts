@@ -305,6 +305,29 @@ export function checkForRoute<T>(check: () => Promise<T>): Promise<T | { status:
   return checkForAction(check, CHECKING_THE_SESSION, { status: 'internal' } as const);
 }
 
+/**
+ * For next-auth's own session endpoint (`GET /api/auth/session`, which its
+ * client reads after signing in or out): whether the request carries a
+ * session token that the app refuses everywhere else (signed out, ended by a
+ * password change, its account gone, its sign-in over 30 days old). If so
+ * the token is expired in this response, as next-auth does with one it cannot
+ * decode, and true is returned: the caller answers as to a guest. next-auth
+ * alone would decode it and answer with its email and role. A token that
+ * cannot be confirmed because the database is down is not refused (the
+ * header shows its claims meanwhile too).
+ */
+export async function dropRefusedSessionToken(): Promise<boolean> {
+  const cookie = authOptions.cookies?.sessionToken;
+  if (!cookie) return false;
+  const jar = await cookies();
+  if (!jar.get(cookie.name)?.value) return false;
+  const account = await checkForAction(getSessionAccount, CHECKING_THE_SESSION, 'unreadable' as const);
+  // An unreadable session is left to next-auth, which answers a token it cannot decode as a guest anyway.
+  if (account !== null) return false;
+  jar.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  return true;
+}
+
 const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';
 const ROLE_UNCHECKED_DATABASE = 'Your admin role could not be checked (the database is unavailable); nothing was changed. Please try again.';
 

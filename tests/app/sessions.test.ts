@@ -14,11 +14,12 @@ import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
 import { changePasswordAction, createApiTokenAction, deleteAccountAction, endOtherSessionsAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
+import { GET as nextAuthRoute } from '~/app/api/auth/[...nextauth]/route';
 import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
 import { GET as exportCsv } from '~/app/admin/export.csv/route';
 import { GET as adminThumbnail } from '~/app/admin/predictions/[id]/thumbnail/route';
 import type { ChangePasswordState } from '~/lib/account-state';
-import { authOptions, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
+import { authOptions, dropRefusedSessionToken, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
 import { env } from '~/lib/env';
 import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { disconnectDb, getDb } from '~/lib/server/db';
@@ -330,6 +331,26 @@ describe('signing out', () => {
     await signOut(here);
     expect(await getDb().endedSession.count({ where: { sid: sid! } })).toBe(1);
     expect(await userIn(await signIn(user.email, user.password))).toBe(user.id);
+  });
+
+  it("answers next-auth's own session endpoint for a signed-out copy as for a guest, not with its email, and expires it", async () => {
+    const user = await makeUser();
+    const here = await signIn(user.email, user.password);
+    const copy = new Browser(here.token);
+    const askSession = () => nextAuthRoute(new Request('http://localhost/api/auth/session'), { params: Promise.resolve({ nextauth: ['session'] }) });
+    // Before sign-out, and for a guest, next-auth answers as it always did (the e2e tests read its answer).
+    copy.use();
+    await expect(dropRefusedSessionToken()).resolves.toBe(false);
+    new Browser().use();
+    await expect(dropRefusedSessionToken()).resolves.toBe(false);
+
+    await signOut(here);
+
+    copy.use();
+    const response = await askSession();
+    expect(response.status).toBe(200);
+    await expect(response.json()).resolves.toEqual({});
+    expect(copy.jar.get(COOKIE)).toMatchObject({ value: '', maxAge: 0 });
   });
 
   it('refuses a token whose sign-in is over 30 days old, however recently it was re-issued', async () => {

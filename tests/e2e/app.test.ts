@@ -246,6 +246,10 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
       expect(new URL(stolen.url()).pathname).toBe('/login');
       expect(new URL(stolen.url()).searchParams.get('callbackUrl')).toBe(filtered);
       expect((await copy.request.get(`${baseUrl}/history/${predictionId}/thumbnail`)).status()).toBe(401);
+      // next-auth's own session endpoint answers it as a guest too, not with its email, and expires it.
+      const sessionAnswer = await copy.request.get(`${baseUrl}/api/auth/session`);
+      await expect(sessionAnswer.json()).resolves.toEqual({});
+      expect((await copy.cookies()).map((c) => c.name)).not.toContain('next-auth.session-token');
     } finally {
       await copy.close();
     }

@@ -1,6 +1,25 @@
 import NextAuth from 'next-auth';
-import { authOptions } from '~/lib/server/auth';
+import { authOptions, dropRefusedSessionToken } from '~/lib/server/auth';
 
-const handler = NextAuth(authOptions);
+const nextAuth = NextAuth(authOptions);
+
+interface NextAuthContext {
+  params: Promise<{ nextauth: string[] }>;
+}
+
+/**
+ * next-auth's endpoints, with one check added: its session endpoint (GET, and
+ * POST for an update) decodes the token and answers with its claims, and
+ * re-issues it, whatever the database says, so a token the app refuses
+ * everywhere else (a copy kept after signing out, say) gets the guest's
+ * answer, `{}`, and is expired, instead of its email and role.
+ */
+async function handler(request: Request, context: NextAuthContext): Promise<Response> {
+  const { nextauth } = await context.params;
+  if (nextauth.length === 1 && nextauth[0] === 'session' && (await dropRefusedSessionToken())) {
+    return Response.json({});
+  }
+  return nextAuth(request, context);
+}
 
 export { handler as GET, handler as POST };

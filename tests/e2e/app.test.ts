@@ -167,6 +167,39 @@ it('accepts a photo of almost 10 MB through the server action (Next’s 1 MB def
   }
 });
 
+it('"Try again" after an answer lost on the way back classifies the photo and keeps it once in the history', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await signUp(page, `e2e-retry-${Date.now()}@example.test`, 'e2e password 123');
+    // The first upload reaches the server, which classifies and stores it, but its answer never comes back: the
+    // response is cut at the response stage, after the action ran (Playwright's route.fetch would resend the
+    // request without its file, so Chromium's own interception is used).
+    const cdp = await context.newCDPSession(page);
+    let lost = 0;
+    cdp.on('Fetch.requestPaused', (paused: { requestId: string; request: { method: string }; responseStatusCode?: number }) => {
+      const cut = paused.request.method === 'POST' && paused.responseStatusCode === 200 && lost === 0;
+      if (cut) lost += 1;
+      void cdp.send(cut ? 'Fetch.failRequest' : 'Fetch.continueRequest', cut ? { requestId: paused.requestId, errorReason: 'ConnectionReset' } : { requestId: paused.requestId });
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${baseUrl}/`, requestStage: 'Response' }] });
+    await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
+    await page.getByTestId('file-input').setInputFiles([PHOTOS.cat]);
+    await page.getByText('The upload did not go through. Check your connection and try again.').waitFor({ timeout: 30_000 });
+    expect(lost).toBe(1);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByTestId('prediction-label').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('prediction-label').allTextContents()).resolves.toEqual(['cat']);
+    await expect(page.getByRole('button', { name: 'Try again' }).count()).resolves.toBe(0);
+    // Sent twice with the card's upload key, stored once.
+    await page.goto(`${baseUrl}/history`);
+    await page.getByTestId('history-list').waitFor();
+    await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
+  } finally {
+    await context.close();
+  }
+});
+
 it('sign up → upload a cat → see "cat" → history shows it → correct the label → sign out; nobody else can see it', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

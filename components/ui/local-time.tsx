@@ -16,7 +16,9 @@ export function LocalTime({ iso, dateStyle, timeStyle, className }: { iso: strin
     : // The long time style names the zone itself.
       `${new Intl.DateTimeFormat('en', { dateStyle, timeStyle, timeZone: 'UTC' }).format(date)}${timeStyle === 'long' ? '' : ' UTC'}`;
   return (
-    <time dateTime={iso} className={className}>
+    // Node's ICU and the browser's may spell the same UTC time differently (another CLDR version: "at" or ","); that
+    // text is replaced right after hydration anyway, so a difference is not a hydration error.
+    <time dateTime={iso} className={className} suppressHydrationWarning>
       {text}
     </time>
   );

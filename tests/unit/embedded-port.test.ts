@@ -4,8 +4,12 @@
  * it must still never be taken (an e2e run once lost a server to exactly
  * that: both were handed the same free port).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { chooseClusterPort, freePort } from '~/lib/db/embedded';
+import os from 'node:os';
+import path from 'node:path';
+import { chooseClusterPort, clusterInUse, freePort } from '~/lib/db/embedded';
 
 function listenOn(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
@@ -37,5 +41,25 @@ describe('chooseClusterPort', () => {
     const appPort = await freePort();
     expect(await chooseClusterPort(appPort, [appPort])).not.toBe(appPort);
     for (let i = 0; i < 20; i++) expect(await chooseClusterPort(0, [appPort])).not.toBe(appPort);
+  });
+});
+
+describe('clusterInUse (a running PostgreSQL on the folder: tests/app/faults-database.test.ts)', () => {
+  it('is null without a lock file, and for a lock whose process is gone or is not a PostgreSQL', async () => {
+    const cluster = await mkdtemp(path.join(os.tmpdir(), 'petlens-lock-'));
+    try {
+      expect(await clusterInUse(cluster)).toBeNull();
+      // A server gone (a crash): PostgreSQL clears such a lock itself on start.
+      const gone = spawnSync('true').pid;
+      await writeFile(path.join(cluster, 'postmaster.pid'), `${gone}\n${cluster}\n1795369480\n54329\n`);
+      expect(await clusterInUse(cluster)).toBeNull();
+      // Its pid handed to another program since (here this test's own process).
+      await writeFile(path.join(cluster, 'postmaster.pid'), `${process.pid}\n${cluster}\n1795369480\n54329\n`);
+      expect(await clusterInUse(cluster)).toBeNull();
+      await writeFile(path.join(cluster, 'postmaster.pid'), 'garbage');
+      expect(await clusterInUse(cluster)).toBeNull();
+    } finally {
+      await rm(cluster, { recursive: true, force: true });
+    }
   });
 });

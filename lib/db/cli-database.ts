@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '~/lib/db/embedded';
+import { clusterInUse, startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { env } from '~/lib/env';
 
@@ -26,28 +26,13 @@ export interface CliDatabase {
   close(): Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user (the `postgres` user when run as root).
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The URL of the embedded cluster in `dataDir` if a postmaster is running it, else null. */
 async function runningEmbeddedUrl(dataDir: string): Promise<string | null> {
-  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
   const passwordFile = path.join(dataDir, 'postgres-password');
-  if (!existsSync(pidFile) || !existsSync(passwordFile)) return null;
-  // postmaster.pid: line 1 the pid, line 4 the port (PostgreSQL's documented layout).
-  const lines = (await readFile(pidFile, 'utf8')).split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return null;
+  const running = await clusterInUse(path.join(dataDir, 'postgres'));
+  if (!running?.port || !existsSync(passwordFile)) return null;
   const password = (await readFile(passwordFile, 'utf8')).trim();
-  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/petlens`;
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/petlens`;
 }
 
 export async function openCliDatabase(log: (line: string) => void = () => undefined): Promise<CliDatabase> {

@@ -52,14 +52,13 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
 
       <OverviewCards overview={stats.overview} ece={stats.calibration.ece} />
 
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Section title="Per class" id="per-class" description="Over predictions with feedback: support counts confirmed labels.">
-          <PerClassTable rows={stats.perClass} />
-        </Section>
-        <Section title="Confusion matrix" id="confusion" description="Rows: confirmed label. Columns: predicted label. ✓ marks the correct cells.">
-          <ConfusionTable confusion={stats.confusion} />
-        </Section>
-      </div>
+      {/* Every section the page's full width: side by side, half of it is too narrow for these tables' columns. */}
+      <Section title="Per class" id="per-class" description="Over predictions with feedback: support counts confirmed labels.">
+        <PerClassTable rows={stats.perClass} />
+      </Section>
+      <Section title="Confusion matrix" id="confusion" description="Rows: confirmed label. Columns: predicted label. ✓ marks the correct cells.">
+        <ConfusionTable confusion={stats.confusion} />
+      </Section>
 
       <Section
         title="Accuracy per week"
@@ -85,24 +84,22 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
         <VersionTable rows={stats.perVersion} runs={stats.latestRunPerVersion} />
       </Section>
 
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Section title="Confidence" id="confidence" description="All predictions by the model’s confidence, split by what feedback said.">
-          <ConfidenceHistogramChart
-            bins={stats.histogram.filter((b) => b.upper > 0.3).map((b) => ({ range: binRange(b.lower, b.upper), correct: b.correct, wrong: b.wrong, noFeedback: b.noFeedback }))}
-          />
-          <HistogramTable bins={stats.histogram} />
-        </Section>
-        <Section
-          title="Calibration"
-          id="calibration"
-          description={`Reliability over ${stats.calibration.binCount} bins; expected calibration error ${ratio(stats.calibration.ece)}. Under the diagonal: over-confident.`}
-        >
-          <UnlessNoFeedback empty={stats.calibration.bins.length === 0}>
-            <ReliabilityChart bins={stats.calibration.bins} />
-            <CalibrationTable calibration={stats.calibration} />
-          </UnlessNoFeedback>
-        </Section>
-      </div>
+      <Section title="Confidence" id="confidence" description="All predictions by the model’s confidence, split by what feedback said.">
+        <ConfidenceHistogramChart
+          bins={stats.histogram.filter((b) => b.upper > 0.3).map((b) => ({ range: binRange(b.lower, b.upper), correct: b.correct, wrong: b.wrong, noFeedback: b.noFeedback }))}
+        />
+        <HistogramTable bins={stats.histogram} />
+      </Section>
+      <Section
+        title="Calibration"
+        id="calibration"
+        description={`Reliability over ${stats.calibration.binCount} bins; expected calibration error ${ratio(stats.calibration.ece)}. Under the diagonal: over-confident.`}
+      >
+        <UnlessNoFeedback empty={stats.calibration.bins.length === 0}>
+          <ReliabilityChart bins={stats.calibration.bins} />
+          <CalibrationTable calibration={stats.calibration} />
+        </UnlessNoFeedback>
+      </Section>
 
       <Section title="Offline evaluation runs" id="evaluation-runs" description="Test-set accuracy recorded by npm run evaluate -- --record, to compare with the live figures above.">
         <EvaluationRunsTable runs={stats.evaluationRuns} />

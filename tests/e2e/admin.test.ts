@@ -96,6 +96,9 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     await expect(page.getByTestId('class-cat-predicted').getAttribute('data-value')).resolves.toBe('1');
     // the charts render in the browser (client leaves)
     await page.locator('section:has(#per-week) svg.recharts-surface').first().waitFor({ timeout: 10_000 });
+    // At a desktop width (1280 px) every table the dashboard shows has room for all its columns: none scrolls sideways.
+    const scrolling = await page.$$eval('main section .overflow-x-auto', (boxes) => boxes.filter((box) => box.scrollWidth > box.clientWidth).map((box) => box.closest('section')?.querySelector('h2')?.textContent));
+    expect(scrolling).toEqual([]);
 
     await page.getByRole('link', { name: 'Review queue' }).click();
     await page.waitForURL(`${baseUrl}/admin/review`);

@@ -66,11 +66,12 @@ export function startSignInAttempt(email: string, address: string): { allowed: b
   // 'unknown' (no address header) is everyone's at once: never an address the account is known at.
   const known = address !== UNKNOWN_ADDRESS && signInAddresses().has(accountKey, address);
   // Counted up front, so parallel guesses cannot all pass before one fails.
-  if (!known && !hitRateLimit('signInAccount', accountKey).allowed) return refused;
+  const failure = known ? null : limiters().signInAccount.take(accountKey);
+  if (failure && !failure.allowed) return refused;
   return {
     allowed: true,
     succeeded() {
-      if (!known) limiters().signInAccount.release(accountKey);
+      failure?.giveBack();
       if (address !== UNKNOWN_ADDRESS) signInAddresses().remember(accountKey, address);
     },
   };

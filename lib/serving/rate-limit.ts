@@ -67,7 +67,20 @@ export class FixedWindowRateLimiter {
    * 1,200 must not use up the 10 that a smaller request could still have.
    */
   hit(key: string, count = 1): RateLimitDecision {
-    if (this.limit <= 0) return { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 };
+    const { giveBack: _giveBack, ...decision } = this.take(key, count);
+    return decision;
+  }
+
+  /**
+   * `hit`, with a way to give the requests back: for limits that count only
+   * failures, a request is counted up front (so a burst of parallel attempts
+   * cannot all pass a check made before any of them failed) and given back
+   * when it succeeds. It goes back to the window it was counted in, whichever
+   * that was (a key's own, or the shared one of a flood), and to none once
+   * that window is over: a later window never loses a count it did not take.
+   */
+  take(key: string, count = 1): RateLimitDecision & { giveBack(): void } {
+    if (this.limit <= 0) return { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0, giveBack: () => undefined };
     const now = this.now();
     let slot = key;
     let window = this.windows.get(slot);
@@ -89,18 +102,15 @@ export class FixedWindowRateLimiter {
     const allowed = window.count + count <= this.limit;
     if (allowed) window.count += count;
     const retryAfterSeconds = Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
-    return { allowed, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds };
-  }
-
-  /**
-   * Gives back one request counted by `hit` in the current window: for limits
-   * that count only failures, a request is counted up front (so a burst of
-   * parallel attempts cannot all pass a check made before any of them failed)
-   * and given back when it succeeds.
-   */
-  release(key: string, count = 1): void {
-    const window = this.windows.get(key);
-    if (window && this.now() - window.start < this.windowMs) window.count = Math.max(0, window.count - count);
+    const counted = window;
+    let given = !allowed;
+    const giveBack = () => {
+      if (given) return;
+      given = true;
+      // A window renewed since is a new object: the old one, no longer counted, takes the decrement harmlessly.
+      counted.count = Math.max(0, counted.count - count);
+    };
+    return { allowed, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds, giveBack };
   }
 
   private prune(now: number): void {

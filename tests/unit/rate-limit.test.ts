@@ -47,21 +47,41 @@ describe('FixedWindowRateLimiter', () => {
   });
 });
 
-describe('FixedWindowRateLimiter.release', () => {
-  it('gives back a request counted in the current window, never below zero, and nothing once the window is over', () => {
+describe('FixedWindowRateLimiter.take: counted up front, given back on success', () => {
+  it('gives back what it counted, once, and nothing for a refused request', () => {
+    const limiter = new FixedWindowRateLimiter(2, 60_000, 100, () => 0);
+    const first = limiter.take('account');
+    limiter.hit('account');
+    const refused = limiter.take('account');
+    expect(refused.allowed).toBe(false);
+    refused.giveBack(); // it counted nothing
+    expect(limiter.hit('account').allowed).toBe(false);
+    first.giveBack();
+    first.giveBack(); // twice gives back once
+    expect(limiter.hit('account')).toMatchObject({ allowed: true, remaining: 0 });
+    expect(limiter.hit('account').allowed).toBe(false);
+  });
+
+  it('gives back to the window it counted in: not to the next one when the window rolled over meanwhile', () => {
     let now = 0;
     const limiter = new FixedWindowRateLimiter(2, 60_000, 100, () => now);
-    limiter.hit('account');
-    limiter.hit('account');
-    expect(limiter.hit('account').allowed).toBe(false);
-    limiter.release('account');
-    expect(limiter.hit('account')).toMatchObject({ allowed: true, remaining: 0 });
-    limiter.release('unknown');
-    limiter.release('account', 5);
-    expect(limiter.hit('account')).toMatchObject({ allowed: true, remaining: 1 });
+    const late = limiter.take('account');
     now += 60_000;
-    limiter.release('account');
-    expect(limiter.hit('account')).toMatchObject({ allowed: true, remaining: 1 });
+    limiter.hit('account');
+    limiter.hit('account');
+    late.giveBack(); // counted in the window that is over: the new window's two stay
+    expect(limiter.hit('account').allowed).toBe(false);
+  });
+
+  it('gives back to the shared window a request was counted in while the limiter was full', () => {
+    const limiter = new FixedWindowRateLimiter(2, 60_000, 2, () => 0);
+    limiter.hit('a');
+    limiter.hit('b');
+    const flooded = limiter.take('newcomer'); // the shared window: 1 of 2
+    limiter.hit('other newcomer'); // 2 of 2
+    expect(limiter.hit('third newcomer').allowed).toBe(false);
+    flooded.giveBack();
+    expect(limiter.hit('third newcomer').allowed).toBe(true);
   });
 });
 

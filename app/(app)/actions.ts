@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { env } from '~/lib/env';
+import type { Label } from '~/lib/config';
 import { logServerError } from '~/lib/errors';
 import type { ClassifyState, DeleteState, FeedbackState } from '~/lib/prediction-state';
 import { checkUserForUpload, gateUser } from '~/lib/server/auth';
@@ -80,6 +81,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   const result = classified.value;
 
   let id: string | null = null;
+  let correctLabel: Label | null = null;
   let saveError: string | null = signedOutMeanwhile ? SIGNED_OUT_MESSAGE : unconfirmed ? NOT_SAVED_MESSAGE : null;
   // Sending the photo again can save it only when what failed will pass (the database, the session check).
   let saveRetryable = unconfirmed;
@@ -106,6 +108,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
       // A guest has no identity to see, correct or delete the row by: the id stays on the server.
       if (user) {
         id = row.id;
+        correctLabel = row.correctLabel;
         revalidatePath('/history');
       }
     } catch (error) {
@@ -132,7 +135,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
       timings: { ...result.timings, serverMs: performance.now() - started },
       model: { name: classifier.card.name, version: classifier.card.version, executionProvider: classifier.executionProvider },
       image: { format: result.image.format, width: result.image.width, height: result.image.height },
-      correctLabel: null,
+      correctLabel,
     },
   };
 }

@@ -61,9 +61,13 @@ describe('classifyImageAction', () => {
     };
     const key = randomBytes(16).toString('base64url');
     const first = expectSuccess(await classifyImageAction(withKey(key)));
+    expect(first.prediction.correctLabel).toBeNull();
+    // Meanwhile, in another tab, the stored row got feedback: the retry's card shows it.
+    await expect(submitFeedbackAction({ predictionId: first.prediction.id!, correctLabel: 'cat' })).resolves.toEqual({ status: 'success', correctLabel: 'cat' });
     const again = expectSuccess(await classifyImageAction(withKey(key)));
     expect(first.saved && again.saved).toBe(true);
     expect(again.prediction.id).toBe(first.prediction.id);
+    expect(again.prediction.correctLabel).toBe('cat');
     expect(await countFor(user.id)).toBe(1);
     // Two tries of one card racing: one row, both answered with it.
     const racing = randomBytes(16).toString('base64url');

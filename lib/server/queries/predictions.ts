@@ -50,12 +50,13 @@ function predictionData(input: NewPrediction) {
  * Stores one prediction. With a signed-in user's `uploadKey` (one photo card
  * on the upload page), a second call with the same key and the same photo, a
  * retry whose first answer was lost after it was saved, stores nothing more
- * and returns the row already there. A different photo under a key already
+ * and returns the row already there, with any feedback given to it since. A different photo under a key already
  * used (a client that reuses keys) is stored as a row of its own, without it.
  */
 export async function createPrediction(input: NewPrediction & { uploadKey?: string | null }) {
   const db = getDb();
-  const select = { id: true, createdAt: true } as const;
+  // correctLabel: a retry answered with the row already there shows the feedback given to it meanwhile (from another tab).
+  const select = { id: true, createdAt: true, correctLabel: true } as const;
   const data = predictionData(input);
   const insert = (uploadKey: string | null) => db.prediction.create({ data: { ...data, uploadKey }, select });
   const { userId, uploadKey } = input;
@@ -67,7 +68,7 @@ export async function createPrediction(input: NewPrediction & { uploadKey?: stri
     if (!isUniqueViolation(error)) throw error;
     const stored = await db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select: { ...select, sha256: true } });
     if (!stored) throw error;
-    return stored.sha256 === input.sha256 ? { id: stored.id, createdAt: stored.createdAt } : insert(null);
+    return stored.sha256 === input.sha256 ? { id: stored.id, createdAt: stored.createdAt, correctLabel: stored.correctLabel } : insert(null);
   }
 }
 

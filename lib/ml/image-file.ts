@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { formatBytes } from '~/lib/format';
 
 /**
  * The largest file read: above the largest image decoding accepts (50 MP of
@@ -14,10 +15,8 @@ import { stat } from 'node:fs/promises';
  */
 export const MAX_IMAGE_FILE_BYTES = 512 * 1024 * 1024;
 
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
 function tooLarge(size: string, maxBytes: number): Error {
-  return new Error(`the file is ${size}; images over ${megabytes(maxBytes)} are not read`);
+  return new Error(`the file is ${size}; images over ${formatBytes(maxBytes)} are not read`);
 }
 
 /**
@@ -29,13 +28,13 @@ function tooLarge(size: string, maxBytes: number): Error {
 export async function readImageFile(file: string, maxBytes = MAX_IMAGE_FILE_BYTES): Promise<Buffer> {
   const stats = await stat(file);
   if (stats.isDirectory()) throw new Error('not a file (a folder)');
-  if (stats.size > maxBytes) throw tooLarge(megabytes(stats.size), maxBytes);
+  if (stats.size > maxBytes) throw tooLarge(formatBytes(stats.size), maxBytes);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     total += chunk.length;
     // Leaving the loop destroys the stream, which closes the file.
-    if (total > maxBytes) throw tooLarge(`over ${megabytes(maxBytes)}`, maxBytes);
+    if (total > maxBytes) throw tooLarge(`over ${formatBytes(maxBytes)}`, maxBytes);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);

@@ -112,7 +112,9 @@ function processIsAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: it exists, under another user (the `postgres` user that runs it when we are not root).
+    // EPERM: it exists, under another user. Not our own cluster's server, which runs as us (or, when we are root, as
+    // the `postgres` user, but root is never refused); perhaps a folder another user's PetLens serves. Counted as in
+    // use: PostgreSQL would refuse the folder anyway, and this says why.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { randomUUID } from 'node:crypto';
-import { getServerSession, type NextAuthOptions } from 'next-auth';
+import { getServerSession, type CookieOption, type NextAuthOptions } from 'next-auth';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { cookies, headers } from 'next/headers';
@@ -202,7 +202,14 @@ export async function keepThisSession(sessionVersion: number): Promise<boolean> 
 /** Expires next-auth's cookies in this response: the browser is signed out. */
 export async function endThisSession(): Promise<void> {
   const jar = await cookies();
-  for (const cookie of Object.values(authOptions.cookies ?? {})) jar.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  for (const cookie of Object.values(authOptions.cookies ?? {})) expireCookie(jar, cookie.name, cookie.options);
+}
+
+type CookieJar = Awaited<ReturnType<typeof cookies>>;
+
+/** Tells the browser to drop the cookie `name`, set with next-auth's `options` (path, Secure: the same cookie). */
+function expireCookie(jar: CookieJar, name: string, options: CookieOption['options']): void {
+  jar.set(name, '', { ...options, maxAge: 0 });
 }
 
 /**
@@ -306,8 +313,8 @@ export function checkForRoute<T>(check: () => Promise<T>): Promise<T | { status:
 }
 
 /**
- * For next-auth's own session endpoint (`GET /api/auth/session`, which its
- * client reads after signing in or out): whether the request carries a
+ * For next-auth's own session endpoint (`/api/auth/session`, which its client
+ * reads after signing in or out; POST for an update): whether the request carries a
  * session token that the app refuses everywhere else (signed out, ended by a
  * password change, its account gone, its sign-in over 30 days old). If so
  * the token is expired in this response, as next-auth does with one it cannot
@@ -320,11 +327,13 @@ export async function dropRefusedSessionToken(): Promise<boolean> {
   const cookie = authOptions.cookies?.sessionToken;
   if (!cookie) return false;
   const jar = await cookies();
-  if (!jar.get(cookie.name)?.value) return false;
+  // next-auth also reads a token split over several cookies (name.0, name.1, …): any cookie under the name is one.
+  const held = jar.getAll().filter(({ name, value }) => name.startsWith(cookie.name) && value !== '');
+  if (held.length === 0) return false;
   const account = await checkForAction(getSessionAccount, CHECKING_THE_SESSION, 'unreadable' as const);
   // An unreadable session is left to next-auth, which answers a token it cannot decode as a guest anyway.
   if (account !== null) return false;
-  jar.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+  for (const { name } of held) expireCookie(jar, name, cookie.options);
   return true;
 }
 

@@ -69,6 +69,7 @@ class Browser {
   use(): void {
     jest.mocked(cookies).mockResolvedValue({
       get: (name: string) => (this.jar.has(name) ? { name, value: this.jar.get(name)!.value } : undefined),
+      getAll: () => [...this.jar].map(([name, { value }]) => ({ name, value })),
       set: (name: string, value: string, options: { maxAge?: number; expires?: Date }) => void this.jar.set(name, { value, ...options }),
     } as never);
     jest.mocked(getServerSession).mockImplementation(async () => sessionFrom(this.token));
@@ -346,6 +347,14 @@ describe('signing out', () => {
     expect(response.status).toBe(200);
     await expect(response.json()).resolves.toEqual({});
     expect(copy.jar.get(COOKIE)).toMatchObject({ value: '', maxAge: 0 });
+    // The same for the ways next-auth also reaches it: a path below the endpoint, and the token as a cookie chunk.
+    const chunked = new Browser();
+    chunked.jar.set(`${COOKIE}.0`, { value: here.token! });
+    chunked.use();
+    jest.mocked(getServerSession).mockImplementation(async () => sessionFrom(here.token));
+    const below = await nextAuthRoute(new Request('http://localhost/api/auth/session/x'), { params: Promise.resolve({ nextauth: ['session', 'x'] }) });
+    await expect(below.json()).resolves.toEqual({});
+    expect(chunked.jar.get(`${COOKIE}.0`)).toMatchObject({ value: '', maxAge: 0 });
   });
 
   it('refuses a token whose sign-in is over 30 days old, however recently it was re-issued', async () => {

@@ -285,6 +285,7 @@ it('the upload page shows a readable message on the card for bad files', async (
     expect(await page.getByTestId('prediction-label').count()).toBe(0);
     // The two the browser cannot show either get a plain tile, not a broken image; the SVG it can show (as an image,
     // without its script) keeps its preview.
+    await page.getByRole('img', { name: /^No preview of / }).nth(1).waitFor();
     await expect(page.getByRole('img', { name: /^No preview of / }).count()).resolves.toBe(2);
     await expect(page.getByRole('img', { name: 'No preview of notes.jpg' }).count()).resolves.toBe(1);
     await expect(page.getByRole('img', { name: 'Your photo drawing.svg' }).count()).resolves.toBe(1);

@@ -16,7 +16,8 @@ interface NextAuthContext {
  */
 async function handler(request: Request, context: NextAuthContext): Promise<Response> {
   const { nextauth } = await context.params;
-  if (nextauth.length === 1 && nextauth[0] === 'session' && (await dropRefusedSessionToken())) {
+  // next-auth picks its action by the first segment alone: /api/auth/session/anything is the session endpoint too.
+  if (nextauth[0] === 'session' && (await dropRefusedSessionToken())) {
     return Response.json({});
   }
   return nextAuth(request, context);

@@ -96,6 +96,13 @@ async function main() {
   const listing = options.files ? await listDatasetFromFile(options.data, options.files) : await listDataset(options.data);
   // Error lines go to stderr so --json output stays one object.
   for (const entry of listing.unreadableEntries) console.error(`error: ${entry.relativePath}: ${entry.reason}`);
+  // A photo filed under two labels has no true label to score against: a data error to fix, not a model error.
+  for (const paths of listing.conflicting) {
+    console.error(`warning: one photo is under folders of different labels, so it is not counted: ${paths.map((p) => `${p.relativePath} (${p.label})`).join(', ')}`);
+  }
+  if (listing.repeatedLines.length > 0) {
+    console.error(`warning: ${listing.repeatedLines.length} line(s) of ${options.files} name a file listed before (first: ${listing.repeatedLines[0]}); each file is counted once`);
+  }
   if (listing.files.length === 0) {
     throw new Error(`no labelled images under ${options.data} (labels come from cat(s)/dog(s)/other|neither folders)`);
   }
@@ -128,7 +135,12 @@ async function main() {
     model: { name: classifier.card.name, version: classifier.card.version },
     data: options.data,
     files: options.files ?? null,
-    skipped: { unlabeled: listing.unlabeled.length, unreadable: result.failures.length, unreadableEntries: listing.unreadableEntries.length },
+    skipped: {
+      unlabeled: listing.unlabeled.length,
+      conflicting: listing.conflicting.length,
+      unreadable: result.failures.length,
+      unreadableEntries: listing.unreadableEntries.length,
+    },
     failures: result.failures,
     seconds: Number(seconds.toFixed(2)),
     ...(bySource ? { bySource } : {}),
@@ -140,7 +152,8 @@ async function main() {
   } else {
     console.log(`${classifier.card.name} ${classifier.card.version} on ${options.data}${options.files ? ` (${options.files})` : ''}`);
     const entries = listing.unreadableEntries.length > 0 ? `, ${listing.unreadableEntries.length} folders or links not read` : '';
-    console.log(`skipped: ${listing.unlabeled.length} without a label folder, ${result.failures.length} unreadable${entries}; ${seconds.toFixed(1)} s\n`);
+    const conflicting = listing.conflicting.length > 0 ? `, ${listing.conflicting.length} under folders of different labels` : '';
+    console.log(`skipped: ${listing.unlabeled.length} without a label folder${conflicting}, ${result.failures.length} unreadable${entries}; ${seconds.toFixed(1)} s\n`);
     console.log(formatMetrics(result.metrics));
     for (const [source, metrics] of Object.entries(bySource ?? {})) {
       console.log(`\n== ${source}: ${metrics.n} images, accuracy ${pct(metrics.accuracy)}; answered: ${LABELS.map((l) => `${l} ${LABELS.reduce((s, t) => s + metrics.confusion[t][l], 0)}`).join(', ')}`);

@@ -47,6 +47,14 @@ export interface DatasetListing {
    * instead, so reading it fails by name; other broken links are not photos.
    */
   unreadableEntries: { relativePath: string; reason: string }[];
+  /**
+   * Images reached under folders of different labels (links that file one
+   * photo as both a cat and a dog): each with every labelled path to it.
+   * Their true label is unknown, so they are not in `files`.
+   */
+  conflicting: { relativePath: string; label: Label }[][];
+  /** Lines of a list file (--files) that name a file listed before (`./a.jpg` after `a.jpg`): each file counts once. */
+  repeatedLines: string[];
 }
 
 /** The label of `relativePath` from its nearest labelling ancestor, if any. */
@@ -73,8 +81,8 @@ interface Walk {
   /** Each image found: its path as walked, its real path (where links lead), and the label that path gives it. */
   files: { path: string; real: string; label: Label | null }[];
   unreadableEntries: { path: string; reason: string }[];
-  /** Folders read so far (real path), and whether a path that labels them was among those reads. */
-  read: Map<string, 'labelled' | 'unlabelled'>;
+  /** Folders read so far (real path), and the labels the paths they were read by gave them (null: none). */
+  read: Map<string, Set<Label | null>>;
 }
 
 // isNativeError, not instanceof: fs errors may come from another realm (a test runner's VM context).
@@ -96,16 +104,16 @@ async function followLink(link: string): Promise<{ real: string; target: Stats }
  * the path walked (its nearest labelling folder, or the root's own name), or
  * null. `ancestors`: the real paths of the folders above `dir` on this path;
  * a link back up to one of them (a loop) is not followed. A folder that
- * several links lead to is read once, and once more only if the first read
- * came by a path that labelled nothing and this one labels it: listDataset
- * then keeps one path per file, a labelled one where there is one.
+ * several links lead to is read once per label those paths give it (at
+ * most four times: none, cat, dog, neither), and never again by a path that
+ * labels nothing: listDataset then keeps one path per file, a labelled one
+ * where there is one, and sets aside a file labelled two ways.
  */
 async function walk(dir: string, real: string, label: Label | null, ancestors: ReadonlySet<string>, state: Walk): Promise<void> {
   if (ancestors.has(real)) return;
-  const labelled = label !== null;
-  const before = state.read.get(real);
-  if (before === 'labelled' || (before === 'unlabelled' && !labelled)) return;
-  state.read.set(real, labelled ? 'labelled' : 'unlabelled');
+  const before = state.read.get(real) ?? new Set<Label | null>();
+  if (before.has(label) || (label === null && before.size > 0)) return;
+  state.read.set(real, before.add(label));
   const chain = new Set(ancestors).add(real);
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   // Follow symbolic links: datasets are often assembled from links. The links
@@ -150,9 +158,13 @@ const relativeTo = (root: string, file: string) => path.relative(root, file).spl
 export async function listDataset(root: string): Promise<DatasetListing> {
   const state: Walk = { files: [], unreadableEntries: [], read: new Map() };
   await walk(root, await realpath(root), rootLabel(root), new Set(), state);
+  // The labels each file (by real path) is reached under.
+  const labelsOf = new Map<string, Set<Label>>();
+  for (const file of state.files) if (file.label !== null) labelsOf.set(file.real, (labelsOf.get(file.real) ?? new Set()).add(file.label));
   // One entry per file when links lead to it by several paths: the first path
   // (in sorted order) that labels it, else the first one. Which path comes
-  // first alphabetically must not decide whether a photo counts.
+  // first alphabetically must not decide whether a photo counts, nor which
+  // label it has: one filed under two labels is set aside with all its paths.
   const seen = new Set<string>();
   const firstTime = (real: string) => {
     if (seen.has(real)) return false;
@@ -160,23 +172,40 @@ export async function listDataset(root: string): Promise<DatasetListing> {
     return true;
   };
   const files: LabeledFile[] = [];
+  const conflicting = new Map<string, { relativePath: string; label: Label }[]>();
   for (const file of state.files) {
-    if (file.label !== null && firstTime(file.real)) files.push({ path: file.path, relativePath: relativeTo(root, file.path), trueLabel: file.label });
+    if (file.label === null) continue;
+    const relativePath = relativeTo(root, file.path);
+    if (labelsOf.get(file.real)!.size > 1) conflicting.set(file.real, [...(conflicting.get(file.real) ?? []), { relativePath, label: file.label }]);
+    else if (firstTime(file.real)) files.push({ path: file.path, relativePath, trueLabel: file.label });
   }
-  const unlabeled = state.files.filter((file) => file.label === null && firstTime(file.real)).map((file) => relativeTo(root, file.path));
+  const unlabeled = state.files.filter((file) => file.label === null && !labelsOf.has(file.real) && firstTime(file.real)).map((file) => relativeTo(root, file.path));
   return {
     files,
     unlabeled,
     unreadableEntries: state.unreadableEntries.map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason })),
+    conflicting: [...conflicting.values()],
+    repeatedLines: [],
   };
 }
 
-/** The images named in a list file (one path relative to `root` per line), e.g. training/splits/test.txt. */
+/**
+ * The images named in a list file (one path relative to `root` per line),
+ * e.g. training/splits/test.txt. A path is taken as written once normalised
+ * (`./a.jpg`, `x/../a.jpg` and `a.jpg` are one file, counted once).
+ */
 export async function listDatasetFromFile(root: string, listFile: string): Promise<DatasetListing> {
   const lines = (await readFile(listFile, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
   const labelOfRoot = rootLabel(root);
-  const listing: DatasetListing = { files: [], unlabeled: [], unreadableEntries: [] };
-  for (const relativePath of lines) {
+  const listing: DatasetListing = { files: [], unlabeled: [], unreadableEntries: [], conflicting: [], repeatedLines: [] };
+  const listed = new Set<string>();
+  for (const line of lines) {
+    const relativePath = path.posix.normalize(line);
+    if (listed.has(relativePath)) {
+      listing.repeatedLines.push(line);
+      continue;
+    }
+    listed.add(relativePath);
     const trueLabel = labelFromPath(relativePath) ?? labelOfRoot;
     if (trueLabel) listing.files.push({ path: path.join(root, relativePath), relativePath, trueLabel });
     else listing.unlabeled.push(relativePath);

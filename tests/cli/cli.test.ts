@@ -122,6 +122,24 @@ describe('npm run evaluate', () => {
     expect(stderr).toMatch(/error: cats: link not followed: ENOENT/);
   }, 60_000);
 
+  it('does not count a photo filed under two labels, and says which paths; a --files list counts a file written two ways once', async () => {
+    await mkdir(path.join(root, 'filed/cats'), { recursive: true });
+    await mkdir(path.join(root, 'filed/dogs'));
+    await symlink(SAMPLE_PHOTOS.dog, path.join(root, 'filed/dogs/b.jpg'));
+    await symlink(SAMPLE_PHOTOS.dog, path.join(root, 'filed/cats/b-too.jpg'));
+    await symlink(SAMPLE_PHOTOS.cat, path.join(root, 'filed/cats/a.jpg'));
+    const filed = await cli('evaluate.ts', ['--data', path.join(root, 'filed'), '--json']);
+    expect(filed.code).toBe(0);
+    expect(JSON.parse(filed.stdout)).toMatchObject({ n: 1, accuracy: 1, skipped: { unlabeled: 0, conflicting: 1, unreadable: 0 } });
+    expect(filed.stderr).toMatch(/^warning: one photo is under folders of different labels, so it is not counted: cats\/b-too\.jpg \(cat\), dogs\/b\.jpg \(dog\)$/m);
+    const list = path.join(root, 'filed-list.txt');
+    await writeFile(list, 'cats/a.jpg\n./cats/a.jpg\ndogs/b.jpg\n');
+    const listed = await cli('evaluate.ts', ['--data', path.join(root, 'filed'), '--files', list]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/images 2 {3}accuracy 100\.00%/);
+    expect(listed.stderr).toMatch(/warning: 1 line\(s\) of .*filed-list\.txt name a file listed before \(first: \.\/cats\/a\.jpg\); each file is counted once/);
+  }, 60_000);
+
   it('reads .jfif and .jpe photos, and refuses a folder named like a photo and an oversized file before reading them', async () => {
     const set = path.join(root, 'odd');
     await mkdir(path.join(set, 'cats/folder.jpg'), { recursive: true });

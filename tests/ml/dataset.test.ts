@@ -51,7 +51,7 @@ describe('listDataset', () => {
       ['deep/2.JPEG', 'cat'],
     ]);
     // other/x: "other" is above the root, so 4.webp has no label here.
-    expect(await listDataset(path.join(root, 'other/x'))).toEqual({ files: [], unlabeled: ['4.webp'], unreadableEntries: [] });
+    expect(await listDataset(path.join(root, 'other/x'))).toEqual({ files: [], unlabeled: ['4.webp'], unreadableEntries: [], conflicting: [], repeatedLines: [] });
   });
 
   it('reads a folder once however many links lead to it (a loop included), and lists a broken link to an image', async () => {
@@ -92,16 +92,47 @@ describe('listDataset', () => {
       ]);
       expect(listing.unlabeled).toEqual([]);
       expect(listing.unreadableEntries).toEqual([{ relativePath: 'cats', reason: expect.stringMatching(/^link not followed: ENOENT/) }]);
+      expect(listing.conflicting).toEqual([]);
     } finally {
       await rm(linked, { recursive: true, force: true });
     }
   });
 
-  it('reads a list of relative paths', async () => {
+  it('sets aside a photo filed under two labels, by a link to the file or to its folder, with every labelled path to it', async () => {
+    const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
+    try {
+      await writeTree(linked, ['cats/1.jpg', 'cats/2.jpg', 'cats/inner/3.jpg', 'dogs/4.jpg'], 'x');
+      await symlink(path.join(linked, 'cats/1.jpg'), path.join(linked, 'dogs/1.jpg')); // one photo, also filed as a dog
+      await mkdir(path.join(linked, 'other'));
+      await symlink(path.join(linked, 'cats/inner'), path.join(linked, 'other/inner')); // a folder of cats, also filed as neither
+      await symlink(path.join(linked, 'cats/2.jpg'), path.join(linked, 'cats/2-again.jpg')); // the same label twice: no conflict
+      const listing = await listDataset(linked);
+      expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
+        ['cats/2-again.jpg', 'cat'],
+        ['dogs/4.jpg', 'dog'],
+      ]);
+      expect(listing.conflicting).toEqual([
+        [
+          { relativePath: 'cats/1.jpg', label: 'cat' },
+          { relativePath: 'dogs/1.jpg', label: 'dog' },
+        ],
+        [
+          { relativePath: 'cats/inner/3.jpg', label: 'cat' },
+          { relativePath: 'other/inner/3.jpg', label: 'neither' },
+        ],
+      ]);
+      expect(listing.unlabeled).toEqual([]);
+    } finally {
+      await rm(linked, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a list of relative paths, each file once however it is written', async () => {
     const list = path.join(root, 'list.txt');
-    await writeFile(list, 'dogs/3.png\n\nunsorted/5.jpg\n');
+    await writeFile(list, 'dogs/3.png\n\nunsorted/5.jpg\n./dogs/3.png\nother/../dogs//3.png\n');
     const listing = await listDatasetFromFile(root, list);
     expect(listing.files).toEqual([{ path: path.join(root, 'dogs/3.png'), relativePath: 'dogs/3.png', trueLabel: 'dog' }]);
     expect(listing.unlabeled).toEqual(['unsorted/5.jpg']);
+    expect(listing.repeatedLines).toEqual(['./dogs/3.png', 'other/../dogs//3.png']);
   });
 });

@@ -104,7 +104,8 @@ async function main() {
     console.error(`warning: ${listing.repeatedLines.length} line(s) of ${options.files} name a file listed before (first: ${listing.repeatedLines[0]}); each file is counted once`);
   }
   if (listing.files.length === 0) {
-    throw new Error(`no labelled images under ${options.data} (labels come from cat(s)/dog(s)/other|neither folders)`);
+    const conflicting = listing.conflicting.length > 0 ? `; ${listing.conflicting.length} are under folders of different labels` : '';
+    throw new Error(`no labelled images under ${options.data} (labels come from cat(s)/dog(s)/other|neither folders${conflicting})`);
   }
   const classifier = await Classifier.load({ cardPath: options.model, device: options.device });
   reportCpuFallback('evaluate', classifier);

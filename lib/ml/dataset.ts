@@ -80,7 +80,8 @@ function rootLabel(root: string): Label | null {
 interface Walk {
   /** Each image found: its path as walked, its real path (where links lead), and the label that path gives it. */
   files: { path: string; real: string; label: Label | null }[];
-  unreadableEntries: { path: string; reason: string }[];
+  /** `real`: the entry's own real path (its folder's, resolved, and its name), so a folder read twice reports it once. */
+  unreadableEntries: { path: string; real: string; reason: string }[];
   /** Folders read so far (real path), and the labels the paths they were read by gave them (null: none). */
   read: Map<string, Set<Label | null>>;
 }
@@ -126,16 +127,17 @@ async function walk(dir: string, real: string, label: Label | null, ancestors: R
     const full = path.join(dir, entry.name);
     const extension = path.extname(entry.name).toLowerCase();
     const link = resolved[i]!;
+    const ownReal = path.join(real, entry.name);
     if (typeof link === 'string') {
       // A broken link with an image's name is listed, so that reading it fails
       // with an error line that names it; one without an extension may have
       // been a folder of photos (on a disk not mounted) and is reported, never
       // dropped in silence. Others (a stale notes.txt link) are not photos.
-      if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: full, label });
-      else if (extension === '') state.unreadableEntries.push({ path: full, reason: `link not followed: ${link}` });
+      if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: ownReal, label });
+      else if (extension === '') state.unreadableEntries.push({ path: full, real: ownReal, reason: `link not followed: ${link}` });
     } else if (link.target.isDirectory()) {
       await walk(full, link.real, folderLabel(entry.name) ?? label, chain, state).catch((error: unknown) => {
-        state.unreadableEntries.push({ path: full, reason: `folder not read: ${messageOf(error)}` });
+        state.unreadableEntries.push({ path: full, real: ownReal, reason: `folder not read: ${messageOf(error)}` });
       });
     } else if (IMAGE_EXTENSIONS.has(extension) && link.target.isFile()) {
       state.files.push({ path: full, real: link.real, label });
@@ -179,11 +181,15 @@ export async function listDataset(root: string): Promise<DatasetListing> {
     if (labelsOf.get(file.real)!.size > 1) conflicting.set(file.real, [...(conflicting.get(file.real) ?? []), { relativePath, label: file.label }]);
     else if (firstTime(file.real)) files.push({ path: file.path, relativePath, trueLabel: file.label });
   }
+  const reported = new Set<string>();
   const unlabeled = state.files.filter((file) => file.label === null && !labelsOf.has(file.real) && firstTime(file.real)).map((file) => relativeTo(root, file.path));
   return {
     files,
     unlabeled,
-    unreadableEntries: state.unreadableEntries.map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason })),
+    // A folder read under two labels reports what it could not read once, by the first path to it.
+    unreadableEntries: state.unreadableEntries
+      .filter((entry) => !reported.has(entry.real) && reported.add(entry.real))
+      .map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason })),
     conflicting: [...conflicting.values()],
     repeatedLines: [],
   };
@@ -192,7 +198,9 @@ export async function listDataset(root: string): Promise<DatasetListing> {
 /**
  * The images named in a list file (one path relative to `root` per line),
  * e.g. training/splits/test.txt. A path is taken as written once normalised
- * (`./a.jpg`, `x/../a.jpg` and `a.jpg` are one file, counted once).
+ * (`./a.jpg`, `x/../a.jpg` and `a.jpg` are one file, counted once); one that
+ * is absolute or leads out of `root` is reported, not read. Links are not
+ * followed here, so a photo filed under two labels by links counts twice.
  */
 export async function listDatasetFromFile(root: string, listFile: string): Promise<DatasetListing> {
   const lines = (await readFile(listFile, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
@@ -206,6 +214,10 @@ export async function listDatasetFromFile(root: string, listFile: string): Promi
       continue;
     }
     listed.add(relativePath);
+    if (path.posix.isAbsolute(relativePath) || relativePath === '.' || relativePath === '..' || relativePath.startsWith('../')) {
+      listing.unreadableEntries.push({ relativePath: line, reason: 'not a path inside the --data folder' });
+      continue;
+    }
     const trueLabel = labelFromPath(relativePath) ?? labelOfRoot;
     if (trueLabel) listing.files.push({ path: path.join(root, relativePath), relativePath, trueLabel });
     else listing.unlabeled.push(relativePath);

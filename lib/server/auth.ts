@@ -314,16 +314,16 @@ export function checkForRoute<T>(check: () => Promise<T>): Promise<T | { status:
 
 /**
  * For next-auth's own session endpoint (`/api/auth/session`, which its client
- * reads after signing in or out; POST for an update): whether the request carries a
- * session token that the app refuses everywhere else (signed out, ended by a
- * password change, its account gone, its sign-in over 30 days old). If so
- * the token is expired in this response, as next-auth does with one it cannot
- * decode, and true is returned: the caller answers as to a guest. next-auth
- * alone would decode it and answer with its email and role. A token that
- * cannot be confirmed because the database is down is not refused (the
- * header shows its claims meanwhile too).
+ * reads after signing in or out; POST for an update): whether to answer as
+ * to a guest instead of letting next-auth decode the token and answer with
+ * its email and role. True for a token the app refuses everywhere else
+ * (signed out, ended by a password change, its account gone, its sign-in over
+ * 30 days old), which is also expired in this response, as next-auth does
+ * with one it cannot decode; and true, without expiring it, for a token that
+ * cannot be confirmed now (the database down), since a signed-out copy could
+ * be one. The app itself never reads this endpoint's answer.
  */
-export async function dropRefusedSessionToken(): Promise<boolean> {
+export async function answerSessionEndpointAsGuest(): Promise<boolean> {
   const cookie = authOptions.cookies?.sessionToken;
   if (!cookie) return false;
   const jar = await cookies();
@@ -332,9 +332,12 @@ export async function dropRefusedSessionToken(): Promise<boolean> {
   if (held.length === 0) return false;
   const account = await checkForAction(getSessionAccount, CHECKING_THE_SESSION, 'unreadable' as const);
   // An unreadable session is left to next-auth, which answers a token it cannot decode as a guest anyway.
-  if (account !== null) return false;
-  for (const { name } of held) expireCookie(jar, name, cookie.options);
-  return true;
+  if (account === 'unreadable') return false;
+  if (account === null) {
+    for (const { name } of held) expireCookie(jar, name, cookie.options);
+    return true;
+  }
+  return !account.verified;
 }
 
 const ROLE_UNCHECKED_SESSION = 'Your admin role could not be checked; nothing was changed. Please try again.';

@@ -18,7 +18,7 @@ import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
 import { GET as exportCsv } from '~/app/admin/export.csv/route';
 import { GET as adminThumbnail } from '~/app/admin/predictions/[id]/thumbnail/route';
 import type { ChangePasswordState } from '~/lib/account-state';
-import { authOptions, dropRefusedSessionToken, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
+import { authOptions, answerSessionEndpointAsGuest, getCurrentUser, requireUser, SESSION_UNCHECKED } from '~/lib/server/auth';
 import { env } from '~/lib/env';
 import { SIGN_IN_RATE_LIMITED } from '~/lib/config';
 import { disconnectDb, getDb } from '~/lib/server/db';
@@ -333,28 +333,35 @@ describe('signing out', () => {
     const user = await makeUser();
     const here = await signIn(user.email, user.password);
     const copy = new Browser(here.token);
-    const askSession = () => nextAuthRoute(new Request('http://localhost/api/auth/session'), { params: Promise.resolve({ nextauth: ['session'] }) });
-    // Before sign-out, and for a guest, next-auth answers as it always did (the e2e tests read its answer).
+    /** The token as next-auth would also read it: split into cookie chunks (getServerSession joins them). */
+    const chunked = new Browser();
+    chunked.jar.set(`${COOKIE}.0`, { value: here.token! });
+    const useChunked = () => {
+      chunked.use();
+      jest.mocked(getServerSession).mockImplementation(async () => sessionFrom(here.token));
+    };
+    // Before sign-out, and for a guest, next-auth answers (the e2e tests read its answer).
     copy.use();
-    await expect(dropRefusedSessionToken()).resolves.toBe(false);
+    await expect(answerSessionEndpointAsGuest()).resolves.toBe(false);
+    useChunked();
+    await expect(answerSessionEndpointAsGuest()).resolves.toBe(false);
     new Browser().use();
-    await expect(dropRefusedSessionToken()).resolves.toBe(false);
+    await expect(answerSessionEndpointAsGuest()).resolves.toBe(false);
 
     await signOut(here);
 
     copy.use();
-    const response = await askSession();
-    expect(response.status).toBe(200);
-    await expect(response.json()).resolves.toEqual({});
+    await expect(answerSessionEndpointAsGuest()).resolves.toBe(true);
     expect(copy.jar.get(COOKIE)).toMatchObject({ value: '', maxAge: 0 });
-    // The same for the ways next-auth also reaches it: a path below the endpoint, and the token as a cookie chunk.
-    const chunked = new Browser();
-    chunked.jar.set(`${COOKIE}.0`, { value: here.token! });
-    chunked.use();
-    jest.mocked(getServerSession).mockImplementation(async () => sessionFrom(here.token));
-    const below = await nextAuthRoute(new Request('http://localhost/api/auth/session/x'), { params: Promise.resolve({ nextauth: ['session', 'x'] }) });
-    await expect(below.json()).resolves.toEqual({});
+    useChunked();
+    await expect(answerSessionEndpointAsGuest()).resolves.toBe(true);
     expect(chunked.jar.get(`${COOKIE}.0`)).toMatchObject({ value: '', maxAge: 0 });
+    // The route asks first, for every way next-auth reaches its session endpoint: GET, POST (an update), a path below.
+    for (const [method, nextauth] of [['GET', ['session']], ['POST', ['session']], ['GET', ['session', 'x']]] as const) {
+      new Browser(here.token).use();
+      const response = await nextAuthRoute(new Request(`http://localhost/api/auth/${nextauth.join('/')}`, { method }), { params: Promise.resolve({ nextauth: [...nextauth] }) });
+      expect({ method, nextauth, status: response.status, body: await response.json() }).toEqual({ method, nextauth, status: 200, body: {} });
+    }
   });
 
   it('refuses a token whose sign-in is over 30 days old, however recently it was re-issued', async () => {
@@ -417,8 +424,12 @@ describe('a session that cannot be confirmed', () => {
         const upload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')), expectSignedIn: '1' }));
         expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/), saveRetryable: true });
         expect(await getDb().prediction.count({ where: { userId: null } })).toBe(guestRows);
-        // The header still shows who signed in: display only.
+        // The header still shows who signed in: display only. next-auth's session endpoint, which a signed-out copy
+        // could read too, answers as to a guest meanwhile, and leaves the cookie alone.
         expect(await getCurrentUser()).toMatchObject({ id: user.id });
+        await expect(answerSessionEndpointAsGuest()).resolves.toBe(true);
+        expect(stolen.jar.get(COOKIE)?.value).toBe(stolen.token);
+        expect(stolen.token).toBeTruthy();
       });
     } finally {
       jest.mocked(getSessionAccountById).mockImplementation(jest.requireActual<typeof import('~/lib/server/queries/users')>('~/lib/server/queries/users').getSessionAccountById);

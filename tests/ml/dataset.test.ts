@@ -54,7 +54,7 @@ describe('listDataset', () => {
     expect(await listDataset(path.join(root, 'other/x'))).toEqual({ files: [], unlabeled: ['4.webp'], unreadableEntries: [], conflicting: [], repeatedLines: [] });
   });
 
-  it('reads a folder once however many links lead to it (a loop included), and lists a broken link to an image', async () => {
+  it('reads a folder once however many links of one label lead to it (a loop included), and lists a broken link to an image', async () => {
     const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
     try {
       await mkdir(path.join(linked, 'dogs'));
@@ -106,11 +106,15 @@ describe('listDataset', () => {
       await mkdir(path.join(linked, 'other'));
       await symlink(path.join(linked, 'cats/inner'), path.join(linked, 'other/inner')); // a folder of cats, also filed as neither
       await symlink(path.join(linked, 'cats/2.jpg'), path.join(linked, 'cats/2-again.jpg')); // the same label twice: no conflict
+      // In the folder read under both labels: a broken photo link and a broken link that may be a folder, each once.
+      await symlink(path.join(linked, 'gone.jpg'), path.join(linked, 'cats/inner/broken.jpg'));
+      await symlink(path.join(linked, 'unmounted'), path.join(linked, 'cats/inner/disk'));
       const listing = await listDataset(linked);
       expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
         ['cats/2-again.jpg', 'cat'],
         ['dogs/4.jpg', 'dog'],
       ]);
+      expect(listing.unreadableEntries).toEqual([{ relativePath: 'cats/inner/disk', reason: expect.stringMatching(/^link not followed: ENOENT/) }]);
       expect(listing.conflicting).toEqual([
         [
           { relativePath: 'cats/1.jpg', label: 'cat' },
@@ -119,6 +123,11 @@ describe('listDataset', () => {
         [
           { relativePath: 'cats/inner/3.jpg', label: 'cat' },
           { relativePath: 'other/inner/3.jpg', label: 'neither' },
+        ],
+        // The broken link too: one file, filed two ways.
+        [
+          { relativePath: 'cats/inner/broken.jpg', label: 'cat' },
+          { relativePath: 'other/inner/broken.jpg', label: 'neither' },
         ],
       ]);
       expect(listing.unlabeled).toEqual([]);
@@ -129,10 +138,15 @@ describe('listDataset', () => {
 
   it('reads a list of relative paths, each file once however it is written', async () => {
     const list = path.join(root, 'list.txt');
-    await writeFile(list, 'dogs/3.png\n\nunsorted/5.jpg\n./dogs/3.png\nother/../dogs//3.png\n');
+    await writeFile(list, 'dogs/3.png\n\nunsorted/5.jpg\n./dogs/3.png\nother/../dogs//3.png\n/etc/cats/x.jpg\nx/../../cats/y.jpg\n');
     const listing = await listDatasetFromFile(root, list);
     expect(listing.files).toEqual([{ path: path.join(root, 'dogs/3.png'), relativePath: 'dogs/3.png', trueLabel: 'dog' }]);
     expect(listing.unlabeled).toEqual(['unsorted/5.jpg']);
     expect(listing.repeatedLines).toEqual(['./dogs/3.png', 'other/../dogs//3.png']);
+    // Outside the folder: reported, not read.
+    expect(listing.unreadableEntries).toEqual([
+      { relativePath: '/etc/cats/x.jpg', reason: 'not a path inside the --data folder' },
+      { relativePath: 'x/../../cats/y.jpg', reason: 'not a path inside the --data folder' },
+    ]);
   });
 });

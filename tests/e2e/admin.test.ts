@@ -48,6 +48,13 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
+/** Where a plain request for `pagePath` with `cookie` is redirected to (its path). */
+async function redirectedTo(pagePath: string, cookie: string): Promise<string> {
+  const response = await fetch(`${baseUrl}${pagePath}`, { headers: { cookie }, redirect: 'manual' });
+  expect([302, 303, 307, 308]).toContain(response.status);
+  return new URL(response.headers.get('location')!, baseUrl).pathname;
+}
+
 it('keeps guests and users out, and lets the admin review a label and export CSV', async () => {
   // A user uploads a cat and says it is a dog: a misclassification for the queue.
   const userContext = await browser.newContext();
@@ -68,10 +75,7 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
   const userCookie = await cookieHeader(userContext);
   for (const [who, cookie] of [['guest', ''], ['user', userCookie]] as const) {
     for (const pagePath of ['/admin', '/admin/review', '/admin?from=2026-01-01']) {
-      const response = await fetch(`${baseUrl}${pagePath}`, { headers: { cookie }, redirect: 'manual' });
-      expect([302, 303, 307, 308]).toContain(response.status);
-      const location = new URL(response.headers.get('location')!, baseUrl);
-      expect(location.pathname).toBe(who === 'guest' ? '/login' : '/');
+      expect(await redirectedTo(pagePath, cookie)).toBe(who === 'guest' ? '/login' : '/');
     }
     for (const route of ['/admin/export.csv', `/admin/predictions/${predictionId}/thumbnail`]) {
       const response = await fetch(`${baseUrl}${route}`, { headers: { cookie }, redirect: 'manual' });
@@ -82,6 +86,11 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
   // The sign-up form never makes admins: the user's session stays a user's.
   await userPage.goto(`${baseUrl}/admin`);
   expect(new URL(userPage.url()).pathname).toBe('/');
+  // Signed out, a copy of that cookie gets sign-in, as a guest and a signed-out admin's copy (below) do: the redirect
+  // comes from the account as stored, not from the token, so it does not tell whose token it was.
+  await userPage.getByRole('button', { name: 'Sign out' }).click();
+  await userPage.getByRole('link', { name: 'Sign in' }).waitFor();
+  expect(await redirectedTo('/admin', userCookie)).toBe('/login');
   await userContext.close();
 
   // The admin (made by the launcher from ADMIN_EMAIL/ADMIN_PASSWORD).
@@ -159,6 +168,11 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     await page.waitForURL(`${baseUrl}/admin`);
     await expect(page.getByTestId('export-csv').getAttribute('href')).resolves.toBe('/admin/export.csv');
     await expect(filters.getByLabel('Model version').inputValue()).resolves.toBe('');
+
+    const adminCookie = await cookieHeader(adminContext);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    expect(await redirectedTo('/admin', adminCookie)).toBe('/login');
   } finally {
     await adminContext.close();
   }

@@ -12,7 +12,6 @@
  *
  * Plain Node (no Next).
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { clusterInUse, startEmbeddedPostgres } from '~/lib/db/embedded';
@@ -28,11 +27,10 @@ export interface CliDatabase {
 
 /** The URL of the embedded cluster in `dataDir` if a postmaster is running it, else null. */
 async function runningEmbeddedUrl(dataDir: string): Promise<string | null> {
-  const passwordFile = path.join(dataDir, 'postgres-password');
   const running = await clusterInUse(path.join(dataDir, 'postgres'));
-  if (!running?.port || !existsSync(passwordFile)) return null;
-  const password = (await readFile(passwordFile, 'utf8')).trim();
-  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/petlens`;
+  const password = running?.port ? await readFile(path.join(dataDir, 'postgres-password'), 'utf8').catch(() => null) : null;
+  if (!running?.port || password === null) return null;
+  return `postgresql://postgres:${encodeURIComponent(password.trim())}@127.0.0.1:${running.port}/petlens`;
 }
 
 export async function openCliDatabase(log: (line: string) => void = () => undefined): Promise<CliDatabase> {

@@ -127,17 +127,16 @@ async function walk(dir: string, real: string, label: Label | null, ancestors: R
     const full = path.join(dir, entry.name);
     const extension = path.extname(entry.name).toLowerCase();
     const link = resolved[i]!;
-    const ownReal = path.join(real, entry.name);
     if (typeof link === 'string') {
       // A broken link with an image's name is listed, so that reading it fails
       // with an error line that names it; one without an extension may have
       // been a folder of photos (on a disk not mounted) and is reported, never
       // dropped in silence. Others (a stale notes.txt link) are not photos.
-      if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: ownReal, label });
-      else if (extension === '') state.unreadableEntries.push({ path: full, real: ownReal, reason: `link not followed: ${link}` });
+      if (IMAGE_EXTENSIONS.has(extension)) state.files.push({ path: full, real: path.join(real, entry.name), label });
+      else if (extension === '') state.unreadableEntries.push({ path: full, real: path.join(real, entry.name), reason: `link not followed: ${link}` });
     } else if (link.target.isDirectory()) {
       await walk(full, link.real, folderLabel(entry.name) ?? label, chain, state).catch((error: unknown) => {
-        state.unreadableEntries.push({ path: full, real: ownReal, reason: `folder not read: ${messageOf(error)}` });
+        state.unreadableEntries.push({ path: full, real: path.join(real, entry.name), reason: `folder not read: ${messageOf(error)}` });
       });
     } else if (IMAGE_EXTENSIONS.has(extension) && link.target.isFile()) {
       state.files.push({ path: full, real: link.real, label });
@@ -154,6 +153,12 @@ function isHidden(name: string): boolean {
   return name.startsWith('.') || name === '__MACOSX' || name === '@eaDir';
 }
 
+/** A test that is true the first time it is given a key, false after. */
+function onlyOnce(): (key: string) => boolean {
+  const seen = new Set<string>();
+  return (key) => !seen.has(key) && seen.add(key) !== undefined;
+}
+
 const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
 /** Every image under `root`, at any depth, with its label. Throws when `root` itself cannot be read. */
@@ -167,12 +172,7 @@ export async function listDataset(root: string): Promise<DatasetListing> {
   // (in sorted order) that labels it, else the first one. Which path comes
   // first alphabetically must not decide whether a photo counts, nor which
   // label it has: one filed under two labels is set aside with all its paths.
-  const seen = new Set<string>();
-  const firstTime = (real: string) => {
-    if (seen.has(real)) return false;
-    seen.add(real);
-    return true;
-  };
+  const firstTime = onlyOnce();
   const files: LabeledFile[] = [];
   const conflicting = new Map<string, { relativePath: string; label: Label }[]>();
   for (const file of state.files) {
@@ -181,14 +181,14 @@ export async function listDataset(root: string): Promise<DatasetListing> {
     if (labelsOf.get(file.real)!.size > 1) conflicting.set(file.real, [...(conflicting.get(file.real) ?? []), { relativePath, label: file.label }]);
     else if (firstTime(file.real)) files.push({ path: file.path, relativePath, trueLabel: file.label });
   }
-  const reported = new Set<string>();
+  const firstReport = onlyOnce();
   const unlabeled = state.files.filter((file) => file.label === null && !labelsOf.has(file.real) && firstTime(file.real)).map((file) => relativeTo(root, file.path));
   return {
     files,
     unlabeled,
     // A folder read under two labels reports what it could not read once, by the first path to it.
     unreadableEntries: state.unreadableEntries
-      .filter((entry) => !reported.has(entry.real) && reported.add(entry.real))
+      .filter((entry) => firstReport(entry.real))
       .map((entry) => ({ relativePath: relativeTo(root, entry.path), reason: entry.reason })),
     conflicting: [...conflicting.values()],
     repeatedLines: [],

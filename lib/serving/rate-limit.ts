@@ -67,8 +67,7 @@ export class FixedWindowRateLimiter {
    * 1,200 must not use up the 10 that a smaller request could still have.
    */
   hit(key: string, count = 1): RateLimitDecision {
-    const { giveBack: _giveBack, ...decision } = this.take(key, count);
-    return decision;
+    return this.count(key, count).decision;
   }
 
   /**
@@ -80,7 +79,20 @@ export class FixedWindowRateLimiter {
    * that window is over: a later window never loses a count it did not take.
    */
   take(key: string, count = 1): RateLimitDecision & { giveBack(): void } {
-    if (this.limit <= 0) return { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0, giveBack: () => undefined };
+    const { decision, window } = this.count(key, count);
+    let given = !window;
+    const giveBack = () => {
+      if (given) return;
+      given = true;
+      // A window renewed since is a new object: the old one, no longer counted, takes the decrement harmlessly.
+      window!.count = Math.max(0, window!.count - count);
+    };
+    return { ...decision, giveBack };
+  }
+
+  /** The decision for `count` more requests of `key`, and the window they were counted in (none if not counted). */
+  private count(key: string, count: number): { decision: RateLimitDecision; window: { start: number; count: number } | null } {
+    if (this.limit <= 0) return { decision: { allowed: true, limit: 0, remaining: Infinity, retryAfterSeconds: 0 }, window: null };
     const now = this.now();
     let slot = key;
     let window = this.windows.get(slot);
@@ -102,15 +114,7 @@ export class FixedWindowRateLimiter {
     const allowed = window.count + count <= this.limit;
     if (allowed) window.count += count;
     const retryAfterSeconds = Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
-    const counted = window;
-    let given = !allowed;
-    const giveBack = () => {
-      if (given) return;
-      given = true;
-      // A window renewed since is a new object: the old one, no longer counted, takes the decrement harmlessly.
-      counted.count = Math.max(0, counted.count - count);
-    };
-    return { allowed, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds, giveBack };
+    return { decision: { allowed, limit: this.limit, remaining: Math.max(0, this.limit - window.count), retryAfterSeconds }, window: allowed ? window : null };
   }
 
   private prune(now: number): void {

@@ -13,12 +13,13 @@ import { itWithoutCuda } from '../support/cuda';
 const cli = runCli;
 
 let root: string;
+/** A link at `relative` (under root) to the photo `source`, its folders made. */
+async function place(relative: string, source: string): Promise<void> {
+  await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+  await symlink(source, path.join(root, relative));
+}
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'petlens-cli-'));
-  const place = async (relative: string, source: string) => {
-    await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
-    await symlink(source, path.join(root, relative));
-  };
   await place('set/cats/a.jpg', SAMPLE_PHOTOS.cat);
   await place('set/deeper/dogs/b.jpg', SAMPLE_PHOTOS.dog);
   await place('set/neither/c.jpg', SAMPLE_PHOTOS.neither);
@@ -123,11 +124,9 @@ describe('npm run evaluate', () => {
   }, 60_000);
 
   it('does not count a photo filed under two labels, and says which paths; a --files list counts a file written two ways once', async () => {
-    await mkdir(path.join(root, 'filed/cats'), { recursive: true });
-    await mkdir(path.join(root, 'filed/dogs'));
-    await symlink(SAMPLE_PHOTOS.dog, path.join(root, 'filed/dogs/b.jpg'));
-    await symlink(SAMPLE_PHOTOS.dog, path.join(root, 'filed/cats/b-too.jpg'));
-    await symlink(SAMPLE_PHOTOS.cat, path.join(root, 'filed/cats/a.jpg'));
+    await place('filed/dogs/b.jpg', SAMPLE_PHOTOS.dog);
+    await place('filed/cats/b-too.jpg', SAMPLE_PHOTOS.dog);
+    await place('filed/cats/a.jpg', SAMPLE_PHOTOS.cat);
     const filed = await cli('evaluate.ts', ['--data', path.join(root, 'filed'), '--json']);
     expect(filed.code).toBe(0);
     expect(JSON.parse(filed.stdout)).toMatchObject({ n: 1, accuracy: 1, skipped: { unlabeled: 0, conflicting: 1, unreadable: 0 } });

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { labelFromPath, listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
-import { writeTree } from '../support/file-tree';
+import { withTempFolder, writeTree } from '../support/file-tree';
 
 describe('labelFromPath', () => {
   it.each([
@@ -55,8 +55,7 @@ describe('listDataset', () => {
   });
 
   it('reads a folder once however many links of one label lead to it (a loop included), and lists a broken link to an image', async () => {
-    const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
-    try {
+    await withTempFolder('petlens-dataset-links-', async (linked) => {
       await mkdir(path.join(linked, 'dogs'));
       await writeFile(path.join(linked, 'dogs/1.jpg'), 'x');
       await symlink('..', path.join(linked, 'dogs/up')); // dogs/up/dogs/up/… back to the root
@@ -64,14 +63,11 @@ describe('listDataset', () => {
       const listing = await listDataset(linked);
       expect(listing.files.map((f) => f.relativePath)).toEqual(['dogs/1.jpg', 'dogs/gone.jpg']);
       expect(listing.unreadableEntries).toEqual([]);
-    } finally {
-      await rm(linked, { recursive: true, force: true });
-    }
+    });
   });
 
   it('lists a photo reached by several links once, under a path that labels it, and reports a broken link that may have been a folder', async () => {
-    const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
-    try {
+    await withTempFolder('petlens-dataset-links-', async (linked) => {
       await mkdir(path.join(linked, 'dogs/inner'), { recursive: true });
       await writeFile(path.join(linked, 'dogs/inner/1.jpg'), 'x');
       await mkdir(path.join(linked, 'unsorted'));
@@ -93,14 +89,11 @@ describe('listDataset', () => {
       expect(listing.unlabeled).toEqual([]);
       expect(listing.unreadableEntries).toEqual([{ relativePath: 'cats', reason: expect.stringMatching(/^link not followed: ENOENT/) }]);
       expect(listing.conflicting).toEqual([]);
-    } finally {
-      await rm(linked, { recursive: true, force: true });
-    }
+    });
   });
 
   it('sets aside a photo filed under two labels, by a link to the file or to its folder, with every labelled path to it', async () => {
-    const linked = await mkdtemp(path.join(os.tmpdir(), 'petlens-dataset-links-'));
-    try {
+    await withTempFolder('petlens-dataset-links-', async (linked) => {
       await writeTree(linked, ['cats/1.jpg', 'cats/2.jpg', 'cats/inner/3.jpg', 'dogs/4.jpg'], 'x');
       await symlink(path.join(linked, 'cats/1.jpg'), path.join(linked, 'dogs/1.jpg')); // one photo, also filed as a dog
       await mkdir(path.join(linked, 'other'));
@@ -131,9 +124,7 @@ describe('listDataset', () => {
         ],
       ]);
       expect(listing.unlabeled).toEqual([]);
-    } finally {
-      await rm(linked, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reads a list of relative paths, each file once however it is written', async () => {

@@ -6,11 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { chooseClusterPort, clusterInUse, freePort } from '~/lib/db/embedded';
+import { withTempFolder } from '../support/file-tree';
 
 function listenOn(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
@@ -47,8 +47,7 @@ describe('chooseClusterPort', () => {
 
 describe('clusterInUse (a running PostgreSQL on the folder: tests/app/faults-database.test.ts)', () => {
   it('is null without a lock file, and for a lock whose process is gone or is not a PostgreSQL', async () => {
-    const cluster = await mkdtemp(path.join(os.tmpdir(), 'petlens-lock-'));
-    try {
+    await withTempFolder('petlens-lock-', async (cluster) => {
       expect(await clusterInUse(cluster)).toBeNull();
       // A server gone (a crash): PostgreSQL clears such a lock itself on start.
       const gone = spawnSync('true').pid;
@@ -59,8 +58,6 @@ describe('clusterInUse (a running PostgreSQL on the folder: tests/app/faults-dat
       expect(await clusterInUse(cluster)).toEqual(existsSync('/proc/self/comm') ? null : { pid: process.pid, port: 54329 });
       await writeFile(path.join(cluster, 'postmaster.pid'), 'garbage');
       expect(await clusterInUse(cluster)).toBeNull();
-    } finally {
-      await rm(cluster, { recursive: true, force: true });
-    }
+    });
   });
 });

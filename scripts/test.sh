@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 # The end-to-end suite drives Debian's Chromium (playwright-core never downloads a browser).
 source scripts/lib/debian.sh
 ensure_packages "the end-to-end suite (/usr/bin/chromium)" "test -x /usr/bin/chromium" --no-install-recommends chromium fonts-dejavu-core
+# tests/ml/python-decode.test.ts holds training's PIL decoder (training/decode.py) against sharp's; torch is not needed.
+ensure_packages "the training decoder's test (python3 with PIL and numpy)" '"${PYTHON:-/usr/bin/python3}" -c "import PIL.ImageCms, numpy"' python3-pil python3-numpy
 
 npx tsc --noEmit
 npx jest "$@"

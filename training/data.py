@@ -1,9 +1,8 @@
 """Images, labels and augmentation for training.
 
-Decoding mirrors the serving pipeline (lib/ml/image.ts, sharp): apply the EXIF
-orientation, keep the first frame, composite transparency onto white, convert
-to 8-bit sRGB. Evaluation-time geometry mirrors it too: scale the shorter side
-to the input size and centre-crop a square (sharp's `fit: 'cover'`). Normalisation is not
+Decoding mirrors the serving pipeline (decode.py, after lib/ml/image.ts and
+sharp). Evaluation-time geometry mirrors it too: scale the shorter side to the
+input size and centre-crop a square (sharp's `fit: 'cover'`). Normalisation is not
 done here: it lives inside the exported model (see model.py), so training and
 serving share one implementation of it.
 """
@@ -19,6 +18,8 @@ import torch
 from PIL import Image, ImageFilter, ImageOps
 from torch.utils.data import Dataset
 from torchvision import transforms
+
+from decode import decode_rgb
 
 CLASSES = ("cat", "dog", "neither")
 # Nearest ancestor folder name -> class, the same rule as the TypeScript evaluator.
@@ -93,31 +94,6 @@ def source_of(relative_path: str) -> str:
     """The source group a file belongs to, e.g. pets/kaggle or other/flowers."""
     parts = Path(relative_path).parts
     return "/".join(parts[:2])
-
-
-def decode_rgb(path: Path, short_side: int, keep_alpha: bool = False) -> np.ndarray:
-    """Decode like sharp does for serving and scale the shorter side to `short_side`.
-
-    keep_alpha keeps transparency (RGBA) instead of flattening it onto white,
-    for cut-outs that training composites onto backgrounds (ImageDataset).
-    """
-    with Image.open(path) as image:
-        image.seek(0)  # first frame of animations
-        if image.format == "JPEG":
-            # Shrink-on-load (DCT scaling), as sharp does for big JPEGs.
-            image.draft("RGB", (short_side * 2, short_side * 2))
-        image = ImageOps.exif_transpose(image)
-        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-            image = image.convert("RGBA")
-            if not keep_alpha:
-                background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-                image = Image.alpha_composite(background, image)
-        image = image.convert("RGBA" if keep_alpha and image.mode == "RGBA" else "RGB")
-        if min(image.size) != short_side:
-            scale = short_side / min(image.size)
-            size = (max(short_side, round(image.width * scale)), max(short_side, round(image.height * scale)))
-            image = image.resize(size, Image.Resampling.LANCZOS)
-        return np.asarray(image, dtype=np.uint8)
 
 
 def load_images(root: Path, files: list[str], short_side: int, workers: int = 2, keep_alpha: bool = False) -> list[np.ndarray]:

@@ -106,6 +106,10 @@ function isSupported(format: string | undefined): format is SupportedFormat {
  * the pixel count and the shorter side before anything is decoded.
  */
 export async function inspectImage(bytes: Uint8Array, maxPixels: number, minSide = MIN_IMAGE_SIDE) {
+  return (await readHeader(bytes, maxPixels, minSide)).shown;
+}
+
+async function readHeader(bytes: Uint8Array, maxPixels: number, minSide: number) {
   if (bytes.byteLength === 0) {
     throw new ImageInputError('empty', 'The file is empty');
   }
@@ -138,7 +142,10 @@ export async function inspectImage(bytes: Uint8Array, maxPixels: number, minSide
       `The image is ${shown.width}×${shown.height} pixels; PetLens needs at least ${minSide} pixels on the shorter side to tell what it shows`,
     );
   }
-  return { format, width: shown.width, height: shown.height };
+  return {
+    shown: { format, width: shown.width, height: shown.height },
+    sixteenBitWithProfile: metadata.hasProfile === true && metadata.depth === 'ushort',
+  };
 }
 
 /**
@@ -148,18 +155,23 @@ export async function inspectImage(bytes: Uint8Array, maxPixels: number, minSide
  * (the training pipeline's geometry; see training/data.py).
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
-  const info = await inspectImage(bytes, options.maxPixels, options.minSide);
+  const { shown: info, sixteenBitWithProfile } = await readHeader(bytes, options.maxPixels, options.minSide ?? MIN_IMAGE_SIDE);
   let pixels: Buffer;
   let channels: number;
   try {
     // failOn 'error' (not the default 'warning'): phone JPEGs with harmless
     // warnings still decode, while truncated or garbled files are refused.
-    const result = await sharp(bytes, { autoOrient: true, pages: 1, limitInputPixels: options.maxPixels, failOn: 'error' })
+    const pipeline = sharp(bytes, { autoOrient: true, pages: 1, limitInputPixels: options.maxPixels, failOn: 'error' })
       .resize(options.size, options.size, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
       .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+      .toColourspace('srgb');
+    // sharp imports a 16-bit image that carries an ICC profile into Display P3,
+    // not sRGB, and toColourspace('srgb') then only narrows it to 8 bits: the
+    // model would see P3 values as if they were sRGB (1-7 grey levels off the
+    // 8-bit copy of the same photo). The explicit sRGB profile converts them;
+    // it costs 1-4 ms, so only those images pay it.
+    if (sixteenBitWithProfile) pipeline.withIccProfile('srgb');
+    const result = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     pixels = result.data;
     channels = result.info.channels;
   } catch (error) {

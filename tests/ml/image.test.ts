@@ -78,6 +78,15 @@ describe('decodeImage', () => {
       expect(meanAbsDiff(decoded.pixels, expected)).toBeLessThan(name === 'GIF' ? 20 : 12);
     });
 
+    it('16-bit with a colour profile: converted to sRGB through it, like the 8-bit copy', async () => {
+      // Display P3 here; sharp brings any profiled 16-bit image into P3 first, an sRGB-tagged one included.
+      const wideGamut = await sharp(photo).toColourspace('rgb16').withIccProfile('p3').png().toBuffer();
+      expect(await sharp(wideGamut).metadata()).toMatchObject({ depth: 'ushort', hasProfile: true });
+      const decoded = await decodeImage(wideGamut, options);
+      // P3 values read as sRGB are 1-7 grey levels off on the sample photos (7 on this one); through the profile, 0.5.
+      expect(meanAbsDiff(decoded.pixels, reference)).toBeLessThan(1.5);
+    });
+
     it('reports EXIF-rotated dimensions as displayed', async () => {
       const meta = await sharp(photo).metadata();
       const decoded = await decodeImage(variants['EXIF-rotated JPEG']!, options);

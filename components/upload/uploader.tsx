@@ -44,6 +44,8 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   const urls = useRef(new Set<string>());
   // Removed before their turn in the queue: never sent (a signed-in user's would be saved to the history).
   const cancelled = useRef(new Set<string>());
+  // The page was left: photos still waiting are not sent either, since no card is left to show or stop them.
+  const left = useRef(false);
   // The newest card, brought into view once answered: on a phone it lands below the fold.
   const reveal = useRef<string | null>(null);
   const list = useRef<HTMLUListElement>(null);
@@ -52,7 +54,11 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
 
   useEffect(() => {
     const owned = urls.current;
-    return () => owned.forEach((url) => URL.revokeObjectURL(url));
+    left.current = false; // mounted again (React's development mode mounts twice)
+    return () => {
+      left.current = true;
+      owned.forEach((url) => URL.revokeObjectURL(url));
+    };
   }, []);
 
   /** Sets a card's status from the one it has. */
@@ -62,7 +68,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
 
   const classify = useCallback(
     async ({ key, file, addedSignedIn }: UploadItem) => {
-      if (cancelled.current.delete(key)) return;
+      if (cancelled.current.delete(key) || left.current) return;
       update(key, (status) => resend(status, 'uploading'));
       const started = performance.now();
       try {

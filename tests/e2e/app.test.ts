@@ -203,6 +203,41 @@ it('"Try again" after an answer lost on the way back classifies the photo and ke
   }
 });
 
+it('photos still waiting their turn are not sent once the user leaves the page', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await signUp(page, `e2e-leave-${Date.now()}@example.test`, 'e2e password 123');
+    // The first photo's request is held before it reaches the server, so the other two wait behind it.
+    const cdp = await context.newCDPSession(page);
+    let held: string | null = null;
+    cdp.on('Fetch.requestPaused', (paused: { requestId: string; request: { method: string } }) => {
+      if (paused.request.method === 'POST' && held === null) {
+        held = paused.requestId;
+        return;
+      }
+      cdp.send('Fetch.continueRequest', { requestId: paused.requestId }).catch((error: unknown) => console.warn(`CDP Fetch: ${String(error)}`));
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${baseUrl}/`, requestStage: 'Request' }] });
+    await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
+    await page.getByTestId('file-input').setInputFiles([PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
+    await page.waitForFunction(() => document.querySelectorAll('[aria-busy=true]').length === 3);
+    for (let waited = 0; held === null && waited < 100; waited++) await page.waitForTimeout(100);
+    expect(held).not.toBeNull();
+    await page.getByRole('link', { name: 'History', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/history`);
+    // The photo already on its way is answered and stored; the two behind it are not sent.
+    await cdp.send('Fetch.continueRequest', { requestId: held! });
+    await cdp.send('Fetch.disable');
+    await page.waitForTimeout(3_000);
+    await page.reload();
+    await page.getByTestId('history-list').waitFor();
+    await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
+  } finally {
+    await context.close();
+  }
+});
+
 it('sign up → upload a cat → see "cat" → history shows it → correct the label → sign out; nobody else can see it', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

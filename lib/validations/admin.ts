@@ -4,13 +4,17 @@ import { labelSchema, predictionIdSchema } from '~/lib/validations/prediction';
 
 const DAY_MS = 86_400_000;
 
-/** YYYY-MM-DD that is a real calendar day (UTC). */
+/**
+ * YYYY-MM-DD that is a real calendar day (UTC). Year 0000 is one to
+ * JavaScript but not to PostgreSQL, whose calendar goes from 1 BC to AD 1,
+ * so it would fail the query instead of filtering it.
+ */
 const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Choose a day')
   .refine((value) => {
     const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && date.getUTCFullYear() >= 1;
   }, 'That is not a calendar day');
 
 /** A calendar day, or undefined. */

@@ -27,7 +27,7 @@ import { type ClassMetrics, computeMetrics } from '~/lib/ml/metrics';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
 import { setPredictionFeedback } from '~/lib/server/queries/predictions';
-import { toAdminFilters } from '~/lib/validations/admin';
+import { adminFilterQuerySchema, toAdminFilters } from '~/lib/validations/admin';
 import { RETURN_TO_HEADER } from '~/lib/return-to';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { actAs, insertRows, makePrediction, makeUser, type Row, withLoggedErrors } from './helpers';
@@ -308,6 +308,16 @@ describe('dashboard figures', () => {
     function day(d: Date) {
       return d.toISOString().slice(0, 10);
     }
+  });
+
+  it('days at the ends of the calendar: year 0000, which PostgreSQL has no such year for, is dropped, 9999 kept', async () => {
+    const query = adminFilterQuerySchema.parse({ model: version, from: '0000-01-01', to: '9999-12-31' });
+    expect(query).toMatchObject({ from: undefined, to: '9999-12-31' });
+    const stats = await getDashboardStats(toAdminFilters(query));
+    expect(stats.overview.total).toBe(rows.length);
+    await expect(getDashboardStats(toAdminFilters(adminFilterQuerySchema.parse({ model: version, from: '0001-01-01' })))).resolves.toMatchObject({
+      overview: { total: rows.length },
+    });
   });
 
   it('the rendered page shows those figures', async () => {

@@ -127,6 +127,11 @@ describe('addressLimitKey', () => {
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
     ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
     ['unknown', 'unknown'],
+    // With the port a proxy saw it on (Azure's Application Gateway writes X-Forwarded-For so): the port is no part of the client.
+    ['192.0.2.1:51234', '192.0.2.1'],
+    ['[2001:db8:1:2::7]:51234', '2001:db8:1:2::/64'],
+    ['[2001:db8:1:2::7]', '2001:db8:1:2::/64'],
+    ['[::ffff:192.0.2.1]:443', '192.0.2.1'],
   ])('%s -> %s', (address, key) => {
     expect(addressLimitKey(address)).toBe(key);
   });

@@ -5,6 +5,7 @@ import { submitFeedbackAction } from '~/app/(app)/actions';
 import { LABELS, type Label } from '~/lib/config';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
+import { useHydrated } from '~/components/ui/use-hydrated';
 import { labelText } from './label-text';
 
 /**
@@ -15,6 +16,9 @@ export function FeedbackButtons({ predictionId, predicted, initial }: { predicti
   const [current, setCurrent] = useState<Label | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // Server-rendered on /history/[id]: a click before the script runs would be lost without a word, so the buttons
+  // wait for it (as the review queue's do).
+  const ready = useHydrated();
 
   function send(correctLabel: Label) {
     setError(null);
@@ -31,7 +35,7 @@ export function FeedbackButtons({ predictionId, predicted, initial }: { predicti
 
   const others = LABELS.filter((label) => label !== predicted);
   return (
-    <fieldset className="space-y-2" aria-busy={pending}>
+    <fieldset className="space-y-2" aria-busy={pending} disabled={!ready} data-ready={ready}>
       <legend className="text-sm font-medium text-slate-700 dark:text-slate-200">Is this right?</legend>
       <div className="flex flex-wrap gap-2">
         <PendingButton

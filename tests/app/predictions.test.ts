@@ -1,7 +1,9 @@
 /**
- * The owner-scoped query layer against the real test database.
+ * The owner-scoped query layer against the real test database, and the detail page built on it.
  */
 import { randomUUID } from 'node:crypto';
+import { renderToStaticMarkup } from 'react-dom/server';
+import PredictionPage from '~/app/(app)/history/[id]/page';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import {
   deletePredictionForUser,
@@ -10,7 +12,12 @@ import {
   getPredictionThumbnailForUser,
   setPredictionFeedback,
 } from '~/lib/server/queries/predictions';
-import { makePrediction, makeUser } from './helpers';
+import { actAs, makePrediction, makeUser } from './helpers';
+
+// The signed-in user, for the detail page (actAs); the database behind it is real.
+jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+// Client components of the page use the router; rendering to a string has none.
+jest.mock('next/navigation', () => ({ ...jest.requireActual<object>('next/navigation'), useRouter: () => ({ refresh: jest.fn(), push: jest.fn() }) }));
 
 afterAll(() => disconnectDb());
 
@@ -93,5 +100,16 @@ describe('prediction queries', () => {
   it('rejects probabilities outside [0, 1] in the database itself', async () => {
     const owner = await makeUser();
     await expect(makePrediction(owner.id, 'cat', { confidence: 1.5 })).rejects.toThrow(/Prediction_probabilities_check/);
+  });
+});
+
+describe('the detail page', () => {
+  it('renders its feedback buttons disabled until the page’s script runs, so an early click is not lost unanswered', async () => {
+    const owner = await makeUser();
+    const prediction = await makePrediction(owner.id, 'cat');
+    actAs(owner);
+    const html = renderToStaticMarkup(await PredictionPage({ params: Promise.resolve({ id: prediction.id }) }));
+    expect(html).toMatch(/<fieldset[^>]*disabled=""[^>]*data-ready="false"[^>]*><legend[^>]*>Is this right\?<\/legend>/);
+    expect(html).toContain('data-testid="feedback-confirm"');
   });
 });

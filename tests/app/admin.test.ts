@@ -471,6 +471,12 @@ describe('dashboard figures', () => {
     const shown = renderToStaticMarkup((await ReviewQueuePage({ searchParams: Promise.resolve({ reviewed: '1' }) })) as ReactElement);
     expect(shown).toMatch(new RegExp(`data-prediction-id="${misclassified!.id}"[\\s\\S]*?data-testid="review-reviewed"`));
     expect(shown).toMatch(/data-testid="review-toggle-reviewed"[^>]*>Hide reviewed</);
+    // The count says what the chosen filter counts.
+    const total = async (kind: string) =>
+      /data-testid="review-total">([^<]*)/.exec(renderToStaticMarkup((await ReviewQueuePage({ searchParams: Promise.resolve({ kind }) })) as ReactElement))![1];
+    expect(await total('all')).toMatch(/ predictions that feedback marked wrong or that scored below \d+% confidence,/);
+    expect(await total('misclassified')).toMatch(/ predictions that feedback marked wrong,/);
+    expect(await total('low_confidence')).toMatch(/ predictions that scored below \d+% confidence,/);
 
     // The same feedback again leaves it reviewed; a different one puts it back.
     expect(await setPredictionFeedback({ id: misclassified!.id, userId: owner.id, correctLabel: 'dog' })).toBe(true);

@@ -46,7 +46,8 @@ export const modelCardSchema = z.object({
   output: tensorSchema,
   preprocessing: z
     .object({
-      resize: z.object({ shorterSide: z.number().int().positive(), kernel: z.string() }),
+      // lib/ml/image.ts resizes with Lanczos-3 and nothing else: a card that says otherwise describes another preprocessing.
+      resize: z.object({ shorterSide: z.number().int().positive(), kernel: z.literal('lanczos3') }),
       crop: z.object({ type: z.literal('center'), width: z.number().int(), height: z.number().int() }),
       colorOrder: z.literal('RGB'),
       mean: z.array(z.number()).length(3),

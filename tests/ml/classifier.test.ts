@@ -92,6 +92,13 @@ describe('model loading', () => {
     await writeFile(path.join(dir, 'skewed.json'), JSON.stringify(card));
     await expect(loadModelArtifacts(path.join(dir, 'skewed.json'))).rejects.toThrow(/crop 256×288 must all be one square side/);
   });
+
+  it('refuses a card whose resize kernel is not the one serving uses', async () => {
+    const card = JSON.parse(await readFile(DEFAULT_MODEL_CARD, 'utf8')) as { preprocessing: { resize: { kernel: string } } };
+    card.preprocessing.resize.kernel = 'cubic';
+    await writeFile(path.join(dir, 'cubic.json'), JSON.stringify(card));
+    await expect(loadModelArtifacts(path.join(dir, 'cubic.json'))).rejects.toMatchObject({ code: 'card_invalid', message: expect.stringMatching(/lanczos3/) });
+  });
 });
 
 describe('execution provider selection', () => {

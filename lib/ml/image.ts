@@ -144,7 +144,8 @@ async function readHeader(bytes: Uint8Array, maxPixels: number, minSide: number)
   }
   return {
     shown: { format, width: shown.width, height: shown.height },
-    sixteenBitWithProfile: metadata.hasProfile === true && metadata.depth === 'ushort',
+    // Exactly sharp's condition for importing into P3 (16-bit grayscale and CMYK are left alone).
+    sixteenBitRgbWithProfile: metadata.hasProfile === true && metadata.space === 'rgb16',
   };
 }
 
@@ -155,7 +156,7 @@ async function readHeader(bytes: Uint8Array, maxPixels: number, minSide: number)
  * (the training pipeline's geometry; see training/data.py).
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
-  const { shown: info, sixteenBitWithProfile } = await readHeader(bytes, options.maxPixels, options.minSide ?? MIN_IMAGE_SIDE);
+  const { shown: info, sixteenBitRgbWithProfile } = await readHeader(bytes, options.maxPixels, options.minSide ?? MIN_IMAGE_SIDE);
   let pixels: Buffer;
   let channels: number;
   try {
@@ -165,12 +166,12 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Pr
       .resize(options.size, options.size, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb');
-    // sharp imports a 16-bit image that carries an ICC profile into Display P3,
+    // sharp imports a 16-bit RGB image that carries an ICC profile into Display P3,
     // not sRGB, and toColourspace('srgb') then only narrows it to 8 bits: the
     // model would see P3 values as if they were sRGB (1-7 grey levels off the
     // 8-bit copy of the same photo). The explicit sRGB profile converts them;
     // it costs 1-4 ms, so only those images pay it.
-    if (sixteenBitWithProfile) pipeline.withIccProfile('srgb');
+    if (sixteenBitRgbWithProfile) pipeline.withIccProfile('srgb');
     const result = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     pixels = result.data;
     channels = result.info.channels;

@@ -17,8 +17,10 @@ import { isIPv6 } from 'node:net';
 export function addressLimitKey(address: string): string {
   // Some proxies write the address with the port they saw it on (192.0.2.1:51234, [2001:db8::1]:51234): each new
   // connection's port must not make a new client.
-  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(address) ?? /^\[([0-9a-f:.%\w-]+)\](?::\d{1,5})?$/i.exec(address);
-  if (withPort) return addressLimitKey(withPort[1]!);
+  const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(address);
+  if (ipv4WithPort) return ipv4WithPort[1]!;
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(address);
+  if (bracketed && isIPv6(bracketed[1]!.split('%')[0]!)) return addressLimitKey(bracketed[1]!);
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   if (mapped) return mapped[1]!;
   const bare = address.split('%')[0]!; // a zone id (fe80::1%eth0) is not part of the address

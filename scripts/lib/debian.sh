@@ -13,7 +13,7 @@ download_deb() {
 }
 
 # ensure_packages WHAT CHECK PACKAGE...: when the shell command CHECK fails,
-# installs the Debian PACKAGEs (as root), or else says what WHAT needs and fails.
+# installs the Debian PACKAGEs (as root) and checks again, or else says what WHAT needs and fails.
 # apt-get options (--no-install-recommends) may stand among the PACKAGEs.
 ensure_packages() {
   local what=$1 check=$2
@@ -22,6 +22,8 @@ ensure_packages() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing $what from Debian: $*" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    # The check again: a CHECK on another interpreter (PYTHON=…) is not mended by installing Debian's packages.
+    eval "$check" >/dev/null 2>&1 || { echo "$what: installed $*, but this still fails: $check" >&2; return 1; }
   else
     echo "$what needs: apt-get install -y $*" >&2
     return 1

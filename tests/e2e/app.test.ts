@@ -219,6 +219,11 @@ it('photos still waiting their turn are not sent once the user leaves the page',
       cdp.send('Fetch.continueRequest', { requestId: paused.requestId }).catch((error: unknown) => console.warn(`CDP Fetch: ${String(error)}`));
     });
     await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${baseUrl}/`, requestStage: 'Request' }] });
+    // Every upload the page sends, wherever it is posted to (after a navigation Next posts to the page now shown).
+    let uploadsSent = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.headers()['next-action']) uploadsSent += 1;
+    });
     await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
     await page.getByTestId('file-input').setInputFiles([PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
     await page.waitForFunction(() => document.querySelectorAll('[aria-busy=true]').length === 3);
@@ -227,9 +232,13 @@ it('photos still waiting their turn are not sent once the user leaves the page',
     await page.getByRole('link', { name: 'History', exact: true }).click();
     await page.waitForURL(`${baseUrl}/history`);
     // The photo already on its way is answered and stored; the two behind it are not sent.
+    const answered = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().headers()['next-action'] !== undefined);
     await cdp.send('Fetch.continueRequest', { requestId: held! });
+    await answered;
     await cdp.send('Fetch.disable');
-    await page.waitForTimeout(3_000);
+    // Without the fix the next photo is sent as soon as the first is answered: a second is ample to see it.
+    await page.waitForTimeout(1_000);
+    expect(uploadsSent).toBe(1);
     await page.reload();
     await page.getByTestId('history-list').waitFor();
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);

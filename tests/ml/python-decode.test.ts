@@ -1,7 +1,8 @@
 /**
  * Training decodes photos with PIL (training/decode.py), serving with sharp (lib/ml/image.ts). The model learns from
- * the first and is measured and served through the second, so the two must hand the network the same pixels for every
- * encoding serving accepts: EXIF orientation, transparency, grayscale, 16-bit, CMYK, animations.
+ * the first and is measured and served through the second, so the two must hand the network the same pixels for the
+ * odd encodings uploads arrive in: EXIF orientation, transparency, grayscale, 16-bit, CMYK, WebP, GIF and animations
+ * (not AVIF, which Debian 12's PIL cannot open, nor multi-page TIFF).
  *
  * Runs Debian's python3 with python3-pil and python3-numpy (scripts/test.sh installs them); PYTHON overrides it, as
  * for training.
@@ -18,7 +19,7 @@ import { modelCardSchema } from '~/lib/ml/model-card';
 import { animatedGif, encodings, readSamples, SAMPLE_PHOTOS } from '../fixtures/images';
 
 const run = promisify(execFile);
-const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+const PYTHON = process.env.PYTHON || '/usr/bin/python3';
 
 /**
  * Mean absolute difference allowed, in grey levels of 255, by how alike the two libraries can be:

@@ -132,6 +132,8 @@ describe('addressLimitKey', () => {
     ['[2001:db8:1:2::7]:51234', '2001:db8:1:2::/64'],
     ['[2001:db8:1:2::7]', '2001:db8:1:2::/64'],
     ['[::ffff:192.0.2.1]:443', '192.0.2.1'],
+    // Only an IPv6 address counts as bracketed: '[unknown]' must not join the shared bucket of requests without one.
+    ['[unknown]', '[unknown]'],
   ])('%s -> %s', (address, key) => {
     expect(addressLimitKey(address)).toBe(key);
   });

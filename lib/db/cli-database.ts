@@ -28,9 +28,9 @@ export interface CliDatabase {
 /** The URL of the embedded cluster in `dataDir` if a postmaster is running it, else null. */
 async function runningEmbeddedUrl(dataDir: string): Promise<string | null> {
   const running = await clusterInUse(path.join(dataDir, 'postgres'));
-  const password = running?.port ? await readFile(path.join(dataDir, 'postgres-password'), 'utf8').catch(() => null) : null;
-  if (!running?.port || password === null) return null;
-  return `postgresql://postgres:${encodeURIComponent(password.trim())}@127.0.0.1:${running.port}/petlens`;
+  if (!running?.port) return null;
+  const password = await readFile(path.join(dataDir, 'postgres-password'), 'utf8').catch(() => null);
+  return password === null ? null : `postgresql://postgres:${encodeURIComponent(password.trim())}@127.0.0.1:${running.port}/petlens`;
 }
 
 export async function openCliDatabase(log: (line: string) => void = () => undefined): Promise<CliDatabase> {

@@ -156,7 +156,11 @@ function isHidden(name: string): boolean {
 /** A test that is true the first time it is given a key, false after. */
 function onlyOnce(): (key: string) => boolean {
   const seen = new Set<string>();
-  return (key) => !seen.has(key) && seen.add(key) !== undefined;
+  return (key) => {
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
 }
 
 const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
@@ -178,7 +182,11 @@ export async function listDataset(root: string): Promise<DatasetListing> {
   for (const file of state.files) {
     if (file.label === null) continue;
     const relativePath = relativeTo(root, file.path);
-    if (labelsOf.get(file.real)!.size > 1) conflicting.set(file.real, [...(conflicting.get(file.real) ?? []), { relativePath, label: file.label }]);
+    if (labelsOf.get(file.real)!.size > 1) {
+      const paths = conflicting.get(file.real) ?? [];
+      conflicting.set(file.real, paths);
+      paths.push({ relativePath, label: file.label });
+    }
     else if (firstTime(file.real)) files.push({ path: file.path, relativePath, trueLabel: file.label });
   }
   const firstReport = onlyOnce();

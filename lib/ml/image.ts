@@ -109,7 +109,7 @@ export async function inspectImage(bytes: Uint8Array, maxPixels: number, minSide
   return (await readHeader(bytes, maxPixels, minSide)).shown;
 }
 
-async function readHeader(bytes: Uint8Array, maxPixels: number, minSide: number) {
+async function readHeader(bytes: Uint8Array, maxPixels: number, minSide = MIN_IMAGE_SIDE) {
   if (bytes.byteLength === 0) {
     throw new ImageInputError('empty', 'The file is empty');
   }
@@ -156,7 +156,7 @@ async function readHeader(bytes: Uint8Array, maxPixels: number, minSide: number)
  * (the training pipeline's geometry; see training/data.py).
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
-  const { shown: info, sixteenBitRgbWithProfile } = await readHeader(bytes, options.maxPixels, options.minSide ?? MIN_IMAGE_SIDE);
+  const { shown: info, sixteenBitRgbWithProfile } = await readHeader(bytes, options.maxPixels, options.minSide);
   let pixels: Buffer;
   let channels: number;
   try {

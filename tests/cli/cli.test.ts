@@ -7,22 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 import { runCli, runCommand } from '../support/cli';
+import { linkTree } from '../support/file-tree';
 import { itWithoutCuda } from '../support/cuda';
 
 
 const cli = runCli;
 
 let root: string;
-/** A link at `relative` (under root) to the photo `source`, its folders made. */
-async function place(relative: string, source: string): Promise<void> {
-  await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
-  await symlink(source, path.join(root, relative));
-}
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'petlens-cli-'));
-  await place('set/cats/a.jpg', SAMPLE_PHOTOS.cat);
-  await place('set/deeper/dogs/b.jpg', SAMPLE_PHOTOS.dog);
-  await place('set/neither/c.jpg', SAMPLE_PHOTOS.neither);
+  await linkTree(root, [
+    ['set/cats/a.jpg', SAMPLE_PHOTOS.cat],
+    ['set/deeper/dogs/b.jpg', SAMPLE_PHOTOS.dog],
+    ['set/neither/c.jpg', SAMPLE_PHOTOS.neither],
+  ]);
   // A copy, not a link: a second link to a.jpg's photo would be counted once, as a.jpg.
   await mkdir(path.join(root, 'set/unsorted'));
   await copyFile(SAMPLE_PHOTOS.cat, path.join(root, 'set/unsorted/d.jpg'));
@@ -124,9 +122,11 @@ describe('npm run evaluate', () => {
   }, 60_000);
 
   it('does not count a photo filed under two labels, and says which paths; a --files list counts a file written two ways once', async () => {
-    await place('filed/dogs/b.jpg', SAMPLE_PHOTOS.dog);
-    await place('filed/cats/b-too.jpg', SAMPLE_PHOTOS.dog);
-    await place('filed/cats/a.jpg', SAMPLE_PHOTOS.cat);
+    await linkTree(root, [
+      ['filed/dogs/b.jpg', SAMPLE_PHOTOS.dog],
+      ['filed/cats/b-too.jpg', SAMPLE_PHOTOS.dog],
+      ['filed/cats/a.jpg', SAMPLE_PHOTOS.cat],
+    ]);
     const filed = await cli('evaluate.ts', ['--data', path.join(root, 'filed'), '--json']);
     expect(filed.code).toBe(0);
     expect(JSON.parse(filed.stdout)).toMatchObject({ n: 1, accuracy: 1, skipped: { unlabeled: 0, conflicting: 1, unreadable: 0 } });

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
-import { cookieHeader, signIn, signUp } from '../support/e2e-auth';
+import { cookieHeader, signIn, signOut, signUp } from '../support/e2e-auth';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { refusedFieldMessage } from '../support/e2e-page';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
@@ -88,8 +88,7 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
   expect(new URL(userPage.url()).pathname).toBe('/');
   // Signed out, a copy of that cookie gets sign-in, as a guest and a signed-out admin's copy (below) do: the redirect
   // comes from the account as stored, not from the token, so it does not tell whose token it was.
-  await userPage.getByRole('button', { name: 'Sign out' }).click();
-  await userPage.getByRole('link', { name: 'Sign in' }).waitFor();
+  await signOut(userPage);
   expect(await redirectedTo('/admin', userCookie)).toBe('/login');
   await userContext.close();
 
@@ -170,8 +169,7 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     await expect(filters.getByLabel('Model version').inputValue()).resolves.toBe('');
 
     const adminCookie = await cookieHeader(adminContext);
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await signOut(page);
     expect(await redirectedTo('/admin', adminCookie)).toBe('/login');
   } finally {
     await adminContext.close();

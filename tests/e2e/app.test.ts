@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page, type Request } from 'playwright-core';
 import sharp from 'sharp';
-import { signUp as signUpThroughForm } from '../support/e2e-auth';
+import { signOut, signUp as signUpThroughForm } from '../support/e2e-auth';
 import { fitsViewportWidth } from '../support/e2e-page';
 import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
@@ -41,13 +41,44 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
-async function upload(page: Page, files: string[]): Promise<string[]> {
+/** Chooses `files` in the upload page's file picker once the page's script runs. */
+async function chooseFiles(page: Page, files: string[]): Promise<void> {
   await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
-  const before = await page.getByTestId('prediction-label').count();
   await page.getByTestId('file-input').setInputFiles(files);
+}
+
+async function upload(page: Page, files: string[]): Promise<string[]> {
+  const before = await page.getByTestId('prediction-label').count();
+  await chooseFiles(page, files);
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=prediction-label]').length === n, before + files.length, { timeout: 30_000 });
   // Newest batch first, in the order the files were given.
   return (await page.getByTestId('prediction-label').allTextContents()).slice(0, files.length).map((t) => t.trim());
+}
+
+interface PausedRequest {
+  requestId: string;
+  request: { method: string };
+  responseStatusCode?: number;
+}
+
+/**
+ * Chromium's own interception of the requests to `/`, where the upload page's server actions post, at `stage`
+ * (Playwright's route.fetch would resend an upload without its file). `decide` says what becomes of each request;
+ * one it holds stays paused for the caller to continue through the returned session.
+ */
+async function interceptActions(page: Page, stage: 'Request' | 'Response', decide: (paused: PausedRequest) => 'continue' | 'fail' | 'hold'): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  cdp.on('Fetch.requestPaused', (paused: PausedRequest) => {
+    const action = decide(paused);
+    if (action === 'hold') return;
+    const { requestId } = paused;
+    // A request still paused when the page closes cannot be continued: not a failure of the test.
+    (action === 'fail' ? cdp.send('Fetch.failRequest', { requestId, errorReason: 'ConnectionReset' }) : cdp.send('Fetch.continueRequest', { requestId })).catch(
+      (error: unknown) => console.warn(`CDP Fetch: ${String(error)}`),
+    );
+  });
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${baseUrl}/`, requestStage: stage }] });
+  return cdp;
 }
 
 async function signUp(page: Page, email: string, password: string): Promise<void> {
@@ -173,21 +204,14 @@ it('"Try again" after an answer lost on the way back classifies the photo and ke
     const page = await context.newPage();
     await signUp(page, `e2e-retry-${Date.now()}@example.test`, 'e2e password 123');
     // The first upload reaches the server, which classifies and stores it, but its answer never comes back: the
-    // response is cut at the response stage, after the action ran (Playwright's route.fetch would resend the
-    // request without its file, so Chromium's own interception is used).
-    const cdp = await context.newCDPSession(page);
+    // response is cut at the response stage, after the action ran.
     let lost = 0;
-    cdp.on('Fetch.requestPaused', (paused: { requestId: string; request: { method: string }; responseStatusCode?: number }) => {
-      const cut = paused.request.method === 'POST' && paused.responseStatusCode === 200 && lost === 0;
+    await interceptActions(page, 'Response', ({ request, responseStatusCode }) => {
+      const cut = request.method === 'POST' && responseStatusCode === 200 && lost === 0;
       if (cut) lost += 1;
-      // A request still paused when the page closes cannot be continued: not a failure of this test.
-      cdp
-        .send(cut ? 'Fetch.failRequest' : 'Fetch.continueRequest', cut ? { requestId: paused.requestId, errorReason: 'ConnectionReset' } : { requestId: paused.requestId })
-        .catch((error: unknown) => console.warn(`CDP Fetch: ${String(error)}`));
+      return cut ? 'fail' : 'continue';
     });
-    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${baseUrl}/`, requestStage: 'Response' }] });
-    await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
-    await page.getByTestId('file-input').setInputFiles([PHOTOS.cat]);
+    await chooseFiles(page, [PHOTOS.cat]);
     await page.getByText('The upload did not go through. Check your connection and try again.').waitFor({ timeout: 30_000 });
     expect(lost).toBe(1);
     await page.getByRole('button', { name: 'Try again' }).click();
@@ -209,30 +233,26 @@ it('photos still waiting their turn are not sent once the user leaves the page',
     const page = await context.newPage();
     await signUp(page, `e2e-leave-${Date.now()}@example.test`, 'e2e password 123');
     // The first photo's request is held before it reaches the server, so the other two wait behind it.
-    const cdp = await context.newCDPSession(page);
     let held: string | null = null;
-    cdp.on('Fetch.requestPaused', (paused: { requestId: string; request: { method: string } }) => {
-      if (paused.request.method === 'POST' && held === null) {
-        held = paused.requestId;
-        return;
-      }
-      cdp.send('Fetch.continueRequest', { requestId: paused.requestId }).catch((error: unknown) => console.warn(`CDP Fetch: ${String(error)}`));
+    const cdp = await interceptActions(page, 'Request', ({ requestId, request }) => {
+      if (request.method !== 'POST' || held !== null) return 'continue';
+      held = requestId;
+      return 'hold';
     });
-    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${baseUrl}/`, requestStage: 'Request' }] });
     // Every upload the page sends, wherever it is posted to (after a navigation Next posts to the page now shown).
+    const isUpload = (request: Request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined;
     let uploadsSent = 0;
     page.on('request', (request) => {
-      if (request.method() === 'POST' && request.headers()['next-action']) uploadsSent += 1;
+      if (isUpload(request)) uploadsSent += 1;
     });
-    await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
-    await page.getByTestId('file-input').setInputFiles([PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
+    await chooseFiles(page, [PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
     await page.waitForFunction(() => document.querySelectorAll('[aria-busy=true]').length === 3);
     for (let waited = 0; held === null && waited < 100; waited++) await page.waitForTimeout(100);
     expect(held).not.toBeNull();
     await page.getByRole('link', { name: 'History', exact: true }).click();
     await page.waitForURL(`${baseUrl}/history`);
     // The photo already on its way is answered and stored; the two behind it are not sent.
-    const answered = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().headers()['next-action'] !== undefined);
+    const answered = page.waitForResponse((response) => isUpload(response.request()));
     await cdp.send('Fetch.continueRequest', { requestId: held! });
     await answered;
     await cdp.send('Fetch.disable');
@@ -309,8 +329,7 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
 
     const sessionCookies = await context.cookies();
     expect(sessionCookies.map((c) => c.name)).toContain('next-auth.session-token');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await signOut(page);
     // A filtered history link, signed out: sign-in comes back to it, filters and all.
     const filtered = '/history?feedback=corrected&pageSize=12';
     await page.goto(`${baseUrl}${filtered}`);

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { labelFromPath, listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
-import { withTempFolder, writeTree } from '../support/file-tree';
+import { linkTree, withTempFolder, writeTree } from '../support/file-tree';
 
 describe('labelFromPath', () => {
   it.each([
@@ -68,19 +68,17 @@ describe('listDataset', () => {
 
   it('lists a photo reached by several links once, under a path that labels it, and reports a broken link that may have been a folder', async () => {
     await withTempFolder('petlens-dataset-links-', async (linked) => {
-      await mkdir(path.join(linked, 'dogs/inner'), { recursive: true });
-      await writeFile(path.join(linked, 'dogs/inner/1.jpg'), 'x');
-      await mkdir(path.join(linked, 'unsorted'));
-      await writeFile(path.join(linked, 'unsorted/2.jpg'), 'x');
-      // "Archive" sorts before "dogs" and labels nothing; "more" links to the unlabelled folder.
-      await symlink(path.join(linked, 'dogs'), path.join(linked, 'Archive'));
-      await symlink(path.join(linked, 'unsorted'), path.join(linked, 'more'));
-      await symlink(path.join(linked, 'not-mounted'), path.join(linked, 'cats'));
-      // Two links to one photo file; a broken link that is no photo and no folder.
-      await mkdir(path.join(linked, 'other'));
-      await symlink(path.join(linked, 'unsorted/2.jpg'), path.join(linked, 'other/a.jpg'));
-      await symlink(path.join(linked, 'unsorted/2.jpg'), path.join(linked, 'other/b.jpg'));
-      await symlink(path.join(linked, 'gone.txt'), path.join(linked, 'other/notes.txt'));
+      await writeTree(linked, ['dogs/inner/1.jpg', 'unsorted/2.jpg'], 'x');
+      await linkTree(linked, [
+        // "Archive" sorts before "dogs" and labels nothing; "more" links to the unlabelled folder.
+        ['Archive', 'dogs'],
+        ['more', 'unsorted'],
+        ['cats', 'not-mounted'],
+        // Two links to one photo file; a broken link that is no photo and no folder.
+        ['other/a.jpg', 'unsorted/2.jpg'],
+        ['other/b.jpg', 'unsorted/2.jpg'],
+        ['other/notes.txt', 'gone.txt'],
+      ]);
       const listing = await listDataset(linked);
       expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
         ['dogs/inner/1.jpg', 'dog'],
@@ -95,13 +93,14 @@ describe('listDataset', () => {
   it('sets aside a photo filed under two labels, by a link to the file or to its folder, with every labelled path to it', async () => {
     await withTempFolder('petlens-dataset-links-', async (linked) => {
       await writeTree(linked, ['cats/1.jpg', 'cats/2.jpg', 'cats/inner/3.jpg', 'dogs/4.jpg'], 'x');
-      await symlink(path.join(linked, 'cats/1.jpg'), path.join(linked, 'dogs/1.jpg')); // one photo, also filed as a dog
-      await mkdir(path.join(linked, 'other'));
-      await symlink(path.join(linked, 'cats/inner'), path.join(linked, 'other/inner')); // a folder of cats, also filed as neither
-      await symlink(path.join(linked, 'cats/2.jpg'), path.join(linked, 'cats/2-again.jpg')); // the same label twice: no conflict
-      // In the folder read under both labels: a broken photo link and a broken link that may be a folder, each once.
-      await symlink(path.join(linked, 'gone.jpg'), path.join(linked, 'cats/inner/broken.jpg'));
-      await symlink(path.join(linked, 'unmounted'), path.join(linked, 'cats/inner/disk'));
+      await linkTree(linked, [
+        ['dogs/1.jpg', 'cats/1.jpg'], // one photo, also filed as a dog
+        ['other/inner', 'cats/inner'], // a folder of cats, also filed as neither
+        ['cats/2-again.jpg', 'cats/2.jpg'], // the same label twice: no conflict
+        // In the folder read under both labels: a broken photo link and a broken link that may be a folder, each once.
+        ['cats/inner/broken.jpg', 'gone.jpg'],
+        ['cats/inner/disk', 'unmounted'],
+      ]);
       const listing = await listDataset(linked);
       expect(listing.files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
         ['cats/2-again.jpg', 'cat'],

@@ -1,15 +1,8 @@
 import sharp from 'sharp';
 import { decodeImage, ImageInputError, inspectImage, MIN_IMAGE_SIDE } from '~/lib/ml/image';
-import { animatedGif, encodings, multiPageTiff, HEIC_HEADER, pixelBomb, pngHeaderOnly, readSample, SVG_WITH_SCRIPT } from '../fixtures/images';
+import { animatedGif, encodings, meanAbsDiff, multiPageTiff, HEIC_HEADER, pixelBomb, pngHeaderOnly, readSample, SVG_WITH_SCRIPT } from '../fixtures/images';
 
 const options = { size: 224, maxPixels: 50_000_000 };
-
-/** Mean absolute difference of two equally long byte arrays, 0-255. */
-function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
 
 /** The reference pixels as gray RGB (R = G = B = Rec. 709 luma). */
 function grayOf(rgb: Buffer): Buffer {

@@ -19,6 +19,12 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
 }
 
+/** Signs out through the header's button and waits until the page shows a guest's. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('link', { name: 'Sign in' }).waitFor();
+}
+
 /** The context's cookies as a Cookie header: its session, for requests made with fetch. */
 export async function cookieHeader(context: BrowserContext): Promise<string> {
   return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');

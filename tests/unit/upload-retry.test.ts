@@ -105,17 +105,15 @@ describe('newUploadKey: one per photo card, what the upload action accepts', () 
 });
 
 describe('the link under an answer that was not kept', () => {
-  const render = renderCard;
-
   it('asks someone whose session ended to sign in again, not to create an account', () => {
-    const html = render(answered(false, 'You have been signed out, so this result was not saved to your history.', false, true), false);
+    const html = renderCard(answered(false, 'You have been signed out, so this result was not saved to your history.', false, true), false);
     expect(html).toContain('href="/login"');
     expect(html).toContain('Sign in again');
     expect(html).not.toContain('Create an account');
   });
 
   it('offers a guest an account', () => {
-    const html = render(answered(false, null, false), false);
+    const html = renderCard(answered(false, null, false), false);
     expect(html).toContain('href="/signup"');
     expect(html).not.toContain('Sign in again');
   });

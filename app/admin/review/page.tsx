@@ -16,13 +16,6 @@ export const metadata: Metadata = { title: 'Review queue' };
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
-/** What the shown predictions have in common, for the count above the queue: the filter's own words. */
-const WHICH: Record<ReviewKind, (threshold: string) => string> = {
-  all: (threshold) => `feedback marked wrong or that scored below ${threshold} confidence`,
-  misclassified: () => 'feedback marked wrong',
-  low_confidence: (threshold) => `scored below ${threshold} confidence`,
-};
-
 function href(kind: ReviewKind, reviewed: boolean, cursor: ReviewCursor | null = null): string {
   const params = new URLSearchParams();
   if (kind !== 'all') params.set('kind', kind);
@@ -45,6 +38,9 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
   const cursor: ReviewCursor | null = query.older ? { direction: 'older', id: query.older } : query.newer ? { direction: 'newer', id: query.newer } : null;
   const result = await getReviewQueue({ kind: query.kind, threshold, includeReviewed: query.reviewed, cursor });
   const { newer, older } = result;
+  // What the shown predictions have in common, for the count above the queue: the filter's own words.
+  const below = `scored below ${pct(threshold, 0)} confidence`;
+  const which = { all: `feedback marked wrong or that ${below}`, misclassified: 'feedback marked wrong', low_confidence: below }[query.kind];
   const kinds: { kind: ReviewKind; text: string }[] = [
     { kind: 'all', text: 'All' },
     { kind: 'misclassified', text: 'Misclassified' },
@@ -57,7 +53,7 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Review queue</h1>
           <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="review-total">
-            {count(result.total)} predictions that {WHICH[query.kind](pct(threshold, 0))},{' '}
+            {count(result.total)} predictions that {which},{' '}
             {query.reviewed ? 'reviewed or not' : 'not yet reviewed'}, newest first. Setting a label marks one reviewed; new feedback from its
             user brings it back.
           </p>

@@ -68,7 +68,8 @@ export async function createPrediction(input: NewPrediction & { uploadKey?: stri
     if (!isUniqueViolation(error)) throw error;
     const stored = await db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select: { ...select, sha256: true } });
     if (!stored) throw error;
-    return stored.sha256 === input.sha256 ? { id: stored.id, createdAt: stored.createdAt, correctLabel: stored.correctLabel } : insert(null);
+    const { sha256, ...row } = stored;
+    return sha256 === input.sha256 ? row : insert(null);
   }
 }
 

@@ -7,6 +7,8 @@
  * setImmediate), so a server must call it from a worker thread, never on the
  * event loop of a busy process.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 
 export type InferenceDevice = 'auto' | 'cuda' | 'cpu';
@@ -77,30 +79,58 @@ function wrap(session: ort.InferenceSession, options: SessionOptions, provider: 
 }
 
 /**
+ * The libraries onnxruntime-node loads for CUDA on Linux. Its default install
+ * leaves them out (they come from NuGet, see the README's GPU section), and
+ * without them onnxruntime says only "Failed to load shared library".
+ */
+const LINUX_CUDA_PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
+
+/**
+ * Why CUDA cannot load, when that is known without trying: on Linux, the
+ * provider libraries missing beside onnxruntime-node's own binary (the folder
+ * its install script fills). Null when it may work; trying tells the rest.
+ */
+function missingCudaProviderReason(): string | null {
+  if (process.platform !== 'linux') return null;
+  const binaries = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', 'linux', process.arch);
+  const missing = LINUX_CUDA_PROVIDER_LIBRARIES.filter((file) => !existsSync(path.join(binaries, file)));
+  if (missing.length === 0) return null;
+  return `onnxruntime-node's CUDA provider libraries are not installed: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing from ${binaries}; the README's "GPU (CUDA)" section says how to add them`;
+}
+
+/**
  * Creates the session. 'cuda' fails if CUDA cannot run the model; 'auto'
  * tries CUDA (creation plus one warm-up run, because a provider can load and
  * still fail on first use) and falls back to CPU, reporting why.
  */
 export async function createClassifierSession(options: SessionOptions): Promise<ClassifierSession> {
-  const warmUp = async (candidate: ClassifierSession) => {
-    const batch = 1;
-    await candidate.run(new Uint8Array(batch * options.imageShape.reduce((a, b) => a * b, 1)), batch);
-    return candidate;
-  };
-
   if (options.device !== 'cpu') {
-    let session: ort.InferenceSession | undefined;
-    try {
-      session = await createOrtSession(options, 'cuda');
-      return await warmUp(wrap(session, options, 'cuda', null));
-    } catch (error) {
-      await session?.release().catch(() => undefined);
-      const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      if (options.device === 'cuda') {
-        throw new ExecutionProviderError(`the CUDA execution provider failed (INFERENCE_DEVICE=cuda, or auto once it has settled on CUDA): ${reason}`);
-      }
-      return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', reason));
+    const cuda = await tryCudaSession(options);
+    if (typeof cuda !== 'string') return cuda;
+    if (options.device === 'cuda') {
+      throw new ExecutionProviderError(`the CUDA execution provider failed (INFERENCE_DEVICE=cuda, or auto once it has settled on CUDA): ${cuda}`);
     }
+    return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', cuda), options);
   }
-  return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', null));
+  return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', null), options);
+}
+
+/** A warmed-up CUDA session, or why there is none. */
+async function tryCudaSession(options: SessionOptions): Promise<ClassifierSession | string> {
+  const missing = missingCudaProviderReason();
+  if (missing !== null) return missing;
+  let session: ort.InferenceSession | undefined;
+  try {
+    session = await createOrtSession(options, 'cuda');
+    return await warmUp(wrap(session, options, 'cuda', null), options);
+  } catch (error) {
+    await session?.release().catch(() => undefined);
+    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  }
+}
+
+async function warmUp(candidate: ClassifierSession, options: SessionOptions): Promise<ClassifierSession> {
+  const batch = 1;
+  await candidate.run(new Uint8Array(batch * options.imageShape.reduce((a, b) => a * b, 1)), batch);
+  return candidate;
 }

@@ -11,7 +11,7 @@ import { ImageInputError } from '~/lib/ml/image';
 import { loadModelArtifacts, ModelLoadError } from '~/lib/ml/model-card';
 import { createClassifierSession, ExecutionProviderError } from '~/lib/ml/session';
 import { encodings, readSample, twelveMegapixelJpeg } from '../fixtures/images';
-import { itOnCuda, itWithoutCuda } from '../support/cuda';
+import { cudaProviderInstalled, itOnCuda, itWithoutCuda } from '../support/cuda';
 
 let classifier: Classifier;
 beforeAll(async () => {
@@ -116,6 +116,18 @@ describe('execution provider selection', () => {
     } finally {
       await session.dispose();
     }
+  });
+
+  // The default install: onnxruntime alone would say "Failed to load shared library", which tells no one what to do.
+  (cudaProviderInstalled() || process.platform !== 'linux' ? it.skip : it)('without the CUDA provider libraries, names them and where the README says to get them', async () => {
+    const session = await createClassifierSession(await sessionOptions('auto'));
+    try {
+      expect(session.executionProvider).toBe('cpu');
+      expect(session.fallbackReason).toMatch(/libonnxruntime_providers_cuda\.so (is|are) missing from \S+onnxruntime-node\/bin\/napi-v6\/linux\/x64; the README's "GPU \(CUDA\)" section/);
+    } finally {
+      await session.dispose();
+    }
+    await expect(createClassifierSession(await sessionOptions('cuda'))).rejects.toThrow(/INFERENCE_DEVICE=cuda.*libonnxruntime_providers_cuda\.so (is|are) missing/);
   });
 
   itWithoutCuda('cuda fails loudly when CUDA cannot run', async () => {

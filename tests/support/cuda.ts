@@ -9,9 +9,13 @@ import path from 'node:path';
  * fall back, or fail, saying why.
  */
 export function cudaExpected(): boolean {
+  return cudaProviderInstalled() && existsSync('/dev/nvidiactl');
+}
+
+/** Whether onnxruntime-node's CUDA provider library is anywhere under its binaries (the default install has none). */
+export function cudaProviderInstalled(): boolean {
   const binaries = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin');
-  const providerInstalled = readdirSync(binaries, { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('libonnxruntime_providers_cuda.so'));
-  return providerInstalled && existsSync('/dev/nvidiactl');
+  return readdirSync(binaries, { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('libonnxruntime_providers_cuda.so'));
 }
 
 // Judged once per test file: the answer cannot change while the file runs.

@@ -323,6 +323,20 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(body.database).toMatchObject({ reachable: true });
   });
 
+  it('health: probes that arrive together share one database query', async () => {
+    const queries = jest.spyOn(getDb(), '$queryRaw');
+    try {
+      const together = await Promise.all(Array.from({ length: 8 }, () => health()));
+      expect(together.map((response) => response.status)).toEqual(Array(8).fill(200));
+      expect(queries).toHaveBeenCalledTimes(1);
+      // Once answered, the next probe asks again: a shared answer is never a cached one.
+      expect((await health()).status).toBe(200);
+      expect(queries).toHaveBeenCalledTimes(2);
+    } finally {
+      queries.mockRestore();
+    }
+  });
+
   it('model: the model card', async () => {
     const response = await model();
     expect(response.status).toBe(200);

@@ -9,12 +9,27 @@ import type { HealthResponse } from '~/lib/validations/api';
 
 const DB_TIMEOUT_MS = 2_000;
 
+/**
+ * The one `SELECT 1` in flight. Probes that arrive together share it, so a
+ * load balancer polling health (or many clients) cannot take a pooled
+ * connection each; nor can probes pile up queries while the database hangs,
+ * because a probe that gave up waiting leaves its query for the next to share.
+ */
+let pendingPing: Promise<unknown> | null = null;
+
+function pingDatabase(): Promise<unknown> {
+  pendingPing ??= getDb().$queryRaw`SELECT 1`.finally(() => {
+    pendingPing = null;
+  });
+  return pendingPing;
+}
+
 async function probeDatabase(): Promise<HealthResponse['database']> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      getDb().$queryRaw`SELECT 1`,
+      pingDatabase(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
       }),

@@ -24,6 +24,15 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unk
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
 const error = (description: string) => ({ description, content: json('Error') });
+/** Every path answers other methods alike (lib/server/api/http.ts `otherMethods`). */
+const methodNotAllowed = { '405': { ...error('Another method than this path answers (code "method_not_allowed")'), headers: { Allow: { schema: { type: 'string' } } } } };
+
+/** The JSON request's schema, with the per-request image limit that the handler enforces (it is configuration, not shape). */
+function predictJsonRequestDocument(): Record<string, unknown> {
+  const document = schemaOf(predictJsonRequestSchema, 'input') as { properties: { instances: Record<string, unknown> } };
+  document.properties.instances.maxItems = env.API_MAX_FILES;
+  return document;
+}
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the same zod
@@ -45,7 +54,7 @@ export function buildOpenApiDocument() {
     components: {
       securitySchemes: { bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token from /account (starts with "pl_")' } },
       schemas: {
-        PredictJsonRequest: schemaOf(predictJsonRequestSchema, 'input'),
+        PredictJsonRequest: predictJsonRequestDocument(),
         PredictMultipartRequest: {
           type: 'object',
           required: ['image'],
@@ -89,6 +98,7 @@ export function buildOpenApiDocument() {
             '429': { ...error('Rate limit reached (anonymous calls per address, or images per token owner), or the inference queue is full'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
             '503': { ...error('The model or database is unavailable (restarting, or the token cannot be checked)'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
             '500': error('An unexpected failure on the server (code "internal"; the cause is logged, not sent)'),
+            ...methodNotAllowed,
           },
         },
       },
@@ -99,6 +109,7 @@ export function buildOpenApiDocument() {
           responses: {
             '200': { description: 'Healthy (status ok), or degraded: some inference workers are being replaced', content: json('Health') },
             '503': { description: 'Not healthy: no model, no inference worker ready, or no database', content: json('Health') },
+            ...methodNotAllowed,
           },
         },
       },
@@ -106,11 +117,11 @@ export function buildOpenApiDocument() {
         get: {
           operationId: 'model',
           summary: 'The model card: classes, preprocessing, tensors, training and metrics',
-          responses: { '200': { description: 'The model card', content: json('ModelCard') }, '503': error('The model is not loaded') },
+          responses: { '200': { description: 'The model card', content: json('ModelCard') }, '503': error('The model is not loaded'), ...methodNotAllowed },
         },
       },
       '/api/v1/openapi.json': {
-        get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } } } },
+        get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } }, ...methodNotAllowed } },
       },
     },
   };

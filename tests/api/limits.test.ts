@@ -112,6 +112,32 @@ it("a token call refused as queue_full does not use up its owner's images for th
   expect((await POST(multipartRequest([photos.cat], { headers: { authorization } }))).status).toBe(200);
 });
 
+it("a token call the server fails (its images classified, then not saved) does not use up its owner's images for the minute", async () => {
+  const { makeUser } = await import('../app/helpers');
+  const { getDb } = await import('~/lib/server/db');
+  const owner = await makeUser();
+  const authorization = await bearer(owner);
+  const send = (files: Buffer[]) => POST(multipartRequest(files, { headers: { authorization } }));
+  // The database itself refuses this owner's rows, as a full disk or a failing server would.
+  const db = getDb();
+  await db.$executeRawUnsafe(`CREATE FUNCTION refuse_owner() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql`);
+  await db.$executeRawUnsafe(`CREATE TRIGGER refuse_owner BEFORE INSERT ON "Prediction" FOR EACH ROW WHEN (NEW."userId" = '${owner.id}'::uuid) EXECUTE FUNCTION refuse_owner()`);
+  const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    await expectError(await send([photos.cat, photos.dog]), 503, 'database_unavailable');
+    expect(logged).toHaveBeenCalledWith('[petlens] saving API predictions:', expect.objectContaining({ message: expect.stringMatching(/refused for the test/) }));
+  } finally {
+    logged.mockRestore();
+    await db.$executeRawUnsafe('DROP TRIGGER refuse_owner ON "Prediction"');
+    await db.$executeRawUnsafe('DROP FUNCTION refuse_owner()');
+  }
+  // The minute's three images are all still there: the retry, then one more.
+  expect((await send([photos.cat, photos.dog])).status).toBe(200);
+  expect((await send([photos.neither])).status).toBe(200);
+  expect(await db.prediction.count({ where: { userId: owner.id } })).toBe(3);
+  await expectError(await send([photos.cat]), 429, 'rate_limited');
+});
+
 it('refuses at once, before reading the body, while the service is full', async () => {
   const held = (await getInferenceService()).tryAdmit(2)!;
   try {

@@ -292,6 +292,10 @@ async function handle(request: Request): Promise<Response> {
     }
   };
   let ticket: AdmissionTicket | null = null;
+  // The owner's images for the minute, given back when the server fails them (a
+  // crashed worker, a database that could not save): retrying is what such an
+  // answer asks for, and it must not be refused for the images that failed.
+  let allowance: { giveBack(): void } | null = null;
   try {
     const contentType = request.headers.get('content-type') ?? '';
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
@@ -303,7 +307,8 @@ async function handle(request: Request): Promise<Response> {
     ticket = service.tryAdmit(files.length);
     if (!ticket) throw busy();
     if (caller) {
-      const decision = apiLimiters().token.hit(`user:${caller.userId}`, files.length);
+      const decision = apiLimiters().token.take(`user:${caller.userId}`, files.length);
+      allowance = decision;
       if (!decision.allowed) {
         throw new ApiError(429, 'rate_limited', `Calls with a token may classify at most ${decision.limit} images per minute; retry in ${decision.retryAfterSeconds} s.`, {
           'Retry-After': String(decision.retryAfterSeconds),
@@ -342,6 +347,9 @@ async function handle(request: Request): Promise<Response> {
       }
     }
     return jsonResponse(body);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500) allowance?.giveBack();
+    throw error;
   } finally {
     bodyBytes.release();
     ticket?.release();

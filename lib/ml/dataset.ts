@@ -100,6 +100,15 @@ async function followLink(link: string): Promise<{ real: string; target: Stats }
 }
 
 /**
+ * Orders names by their UTF-16 code units (as Python's `sorted` does, but for characters beyond U+FFFF): the same
+ * order on every machine. `localeCompare` follows the process's locale, so listings, the tie-breaks of listDataset
+ * and evaluation reports could differ between hosts.
+ */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
  * `real`: where `dir` really is, links resolved (from the parent's listing;
  * for the root, one realpath). `label`: what files directly in `dir` are, by
  * the path walked (its nearest labelling folder, or the root's own name), or
@@ -116,7 +125,7 @@ async function walk(dir: string, real: string, label: Label | null, ancestors: R
   if (before.has(label) || (label === null && before.size > 0)) return;
   state.read.set(real, before.add(label));
   const chain = new Set(ancestors).add(real);
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => compareCodeUnits(a.name, b.name));
   // Follow symbolic links: datasets are often assembled from links. The links
   // of a folder are resolved together: one at a time is slow on link-built sets.
   const resolved = await Promise.all(

@@ -3,7 +3,7 @@
  * `npm run evaluate`, the model-card metrics and the accuracy test.
  */
 import type { Classifier } from './classifier';
-import type { LabeledFile } from './dataset';
+import { compareCodeUnits, type LabeledFile } from './dataset';
 import { ImageInputError } from './image';
 import { readImageFile } from './image-file';
 import { computeMetrics, type EvaluationMetrics, type LabeledPrediction } from './metrics';
@@ -52,8 +52,8 @@ export async function evaluateFiles(classifier: Classifier, files: readonly Labe
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
   // In path order, not the order the concurrent reads finished in: the same run gives the same output.
-  rows.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
-  failures.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
+  rows.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
+  failures.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
   return { metrics: computeMetrics(rows), rows, failures };
 }
 
@@ -72,7 +72,7 @@ export function groupBySource<T extends { relativePath: string }>(items: readonl
     if (group) group.push(item);
     else groups.set(key, [item]);
   }
-  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...groups.entries()].sort(([a], [b]) => compareCodeUnits(a, b)));
 }
 
 /** The figures the model is accepted on (issue #2's "done when"). */

@@ -45,6 +45,15 @@ describe('listDataset', () => {
     expect(listing.unlabeled).toEqual(['unsorted/5.jpg']);
   });
 
+  it('lists in the same order on every machine: by code units, not by the locale', async () => {
+    await withTempFolder('petlens-order-', async (dir) => {
+      await writeTree(dir, ['cats/b.jpg', 'cats/B.jpg', 'cats/_c.jpg', 'cats/é.jpg', 'cats/a.jpg'], 'x');
+      const names = (await listDataset(dir)).files.map((f) => f.relativePath);
+      // What localeCompare gives in English (_c, a, b, B, é) would differ by locale and by ICU build.
+      expect(names).toEqual(['cats/B.jpg', 'cats/_c.jpg', 'cats/a.jpg', 'cats/b.jpg', 'cats/é.jpg']);
+    });
+  });
+
   it('labels by the root folder’s own name when nothing below it does, but never by the folders above it', async () => {
     expect((await listDataset(path.join(root, 'a/cats'))).files.map((f) => [f.relativePath, f.trueLabel])).toEqual([
       ['1.jpg', 'cat'],

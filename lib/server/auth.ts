@@ -403,9 +403,10 @@ export async function checkAdmin(): Promise<AdminCheck> {
 
 /**
  * For admin pages and layouts: a signed-in admin. Guests go to sign-in (and
- * come back to `returnTo`); anyone else signed in, an admin whose account was
- * deleted or demoted since sign-in included, goes to the home page (sign-in
- * would send a live session straight back here).
+ * come back to `returnTo`), and so does a session that no longer counts (its
+ * account deleted, or signed out everywhere since); anyone else signed in, an
+ * admin demoted since sign-in included, goes to the home page (sign-in would
+ * send a live session straight back here).
  */
 export async function requireAdmin(returnTo = '/admin'): Promise<CurrentUser> {
   const admin = await checkAdmin();

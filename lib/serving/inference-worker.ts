@@ -8,11 +8,12 @@
  *    session is created and warmed up, or { type: 'failed', message };
  *  - in:  { id, pixels: ArrayBuffer (transferred), batch };
  *  - out: { id, predictions } or { id, error };
- *  - in:  { type: 'crash' }: throw, uncaught (WorkerPool.simulateCrash).
+ *  - in:  { type: 'crash' }: throw, uncaught (WorkerPool.simulateCrash);
+ *  - in:  { type: 'stall', ms }: block the thread for ms (WorkerPool.simulateStall).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Classifier } from '../ml/classifier';
-import type { WorkerCrashRequest, WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
+import type { WorkerFaultRequest, WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -22,8 +23,13 @@ async function main(): Promise<void> {
   try {
     // The same loading (card, sha256 check, session, warm-up) as every other caller.
     const classifier = await Classifier.load({ cardPath: init.cardPath, device: init.device, intraOpThreads: init.intraOpThreads });
-    port.on('message', (request: WorkerRequest | WorkerCrashRequest) => {
-      if ('type' in request) throw new Error('crash requested by the pool (WorkerPool.simulateCrash)');
+    port.on('message', (request: WorkerRequest | WorkerFaultRequest) => {
+      if ('type' in request) {
+        if (request.type === 'crash') throw new Error('crash requested by the pool (WorkerPool.simulateCrash)');
+        // Blocks this thread outright, as a stuck native call would: no event loop turn, no message read.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, request.ms);
+        return;
+      }
       classifier
         .classifyBatch(new Uint8Array(request.pixels), request.batch)
         .then((predictions) => {

@@ -10,14 +10,16 @@
  * thread) fails its in-flight batch, is reported unavailable to the pool's
  * listener (the batcher stops sending it work) and is replaced by a fresh
  * worker on the provider the pool settled (see WorkerPool.start). A replacement that fails to start is retried
- * after 0.5 s, 1 s, 2 s ... at most 30 s. A native crash that aborts the
- * whole process is beyond any thread pool's reach.
+ * after 0.5 s, 1 s, 2 s ... at most 30 s. A worker that leaves a batch
+ * unanswered past a deadline (stuck in a native call) is taken out of service
+ * the same way, though its thread can only be ended once it returns. A native
+ * crash that aborts the whole process is beyond any thread pool's reach.
  */
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Prediction } from '../ml/postprocess';
 import type { ExecutionProvider, InferenceDevice } from '../ml/session';
-import type { WorkerCrashRequest, WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
+import type { WorkerFaultRequest, WorkerInit, WorkerReply, WorkerRequest, WorkerStatus } from './worker-protocol';
 
 export interface WorkerPoolOptions {
   cardPath: string;
@@ -36,6 +38,8 @@ export interface WorkerPoolOptions {
   log?: (line: string) => void;
   /** How long a worker may take to load and warm up the model before its start counts as failed; default DEFAULT_START_TIMEOUT_MS. */
   startTimeoutMs?: number;
+  /** How long a batch may go unanswered before its worker counts as stuck; default DEFAULT_BATCH_TIMEOUT_MS. */
+  batchTimeoutMs?: number;
 }
 
 /**
@@ -46,13 +50,20 @@ export interface WorkerPoolOptions {
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /**
- * Workers given up on at their start and still running (see PoolWorker.start). Process-wide: while one is stuck, no
- * pool starts another, since whatever stuck it (a hung GPU driver) would most likely stick the next one too, and each
- * retry would leave one more thread, with its isolate and half-made session, behind.
+ * A batch of 16 takes well under a second on two CPU cores, a few under heavy load. One unanswered for 30 s is stuck
+ * (a hung GPU driver, a deadlocked native call): without a deadline its requests would wait for the HTTP server's
+ * own timeout, the queue would fill behind it, and health would still say ok.
+ */
+export const DEFAULT_BATCH_TIMEOUT_MS = 30_000;
+
+/**
+ * Workers given up on, at their start or in a batch, and still running (see PoolWorker.start and abandon).
+ * Process-wide: while one is stuck, no pool starts another, since whatever stuck it (a hung GPU driver) would most
+ * likely stick the next one too, and each retry would leave one more thread, with its isolate and session, behind.
  */
 let abandonedWorkers = 0;
 
-/** How many workers given up on at their start are still running; 0 once each has reported or exited. */
+/** How many workers given up on are still running; 0 once each has answered (and been ended) or exited. */
 export function abandonedWorkerCount(): number {
   return abandonedWorkers;
 }
@@ -95,6 +106,8 @@ export function workerEntry(): string {
 interface Pending {
   resolve(predictions: Prediction[]): void;
   reject(error: Error): void;
+  /** Fires when the batch has gone unanswered too long (see abandon). */
+  deadline: NodeJS.Timeout;
 }
 
 type ReadyStatus = Extract<WorkerStatus, { type: 'ready' }>;
@@ -108,6 +121,8 @@ class PoolWorker {
   private readonly idle: (() => void)[] = [];
   private nextId = 1;
   private exited: WorkerExitedError | null = null;
+  /** Taken out of service while stuck in a batch (see abandon); its thread still runs. */
+  private abandoned = false;
   private terminating = false;
   /** Settles once the exit has been handled (pending failed, onExit called). */
   private readonly gone: Promise<void>;
@@ -117,12 +132,14 @@ class PoolWorker {
   private constructor(
     private readonly worker: Worker,
     readonly status: ReadyStatus,
-    onExit: (reason: WorkerExitedError) => void,
+    private readonly onExit: (reason: WorkerExitedError) => void,
+    private readonly batchTimeoutMs: number,
   ) {
     worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
+      clearTimeout(waiting.deadline);
       if ('error' in reply) waiting.reject(new Error(reply.error));
       else waiting.resolve(reply.predictions);
       this.notifyIfIdle();
@@ -133,24 +150,21 @@ class PoolWorker {
     worker.on('error', (error) => (uncaught = error));
     this.gone = new Promise((resolve) =>
       worker.once('exit', (code) => {
-        this.exited = new WorkerExitedError(`inference worker exited with code ${code}${uncaught ? ` after an uncaught error: ${uncaught.message}` : ''}`);
-        for (const waiting of this.pending.values()) waiting.reject(this.exited);
-        this.pending.clear();
-        this.notifyIfIdle();
-        onExit(this.exited);
+        // An abandoned worker has already failed its requests and left service.
+        if (!this.abandoned) this.leaveService(new WorkerExitedError(`inference worker exited with code ${code}${uncaught ? ` after an uncaught error: ${uncaught.message}` : ''}`));
         resolve();
       }),
     );
   }
 
-  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void, timeoutMs: number): Promise<PoolWorker> {
+  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void, timeoutMs: number, batchTimeoutMs: number): Promise<PoolWorker> {
     // Turbopack (Next >= 16.2) bundles `new Worker(path)` calls on
     // worker_threads' Worker (and ignores turbopackIgnore there); the worker
     // must stay a plain file that loads lib/ml at run time, so the class is
     // taken from Node at run time where the bundler does not follow it.
     if (abandonedWorkers > 0) {
       return Promise.reject(
-        new WorkerStartError(`an earlier inference worker is still stuck loading the model (not ready after ${timeoutMs / 1000} s); not starting another until it ends`),
+        new WorkerStartError('an earlier inference worker is still stuck (in loading the model or in a batch); not starting another until it ends'),
       );
     }
     const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
@@ -175,7 +189,7 @@ class PoolWorker {
       };
       const onStatus = (status: WorkerStatus) => {
         detach();
-        if (status.type === 'ready') resolve(new PoolWorker(worker, status, onExit));
+        if (status.type === 'ready') resolve(new PoolWorker(worker, status, onExit, batchTimeoutMs));
         else {
           void worker.terminate();
           reject(new WorkerStartError(status.message));
@@ -212,7 +226,9 @@ class PoolWorker {
     if (this.terminating) return Promise.reject(new WorkerExitedError('inference worker is stopping'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // Unref'd: a deadline alone must not keep the process alive (the worker's port does while it runs).
+      const deadline = setTimeout(() => this.abandon(), this.batchTimeoutMs).unref();
+      this.pending.set(id, { resolve, reject, deadline });
       const request: WorkerRequest = { id, pixels, batch };
       this.worker.postMessage(request, [pixels]);
     });
@@ -223,9 +239,46 @@ class PoolWorker {
    * settles once the pool has handled its exit.
    */
   crash(): Promise<void> {
-    const request: WorkerCrashRequest = { type: 'crash' };
-    this.worker.postMessage(request);
+    this.worker.postMessage({ type: 'crash' } satisfies WorkerFaultRequest);
     return this.gone;
+  }
+
+  /** Blocks the thread for `ms`, as a stuck native call would (see WorkerPool.simulateStall). */
+  stall(ms: number): void {
+    this.worker.postMessage({ type: 'stall', ms } satisfies WorkerFaultRequest);
+  }
+
+  /** Fails what is in flight with `reason` and tells the pool the worker is out of service (once). */
+  private leaveService(reason: WorkerExitedError): void {
+    this.exited = reason;
+    for (const waiting of this.pending.values()) {
+      clearTimeout(waiting.deadline);
+      waiting.reject(reason);
+    }
+    this.pending.clear();
+    this.notifyIfIdle();
+    this.onExit(reason);
+  }
+
+  /**
+   * A batch went unanswered past the deadline: the thread is stuck. Its
+   * requests fail and the pool replaces it as it would a crashed worker. The
+   * thread cannot be ended while it is inside a native call (see terminate),
+   * so it is left to finish, kept from holding the process open, and ended
+   * once it answers: it is idle then, since the pool sends a worker one batch
+   * at a time and nothing once it is out of service. Until then no worker
+   * starts anywhere (see abandonedWorkers): what stuck this one would most
+   * likely stick the next.
+   */
+  private abandon(): void {
+    if (this.exited) return;
+    this.abandoned = true;
+    abandonedWorkers += 1;
+    this.worker.once('message', () => void this.worker.terminate());
+    this.worker.once('exit', () => (abandonedWorkers -= 1));
+    // Last: adding a 'message' listener refs the worker's port again, so unref() must come after the listeners.
+    this.worker.unref();
+    this.leaveService(new WorkerExitedError(`inference worker did not answer a batch within ${this.batchTimeoutMs / 1000} s; taken out of service`));
   }
 
   /**
@@ -235,6 +288,8 @@ class PoolWorker {
    * 'Napi::Error'"), not just the thread.
    */
   async terminate(): Promise<void> {
+    // A stuck thread is ended when it answers (see abandon): ending it now could abort the process.
+    if (this.abandoned) return;
     // From here run() refuses new work: a batch retried image by image posts
     // its next image as the last one is answered, which would otherwise put
     // the thread back inside session.run just as it is terminated.
@@ -264,6 +319,7 @@ export class WorkerPool {
   private readonly backoff: RestartBackoff;
   private readonly log: (line: string) => void;
   private readonly startTimeoutMs: number;
+  private readonly batchTimeoutMs: number;
 
   /**
    * `workers` holds each slot's latest worker, dead ones included until
@@ -275,9 +331,10 @@ export class WorkerPool {
     private readonly workers: PoolWorker[],
     private readonly imageBytes: number,
     private readonly settledFallbackReason: string | null,
-    options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'> & { startTimeoutMs: number },
+    options: Pick<WorkerPoolOptions, 'restartBackoff' | 'log'> & { startTimeoutMs: number; batchTimeoutMs: number },
   ) {
     this.startTimeoutMs = options.startTimeoutMs;
+    this.batchTimeoutMs = options.batchTimeoutMs;
     this.attempts = workers.map(() => 0);
     this.restartTimers = workers.map(() => null);
     this.backoff = options.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
@@ -302,8 +359,9 @@ export class WorkerPool {
     let pool: WorkerPool | null = null;
     const exitedEarly: [number, WorkerExitedError][] = [];
     const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    const batchTimeoutMs = options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
     const startWorker = (init: WorkerInit, index: number) =>
-      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), startTimeoutMs);
+      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), startTimeoutMs, batchTimeoutMs);
     const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
     const wholeCount = (count: number) => {
       if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
@@ -329,7 +387,7 @@ export class WorkerPool {
       await Promise.all(workers.map((w) => w.terminate()));
       throw failed.reason instanceof Error ? failed.reason : new WorkerStartError(String(failed.reason));
     }
-    pool = new WorkerPool(init, workers, options.imageBytes, workers[0]!.status.fallbackReason, { ...options, startTimeoutMs });
+    pool = new WorkerPool(init, workers, options.imageBytes, workers[0]!.status.fallbackReason, { ...options, startTimeoutMs, batchTimeoutMs });
     for (const [index, reason] of exitedEarly) pool.onWorkerExit(index, reason);
     return pool;
   }
@@ -367,9 +425,23 @@ export class WorkerPool {
    * and what the message does is what the pool must survive anyway.
    */
   simulateCrash(index: number): Promise<void> {
+    return this.worker(index).crash();
+  }
+
+  /**
+   * Blocks worker `index`'s thread for `ms` (Atomics.wait, so it reads no
+   * message meanwhile), as a native call that does not return would: a batch
+   * sent to it then goes unanswered past the batch deadline. For
+   * fault-injection tests, like simulateCrash.
+   */
+  simulateStall(index: number, ms: number): void {
+    this.worker(index).stall(ms);
+  }
+
+  private worker(index: number): PoolWorker {
     const worker = this.workers[index];
     if (!worker) throw new RangeError(`no worker ${index}`);
-    return worker.crash();
+    return worker;
   }
 
   private onWorkerExit(index: number, reason: WorkerExitedError): void {
@@ -399,7 +471,7 @@ export class WorkerPool {
     const t0 = performance.now();
     let worker: PoolWorker;
     try {
-      worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs);
+      worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs, this.batchTimeoutMs);
     } catch (error) {
       if (this.closed) return;
       const delay = restartDelayMs(this.attempts[index]!, this.backoff);
@@ -443,8 +515,7 @@ export class WorkerPool {
    * so one image that breaks the model fails only its own request.
    */
   async run(index: number, images: readonly Uint8Array[]): Promise<(Prediction | Error)[]> {
-    const worker = this.workers[index];
-    if (!worker) throw new RangeError(`no worker ${index}`);
+    const worker = this.worker(index);
     try {
       return await worker.run(this.pack(images), images.length);
     } catch (error) {

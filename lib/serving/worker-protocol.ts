@@ -23,11 +23,10 @@ export interface WorkerRequest {
 }
 
 /**
- * Makes the worker throw an uncaught error, i.e. crash (fault injection: see
- * WorkerPool.simulateCrash).
+ * Fault injection (see WorkerPool.simulateCrash and simulateStall): `crash`
+ * makes the worker throw an uncaught error, i.e. die; `stall` blocks its
+ * thread for `ms`, as a native call that does not return would.
  */
-export interface WorkerCrashRequest {
-  type: 'crash';
-}
+export type WorkerFaultRequest = { type: 'crash' } | { type: 'stall'; ms: number };
 
 export type WorkerReply = { id: number; predictions: Prediction[] } | { id: number; error: string };

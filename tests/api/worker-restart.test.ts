@@ -144,13 +144,61 @@ describe('a worker that never gets ready', () => {
     // While it is stuck, no other start is tried: each would leave one more thread behind.
     expect(abandonedWorkerCount()).toBe(1);
     const healthy = { cardPath: env.MODEL_CARD_PATH, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: 3 } as const;
-    await expect(WorkerPool.start(healthy)).rejects.toThrow(/^an earlier inference worker is still stuck loading the model/);
+    await expect(WorkerPool.start(healthy)).rejects.toThrow(/^an earlier inference worker is still stuck \(in loading the model or in a batch\)/);
     // The stuck load ends (the pipe gives an empty card, which the worker reports as a failed start); the pool
     // then ends the thread, and starts are possible again.
     const writer = await open(cardPath, 'w');
     await writer.close();
     await until('the stuck worker has ended', () => abandonedWorkerCount() === 0);
     await (await WorkerPool.start(healthy)).close();
+  });
+});
+
+describe('a worker stuck in a batch', () => {
+  it('is taken out of service at the batch deadline (its batch fails as restarting), and replaced once its thread returns', async () => {
+    const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { input: { shape: [string, number, number, number] } };
+    const { pixels } = await decodeImage(await readSample('dog'), { size: card.input.shape[1], maxPixels: env.MAX_IMAGE_PIXELS });
+    const lines: string[] = [];
+    const events: [number, boolean][] = [];
+    const pool = await WorkerPool.start({
+      cardPath: env.MODEL_CARD_PATH,
+      device: 'cpu',
+      workers: 1,
+      intraOpThreads: 1,
+      imageBytes: pixels.byteLength,
+      batchTimeoutMs: 300,
+      restartBackoff: { initialMs: 100, maxMs: 400 },
+      log: (line) => lines.push(line),
+    });
+    pool.onWorkerStateChange((index, ready) => events.push([index, ready]));
+    try {
+      // The thread blocks for 1.5 s, as inside a native call that does not return; the batch queues behind it.
+      pool.simulateStall(0, 1500);
+      const t0 = performance.now();
+      const stuck = pool.run(0, [pixels]);
+      await expect(stuck).rejects.toThrow(/^inference worker did not answer a batch within 0\.3 s; taken out of service$/);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(295);
+      expect(performance.now() - t0).toBeLessThan(1400);
+      // What the API and the upload action answer it with: restarting, retry soon (503).
+      expect(isClassifierRestarting(await stuck.catch((error: unknown) => error))).toBe(true);
+      expect([pool.readyWorkers, abandonedWorkerCount()]).toEqual([0, 1]);
+      await expect(pool.run(0, [pixels])).rejects.toBeInstanceOf(WorkerExitedError);
+
+      // The stall ends, the thread answers a batch nobody waits for and is ended; only then does a replacement start.
+      await until('the stuck thread has ended', () => abandonedWorkerCount() === 0);
+      await until('the replacement is ready', () => pool.readyWorkers === 1);
+      expect(events).toEqual([
+        [0, false],
+        [0, true],
+      ]);
+      expect(lines[0]).toMatch(/^\[petlens\] inference worker 0 crashed after \d+\.\d s \(inference worker did not answer a batch within 0\.3 s; taken out of service\); restarting now$/);
+      expect(lines[1]).toMatch(/^\[petlens\] inference worker 0 failed to restart \(attempt 1: an earlier inference worker is still stuck/);
+      expect(lines.at(-1)).toMatch(/^\[petlens\] inference worker 0 restarted in \d+ ms/);
+      const [prediction] = await pool.run(0, [pixels]);
+      expect(prediction).toMatchObject({ label: 'dog' });
+    } finally {
+      await pool.close();
+    }
   });
 });
 

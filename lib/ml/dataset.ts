@@ -182,8 +182,8 @@ export async function listDataset(root: string): Promise<DatasetListing> {
   const labelsOf = new Map<string, Set<Label>>();
   for (const file of state.files) if (file.label !== null) labelsOf.set(file.real, (labelsOf.get(file.real) ?? new Set()).add(file.label));
   // One entry per file when links lead to it by several paths: the first path
-  // (in sorted order) that labels it, else the first one. Which path comes
-  // first alphabetically must not decide whether a photo counts, nor which
+  // (in walk order: each folder's entries by code units) that labels it, else
+  // the first one. Which path comes first must not decide whether a photo counts, nor which
   // label it has: one filed under two labels is set aside with all its paths.
   const firstTime = onlyOnce();
   const files: LabeledFile[] = [];

@@ -92,6 +92,9 @@ const LINUX_CUDA_PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'li
  */
 function missingCudaProviderReason(): string | null {
   if (process.platform !== 'linux') return null;
+  // onnxruntime-node's install script has CUDA provider libraries for linux/x64 only (script/install-metadata.js).
+  if (process.arch !== 'x64') return `onnxruntime-node has CUDA provider libraries for linux/x64 only, not linux/${process.arch}`;
+  // The folder dist/binding.js loads the binary from (napi-v6 in the pinned 1.30; check it when upgrading).
   const binaries = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', 'linux', process.arch);
   const missing = LINUX_CUDA_PROVIDER_LIBRARIES.filter((file) => !existsSync(path.join(binaries, file)));
   if (missing.length === 0) return null;

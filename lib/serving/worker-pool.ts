@@ -62,6 +62,30 @@ export const DEFAULT_BATCH_TIMEOUT_MS = 30_000;
  * likely stick the next one too, and each retry would leave one more thread, with its isolate and session, behind.
  */
 let abandonedWorkers = 0;
+/** Waiting for abandonedWorkers to reach 0 (see untilNoWorkerIsStuck). */
+const waitingForNoneStuck: (() => void)[] = [];
+
+/**
+ * Counts `worker` as abandoned until it exits, and ends it once it next
+ * answers (it is idle then). It is left to finish, not terminated: a thread
+ * inside a native call cannot be stopped from here, and ending it as that
+ * call returns would abort the whole process (see PoolWorker.terminate).
+ */
+function abandonWorker(worker: Worker): void {
+  abandonedWorkers += 1;
+  worker.once('message', () => void worker.terminate());
+  worker.once('exit', () => {
+    abandonedWorkers -= 1;
+    if (abandonedWorkers === 0) for (const resume of waitingForNoneStuck.splice(0)) resume();
+  });
+  // Last: adding a 'message' listener refs the worker's port again, so unref() must come after the listeners.
+  worker.unref();
+}
+
+/** Settles once no abandoned worker is running (at once when none is). */
+function untilNoWorkerIsStuck(): Promise<void> {
+  return abandonedWorkers === 0 ? Promise.resolve() : new Promise((resolve) => waitingForNoneStuck.push(resolve));
+}
 
 /** How many workers given up on are still running; 0 once each has answered (and been ended) or exited. */
 export function abandonedWorkerCount(): number {
@@ -88,6 +112,9 @@ export function restartDelayMs(attempt: number, backoff: RestartBackoff = DEFAUL
 export class WorkerStartError extends Error {
   override name = 'WorkerStartError';
 }
+
+/** No start was tried: an abandoned worker is still running (see abandonedWorkers). */
+class WorkerStillStuckError extends WorkerStartError {}
 
 /** The worker died (or is being replaced): its requests fail with this, not with an image's fault. */
 export class WorkerExitedError extends Error {
@@ -164,7 +191,7 @@ class PoolWorker {
     // taken from Node at run time where the bundler does not follow it.
     if (abandonedWorkers > 0) {
       return Promise.reject(
-        new WorkerStartError('an earlier inference worker is still stuck (in loading the model or in a batch); not starting another until it ends'),
+        new WorkerStillStuckError('an earlier inference worker is still stuck (in loading the model or in a batch); not starting another until it ends'),
       );
     }
     const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
@@ -198,16 +225,10 @@ class PoolWorker {
       const timer = setTimeout(() => {
         detach();
         reject(new WorkerStartError(`inference worker was not ready after ${timeoutMs / 1000} s (loading and warming up the model on ${init.device}); given up`));
-        // Not terminate() now: a thread inside a native call cannot be stopped from here, and ending it as that call
-        // returns would abort the whole process (see terminate). It is left to finish, kept from holding the
-        // process open, and ended once it says how its start went (it is idle then) or gone if it exits.
-        abandonedWorkers += 1;
-        worker.once('message', () => void worker.terminate());
-        worker.once('exit', () => (abandonedWorkers -= 1));
         // An uncaught error in the thread ends it (the exit follows); without a listener it would throw here.
         worker.on('error', (error) => console.error(`[petlens] an inference worker given up on at its start failed: ${error.message}`));
-        // Last: adding a 'message' listener refs the worker's port again, so unref() must come after the listeners.
-        worker.unref();
+        // Ended once it says how its start went.
+        abandonWorker(worker);
       }, timeoutMs);
       worker.once('error', onError);
       worker.once('exit', onEarlyExit);
@@ -230,7 +251,15 @@ class PoolWorker {
       const deadline = setTimeout(() => this.abandon(), this.batchTimeoutMs).unref();
       this.pending.set(id, { resolve, reject, deadline });
       const request: WorkerRequest = { id, pixels, batch };
-      this.worker.postMessage(request, [pixels]);
+      try {
+        this.worker.postMessage(request, [pixels]);
+      } catch (error) {
+        // Never sent (a detached buffer, say): nothing will answer it, and its deadline must not blame the worker.
+        clearTimeout(deadline);
+        this.pending.delete(id);
+        this.notifyIfIdle();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
@@ -263,21 +292,16 @@ class PoolWorker {
   /**
    * A batch went unanswered past the deadline: the thread is stuck. Its
    * requests fail and the pool replaces it as it would a crashed worker. The
-   * thread cannot be ended while it is inside a native call (see terminate),
-   * so it is left to finish, kept from holding the process open, and ended
-   * once it answers: it is idle then, since the pool sends a worker one batch
-   * at a time and nothing once it is out of service. Until then no worker
-   * starts anywhere (see abandonedWorkers): what stuck this one would most
-   * likely stick the next.
+   * thread is ended once it answers (abandonWorker): it is idle then, since
+   * the pool sends a worker one batch at a time and nothing once it is out of
+   * service. Until then no worker starts anywhere (see abandonedWorkers):
+   * what stuck this one would most likely stick the next; the replacement
+   * starts as soon as it has ended.
    */
   private abandon(): void {
     if (this.exited) return;
     this.abandoned = true;
-    abandonedWorkers += 1;
-    this.worker.once('message', () => void this.worker.terminate());
-    this.worker.once('exit', () => (abandonedWorkers -= 1));
-    // Last: adding a 'message' listener refs the worker's port again, so unref() must come after the listeners.
-    this.worker.unref();
+    abandonWorker(this.worker);
     this.leaveService(new WorkerExitedError(`inference worker did not answer a batch within ${this.batchTimeoutMs / 1000} s; taken out of service`));
   }
 
@@ -296,6 +320,8 @@ class PoolWorker {
     this.terminating = true;
     // Only run() adds to `pending`, and it refuses from here on, so one wait for idle is enough.
     if (this.pending.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    // The wait can end because the batch's deadline abandoned the worker, not because the thread answered.
+    if (this.abandoned) return;
     await this.worker.terminate();
   }
 
@@ -474,6 +500,15 @@ export class WorkerPool {
       worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs, this.batchTimeoutMs);
     } catch (error) {
       if (this.closed) return;
+      if (error instanceof WorkerStillStuckError) {
+        // Nothing was tried, so not a failed attempt: start the moment the stuck thread has ended, not after a backoff.
+        this.attempts[index] = attempt - 1;
+        this.log(`[petlens] inference worker ${index} waits to restart until a stuck inference worker has ended`);
+        void untilNoWorkerIsStuck().then(() => {
+          if (!this.closed) this.scheduleRestart(index, 0);
+        });
+        return;
+      }
       const delay = restartDelayMs(this.attempts[index]!, this.backoff);
       const message = error instanceof Error ? error.message : String(error);
       this.log(`[petlens] inference worker ${index} failed to restart (attempt ${attempt}: ${message}); next attempt in ${delay} ms`);

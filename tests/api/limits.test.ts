@@ -120,16 +120,16 @@ it("a token call the server fails (its images classified, then not saved) does n
   const send = (files: Buffer[]) => POST(multipartRequest(files, { headers: { authorization } }));
   // The database itself refuses this owner's rows, as a full disk or a failing server would.
   const db = getDb();
-  await db.$executeRawUnsafe(`CREATE FUNCTION refuse_owner() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER refuse_owner BEFORE INSERT ON "Prediction" FOR EACH ROW WHEN (NEW."userId" = '${owner.id}'::uuid) EXECUTE FUNCTION refuse_owner()`);
   const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
+    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_owner() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_owner BEFORE INSERT ON "Prediction" FOR EACH ROW WHEN (NEW."userId" = '${owner.id}'::uuid) EXECUTE FUNCTION refuse_owner()`);
     await expectError(await send([photos.cat, photos.dog]), 503, 'database_unavailable');
     expect(logged).toHaveBeenCalledWith('[petlens] saving API predictions:', expect.objectContaining({ message: expect.stringMatching(/refused for the test/) }));
   } finally {
     logged.mockRestore();
-    await db.$executeRawUnsafe('DROP TRIGGER refuse_owner ON "Prediction"');
-    await db.$executeRawUnsafe('DROP FUNCTION refuse_owner()');
+    await db.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_owner ON "Prediction"');
+    await db.$executeRawUnsafe('DROP FUNCTION IF EXISTS refuse_owner()');
   }
   // The minute's three images are all still there: the retry, then one more.
   expect((await send([photos.cat, photos.dog])).status).toBe(200);

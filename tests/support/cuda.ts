@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -12,10 +12,10 @@ export function cudaExpected(): boolean {
   return cudaProviderInstalled() && existsSync('/dev/nvidiactl');
 }
 
-/** Whether onnxruntime-node's CUDA provider library is anywhere under its binaries (the default install has none). */
+/** Whether onnxruntime-node's CUDA provider library is beside this platform's binary (the default install has none). */
 export function cudaProviderInstalled(): boolean {
-  const binaries = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin');
-  return readdirSync(binaries, { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('libonnxruntime_providers_cuda.so'));
+  const binaries = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  return existsSync(path.join(binaries, 'libonnxruntime_providers_cuda.so'));
 }
 
 // Judged once per test file: the answer cannot change while the file runs.

@@ -10,18 +10,26 @@ import type { HealthResponse } from '~/lib/validations/api';
 const DB_TIMEOUT_MS = 2_000;
 
 /**
- * The one `SELECT 1` in flight. Probes that arrive together share it, so a
- * load balancer polling health (or many clients) cannot take a pooled
- * connection each; nor can probes pile up queries while the database hangs,
- * because a probe that gave up waiting leaves its query for the next to share.
+ * The `SELECT 1` in flight. Probes that arrive together share it, so a load
+ * balancer polling health (or many clients) cannot take a pooled connection
+ * each, and while the database hangs they add one query per DB_TIMEOUT_MS,
+ * not one each. One older than that is not shared: a query stuck on a dead
+ * connection (pg has no query timeout here) must not keep health at 503
+ * after the database is back.
  */
-let pendingPing: Promise<unknown> | null = null;
+let pendingPing: { query: Promise<unknown>; startedAt: number } | null = null;
 
 function pingDatabase(): Promise<unknown> {
-  pendingPing ??= getDb().$queryRaw`SELECT 1`.finally(() => {
-    pendingPing = null;
-  });
-  return pendingPing;
+  const now = performance.now();
+  if (pendingPing && now - pendingPing.startedAt < DB_TIMEOUT_MS) return pendingPing.query;
+  const ping = {
+    startedAt: now,
+    query: getDb().$queryRaw`SELECT 1`.finally(() => {
+      if (pendingPing === ping) pendingPing = null;
+    }),
+  };
+  pendingPing = ping;
+  return ping.query;
 }
 
 async function probeDatabase(): Promise<HealthResponse['database']> {

@@ -24,8 +24,6 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unk
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
 const error = (description: string) => ({ description, content: json('Error') });
-/** Every path answers other methods alike (lib/server/api/http.ts `otherMethods`). */
-const methodNotAllowed = { '405': { ...error('Another method than this path answers (code "method_not_allowed")'), headers: { Allow: { schema: { type: 'string' } } } } };
 
 /** The JSON request's schema, with the per-request image limit that the handler enforces (it is configuration, not shape). */
 function predictJsonRequestDocument(): Record<string, unknown> {
@@ -46,7 +44,9 @@ export function buildOpenApiDocument() {
       version: '1.0.0',
       description:
         'Classifies photos as cat, dog or neither. Anonymous calls are allowed (rate-limited per IP, never stored); ' +
-        'with a personal API token (create one on /account) predictions are saved to your history.',
+        'with a personal API token (create one on /account) predictions are saved to your history. ' +
+        // No operation answers 405 itself, so it is said here rather than listed under one (lib/server/api/http.ts otherMethods).
+        'A method a path does not take is answered 405 (code "method_not_allowed") with an Allow header naming those it does.',
     },
     // Relative: the server this document was fetched from. Behind a proxy the
     // request's own URL names the app's listening address, not the public one.
@@ -98,7 +98,6 @@ export function buildOpenApiDocument() {
             '429': { ...error('Rate limit reached (anonymous calls per address, or images per token owner), or the inference queue is full'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
             '503': { ...error('The model or database is unavailable (restarting, or the token cannot be checked)'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
             '500': error('An unexpected failure on the server (code "internal"; the cause is logged, not sent)'),
-            ...methodNotAllowed,
           },
         },
       },
@@ -109,7 +108,6 @@ export function buildOpenApiDocument() {
           responses: {
             '200': { description: 'Healthy (status ok), or degraded: some inference workers are being replaced', content: json('Health') },
             '503': { description: 'Not healthy: no model, no inference worker ready, or no database', content: json('Health') },
-            ...methodNotAllowed,
           },
         },
       },
@@ -117,11 +115,11 @@ export function buildOpenApiDocument() {
         get: {
           operationId: 'model',
           summary: 'The model card: classes, preprocessing, tensors, training and metrics',
-          responses: { '200': { description: 'The model card', content: json('ModelCard') }, '503': error('The model is not loaded'), ...methodNotAllowed },
+          responses: { '200': { description: 'The model card', content: json('ModelCard') }, '503': error('The model is not loaded') },
         },
       },
       '/api/v1/openapi.json': {
-        get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } }, ...methodNotAllowed } },
+        get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } } } },
       },
     },
   };

@@ -292,9 +292,11 @@ async function handle(request: Request): Promise<Response> {
     }
   };
   let ticket: AdmissionTicket | null = null;
-  // The owner's images for the minute, given back when the server fails them (a
-  // crashed worker, a database that could not save): retrying is what such an
-  // answer asks for, and it must not be refused for the images that failed.
+  // The owner's images for the minute, given back when the classifier or the
+  // database was unavailable (a restarting worker, a save that failed): retrying
+  // is what such an answer asks for, and it must not be refused for the images
+  // that failed. Not for other failures, which an image itself could cause
+  // again and again.
   let allowance: { giveBack(): void } | null = null;
   try {
     const contentType = request.headers.get('content-type') ?? '';
@@ -348,7 +350,7 @@ async function handle(request: Request): Promise<Response> {
     }
     return jsonResponse(body);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status >= 500) allowance?.giveBack();
+    if (error instanceof ApiError && (error.code === 'model_unavailable' || error.code === 'database_unavailable')) allowance?.giveBack();
     throw error;
   } finally {
     bodyBytes.release();

@@ -107,15 +107,16 @@ function missingCudaProviderReason(): string | null {
  * still fail on first use) and falls back to CPU, reporting why.
  */
 export async function createClassifierSession(options: SessionOptions): Promise<ClassifierSession> {
+  let fallbackReason: string | null = null;
   if (options.device !== 'cpu') {
     const cuda = await tryCudaSession(options);
     if (typeof cuda !== 'string') return cuda;
     if (options.device === 'cuda') {
       throw new ExecutionProviderError(`the CUDA execution provider failed (INFERENCE_DEVICE=cuda, or auto once it has settled on CUDA): ${cuda}`);
     }
-    return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', cuda), options);
+    fallbackReason = cuda;
   }
-  return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', null), options);
+  return warmUp(wrap(await createOrtSession(options, 'cpu'), options, 'cpu', fallbackReason), options);
 }
 
 /** A warmed-up CUDA session, or why there is none. */

@@ -25,6 +25,12 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** A sample photo as the committed model's input pixels, for WorkerPool.run. */
+async function modelPixels(kind: 'cat' | 'dog'): Promise<Uint8Array> {
+  const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { input: { shape: [string, number, number, number] } };
+  return (await decodeImage(await readSample(kind), { size: card.input.shape[1], maxPixels: env.MAX_IMAGE_PIXELS })).pixels;
+}
+
 let logged: string[];
 beforeEach(() => {
   logged = [];
@@ -76,14 +82,14 @@ describe('a replacement that cannot start', () => {
 
   it('is retried after growing delays (capped), fails requests at once meanwhile, and serves once it starts', async () => {
     // A private copy of the model, so it can break under the running pool.
-    const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { file: string; input: { shape: [string, number, number, number] } };
+    const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { file: string };
     const cardPath = path.join(dir, 'card.json');
     const modelPath = path.join(dir, card.file);
     await copyFile(env.MODEL_CARD_PATH, cardPath);
     await copyFile(path.join(path.dirname(env.MODEL_CARD_PATH), card.file), modelPath);
     const model = await readFile(modelPath);
 
-    const { pixels } = await decodeImage(await readSample('dog'), { size: card.input.shape[1], maxPixels: env.MAX_IMAGE_PIXELS });
+    const pixels = await modelPixels('dog');
     const events: [number, boolean][] = [];
     const lines: { at: number; line: string }[] = [];
     const pool = await WorkerPool.start({
@@ -156,8 +162,7 @@ describe('a worker that never gets ready', () => {
 
 describe('a worker stuck in a batch', () => {
   it('is taken out of service at the batch deadline (its batch fails as restarting), and replaced once its thread returns', async () => {
-    const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { input: { shape: [string, number, number, number] } };
-    const { pixels } = await decodeImage(await readSample('dog'), { size: card.input.shape[1], maxPixels: env.MAX_IMAGE_PIXELS });
+    const pixels = await modelPixels('dog');
     const lines: string[] = [];
     const events: [number, boolean][] = [];
     const pool = await WorkerPool.start({
@@ -207,8 +212,7 @@ describe('a worker stuck in a batch', () => {
   });
 
   it('a pool closed while a batch is stuck leaves the stuck thread to end by itself (terminating it could abort the process)', async () => {
-    const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { input: { shape: [string, number, number, number] } };
-    const { pixels } = await decodeImage(await readSample('cat'), { size: card.input.shape[1], maxPixels: env.MAX_IMAGE_PIXELS });
+    const pixels = await modelPixels('cat');
     const pool = await WorkerPool.start({ cardPath: env.MODEL_CARD_PATH, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: pixels.byteLength, batchTimeoutMs: 300, log: () => undefined });
     pool.simulateStall(0, 1500);
     const stuck = pool.run(0, [pixels]);

@@ -39,8 +39,8 @@ export function CreateTokenForm({ maxNameLength }: { maxNameLength: number }) {
         </PendingButton>
       </form>
       {state.status === 'success' ? (
-        // role="alert": a status region that arrives already filled is often not read, and this one is shown only once.
-        <Alert tone="success" role="alert">
+        // An alert (as every success is): this one is shown only once.
+        <Alert tone="success">
           <p>
             Token <strong className="break-all">{state.name}</strong> created. Copy it now: it is not stored and will not be shown again.
           </p>

@@ -7,15 +7,19 @@ const tones = {
   info: 'border-slate-300 bg-slate-50 text-slate-800 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200',
 } as const;
 
-/** A message box; errors are announced to screen readers as alerts. */
+/**
+ * A message box. Errors and successes answer something the user just did, and
+ * appear with their text already in them: a status region that arrives filled
+ * is often not read, so they are alerts. Warnings and notes are statuses.
+ */
 export function Alert({
   tone = 'info',
-  role = tone === 'error' ? 'alert' : 'status',
+  role = tone === 'error' || tone === 'success' ? 'alert' : 'status',
   children,
   className = '',
 }: {
   tone?: keyof typeof tones;
-  /** 'alert' for a message inserted with its text in answer to an action (a status region that arrives filled is often not read). */
+  /** 'alert' for a message inserted with its text in answer to an action, whatever its tone. */
   role?: 'alert' | 'status';
   children: ReactNode;
   className?: string;

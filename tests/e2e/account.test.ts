@@ -161,7 +161,7 @@ it('a user deletes their account on /account: signed out, their token and histor
 
     await confirm.fill(password);
     await page.getByTestId('delete-account').click();
-    await page.getByTestId('account-deleted').waitFor({ timeout: 20_000 });
+    await page.getByRole('alert').getByTestId('account-deleted').waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('signed-in-as').count()).toBe(0);
@@ -205,7 +205,8 @@ it('a user changes their password on /account: this browser stays signed in, the
     await page.getByLabel('Current password').fill(oldPassword);
     await page.getByLabel('New password').fill(newPassword);
     await page.getByTestId('change-password').click();
-    await page.getByText('Password changed. Every other session of yours has been signed out.').waitFor({ timeout: 20_000 });
+    // Successes are alerts: a status region that arrives already filled is often not read.
+    await page.getByRole('alert').filter({ hasText: 'Password changed. Every other session of yours has been signed out.' }).waitFor({ timeout: 20_000 });
     // This browser, on a fresh request with its re-issued cookie: still signed in.
     await page.goto(`${baseUrl}/history`);
     expect(new URL(page.url()).pathname).toBe('/history');
@@ -261,7 +262,7 @@ it('a sign-up whose automatic sign-in cannot reach the server is sent to sign in
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(/\/login\?.*signedUp=1/);
-    await page.getByText('Your account is ready. Sign in to continue.').waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Your account is ready. Sign in to continue.' }).waitFor();
     await page.unroute('**/api/auth/callback/credentials**');
     await signIn(page, baseUrl, email, password);
     expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);

@@ -1,34 +1,17 @@
 'use client';
 
-import { useState, useTransition } from 'react';
 import { setConfirmedLabelAction } from '~/app/admin/actions';
 import { labelText } from '~/components/prediction/label-text';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
-import { useHydrated } from '~/components/ui/use-hydrated';
+import { useLabelSender } from '~/components/prediction/use-label-sender';
 import { useConfirmedLabel } from './review-item-state';
 import { LABELS, type Label } from '~/lib/config';
 
 /** Sets or fixes the confirmed label of one prediction in the review queue; inside its card's ReviewItemState. */
 export function ReviewLabelButtons({ predictionId, predicted }: { predictionId: string; predicted: Label }) {
   const [current, setCurrent] = useConfirmedLabel();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  // True once hydrated: before that, a click would do nothing, so the buttons are disabled until then.
-  const ready = useHydrated();
-
-  function send(correctLabel: Label) {
-    setError(null);
-    startTransition(async () => {
-      try {
-        const state = await setConfirmedLabelAction({ predictionId, correctLabel });
-        if (state.status === 'success') setCurrent(state.correctLabel);
-        else setError(state.message);
-      } catch {
-        setError('The label could not be sent. Check your connection and try again.');
-      }
-    });
-  }
+  const { send, error, pending, ready } = useLabelSender(setConfirmedLabelAction, predictionId, setCurrent, 'The label could not be sent. Check your connection and try again.');
 
   return (
     <fieldset className="space-y-1" aria-busy={pending} disabled={!ready} data-ready={ready}>

@@ -1,12 +1,12 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { submitFeedbackAction } from '~/app/(app)/actions';
 import { LABELS, type Label } from '~/lib/config';
 import { buttonClasses } from '~/components/ui/button';
 import { PendingButton } from '~/components/ui/pending-button';
-import { useHydrated } from '~/components/ui/use-hydrated';
 import { labelText } from './label-text';
+import { useLabelSender } from './use-label-sender';
 
 /**
  * "Is this right?": confirm the predicted label or pick the correct one.
@@ -14,24 +14,7 @@ import { labelText } from './label-text';
  */
 export function FeedbackButtons({ predictionId, predicted, initial }: { predictionId: string; predicted: Label; initial: Label | null }) {
   const [current, setCurrent] = useState<Label | null>(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  // Server-rendered on /history/[id]: a click before the script runs would be lost without a word, so the buttons
-  // wait for it (as the review queue's do).
-  const ready = useHydrated();
-
-  function send(correctLabel: Label) {
-    setError(null);
-    startTransition(async () => {
-      try {
-        const state = await submitFeedbackAction({ predictionId, correctLabel });
-        if (state.status === 'success') setCurrent(state.correctLabel);
-        else setError(state.message);
-      } catch {
-        setError('Your feedback could not be sent. Check your connection and try again.');
-      }
-    });
-  }
+  const { send, error, pending, ready } = useLabelSender(submitFeedbackAction, predictionId, setCurrent, 'Your feedback could not be sent. Check your connection and try again.');
 
   const others = LABELS.filter((label) => label !== predicted);
   return (

@@ -1,0 +1,41 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import type { Label } from '~/lib/config';
+import { useHydrated } from '~/components/ui/use-hydrated';
+
+/** What the label actions (user feedback, admin review) answer. */
+type LabelActionState = { status: 'success'; correctLabel: Label } | { status: string; message: string };
+
+/**
+ * Sends a label for one prediction with a server action: `send(label)` calls
+ * `action`, reports the stored label through `onSaved`, and keeps the refusal
+ * (or `unreachable` when the call itself failed) in `error`.
+ * `ready` is false until hydrated: a click before the script runs would be
+ * lost without a word, so the buttons stay disabled until then.
+ */
+export function useLabelSender(
+  action: (input: { predictionId: string; correctLabel: Label }) => Promise<LabelActionState>,
+  predictionId: string,
+  onSaved: (label: Label) => void,
+  unreachable: string,
+) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const ready = useHydrated();
+
+  function send(correctLabel: Label) {
+    setError(null);
+    startTransition(async () => {
+      try {
+        const state = await action({ predictionId, correctLabel });
+        if ('correctLabel' in state) onSaved(state.correctLabel);
+        else setError(state.message);
+      } catch {
+        setError(unreachable);
+      }
+    });
+  }
+
+  return { send, error, pending, ready };
+}

@@ -7,10 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { signIn, signUp } from '../support/e2e-auth';
 import { fitsViewportWidth, refusedFieldMessage } from '../support/e2e-page';
-import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
 const CAT = SAMPLE_PHOTOS.cat;
@@ -20,7 +20,7 @@ let baseUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  browser = await launchChromium();
   if (!existsSync(CAT)) throw new Error(`${CAT} is missing: the e2e test needs ../shared/data`);
   server = await startE2eServer('account', {
     // Sign-ins, sign-ups and uploads in quick succession: no rate limits.
@@ -29,7 +29,6 @@ beforeAll(async () => {
     UPLOAD_RATE_LIMIT: '0',
   });
   ({ baseUrl } = server);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 240_000);
 
 afterAll(async () => {

@@ -9,9 +9,9 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { cookieHeader, signIn, signOut, signUp } from '../support/e2e-auth';
-import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { refusedFieldMessage } from '../support/e2e-page';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
@@ -24,7 +24,7 @@ let logFile: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  browser = await launchChromium(['--disable-quic']);
   if (!existsSync(CAT)) throw new Error(`${CAT} is missing: the e2e test needs ../shared/data`);
   server = await startE2eServer(
     'admin',
@@ -39,7 +39,6 @@ beforeAll(async () => {
     400_000,
   );
   ({ baseUrl, logFile } = server);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--disable-quic'] });
 }, 420_000);
 
 afterAll(async () => {

@@ -7,11 +7,11 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type CDPSession, type Page, type Request } from 'playwright-core';
+import type { Browser, CDPSession, Page, Request } from 'playwright-core';
 import sharp from 'sharp';
 import { signOut, signUp as signUpThroughForm } from '../support/e2e-auth';
 import { fitsViewportWidth } from '../support/e2e-page';
-import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
 const PHOTOS = SAMPLE_PHOTOS;
@@ -22,7 +22,7 @@ let dataDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  browser = await launchChromium(['--disable-quic']);
   for (const file of Object.values(PHOTOS)) if (!existsSync(file)) throw new Error(`${file} is missing: the e2e test needs ../shared/data`);
   // Includes `next build` when .next is missing or stale.
   server = await startE2eServer('app', {
@@ -32,7 +32,6 @@ beforeAll(async () => {
     UPLOAD_RATE_LIMIT: '0',
   });
   ({ baseUrl, dataDir } = server);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--disable-quic'] });
 }, 240_000);
 
 afterAll(async () => {

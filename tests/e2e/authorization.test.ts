@@ -11,15 +11,13 @@
  * session whose account was demoted since sign-in.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from 'pg';
-import { chromium } from 'playwright-core';
 import { readSample } from '../fixtures/images';
 import { cookieHeader, signIn, signUp } from '../support/e2e-auth';
 import { connectToServerDatabase, insertApiToken } from '../support/e2e-db';
-import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
 
 const ADMIN = { email: 'authz-admin@example.test', password: 'authz admin password 314' };
 
@@ -151,7 +149,6 @@ async function predictionCounts(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   const photos = { userA: await readSample('dog'), userB: await readSample('cat') };
   server = await startE2eServer('authz', {
     SIGN_IN_RATE_LIMIT: '0',
@@ -166,7 +163,7 @@ beforeAll(async () => {
 
   // A and B sign up through the form, the admin signs in; their sessions then go over plain HTTP.
   const emails = { userA: `authz-a-${randomUUID()}@example.test`, userB: `authz-b-${randomUUID()}@example.test`, admin: ADMIN.email };
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const signedInAs = async (role: keyof typeof emails): Promise<Person> => {
     const context = await browser.newContext();
     const page = await context.newPage();

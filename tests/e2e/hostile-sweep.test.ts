@@ -10,16 +10,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from 'pg';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, encodings, pixelBomb, readSample, twelveMegapixelJpeg } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
-import { CHROMIUM, CHROMIUM_ARGS, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { multipartBody, type FilePart } from '~/scripts/lib/multipart-body';
 
 const MAX_FILES = 4;
@@ -34,7 +33,7 @@ let userId: string;
 const seen: { name: string; status: number }[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  browser = await launchChromium();
   cat = await readSample('cat');
   server = await startE2eServer('hostile', {
     API_MAX_FILES: String(MAX_FILES),
@@ -46,7 +45,6 @@ beforeAll(async () => {
   // A user with an API token, made directly in the database.
   userId = await insertUser(db, 'hostile@example.test');
   token = await insertApiToken(db, userId, { name: 'sweep' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 240_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { PendingButton } from '~/components/ui/pending-button';
 import { ScriptReady } from '~/components/ui/script-ready';
 import { TextField } from '~/components/ui/text-field';
 import { useFocusFirstInvalid } from '~/components/ui/use-focus-first-invalid';
-import { SERVER_UNREACHABLE } from '~/components/ui/use-reachable-action-state';
+import { unansweredCallMessage } from '~/components/ui/use-reachable-action-state';
 import type { SignUpState } from '~/lib/prediction-state';
 import { linkClasses, loginHref } from './auth-links';
 import { NewPasswordField } from './new-password-field';
@@ -29,8 +29,8 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     let result: SignUpState;
     try {
       result = await signUpAction({ status: 'idle' }, data);
-    } catch {
-      setState({ status: 'failed', message: SERVER_UNREACHABLE });
+    } catch (error) {
+      setState({ status: 'failed', message: unansweredCallMessage(error) });
       setPending(false);
       return;
     }

@@ -3,6 +3,7 @@
 import { useState, useTransition } from 'react';
 import type { Label } from '~/lib/config';
 import { useHydrated } from '~/components/ui/use-hydrated';
+import { unansweredCallMessage } from '~/components/ui/use-reachable-action-state';
 
 /** What the label actions (user feedback, admin review) answer. */
 type LabelActionState = { status: 'success'; correctLabel: Label } | { status: string; message: string };
@@ -10,7 +11,7 @@ type LabelActionState = { status: 'success'; correctLabel: Label } | { status: s
 /**
  * Sends a label for one prediction with a server action: `send(label)` calls
  * `action`, reports the stored label through `onSaved`, and keeps the refusal
- * (or `unreachable` when the call itself failed) in `error`.
+ * (or, when the call itself failed, `unreachable` or the reload message) in `error`.
  * `ready` is false until hydrated: a click before the script runs would be
  * lost without a word, so the buttons stay disabled until then.
  */
@@ -31,8 +32,8 @@ export function useLabelSender(
         const state = await action({ predictionId, correctLabel });
         if ('correctLabel' in state) onSaved(state.correctLabel);
         else setError(state.message);
-      } catch {
-        setError(unreachable);
+      } catch (error) {
+        setError(unansweredCallMessage(error, unreachable));
       }
     });
   }

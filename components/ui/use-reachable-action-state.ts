@@ -1,10 +1,25 @@
 'use client';
 
-import { unstable_rethrow } from 'next/navigation';
+import { unstable_isUnrecognizedActionError, unstable_rethrow } from 'next/navigation';
 import { useActionState } from 'react';
 import { useHydrated } from './use-hydrated';
 
 export const SERVER_UNREACHABLE = 'Could not reach the server. Please try again.';
+export const PAGE_OUT_OF_DATE = 'PetLens has been updated since this page was opened. Reload the page, then try again.';
+
+/**
+ * What to tell a user whose server action call got no answer it could use.
+ * A page from before the last deploy calls actions by ids the server no
+ * longer has ("Failed to find Server Action"): trying again cannot help,
+ * reloading the page does. Anything else is the network or a server on its
+ * way back: `unreachable` (SERVER_UNREACHABLE unless given).
+ */
+export function unansweredCallMessage(error: unknown, unreachable = SERVER_UNREACHABLE): string {
+  return isPageOutOfDate(error) ? PAGE_OUT_OF_DATE : unreachable;
+}
+
+/** The server does not know the action this page called: the page is older than the running build. */
+export const isPageOutOfDate = (error: unknown): boolean => unstable_isUnrecognizedActionError(error);
 
 type Unreachable = { status: 'failed'; message: string };
 
@@ -16,7 +31,7 @@ function fromServer(error: unknown): boolean {
 /**
  * useActionState for a server action whose call itself can fail: no network,
  * the app server restarting (npm start brings it back), an action id from
- * before a rebuild. useActionState rethrows such a rejection to the error
+ * before a deploy (then the message says to reload). useActionState rethrows such a rejection to the error
  * boundary, which replaces the whole page and loses what was typed; here it
  * becomes the action's own `failed` state instead, shown beside the form.
  * Errors the server sent, and Next's own control flow (a redirect from the
@@ -41,7 +56,7 @@ export function useReachableActionState<State>(
     } catch (error) {
       unstable_rethrow(error);
       if (fromServer(error)) throw error;
-      return { status: 'failed', message: SERVER_UNREACHABLE } satisfies Unreachable as State;
+      return { status: 'failed', message: unansweredCallMessage(error) } satisfies Unreachable as State;
     }
   }, initial);
   const hydrated = useHydrated();

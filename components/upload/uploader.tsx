@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { buttonClasses } from '~/components/ui/button';
 import { useHydrated } from '~/components/ui/use-hydrated';
+import { isPageOutOfDate, unansweredCallMessage } from '~/components/ui/use-reachable-action-state';
 import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
 import { resend, ResultCard, settle, type UploadItem, type UploadStatus } from './result-card';
@@ -86,10 +87,12 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
           refreshedSignedOut.current = true;
           router.refresh();
         }
-      } catch {
-        // Network errors, a body over Next's limit, or a page older than the
-        // last deploy ("Failed to find Server Action").
-        update(key, (status) => settle(status, { kind: 'error', message: 'The upload did not go through. Check your connection and try again.', retryable: true }));
+      } catch (error) {
+        // Network errors or a body over Next's limit: trying again may work. A page older than the last deploy
+        // ("Failed to find Server Action") must be reloaded first.
+        const outOfDate = isPageOutOfDate(error);
+        const message = unansweredCallMessage(error, 'The upload did not go through. Check your connection and try again.');
+        update(key, (status) => settle(status, { kind: 'error', message, retryable: !outOfDate }));
       }
     },
     [update, router],

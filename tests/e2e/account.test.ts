@@ -292,6 +292,28 @@ it('a form on /account whose action cannot reach the server says so and keeps th
   }
 });
 
+it('a form on /account in a page older than the last deploy says to reload, and keeps what was typed', async () => {
+  const page = await browser.newPage();
+  try {
+    await signUp(page, baseUrl, `outdated-${Date.now()}@example.test`, 'correct horse battery');
+    await page.goto(`${baseUrl}/account`);
+    // Its action is called by an id this build does not have, as a tab opened before a deploy does.
+    const actionCall = (url: URL) => url.pathname === '/account';
+    await page.route(actionCall, (route) =>
+      route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.continue({ headers: { ...route.request().headers(), 'next-action': '00'.repeat(21) } }) : route.continue(),
+    );
+    await page.getByLabel('Token name').fill('my laptop');
+    await page.getByTestId('create-token').click();
+    await page.getByRole('alert').filter({ hasText: 'PetLens has been updated since this page was opened. Reload the page, then try again.' }).waitFor();
+    expect(await page.getByLabel('Token name').inputValue()).toBe('my laptop');
+    await page.unroute(actionCall);
+    await page.reload();
+    expect(await createToken(page, 'my laptop')).toMatch(/^pl_/);
+  } finally {
+    await page.close();
+  }
+});
+
 it('the token form works before (or without) the page’s JavaScript: the server action is the form’s own action', async () => {
   const page = await browser.newPage();
   const withoutScripts = await browser.newContext({ javaScriptEnabled: false });

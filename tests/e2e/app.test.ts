@@ -56,25 +56,30 @@ async function upload(page: Page, files: string[]): Promise<string[]> {
 
 interface PausedRequest {
   requestId: string;
-  request: { method: string };
+  request: { method: string; headers: Record<string, string> };
   responseStatusCode?: number;
 }
+
+/** What becomes of a paused request; `headers` continues it with these request headers instead of its own. */
+type InterceptDecision = 'continue' | 'fail' | 'hold' | { headers: Record<string, string> };
 
 /**
  * Chromium's own interception of the requests to `/`, where the upload page's server actions post, at `stage`
  * (Playwright's route.fetch would resend an upload without its file). `decide` says what becomes of each request;
  * one it holds stays paused for the caller to continue through the returned session.
  */
-async function interceptActions(page: Page, stage: 'Request' | 'Response', decide: (paused: PausedRequest) => 'continue' | 'fail' | 'hold'): Promise<CDPSession> {
+async function interceptActions(page: Page, stage: 'Request' | 'Response', decide: (paused: PausedRequest) => InterceptDecision): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page);
   cdp.on('Fetch.requestPaused', (paused: PausedRequest) => {
     const action = decide(paused);
     if (action === 'hold') return;
     const { requestId } = paused;
+    const sent =
+      action === 'fail'
+        ? cdp.send('Fetch.failRequest', { requestId, errorReason: 'ConnectionReset' })
+        : cdp.send('Fetch.continueRequest', action === 'continue' ? { requestId } : { requestId, headers: Object.entries(action.headers).map(([name, value]) => ({ name, value })) });
     // A request still paused when the page closes cannot be continued: not a failure of the test.
-    (action === 'fail' ? cdp.send('Fetch.failRequest', { requestId, errorReason: 'ConnectionReset' }) : cdp.send('Fetch.continueRequest', { requestId })).catch(
-      (error: unknown) => console.warn(`CDP Fetch: ${String(error)}`),
-    );
+    sent.catch((error: unknown) => console.warn(`CDP Fetch: ${String(error)}`));
   });
   await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${baseUrl}/`, requestStage: stage }] });
   return cdp;
@@ -223,6 +228,28 @@ it('"Try again" after an answer lost on the way back classifies the photo and ke
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
   } finally {
     await context.close();
+  }
+});
+
+it('a page older than the last deploy says to reload it, instead of offering a retry that cannot work', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${baseUrl}/`);
+    // The upload calls its action by an id this build does not have, as a tab opened before a deploy does.
+    const cdp = await interceptActions(page, 'Request', ({ request }) => {
+      if (request.method !== 'POST') return 'continue';
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'next-action'));
+      return { headers: { ...headers, 'Next-Action': '00'.repeat(21) } };
+    });
+    await chooseFiles(page, [PHOTOS.cat]);
+    await page.getByText('PetLens has been updated since this page was opened. Reload the page, then try again.').waitFor({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Try again' }).count()).resolves.toBe(0);
+    // Reloaded (the build's own action ids again), it works.
+    await cdp.send('Fetch.disable');
+    await page.reload();
+    expect(await upload(page, [PHOTOS.cat])).toEqual(['cat']);
+  } finally {
+    await page.close();
   }
 });
 

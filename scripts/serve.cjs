@@ -119,6 +119,9 @@ async function main() {
   // often twice (the shell passes it on to its jobs, the kernel sends its own): Node's default for it is to exit at
   // once, which would cut off the requests in flight, so every SIGHUP is handled (`on`, not `once`).
   process.on('SIGHUP', stop);
+  // The launcher gone without stopping us first (killed with SIGKILL, or by the OOM killer): nothing would ever stop
+  // this server, which would hold the port for good. Its IPC channel closing is how we learn it.
+  process.once('disconnect', stop);
 }
 
 if (require.main === module) {

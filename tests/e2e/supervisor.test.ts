@@ -118,3 +118,26 @@ it('npm start killed with SIGKILL: its launcher stops the app server and Postgre
     await npm.stop();
   }
 }, 180_000);
+
+it('the launcher itself killed with SIGKILL: the app server stops too instead of holding the port for good', async () => {
+  const direct = await startProductionServer({ name: 'e2e-launcher-killed', timeoutMs: 120_000 });
+  const postmasterPidFile = path.join(direct.dataDir, 'postgres', 'postmaster.pid');
+  let app: number | null = null;
+  try {
+    app = await appServerPid(direct.pid);
+    expect(app).not.toBeNull();
+    process.kill(direct.pid, 'SIGKILL');
+    // Its IPC channel to the launcher closed: it drains (nothing is in flight) and exits.
+    await until('the app server to exit', () => (isAlive(app!) ? null : true), 30_000);
+    await until('the port to be free', () => fetch(`${direct.baseUrl}/api/v1/health`).then(() => null, () => true), 10_000);
+  } finally {
+    if (app !== null && isAlive(app)) process.kill(app, 'SIGKILL');
+    // Nothing can stop PostgreSQL for a launcher killed outright (it has no way to watch its parent): the test does.
+    if (existsSync(postmasterPidFile)) {
+      const postmaster = Number((await readFile(postmasterPidFile, 'utf8')).split('\n')[0]);
+      process.kill(postmaster, 'SIGINT');
+      await until('the left-behind PostgreSQL to stop', () => (isAlive(postmaster) ? null : true), 30_000).catch(() => undefined);
+    }
+    await direct.stop();
+  }
+}, 180_000);

@@ -8,8 +8,9 @@
  * F1 / support, the confusion matrix and the expected calibration error.
  * Exits 1 when accuracy < --min-accuracy, 2 when nothing could be classified,
  * 3 when accuracy meets --min-accuracy but some files or folders could not be
- * read (a gate must not pass on photos it never saw); a command line it cannot
- * run (a missing --data, --min-accuracy 98) exits 2 as well.
+ * read (a gate must not pass on photos it never saw), 4 when --record could not
+ * store a run that was otherwise fine (the report is printed all the same); a
+ * command line it cannot run (a missing --data, --min-accuracy 98) exits 2 as well.
  *
  * --record stores the run (model, dataset name, n, accuracy, per-class
  * metrics, confusion, ECE) in PostgreSQL for the admin dashboard: in
@@ -130,7 +131,20 @@ async function main() {
   const bySource = options.bySource
     ? Object.fromEntries([...groupBySource(result.rows)].map(([source, rows]) => [source, computeMetrics(rows)]))
     : undefined;
-  const recordedId = options.record ? await record(options, classifier.card, result.metrics) : null;
+  // A database that cannot be reached must not throw away a finished evaluation: the report is printed, and the
+  // gate decided, either way.
+  let recordedId: string | null = null;
+  let recordFailed = false;
+  if (options.record) {
+    try {
+      recordedId = await record(options, classifier.card, result.metrics);
+    } catch (error) {
+      recordFailed = true;
+      // Prisma's messages open with the call and an excerpt of our code; the cause is their last line.
+      const cause = (error instanceof Error ? error.message : String(error)).trim().split('\n').at(-1);
+      console.error(`error: the run could not be recorded: ${cause}`);
+    }
+  }
   const report = {
     ...result.metrics,
     model: { name: classifier.card.name, version: classifier.card.version },
@@ -145,7 +159,7 @@ async function main() {
     failures: result.failures,
     seconds: Number(seconds.toFixed(2)),
     ...(bySource ? { bySource } : {}),
-    ...(recordedId ? { recorded: { id: recordedId } } : {}),
+    ...(options.record ? { recorded: recordedId ? { id: recordedId } : null } : {}),
   };
 
   if (options.json) {
@@ -161,6 +175,7 @@ async function main() {
     }
     if (recordedId) console.log(`\nrecorded as evaluation run ${recordedId}`);
   }
+  if (recordFailed) process.exitCode = 4;
   if (options.minAccuracy !== undefined) {
     const notRead = result.failures.length + listing.unreadableEntries.length;
     if (result.metrics.accuracy < options.minAccuracy) {

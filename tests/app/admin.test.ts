@@ -22,6 +22,7 @@ import ReviewQueuePage from '~/app/admin/review/page';
 import { GET as userThumbnail } from '~/app/(app)/history/[id]/thumbnail/route';
 import { ADMIN, LABELS, type Label } from '~/lib/config';
 import { ensureAdmin } from '~/lib/db/admins';
+import { freePort } from '~/lib/db/embedded';
 import { env } from '~/lib/env';
 import { type ClassMetrics, computeMetrics } from '~/lib/ml/metrics';
 import { disconnectDb, getDb } from '~/lib/server/db';
@@ -649,5 +650,21 @@ describe('npm run evaluate -- --record', () => {
     as('admin');
     const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({}) }));
     expect(html).toContain(name);
+  }, 120_000);
+
+  it('a database it cannot reach costs only the record: the report is printed, the gate decided, and it exits 4', async () => {
+    const nobody = `postgresql://postgres:x@127.0.0.1:${await freePort()}/petlens`;
+    const args = ['--data', path.join(root, 'set'), '--model', env.MODEL_CARD_PATH, '--record', '--json'];
+    const unrecorded = await cli('evaluate.ts', args, { DATABASE_URL: nobody });
+    expect(unrecorded.stderr).toMatch(/^error: the run could not be recorded: Can't reach database server at 127\.0\.0\.1:\d+$/m);
+    const report = JSON.parse(unrecorded.stdout) as { n: number; recorded: null };
+    expect(report).toMatchObject({ n: 3, recorded: null });
+    expect(unrecorded.code).toBe(4);
+    // Below the bar is still what a gate reads first: a dog photo filed under cats is all this set has.
+    await mkdir(path.join(root, 'mislabelled', 'cats'), { recursive: true });
+    await copyFile(SAMPLE_PHOTOS.dog, path.join(root, 'mislabelled', 'cats', 'dog.jpg'));
+    const below = await cli('evaluate.ts', ['--data', path.join(root, 'mislabelled'), '--model', env.MODEL_CARD_PATH, '--record', '--json', '--min-accuracy', '0.5'], { DATABASE_URL: nobody });
+    expect(JSON.parse(below.stdout)).toMatchObject({ n: 1, accuracy: 0, recorded: null });
+    expect(below.code).toBe(1);
   }, 120_000);
 });

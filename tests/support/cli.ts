@@ -12,10 +12,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `file args`, resolving (never rejecting) with its exit code and output. */
-export async function runCommand(file: string, args: string[]): Promise<CliResult> {
+/** Runs `file args` (in this process's environment, plus `env`), resolving (never rejecting) with its exit code and output. */
+export async function runCommand(file: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(file, args, { maxBuffer: 10_000_000 });
+    const { stdout, stderr } = await run(file, args, { maxBuffer: 10_000_000, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as CliResult;
@@ -24,6 +24,6 @@ export async function runCommand(file: string, args: string[]): Promise<CliResul
 }
 
 /** One of the project's CLIs, as a user runs it: `npx tsx scripts/<script>`. */
-export function runCli(script: string, args: string[]): Promise<CliResult> {
-  return runCommand('npx', ['tsx', path.join('scripts', script), ...args]);
+export function runCli(script: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCommand('npx', ['tsx', path.join('scripts', script), ...args], env);
 }

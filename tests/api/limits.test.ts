@@ -237,3 +237,28 @@ it('counts IPv6 callers by their /64: rotating addresses within one network does
   await expectError(await from('2001:db8:5:6:ffff::1'), 429, 'rate_limited');
   expect((await from('2001:db8:5:7::a')).status).toBe(200);
 });
+
+it('a token call waiting on a slow database save holds no classifier places: other callers are classified meanwhile', async () => {
+  const { makeUser } = await import('../app/helpers');
+  const { getDb } = await import('~/lib/server/db');
+  const owner = await makeUser();
+  const authorization = await bearer(owner);
+  // The database takes 1.5 s over each of this owner’s rows, as a lock wait or a struggling server would (within the
+  // 5 s Prisma gives a transaction).
+  const db = getDb();
+  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION slow_owner() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$ LANGUAGE plpgsql`);
+  await db.$executeRawUnsafe(`CREATE TRIGGER slow_owner BEFORE INSERT ON "Prediction" FOR EACH ROW WHEN (NEW."userId" = '${owner.id}'::uuid) EXECUTE FUNCTION slow_owner()`);
+  try {
+    // Two images: every place there is (INFERENCE_MAX_IN_FLIGHT=2).
+    const saving = POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } }));
+    const sleeping = () => db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND wait_event = 'PgSleep'`);
+    await until('the save under way', async () => (await sleeping())[0]!.n > 0n);
+    const other = await POST(multipartRequest([photos.dog], { headers: { 'x-forwarded-for': '203.0.113.77' } }));
+    expect(other.status).toBe(200);
+    expect((await (await saving).json()) as { saved: boolean }).toMatchObject({ saved: true });
+  } finally {
+    await db.$executeRawUnsafe('DROP TRIGGER IF EXISTS slow_owner ON "Prediction"');
+    await db.$executeRawUnsafe('DROP FUNCTION IF EXISTS slow_owner()');
+  }
+  expect(await db.prediction.count({ where: { userId: owner.id } })).toBe(2);
+}, 60_000);

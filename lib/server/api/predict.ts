@@ -319,6 +319,10 @@ async function handle(request: Request): Promise<Response> {
     }
 
     const { results, thumbnails } = await classifyAll(service, files, caller !== null);
+    // The places are for images being decoded, queued or classified: a save waiting on a slow database must not keep
+    // other callers out of the classifier (the upload action lets go at the same point). The body's bytes stay counted.
+    ticket.release();
+    ticket = null;
     const model = { name: service.card.name, version: service.card.version };
     const body: PredictResponse = {
       predictions: results.map(({ label, confidence, probabilities }) => ({ label, confidence, probabilities })),

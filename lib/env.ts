@@ -29,9 +29,9 @@ const serverSchema = z.object({
   /** The model card JSON; the ONNX file lies beside it. */
   MODEL_CARD_PATH: z.preprocess(emptyToUndefined, z.string().default('models/petlens-mobilenetv3-small.json')),
   INFERENCE_DEVICE: z.preprocess(emptyToUndefined, z.enum(['auto', 'cuda', 'cpu']).default('cpu')),
-  /** onnxruntime intra-op threads per inference worker; 0 = sized to the machine (os.availableParallelism()). */
+  /** onnxruntime intra-op threads per inference worker; 0 = sized to the CPUs this process may use (a container's CPU quota counts). */
   INFERENCE_THREADS: intWithDefault(0, 0),
-  /** Inference worker threads, each with its own session; 0 = sized to the machine. */
+  /** Inference worker threads, each with its own session; 0 = sized to the CPUs this process may use. */
   INFERENCE_WORKERS: intWithDefault(0, 0),
   /** Micro-batching of concurrent images (off: each image runs alone; for benchmarks). */
   INFERENCE_BATCHING: z.preprocess(emptyToUndefined, z.enum(['on', 'off', '1', '0', 'true', 'false']).default('on').transform((v) => v === 'on' || v === '1' || v === 'true')),

@@ -12,11 +12,11 @@
  * nothing to it, and with no worker ready requests wait at most the batcher's
  * maxUnavailableMs (then fail: 503). health() says how many workers are ready.
  */
-import os from 'node:os';
 import { decodeImage, type DecodedImage } from '../ml/image';
 import { loadModelArtifacts, type ModelCard } from '../ml/model-card';
 import type { Prediction } from '../ml/postprocess';
 import type { ExecutionProvider, InferenceDevice } from '../ml/session';
+import { usableCpus } from './cpu-quota';
 import { MicroBatcher, type BatcherStats } from './batcher';
 import { Capacity, type CapacityLease } from './capacity';
 import { WorkerPool } from './worker-pool';
@@ -63,14 +63,15 @@ export interface InferenceHealth {
 export type AdmissionTicket = Pick<CapacityLease, 'release'>;
 
 /**
- * Thread counts from the machine and the provider the workers run on: on the
+ * Thread counts from the machine and the provider the workers run on (the
+ * CPUs this process may use: a container's CPU quota counts, see cpu-quota.ts): on the
  * CPU one worker per two cores (decoding and HTTP need the rest), at least
  * one, each with two intra-op threads. Under load the cores are shared anyway
  * (the threads do not spin; see session.ts), and a lone request gets its
  * model run spread over two cores: at concurrency 1 on 2 cores, p50 9.1 ->
  * 8.2 ms with the same requests/s at concurrency 32.
  */
-export function defaultThreads(cores = os.availableParallelism(), provider: ExecutionProvider = 'cpu'): { workers: number; intraOpThreads: number } {
+export function defaultThreads(cores = usableCpus(), provider: ExecutionProvider = 'cpu'): { workers: number; intraOpThreads: number } {
   // On CUDA one worker: each would hold a CUDA context and memory pool of its
   // own on the one GPU, which runs them in turn, and the batches they split
   // between them would stay small. With 'auto' the pool asks once its first

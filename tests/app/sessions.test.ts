@@ -156,6 +156,28 @@ describe('changePasswordAction', () => {
     expect(await userIn(browser)).toBe(user.id);
   });
 
+  it('refuses for the admin whose password ADMIN_PASSWORD sets (the next start would set it back), changing nothing', async () => {
+    const admin = await makeUser('admin');
+    const browser = await signIn(admin.email, admin.password);
+    browser.use();
+    const before = await stored(admin.id);
+    const settings = env as { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string };
+    const saved = { ADMIN_EMAIL: settings.ADMIN_EMAIL, ADMIN_PASSWORD: settings.ADMIN_PASSWORD };
+    try {
+      Object.assign(settings, { ADMIN_EMAIL: ` ${admin.email.toUpperCase()} `, ADMIN_PASSWORD: admin.password });
+      await expect(changePasswordAction(idle, passwordForm(admin.password, NEW_PASSWORD))).resolves.toEqual({
+        status: 'failed',
+        message: expect.stringMatching(/set by the server’s ADMIN_PASSWORD setting, and every start of the server sets it again/),
+      });
+      expect(await stored(admin.id)).toEqual(before);
+      // Another account is not the environment's: its password changes as ever.
+      Object.assign(settings, { ADMIN_EMAIL: `someone-else-${randomUUID()}@example.test` });
+      await expect(changePasswordAction(idle, passwordForm(admin.password, NEW_PASSWORD))).resolves.toMatchObject({ status: 'success' });
+    } finally {
+      Object.assign(settings, saved);
+    }
+  });
+
   it('sets the new password, ends every other session, and keeps this browser signed in', async () => {
     const user = await makeUser();
     const here = await signIn(user.email, user.password);

@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { CHANGE_PASSWORD_FIELDS, type ChangePasswordState, type CreateTokenState, type DeleteAccountState, type EndOtherSessionsState, type RevokeTokenState } from '~/lib/account-state';
 import { logServerError } from '~/lib/errors';
 import { endThisSession, gateSession, gateUser, keepThisSession } from '~/lib/server/auth';
+import { PASSWORD_SET_BY_ENVIRONMENT, passwordSetByEnvironment } from '~/lib/server/environment-admin';
 import { hashPassword, verifyPassword } from '~/lib/server/password';
 import { forgetSignInAddresses, hitRateLimit } from '~/lib/server/rate-limits';
 import { createApiToken, revokeApiTokenForUser, TooManyTokensError } from '~/lib/server/queries/api-tokens';
@@ -149,6 +150,7 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
   const session = await gateSession('Sign in to change your password.');
   if (session.status !== 'ok') return session;
   const { user } = session;
+  if (passwordSetByEnvironment(user.email)) return { status: 'failed', message: PASSWORD_SET_BY_ENVIRONMENT };
   const parsed = changePasswordSchema(user.email).safeParse({ currentPassword: formData.get('currentPassword'), newPassword: formData.get('newPassword') });
   if (!parsed.success) {
     return { status: 'invalid_data', fieldErrors: firstFieldErrors(parsed.error, CHANGE_PASSWORD_FIELDS) };

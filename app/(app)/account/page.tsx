@@ -7,6 +7,7 @@ import { EndOtherSessionsForm } from '~/components/account/end-other-sessions-fo
 import { RevokeTokenButton } from '~/components/account/revoke-token-button';
 import { API_TOKEN } from '~/lib/config';
 import { requireUser } from '~/lib/server/auth';
+import { PASSWORD_SET_BY_ENVIRONMENT, passwordSetByEnvironment } from '~/lib/server/environment-admin';
 import { getApiTokensByUserId } from '~/lib/server/queries/api-tokens';
 
 export const metadata: Metadata = { title: 'Account' };
@@ -66,7 +67,13 @@ export default async function AccountPage() {
         title="Password and sessions"
         description="Changing your password signs you out on every other device and browser; this one stays signed in. API tokens are not affected: revoke them above."
       >
-        <ChangePasswordForm email={user.email} />
+        {passwordSetByEnvironment(user.email) ? (
+          <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="password-set-by-environment">
+            {PASSWORD_SET_BY_ENVIRONMENT}
+          </p>
+        ) : (
+          <ChangePasswordForm email={user.email} />
+        )}
         <div className="space-y-2 border-t border-slate-200 pt-4 dark:border-slate-800">
           <p className="text-sm text-slate-600 dark:text-slate-300">Signed in on a computer you no longer use? End every session but this one.</p>
           <EndOtherSessionsForm />

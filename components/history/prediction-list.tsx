@@ -16,6 +16,9 @@ export function PredictionList({ items }: { items: PredictionListItem[] }) {
         <li key={item.id} data-testid="history-item">
           <Link
             href={`/history/${item.id}`}
+            // Prefetching renders each item's page on the server (its layout looks up the session and the prediction)
+            // as soon as the item is in view: six items in view cost ten such renders (measured), nobody having asked.
+            prefetch={false}
             className="group block overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md dark:border-slate-800 dark:bg-slate-900"
           >
             <div className="aspect-square bg-slate-100 dark:bg-slate-800">

@@ -194,7 +194,8 @@ function Answer({ status, signedIn, footer }: { status: Answered; signedIn: bool
           {prediction.id ? (
             <div className="flex flex-wrap items-end justify-between gap-3">
               <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
-              <Link href={`/history/${prediction.id}`} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
+              {/* Not prefetched, as in the history list: every card of a batch would have its page rendered on the server. */}
+              <Link href={`/history/${prediction.id}`} prefetch={false} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
                 View in history
               </Link>
             </div>

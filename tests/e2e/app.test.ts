@@ -303,6 +303,12 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     expect(await upload(page, [PHOTOS.cat])).toEqual(['cat']);
     await page.getByTestId('feedback-confirm').waitFor();
 
+    // Each item's link, prefetched, would render its page on the server (the session and the prediction looked up)
+    // for every item or result card in view (six items: ten renders). Items are fetched when opened.
+    const prefetched: string[] = [];
+    page.on('request', (request) => {
+      if (request.headers()['next-router-prefetch'] && /^\/history\/[0-9a-f-]{36}$/.test(new URL(request.url()).pathname)) prefetched.push(request.url());
+    });
     await page.getByRole('link', { name: 'History', exact: true }).click();
     await page.waitForURL(`${baseUrl}/history`);
     // The URL changes as the loading state shows; the list streams in after it.
@@ -313,6 +319,8 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     const thumbnail = items.first().locator('img');
     await thumbnail.scrollIntoViewIfNeeded();
     await page.waitForFunction((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0, await thumbnail.elementHandle());
+    await page.waitForTimeout(1_000);
+    expect(prefetched).toEqual([]);
 
     await items.first().getByRole('link').click();
     await page.waitForURL(/\/history\/[0-9a-f-]{36}$/);

@@ -71,6 +71,11 @@ async function main() {
   process.title = 'petlens-server';
   const port = option('port');
   const hops = option('trusted-proxy-hops');
+  // The launcher gone without stopping us first (killed with SIGKILL, or by the OOM killer): nothing would ever stop
+  // this server, which would hold the port for good. Its IPC channel closing is how we learn it, and Node says so
+  // once: while Next is still starting there is nothing to answer, so we exit; once serving, we drain first.
+  let stopServing = null;
+  process.once('disconnect', () => (stopServing ? stopServing() : process.exit(0)));
   const next = require('next');
   const app = next({ dev: false, dir: path.resolve(__dirname, '..'), port, hostname: 'localhost' });
   const handle = app.getRequestHandler();
@@ -119,9 +124,7 @@ async function main() {
   // often twice (the shell passes it on to its jobs, the kernel sends its own): Node's default for it is to exit at
   // once, which would cut off the requests in flight, so every SIGHUP is handled (`on`, not `once`).
   process.on('SIGHUP', stop);
-  // The launcher gone without stopping us first (killed with SIGKILL, or by the OOM killer): nothing would ever stop
-  // this server, which would hold the port for good. Its IPC channel closing is how we learn it.
-  process.once('disconnect', stop);
+  stopServing = stop;
 }
 
 if (require.main === module) {

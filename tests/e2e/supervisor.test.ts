@@ -8,7 +8,7 @@
  * everything, never spin. And when `npm start` itself is killed with SIGKILL
  * (nothing passes a signal on), the launcher notices and stops everything.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { appServerUnder, processParents } from '~/scripts/lib/app-server-process';
@@ -24,8 +24,19 @@ beforeAll(async () => {
 
 afterAll(() => server?.stop(), 60_000);
 
-/** Whether a process with this pid is running (its /proc entry exists). */
-const isAlive = (pid: number): boolean => existsSync(`/proc/${pid}`);
+/**
+ * Whether a process with this pid is running: its /proc entry exists and it is not a zombie (a process whose parent
+ * died is reaped by whatever adopts it, which on some hosts may take its time).
+ */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (command) state …": the command may hold spaces and parentheses, so the state follows the last ')'.
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 /** The pid of the app server under `launcher`, or null. */
 const appServerPid = (launcher = server.pid): Promise<number | null> => appServerUnder(launcher);

@@ -9,7 +9,7 @@ export default async function ClassifyPage({ searchParams }: { searchParams: Pro
   return (
     <div className="space-y-8">
       {accountDeleted ? (
-        <Alert tone="success">
+        <Alert tone="success" role="status">
           <span data-testid="account-deleted">Your account, its history and its API tokens have been deleted.</span>
         </Alert>
       ) : null}

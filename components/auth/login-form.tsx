@@ -59,7 +59,7 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
 
   return (
     <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
-      {justSignedUp ? <Alert tone="success">Your account is ready. Sign in to continue.</Alert> : null}
+      {justSignedUp ? <Alert tone="success" role="status">Your account is ready. Sign in to continue.</Alert> : null}
       <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required invalid={missing.email} />
       <TextField id="password" label="Password" name="password" type="password" autoComplete="current-password" required invalid={missing.password} />
       {error ? <Alert tone="error">{error}</Alert> : null}

@@ -10,7 +10,9 @@ const tones = {
 /**
  * A message box. Errors and successes answer something the user just did, and
  * appear with their text already in them: a status region that arrives filled
- * is often not read, so they are alerts. Warnings and notes are statuses.
+ * is often not read, so they are alerts. Warnings and notes are statuses, and
+ * so is a success a page shows from its URL after a redirect (?deleted=1):
+ * as an alert, going Back to that page would announce it again.
  */
 export function Alert({
   tone = 'info',

@@ -160,7 +160,7 @@ it('a user deletes their account on /account: signed out, their token and histor
 
     await confirm.fill(password);
     await page.getByTestId('delete-account').click();
-    await page.getByRole('alert').getByTestId('account-deleted').waitFor({ timeout: 20_000 });
+    await page.getByRole('status').getByTestId('account-deleted').waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('signed-in-as').count()).toBe(0);
@@ -261,7 +261,8 @@ it('a sign-up whose automatic sign-in cannot reach the server is sent to sign in
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(/\/login\?.*signedUp=1/);
-    await page.getByRole('alert').filter({ hasText: 'Your account is ready. Sign in to continue.' }).waitFor();
+    // A status, not an alert: it comes from the URL, and going Back to the page must not announce it again.
+    await page.getByRole('status').filter({ hasText: 'Your account is ready. Sign in to continue.' }).waitFor();
     await page.unroute('**/api/auth/callback/credentials**');
     await signIn(page, baseUrl, email, password);
     expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);

@@ -37,7 +37,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         </div>
         <HistoryFilters query={query} filtered={filtered} />
       </div>
-      {params.deleted === '1' ? <Alert tone="success">The prediction and its thumbnail were deleted.</Alert> : null}
+      {params.deleted === '1' ? <Alert tone="success" role="status">The prediction and its thumbnail were deleted.</Alert> : null}
       {result.items.length === 0 ? (
         <div className="rounded-2xl border border-dashed border-slate-300 px-6 py-16 text-center dark:border-slate-700" data-testid="history-empty">
           <p className="text-lg font-medium">{filtered ? 'Nothing matches these filters.' : 'No predictions yet.'}</p>

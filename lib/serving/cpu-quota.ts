@@ -20,12 +20,55 @@ const readText: ReadText = (file) => {
   }
 };
 
-/** `/a/b` -> `/a/b`, `/a`, `/`: a quota set on any ancestor cgroup limits this one too. */
-function selfAndAncestors(cgroupPath: string): string[] {
-  const chain = [];
-  for (let at = path.posix.normalize(cgroupPath || '/'); ; at = path.posix.dirname(at)) {
-    chain.push(at);
-    if (at === '/') return chain;
+/** A cgroup hierarchy as mounted here: which cgroup its `root` is, and where (`mountPoint`) it can be read. */
+interface CgroupMount {
+  version: 1 | 2;
+  /** For v1, the controllers the hierarchy holds (its super options). */
+  controllers: string[];
+  root: string;
+  mountPoint: string;
+}
+
+/** mountinfo escapes spaces, tabs, newlines and backslashes in paths as octal (\040). */
+const unescapeMountPath = (text: string) => text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+
+/**
+ * The cgroup mounts in /proc/self/mountinfo: "id parent major:minor root
+ * mount-point options [optional fields] - type source super-options".
+ */
+function cgroupMounts(mountinfo: string): CgroupMount[] {
+  const mounts: CgroupMount[] = [];
+  for (const line of mountinfo.split('\n')) {
+    const [before, after] = line.split(' - ');
+    if (!before || !after) continue;
+    const fields = before.split(' ');
+    const [type, , superOptions = ''] = after.split(' ');
+    if (fields.length < 5 || (type !== 'cgroup' && type !== 'cgroup2')) continue;
+    mounts.push({
+      version: type === 'cgroup2' ? 2 : 1,
+      controllers: type === 'cgroup' ? superOptions.split(',') : [],
+      root: unescapeMountPath(fields[3]!),
+      mountPoint: unescapeMountPath(fields[4]!),
+    });
+  }
+  return mounts;
+}
+
+/**
+ * The folders of `cgroupPath` and of its ancestors that `mount` shows,
+ * innermost first. A container usually sees its own cgroup as the mount's
+ * root (/docker/<id> mounted at /sys/fs/cgroup/cpu): the ancestors above it
+ * are out of sight, and its quota is on the mount point itself. A path
+ * outside the mount's root (a cgroup namespace's "/../x") reads the mount
+ * point alone.
+ */
+function visibleFolders(cgroupPath: string, mount: CgroupMount): string[] {
+  const root = mount.root === '/' ? '' : mount.root;
+  if (cgroupPath !== root && !cgroupPath.startsWith(`${root}/`)) return [mount.mountPoint];
+  const folders = [];
+  for (let relative = cgroupPath.slice(root.length) || '/'; ; relative = path.posix.dirname(relative)) {
+    folders.push(path.posix.join(mount.mountPoint, relative));
+    if (relative === '/' || relative === '.') return folders;
   }
 }
 
@@ -36,35 +79,37 @@ function cpus(quota: string | undefined, period: string | undefined): number | n
   return Number.isFinite(q) && Number.isFinite(p) && q > 0 && p > 0 ? q / p : null;
 }
 
+/** The quota set on one cgroup folder, in CPUs, or null. */
+function folderLimit(folder: string, version: 1 | 2, read: ReadText): number | null {
+  if (version === 2) {
+    // "<quota|max> <period>"
+    const [quota, period] = (read(path.posix.join(folder, 'cpu.max')) ?? '').trim().split(/\s+/);
+    return cpus(quota, period);
+  }
+  return cpus(read(path.posix.join(folder, 'cpu.cfs_quota_us'))?.trim(), read(path.posix.join(folder, 'cpu.cfs_period_us'))?.trim());
+}
+
 /**
- * The CPUs a cgroup quota allows this process (the tightest over its cgroup
- * and their ancestors, v2 or v1), or null where no quota is set or none can be
- * read. `root` is where the cgroup file systems are mounted and `self` the
- * text of /proc/self/cgroup (parameters for tests).
+ * The CPUs a cgroup quota allows this process: the tightest over its cgroup
+ * and the ancestors it can see, v2 or v1 (each hierarchy found through
+ * mountinfo, as libuv 1.49+ and the JDK do), or null where no quota is set or
+ * none can be read. The texts of /proc/self/cgroup and /proc/self/mountinfo
+ * and the reader are parameters for tests.
  */
-export function cgroupCpuLimit(root = '/sys/fs/cgroup', self: string | null = readText('/proc/self/cgroup'), read: ReadText = readText): number | null {
+export function cgroupCpuLimit(self = readText('/proc/self/cgroup'), mountinfo = readText('/proc/self/mountinfo'), read: ReadText = readText): number | null {
+  const mounts = cgroupMounts(mountinfo ?? '');
   const limits: number[] = [];
   for (const line of (self ?? '').split('\n')) {
-    // "hierarchy-id:controllers:path"; the path may itself hold colons.
-    const [, controllers, ...rest] = line.split(':');
+    // "hierarchy-id:controllers:path"; the path may itself hold colons. v2 is "0::path".
+    const [id, controllers, ...rest] = line.split(':');
     if (controllers === undefined || rest.length === 0) continue;
     const cgroupPath = rest.join(':');
-    if (line.startsWith('0::')) {
-      // cgroup v2: "<quota|max> <period>" in cpu.max.
-      for (const at of selfAndAncestors(cgroupPath)) {
-        const [quota, period] = (read(path.posix.join(root, at, 'cpu.max')) ?? '').trim().split(/\s+/);
-        const limit = cpus(quota, period);
-        if (limit !== null) limits.push(limit);
-      }
-    } else if (controllers.split(',').includes('cpu')) {
-      // cgroup v1: the cpu controller's mount, named "cpu" or "cpu,cpuacct" (often both, one linking to the other).
-      const mount = ['cpu', 'cpu,cpuacct', 'cpuacct,cpu'].map((name) => path.posix.join(root, name)).find((dir) => read(path.posix.join(dir, 'cpu.cfs_period_us')) !== null);
-      if (!mount) continue;
-      for (const at of selfAndAncestors(cgroupPath)) {
-        const dir = path.posix.join(mount, at);
-        const limit = cpus(read(path.posix.join(dir, 'cpu.cfs_quota_us'))?.trim(), read(path.posix.join(dir, 'cpu.cfs_period_us'))?.trim());
-        if (limit !== null) limits.push(limit);
-      }
+    const v2 = id === '0' && controllers === '';
+    const mount = mounts.find((m) => (v2 ? m.version === 2 : m.version === 1 && m.controllers.includes('cpu') && controllers.split(',').includes('cpu')));
+    if (!mount) continue;
+    for (const folder of visibleFolders(cgroupPath, mount)) {
+      const limit = folderLimit(folder, mount.version, read);
+      if (limit !== null) limits.push(limit);
     }
   }
   return limits.length > 0 ? Math.min(...limits) : null;

@@ -16,18 +16,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { createPrismaClient } from '~/lib/db/client';
 import { startEmbeddedPostgres } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
 import { hashPassword } from '~/lib/password';
+import { launchChromium } from './lib/chromium';
 import { SIGN_IN_AND_UPLOAD_LIMITS_OFF, startProductionServer, type ProductionServer } from './lib/production-server';
 import { median, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const PHOTO = path.resolve(ROOT, '..', 'shared', 'data', 'pets', 'kaggle', 'cats', 'cat.0.jpg');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const UPLOAD_RUNS = 7;
 const HISTORY_RUNS = 30;
 
@@ -96,7 +95,7 @@ async function main() {
     await writeFile(jpegPath, jpeg);
     const meta = await sharp(jpeg).metadata();
 
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await launchChromium(['--disable-quic']);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${baseUrl}/login`);

@@ -17,6 +17,7 @@ import type { Client } from 'pg';
 import { readSample } from '../fixtures/images';
 import { cookieHeader, signIn, signUp } from '../support/e2e-auth';
 import { connectToServerDatabase, insertApiToken } from '../support/e2e-db';
+import type { Browser } from 'playwright-core';
 import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
 
 const ADMIN = { email: 'authz-admin@example.test', password: 'authz admin password 314' };
@@ -55,6 +56,7 @@ interface Owner extends Person {
 }
 
 let server: E2eServer;
+let browser: Browser;
 let baseUrl: string;
 let db: Client;
 let people: { userA: Owner; userB: Owner; admin: Person };
@@ -149,6 +151,8 @@ async function predictionCounts(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
+  // First: a missing Chromium is said at once, not after the server's build.
+  browser = await launchChromium();
   const photos = { userA: await readSample('dog'), userB: await readSample('cat') };
   server = await startE2eServer('authz', {
     SIGN_IN_RATE_LIMIT: '0',
@@ -163,7 +167,6 @@ beforeAll(async () => {
 
   // A and B sign up through the form, the admin signs in; their sessions then go over plain HTTP.
   const emails = { userA: `authz-a-${randomUUID()}@example.test`, userB: `authz-b-${randomUUID()}@example.test`, admin: ADMIN.email };
-  const browser = await launchChromium();
   const signedInAs = async (role: keyof typeof emails): Promise<Person> => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -178,6 +181,7 @@ beforeAll(async () => {
   try {
     [a, b, admin] = [await signedInAs('userA'), await signedInAs('userB'), await signedInAs('admin')];
   } finally {
+    // Only the sign-ins need it; the checks below go over plain HTTP.
     await browser.close();
   }
 
@@ -194,6 +198,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // Closed already unless the setup failed before the sign-ins were done (closing twice is harmless).
+  await browser?.close();
   await db?.end();
   await server?.stop();
 }, 60_000);

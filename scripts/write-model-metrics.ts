@@ -25,6 +25,14 @@ const round = (x: number) => Number(x.toFixed(4));
 async function main() {
   const options = program.opts<{ data: string; model: string }>();
   const listing = await listDatasetFromFile(options.data, TEST_SPLIT);
+  // Every line of the test list must be measured: a dropped one would shrink n while the card still names the list.
+  const dropped = [
+    ...listing.unlabeled.map((file) => `${file} (no label folder)`),
+    ...listing.unreadableEntries.map((entry) => `${entry.relativePath} (${entry.reason})`),
+    ...listing.conflicting.map((paths) => `${paths[0]!.relativePath} (under folders of different labels)`),
+    ...listing.repeatedLines.map((line) => `${line} (listed twice)`),
+  ];
+  if (dropped.length > 0) throw new Error(`${dropped.length} lines of ${TEST_SPLIT} cannot be measured: ${dropped.slice(0, 3).join(', ')}`);
   const classifier = await Classifier.load({ cardPath: options.model });
   const result = await evaluateFiles(classifier, listing.files);
   await classifier.dispose();

@@ -85,6 +85,19 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
+def without_out_dir(argv: list[str]) -> list[str]:
+    """The command line without its --out-dir (as "--out-dir X" or "--out-dir=X")."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--out-dir":
+            skip = True
+        elif not arg.startswith("--out-dir="):
+            kept.append(arg)
+    return kept
+
+
 def read_split(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if line.strip()]
 
@@ -353,7 +366,8 @@ def main() -> None:
         },
         "training": {
             "command": "npm run train",
-            "pythonCommand": " ".join(["python3", "training/train.py"] + sys.argv[1:]),
+            # Where the files went is not part of what was trained (train.sh stages them in a temporary folder).
+            "pythonCommand": " ".join(["python3", "training/train.py"] + without_out_dir(sys.argv[1:])),
             "seed": args.seed,
             "epochs": {"max": args.epochs, "run": len(history), "best": best["epoch"]},
             "batchSize": args.batch_size,

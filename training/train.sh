@@ -55,5 +55,14 @@ if [ ! -d "$STAMPS_DIR/usr/share/tuxpaint/stamps" ]; then
   rm -rf "$download"
 fi
 
-"$PYTHON" training/train.py --extra-neither "$STAMPS_DIR/usr/share/tuxpaint/stamps" "$@"
-node_modules/.bin/tsx scripts/write-model-metrics.ts --model "$OUT_DIR/$NAME.json" --data "$DATA"
+# Both steps write into a staging folder beside the output (the same file system), and the model and its card
+# replace those in $OUT_DIR only once both have succeeded: a failed or interrupted run leaves the committed model
+# as it was, never a new model whose card lacks its test figures, nor a card whose sha256 names another file.
+mkdir -p "$OUT_DIR"
+STAGING=$(mktemp -d "$OUT_DIR/.training-XXXXXX")
+trap 'rm -rf "$STAGING"' EXIT
+"$PYTHON" training/train.py --extra-neither "$STAMPS_DIR/usr/share/tuxpaint/stamps" "$@" --out-dir "$STAGING"
+node_modules/.bin/tsx scripts/write-model-metrics.ts --model "$STAGING/$NAME.json" --data "$DATA"
+mv -f "$STAGING/$NAME.onnx" "$OUT_DIR/$NAME.onnx"
+mv -f "$STAGING/$NAME.json" "$OUT_DIR/$NAME.json"
+echo "train: $OUT_DIR/$NAME.onnx and $OUT_DIR/$NAME.json written" >&2

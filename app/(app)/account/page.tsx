@@ -16,6 +16,7 @@ const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyl
 
 export default async function AccountPage() {
   const user = await requireUser('/account');
+  const passwordFromEnvironment = passwordSetByEnvironment(user.email);
   const tokens = await getApiTokensByUserId({ userId: user.id });
 
   return (
@@ -65,9 +66,13 @@ export default async function AccountPage() {
       <AccountSection
         id="password-and-sessions"
         title="Password and sessions"
-        description="Changing your password signs you out on every other device and browser; this one stays signed in. API tokens are not affected: revoke them above."
+        description={
+          passwordFromEnvironment
+            ? 'Neither a new ADMIN_PASSWORD nor signing out everywhere else affects API tokens: revoke them above.'
+            : 'Changing your password signs you out on every other device and browser; this one stays signed in. API tokens are not affected: revoke them above.'
+        }
       >
-        {passwordSetByEnvironment(user.email) ? (
+        {passwordFromEnvironment ? (
           <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="password-set-by-environment">
             {PASSWORD_SET_BY_ENVIRONMENT}
           </p>

@@ -311,6 +311,10 @@ def main() -> None:
         }
         history.append(record)
         print(json.dumps(record), flush=True)
+        # A diverged run must stop here: with a NaN loss the first epoch would stay "best", be exported, and its card
+        # would hold a NaN that JSON cannot carry.
+        if not math.isfinite(val["loss"]) or not math.isfinite(running):
+            raise SystemExit(f"train: the loss is not finite at epoch {epoch} (the run diverged; try a lower --lr / --backbone-lr)")
         if best is None or val["loss"] < best["valLoss"]:
             best = {"epoch": epoch, "valLoss": val["loss"], "valAccuracy": val["accuracy"], "valBySource": val["bySource"],
                     "state": {k: v.detach().clone() for k, v in evaluated.state_dict().items()}}
@@ -397,7 +401,7 @@ def main() -> None:
         },
     }
     card_path = args.out_dir / f"{args.name}.json"
-    card_path.write_text(json.dumps(card, indent=2) + "\n")
+    card_path.write_text(json.dumps(card, indent=2, allow_nan=False) + "\n")
     print(f"wrote {onnx_path} ({card['bytes']} bytes) and {card_path} in {card['training']['seconds']}s", flush=True)
 
 

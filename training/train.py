@@ -226,6 +226,9 @@ def sha256_of(path: Path) -> str:
 
 def main() -> None:
     args = parse_args()
+    # Checked before the photos are decoded: a mistyped folder would otherwise train without the stamps, silently.
+    if args.extra_neither is not None and not args.extra_neither.is_dir():
+        raise SystemExit(f"train: --extra-neither {args.extra_neither} is not a folder")
     started = time.time()
     torch.set_num_threads(args.threads)
     generator = seed_everything(args.seed)

@@ -55,14 +55,34 @@ if [ ! -d "$STAMPS_DIR/usr/share/tuxpaint/stamps" ]; then
   rm -rf "$download"
 fi
 
-# Both steps write into a staging folder beside the output (the same file system), and the model and its card
-# replace those in $OUT_DIR only once both have succeeded: a failed or interrupted run leaves the committed model
-# as it was, never a new model whose card lacks its test figures, nor a card whose sha256 names another file.
+# Both steps write into a hidden staging folder inside the output folder (the same file system), and the model and
+# its card replace those in $OUT_DIR only once both have succeeded: a failed or interrupted run leaves the committed
+# model as it was, never a new model whose card lacks its test figures, nor a card whose sha256 names another file.
 mkdir -p "$OUT_DIR"
 STAGING=$(mktemp -d "$OUT_DIR/.training-XXXXXX")
 trap 'rm -rf "$STAGING"' EXIT
-"$PYTHON" training/train.py --extra-neither "$STAMPS_DIR/usr/share/tuxpaint/stamps" "$@" --out-dir "$STAGING"
-node_modules/.bin/tsx scripts/write-model-metrics.ts --model "$STAGING/$NAME.json" --data "$DATA"
+
+# Runs one step as a background child and waits for it. bash acts on a signal only once its foreground child has
+# ended, so a SIGTERM to this script alone would leave the step running (and writing into a staging folder already
+# removed); here the signal is passed on, the step ends, and then this script. SIGTERM for Ctrl-C too: a background
+# child of a non-interactive shell ignores SIGINT.
+run_step() {
+  "$@" &
+  step=$!
+  trap 'kill -TERM "$step" 2>/dev/null; wait "$step"; exit 143' TERM HUP
+  trap 'kill -TERM "$step" 2>/dev/null; wait "$step"; exit 130' INT
+  wait "$step"
+}
+
+run_step "$PYTHON" training/train.py --extra-neither "$STAMPS_DIR/usr/share/tuxpaint/stamps" "$@" --out-dir "$STAGING"
+# Trained: from here a failed or interrupted measurement keeps the model (up to an hour of training) for another try.
+trap - EXIT
+if ! run_step node_modules/.bin/tsx scripts/write-model-metrics.ts --model "$STAGING/$NAME.json" --data "$DATA"; then
+  echo "train: the model was trained but not measured; it is kept in $STAGING (measure it again with" \
+    "npm run model:metrics -- --model $STAGING/$NAME.json --data $DATA, then move both files into $OUT_DIR)" >&2
+  exit 1
+fi
 mv -f "$STAGING/$NAME.onnx" "$OUT_DIR/$NAME.onnx"
 mv -f "$STAGING/$NAME.json" "$OUT_DIR/$NAME.json"
+rm -rf "$STAGING"
 echo "train: $OUT_DIR/$NAME.onnx and $OUT_DIR/$NAME.json written" >&2

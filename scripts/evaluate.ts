@@ -134,12 +134,10 @@ async function main() {
   // A database that cannot be reached must not throw away a finished evaluation: the report is printed, and the
   // gate decided, either way.
   let recordedId: string | null = null;
-  let recordFailed = false;
   if (options.record) {
     try {
       recordedId = await record(options, classifier.card, result.metrics);
     } catch (error) {
-      recordFailed = true;
       // Prisma's messages open with the call and an excerpt of our code; the cause is their last line.
       const cause = (error instanceof Error ? error.message : String(error)).trim().split('\n').at(-1);
       console.error(`error: the run could not be recorded: ${cause}`);
@@ -175,7 +173,7 @@ async function main() {
     }
     if (recordedId) console.log(`\nrecorded as evaluation run ${recordedId}`);
   }
-  if (recordFailed) process.exitCode = 4;
+  if (options.record && recordedId === null) process.exitCode = 4;
   if (options.minAccuracy !== undefined) {
     const notRead = result.failures.length + listing.unreadableEntries.length;
     if (result.metrics.accuracy < options.minAccuracy) {

@@ -1,12 +1,11 @@
 'use client';
 
 import { useState, useTransition } from 'react';
+import type { AdminLabelState } from '~/lib/admin-state';
 import type { Label } from '~/lib/config';
+import type { FeedbackState } from '~/lib/prediction-state';
 import { useHydrated } from '~/components/ui/use-hydrated';
 import { unansweredCallMessage } from '~/components/ui/use-reachable-action-state';
-
-/** What the label actions (user feedback, admin review) answer. */
-type LabelActionState = { status: 'success'; correctLabel: Label } | { status: string; message: string };
 
 /**
  * Sends a label for one prediction with a server action: `send(label)` calls
@@ -16,7 +15,7 @@ type LabelActionState = { status: 'success'; correctLabel: Label } | { status: s
  * lost without a word, so the buttons stay disabled until then.
  */
 export function useLabelSender(
-  action: (input: { predictionId: string; correctLabel: Label }) => Promise<LabelActionState>,
+  action: (input: { predictionId: string; correctLabel: Label }) => Promise<FeedbackState | AdminLabelState>,
   predictionId: string,
   onSaved: (label: Label) => void,
   unreachable: string,
@@ -30,7 +29,7 @@ export function useLabelSender(
     startTransition(async () => {
       try {
         const state = await action({ predictionId, correctLabel });
-        if ('correctLabel' in state) onSaved(state.correctLabel);
+        if (state.status === 'success') onSaved(state.correctLabel);
         else setError(state.message);
       } catch (error) {
         setError(unansweredCallMessage(error, unreachable));

@@ -97,18 +97,20 @@ export class InferenceService {
   static async start(options: InferenceServiceOptions): Promise<InferenceService> {
     const { card } = await loadModelArtifacts(options.cardPath);
     const [, height, width, channels] = card.input.shape;
+    // Read once: it reads the cgroup files.
+    const cpus = usableCpus();
     const resolved = {
       ...options,
       // The same on either provider (two, or one on a one-core machine), so it
       // is known before the first worker settles the provider.
-      intraOpThreads: options.intraOpThreads || defaultThreads().intraOpThreads,
+      intraOpThreads: options.intraOpThreads || defaultThreads(cpus).intraOpThreads,
       maxBatch: options.batching ? options.maxBatch : 1,
       maxDelayMs: options.batching ? options.maxDelayMs : 0,
     };
     const pool = await WorkerPool.start({
       cardPath: options.cardPath,
       device: options.device,
-      workers: options.workers || ((provider) => defaultThreads(undefined, provider).workers),
+      workers: options.workers || ((provider) => defaultThreads(cpus, provider).workers),
       intraOpThreads: resolved.intraOpThreads,
       imageBytes: height * width * channels,
     });

@@ -41,6 +41,24 @@ async function bearer(user?: { id: string }): Promise<string> {
   return `Bearer ${(await createApiToken({ userId: (user ?? (await makeUser())).id, name: 'limits' })).token}`;
 }
 
+/**
+ * Runs `act` while PostgreSQL itself runs `plpgsql` before inserting each of `ownerId`'s predictions (a trigger, made
+ * here and dropped afterwards): the database refusing or stalling on that owner's rows, as a full disk, a lock wait or
+ * a failing server would.
+ */
+async function withOwnerInsertTrigger<T>(ownerId: string, plpgsql: string, act: () => Promise<T>): Promise<T> {
+  const { getDb } = await import('~/lib/server/db');
+  const db = getDb();
+  try {
+    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION owner_insert_trigger() RETURNS trigger AS $$ BEGIN ${plpgsql} END $$ LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER owner_insert_trigger BEFORE INSERT ON "Prediction" FOR EACH ROW WHEN (NEW."userId" = '${ownerId}'::uuid) EXECUTE FUNCTION owner_insert_trigger()`);
+    return await act();
+  } finally {
+    await db.$executeRawUnsafe('DROP TRIGGER IF EXISTS owner_insert_trigger ON "Prediction"');
+    await db.$executeRawUnsafe('DROP FUNCTION IF EXISTS owner_insert_trigger()');
+  }
+}
+
 it('limits anonymous calls per IP address per minute (429 with Retry-After); other addresses are unaffected', async () => {
   const from = (ip: string) => multipartRequest([photos.dog], { headers: { 'x-forwarded-for': ip } });
   for (let i = 0; i < 3; i++) expect((await POST(from('192.0.2.1'))).status).toBe(200);
@@ -122,14 +140,12 @@ it("a token call the server fails (its images classified, then not saved) does n
   const db = getDb();
   const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
-    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_owner() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql`);
-    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_owner BEFORE INSERT ON "Prediction" FOR EACH ROW WHEN (NEW."userId" = '${owner.id}'::uuid) EXECUTE FUNCTION refuse_owner()`);
-    await expectError(await send([photos.cat, photos.dog]), 503, 'database_unavailable');
-    expect(logged).toHaveBeenCalledWith('[petlens] saving API predictions:', expect.objectContaining({ message: expect.stringMatching(/refused for the test/) }));
+    await withOwnerInsertTrigger(owner.id, `RAISE EXCEPTION 'refused for the test';`, async () => {
+      await expectError(await send([photos.cat, photos.dog]), 503, 'database_unavailable');
+      expect(logged).toHaveBeenCalledWith('[petlens] saving API predictions:', expect.objectContaining({ message: expect.stringMatching(/refused for the test/) }));
+    });
   } finally {
     logged.mockRestore();
-    await db.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_owner ON "Prediction"');
-    await db.$executeRawUnsafe('DROP FUNCTION IF EXISTS refuse_owner()');
   }
   // The minute's three images are all still there: the retry, then one more.
   expect((await send([photos.cat, photos.dog])).status).toBe(200);
@@ -246,9 +262,7 @@ it('a token call waiting on a slow database save holds no classifier places: oth
   // The database takes 1.5 s over each of this owner’s rows, as a lock wait or a struggling server would (within the
   // 5 s Prisma gives a transaction).
   const db = getDb();
-  await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION slow_owner() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$ LANGUAGE plpgsql`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER slow_owner BEFORE INSERT ON "Prediction" FOR EACH ROW WHEN (NEW."userId" = '${owner.id}'::uuid) EXECUTE FUNCTION slow_owner()`);
-  try {
+  await withOwnerInsertTrigger(owner.id, 'PERFORM pg_sleep(1.5); RETURN NEW;', async () => {
     // Two images: every place there is (INFERENCE_MAX_IN_FLIGHT=2).
     const saving = POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization } }));
     const sleeping = () => db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND wait_event = 'PgSleep'`);
@@ -256,9 +270,6 @@ it('a token call waiting on a slow database save holds no classifier places: oth
     const other = await POST(multipartRequest([photos.dog], { headers: { 'x-forwarded-for': '203.0.113.77' } }));
     expect(other.status).toBe(200);
     expect((await (await saving).json()) as { saved: boolean }).toMatchObject({ saved: true });
-  } finally {
-    await db.$executeRawUnsafe('DROP TRIGGER IF EXISTS slow_owner ON "Prediction"');
-    await db.$executeRawUnsafe('DROP FUNCTION IF EXISTS slow_owner()');
-  }
+  });
   expect(await db.prediction.count({ where: { userId: owner.id } })).toBe(2);
 }, 60_000);

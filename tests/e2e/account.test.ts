@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { signIn, signUp } from '../support/e2e-auth';
 import { fitsViewportWidth, refusedFieldMessage } from '../support/e2e-page';
 import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
@@ -271,21 +271,30 @@ it('a sign-up whose automatic sign-in cannot reach the server is sent to sign in
   }
 });
 
+/**
+ * A new user's /account page whose server action calls (POSTs carrying a Next-Action header) `handle` answers; the
+ * page itself, and everything else, loads as ever. Returns the function that lets the calls through again.
+ */
+async function accountPageWithActionCalls(page: Page, emailPrefix: string, handle: (route: Route) => Promise<void>): Promise<() => Promise<void>> {
+  await signUp(page, baseUrl, `${emailPrefix}-${Date.now()}@example.test`, 'correct horse battery');
+  await page.goto(`${baseUrl}/account`);
+  const actionCall = (url: URL) => url.pathname === '/account';
+  await page.route(actionCall, (route) => (route.request().method() === 'POST' && route.request().headers()['next-action'] ? handle(route) : route.continue()));
+  return () => page.unroute(actionCall);
+}
+
 it('a form on /account whose action cannot reach the server says so and keeps the page and what was typed', async () => {
   const page = await browser.newPage();
   try {
-    await signUp(page, baseUrl, `offline-${Date.now()}@example.test`, 'correct horse battery');
-    await page.goto(`${baseUrl}/account`);
-    // Server action calls (POSTs carrying a Next-Action header) fail on the network; the page itself loaded.
-    const actionCall = (url: URL) => url.pathname === '/account';
-    await page.route(actionCall, (route) => (route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.abort('connectionreset') : route.continue()));
+    // Server action calls fail on the network; the page itself loaded.
+    const backOnline = await accountPageWithActionCalls(page, 'offline', (route) => route.abort('connectionreset'));
     await page.getByLabel('Token name').fill('my laptop');
     await page.getByTestId('create-token').click();
     await page.getByText('Could not reach the server. Please try again.').waitFor();
     expect(await page.getByLabel('Token name').inputValue()).toBe('my laptop');
     expect(await page.getByText('Something went wrong').count()).toBe(0);
     // Back online, the same form works.
-    await page.unroute(actionCall);
+    await backOnline();
     await page.getByTestId('create-token').click();
     expect(await shownToken(page)).toMatch(/^pl_/);
   } finally {
@@ -296,18 +305,13 @@ it('a form on /account whose action cannot reach the server says so and keeps th
 it('a form on /account in a page older than the last deploy says to reload, and keeps what was typed', async () => {
   const page = await browser.newPage();
   try {
-    await signUp(page, baseUrl, `outdated-${Date.now()}@example.test`, 'correct horse battery');
-    await page.goto(`${baseUrl}/account`);
     // Its action is called by an id this build does not have, as a tab opened before a deploy does.
-    const actionCall = (url: URL) => url.pathname === '/account';
-    await page.route(actionCall, (route) =>
-      route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.continue({ headers: { ...route.request().headers(), 'next-action': '00'.repeat(21) } }) : route.continue(),
-    );
+    const deployed = await accountPageWithActionCalls(page, 'outdated', (route) => route.continue({ headers: { ...route.request().headers(), 'next-action': '00'.repeat(21) } }));
     await page.getByLabel('Token name').fill('my laptop');
     await page.getByTestId('create-token').click();
     await page.getByRole('alert').filter({ hasText: 'PetLens has been updated since this page was opened. Reload the page, then try again.' }).waitFor();
     expect(await page.getByLabel('Token name').inputValue()).toBe('my laptop');
-    await page.unroute(actionCall);
+    await deployed();
     await page.reload();
     expect(await createToken(page, 'my laptop')).toMatch(/^pl_/);
   } finally {

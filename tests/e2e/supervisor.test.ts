@@ -52,7 +52,7 @@ async function until<T>(what: string, probe: () => Promise<T | null> | T | null,
 }
 
 const healthy = () => fetch(`${server.baseUrl}/api/v1/health`).then((r) => (r.ok ? true : null), () => null);
-const postmasterPid = async () => Number((await readFile(path.join(server.dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+const postmasterPid = async (dataDir = server.dataDir) => Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
 async function classifyDog(): Promise<string> {
   const form = new FormData();
@@ -145,7 +145,7 @@ it('the launcher itself killed with SIGKILL: the app server stops too instead of
     if (app !== null && isAlive(app)) process.kill(app, 'SIGKILL');
     // Nothing can stop PostgreSQL for a launcher killed outright (it has no way to watch its parent): the test does.
     if (existsSync(postmasterPidFile)) {
-      const postmaster = Number((await readFile(postmasterPidFile, 'utf8')).split('\n')[0]);
+      const postmaster = await postmasterPid(direct.dataDir);
       process.kill(postmaster, 'SIGINT');
       await until('the left-behind PostgreSQL to stop', () => (isAlive(postmaster) ? null : true), 30_000).catch(() => undefined);
     }

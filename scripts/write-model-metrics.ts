@@ -10,6 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { Classifier } from '~/lib/ml/classifier';
+import { DATA_DIGEST_ALGORITHM, dataDigest } from '~/lib/ml/data-digest';
 import { listDatasetFromFile } from '~/lib/ml/dataset';
 import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
 import { acceptanceFailures, acceptanceFigures, evaluateFiles, groupBySource } from '~/lib/ml/evaluate';
@@ -48,6 +49,8 @@ async function main() {
   const card = JSON.parse(await readFile(options.model, 'utf8')) as { metrics: Record<string, unknown> };
   card.metrics.test = {
     split: TEST_SPLIT,
+    // The photos these figures come from, by name and bytes: a later measurement on other bytes is not a reproduction.
+    dataDigest: { algorithm: DATA_DIGEST_ALGORITHM, test: await dataDigest(listing.files) },
     computedBy: 'npm run model:metrics (TypeScript: sharp + onnxruntime-node, the serving code)',
     ...result.metrics,
     accuracy: round(result.metrics.accuracy),

@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import json
 import math
-import platform
 import random
 import sys
 import time
@@ -35,6 +34,7 @@ from data import (  # noqa: E402
     list_stamps, load_images, source_of, train_transform,
 )
 from model import IMAGENET_MEAN, IMAGENET_STD, PetClassifier, export_onnx  # noqa: E402
+from provenance import DATA_DIGEST_ALGORITHM, data_digest, environment, git_commit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -237,6 +237,8 @@ def main() -> None:
     model = PetClassifier(features, num_classes=len(CLASSES))
 
     splits = {name: read_split(args.splits / f"{name}.txt") for name in ("train", "val")}
+    # The photos' bytes as they are when training starts (the test photos' are recorded by the metrics step).
+    digests = {name: data_digest((f, args.data / f) for f in files) for name, files in splits.items()}
     t0 = time.time()
     # Cached big enough for the training crops and for validation at the served side.
     cache_side = max(cache_short_side(args.input_size), args.eval_size)
@@ -247,6 +249,7 @@ def main() -> None:
         images["train"] += load_images(args.extra_neither, stamps, cache_side, workers=args.threads, keep_alpha=True)
         labels["train"] += [CLASSES.index("neither")] * len(stamps)
         splits["train"] += [f"{EXTRA_STAMPS_SOURCE}/{f}" for f in stamps]
+        digests["extraNeither"] = data_digest((f, args.extra_neither / f) for f in stamps)
     # The scene photos of the training split: backgrounds for the cut-outs.
     backgrounds = [image for f, image in zip(splits["train"], images["train"]) if source_of(f) == "other/scenes"]
     print(f"decoded {sum(map(len, images.values()))} images in {time.time() - t0:.0f}s", flush=True)
@@ -392,9 +395,11 @@ def main() -> None:
                         + (f", ImageNet photos of other mammals x{args.mammal_weight:g}" if args.mammal_weight != 1 else ""),
             "backbone": {"file": args.backbone.name, "sha256": sha256_of(args.backbone)},
             "data": summary,
+            "dataDigest": {"algorithm": DATA_DIGEST_ALGORITHM, **digests},
+            "code": git_commit(ROOT),
             "history": history,
             "seconds": round(time.time() - started),
-            "environment": {"python": platform.python_version(), "torch": torch.__version__, "threads": args.threads},
+            "environment": environment(args.threads),
         },
         "metrics": {
             "validation": {"split": "training/splits/val.txt", "side": args.eval_size, "accuracy": round(served["accuracy"], 4),

@@ -5,16 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Classifier } from '~/lib/ml/classifier';
+import { dataDigest } from '~/lib/ml/data-digest';
 import { listDatasetFromFile } from '~/lib/ml/dataset';
 import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
 import { ACCEPTANCE_THRESHOLDS, acceptanceFigures, evaluateFiles, type AcceptanceFigures, type EvaluationResult } from '~/lib/ml/evaluate';
 import { SHARED_DATA } from '../fixtures/images';
 
+let listing: Awaited<ReturnType<typeof listDatasetFromFile>>;
 let result: EvaluationResult;
 let figures: AcceptanceFigures;
 
 beforeAll(async () => {
-  const listing = await listDatasetFromFile(SHARED_DATA, TEST_SPLIT);
+  listing = await listDatasetFromFile(SHARED_DATA, TEST_SPLIT);
   const classifier = await Classifier.load({ cardPath: DEFAULT_MODEL_CARD });
   try {
     result = await evaluateFiles(classifier, listing.files);
@@ -28,6 +30,13 @@ beforeAll(async () => {
 it('reads every image of the test split', () => {
   expect(result.failures).toEqual([]);
   expect(result.metrics.n).toBeGreaterThan(1500);
+});
+
+// Apart from the figures: changed photos would move them too, and this test names that cause.
+it('measures the same photos, name and bytes, as the model card\'s test figures', async () => {
+  const card = JSON.parse(await readFile(DEFAULT_MODEL_CARD, 'utf8')) as { metrics: { test?: { dataDigest?: { test: string } } } };
+  if (!card.metrics.test?.dataDigest) throw new Error('the model card records no digest of its test photos: run `npm run model:metrics`');
+  expect(await dataDigest(listing.files)).toBe(card.metrics.test.dataDigest.test);
 });
 
 it('reproduces the figures in the model card (within half a point)', async () => {

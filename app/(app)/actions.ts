@@ -20,10 +20,11 @@ const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a mome
 const NOT_SAVED_MESSAGE = 'The result could not be saved to your history. Please try again later.';
 const THUMBNAIL_FAILED_MESSAGE = 'The result could not be saved to your history: PetLens could not make a thumbnail of this photo.';
 const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not saved to your history. Sign in again to keep your results.';
+const ACCOUNT_CHANGED_MESSAGE = 'Another account has signed in since this photo was added, so its result was saved to neither history.';
 
 /**
- * Classifies one uploaded image (form field `file`; `expectSignedIn=1` when
- * the page was shown to a signed-in user). A signed-in user's
+ * Classifies one uploaded image (form field `file`; `expectedUser`: the id of
+ * the account the page was shown to, if any). A signed-in user's
  * prediction is stored with a metadata-free thumbnail. A guest gets the
  * answer; with GUEST_RETENTION_DAYS > 0 the same row is also stored without
  * an owner, for admin review, until the retention purge deletes it. Expected
@@ -36,8 +37,13 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
     return { status: 'invalid_data', message: parsed.error.issues[0]?.message ?? 'Choose an image to upload' };
   }
   const session = await checkUserForUpload();
-  const user = session.status === 'ok' ? session.user : null;
-  const expectSignedIn = formData.get('expectSignedIn') === '1';
+  const signedInUser = session.status === 'ok' ? session.user : null;
+  const expectedUser = formData.get('expectedUser');
+  const expectSignedIn = typeof expectedUser === 'string' && expectedUser !== '';
+  // The photo was added for another account than the one signed in now (signed out and in again in another tab
+  // while it waited in the queue): answered, and saved to neither history.
+  const accountChanged = signedInUser !== null && expectSignedIn && signedInUser.id !== expectedUser;
+  const user = accountChanged ? null : signedInUser;
   // A session that could not be confirmed (the database unreachable or busy)
   // is answered and not saved: saving would trust the token's word alone.
   // One that could not be read at all is answered and kept for no one; only
@@ -46,9 +52,9 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   // The page said "saved to your history", but the session has ended since
   // (signed out elsewhere, password changed, expired): answer, but keep
   // nothing as a guest's, and say it was not saved.
-  const signedOutMeanwhile = session.status === 'unauthorized' && expectSignedIn;
+  const signedOutMeanwhile = (session.status === 'unauthorized' && expectSignedIn) || accountChanged;
   const keepForGuest = session.status === 'unauthorized' && !signedOutMeanwhile && env.GUEST_RETENTION_DAYS > 0;
-  const limit = hitRateLimit('upload', user ? `user:${user.id}` : `ip:${await actionAddress()}`);
+  const limit = hitRateLimit('upload', signedInUser ? `user:${signedInUser.id}` : `ip:${await actionAddress()}`);
   if (!limit.allowed) {
     return { status: 'failed', message: `You are uploading faster than PetLens allows (${limit.limit} photos a minute). Please try again in ${limit.retryAfterSeconds} seconds.` };
   }
@@ -82,7 +88,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 
   let id: string | null = null;
   let correctLabel: Label | null = null;
-  let saveError: string | null = signedOutMeanwhile ? SIGNED_OUT_MESSAGE : unconfirmed ? NOT_SAVED_MESSAGE : null;
+  let saveError: string | null = accountChanged ? ACCOUNT_CHANGED_MESSAGE : signedOutMeanwhile ? SIGNED_OUT_MESSAGE : unconfirmed ? NOT_SAVED_MESSAGE : null;
   // Sending the photo again can save it only when what failed will pass (the database, the session check).
   let saveRetryable = unconfirmed;
   const thumb = thumbnail.status === 'fulfilled' ? thumbnail.value : null;

@@ -19,7 +19,7 @@ export default async function ClassifyPage({ searchParams }: { searchParams: Pro
           PetLens tells you what is in a photo in a blink. Drop one in to try it.
         </p>
       </div>
-      <Uploader maxBytes={env.MAX_UPLOAD_BYTES} signedIn={user !== null} guestRetentionDays={env.GUEST_RETENTION_DAYS} />
+      <Uploader maxBytes={env.MAX_UPLOAD_BYTES} accountId={user?.id ?? null} guestRetentionDays={env.GUEST_RETENTION_DAYS} />
     </div>
   );
 }

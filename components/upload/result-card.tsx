@@ -55,11 +55,11 @@ export interface UploadItem {
   /** Kept so that a failed upload can be sent again. */
   file: File;
   /**
-   * The page was shown signed in when the photo was added. Every try of it says so, also after the page has
-   * found its session ended and shown itself signed out, so that the photo is answered as "not saved, sign in
-   * again", never kept as a guest's.
+   * The account the page was shown to when the photo was added (null: a guest). Every try of it says so, also
+   * after the page has found its session ended and shown itself signed out, so that the photo is answered as "not
+   * saved, sign in again", never kept as a guest's, nor saved to another account signed in since in another tab.
    */
-  addedSignedIn: boolean;
+  addedFor: string | null;
   status: UploadStatus;
 }
 

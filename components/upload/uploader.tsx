@@ -29,7 +29,8 @@ function isTextEntry(element: Element | null): boolean {
  * Previews come from object URLs, not the input, because React resets the
  * form after an action.
  */
-export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes: number; signedIn: boolean; guestRetentionDays: number }) {
+export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes: number; accountId: string | null; guestRetentionDays: number }) {
+  const signedIn = accountId !== null;
   const router = useRouter();
   const [items, setItems] = useState<UploadItem[]>([]);
   // The page has been refreshed after an upload found the session ended; signing in again renders it anew.
@@ -68,7 +69,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
   }, []);
 
   const classify = useCallback(
-    async ({ key, file, addedSignedIn }: UploadItem) => {
+    async ({ key, file, addedFor }: UploadItem) => {
       if (cancelled.current.delete(key) || left.current) return;
       update(key, (status) => resend(status, 'uploading'));
       const started = performance.now();
@@ -77,8 +78,9 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         body.set('file', file);
         // The same key on every try of this card: a retry after a lost answer is stored once.
         body.set('uploadKey', key);
-        // So that a session ended since the page loaded is told, not taken for a guest.
-        if (addedSignedIn) body.set('expectSignedIn', '1');
+        // So that a session ended since the page loaded is told, not taken for a guest, and that a photo added for
+        // one account is never saved to another signed in since (in another tab of this browser).
+        if (addedFor) body.set('expectedUser', addedFor);
         const state = await classifyImageAction(body);
         update(key, (status) => settle(status, { kind: 'done', state, roundTripMs: performance.now() - started }));
         // Signed out since the page loaded: render it again, once, as the server sees it now (the header, what is
@@ -133,7 +135,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
           size: file.size,
           previewUrl,
           file,
-          addedSignedIn: signedIn,
+          addedFor: accountId,
           status: tooBig
             ? { kind: 'error', message: `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`, retryable: false }
             : { kind: 'queued' },
@@ -145,7 +147,7 @@ export function Uploader({ maxBytes, signedIn, guestRetentionDays }: { maxBytes:
         if (item.status.kind === 'queued') enqueue(item);
       }
     },
-    [enqueue, maxBytes, signedIn],
+    [enqueue, maxBytes, accountId],
   );
 
   /** Adds a file input's files and empties it, so the same photo can be chosen again (and is not taken twice). */

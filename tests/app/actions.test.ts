@@ -90,6 +90,25 @@ describe('classifyImageAction', () => {
     expect(await countFor(other.id)).toBe(3);
   });
 
+  it('a photo added while one account was signed in is saved to neither when another has signed in since', async () => {
+    const alice = await makeUser();
+    const bob = await makeUser();
+    const added = (user: { id: string }) => {
+      const data = formWith(fileFrom(photos.dog));
+      data.set('expectedUser', user.id);
+      return data;
+    };
+    // Alice's queue is still being sent when Bob signs in in another tab of the same browser.
+    actAs(bob);
+    const state = expectSuccess(await classifyImageAction(added(alice)));
+    expect(state).toMatchObject({ saved: false, signedOut: true, saveRetryable: false, prediction: { id: null, label: 'dog' } });
+    expect(state.saveError).toMatch(/another account has signed in since this photo was added/i);
+    expect([await countFor(alice.id), await countFor(bob.id)]).toEqual([0, 0]);
+    // Bob's own photos are his.
+    expect(expectSuccess(await classifyImageAction(added(bob))).saved).toBe(true);
+    expect(await countFor(bob.id)).toBe(1);
+  });
+
   it('stores a signed-in user’s prediction with a small metadata-free WebP thumbnail', async () => {
     const user = await makeUser();
     actAs(user);

@@ -135,7 +135,7 @@ describe('a guest’s web upload', () => {
     const { bytes, sha256 } = uniqueCat();
     actAs(null);
     const form = formWith(fileFrom(bytes));
-    form.set('expectSignedIn', '1');
+    form.set('expectedUser', randomUUID());
     const state = expectSuccess(await classifyImageAction(form));
     expect(state).toMatchObject({ saved: false, signedOut: true, prediction: { id: null, label: 'cat' } });
     expect(state.saveError).toMatch(/signed out, so this result was not saved/);

@@ -444,7 +444,7 @@ describe('a session that cannot be confirmed', () => {
         await expect(requireUser('/history')).rejects.toThrow(/cannot be confirmed/);
         // An upload is still answered, and saved neither to the account nor as a guest's (kept guest uploads on).
         const guestRows = await getDb().prediction.count({ where: { userId: null } });
-        const upload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')), expectSignedIn: '1' }));
+        const upload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')), expectedUser: user.id }));
         expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/), saveRetryable: true });
         expect(await getDb().prediction.count({ where: { userId: null } })).toBe(guestRows);
         // The header still shows who signed in: display only. next-auth's session endpoint, which a signed-out copy
@@ -483,7 +483,7 @@ describe('a session that cannot be read', () => {
         const refused = { status: 'failed', message: expect.stringMatching(/could not be checked; nothing was changed/) };
         await expect(changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).resolves.toEqual(refused);
         await expect(endOtherSessionsAction({ status: 'idle' }, new FormData())).resolves.toEqual(refused);
-        const upload = await classifyImageAction(form({ file: fileFrom(await readSample('dog')), expectSignedIn: '1' }));
+        const upload = await classifyImageAction(form({ file: fileFrom(await readSample('dog')), expectedUser: user.id }));
         expect(upload).toMatchObject({ status: 'success', saved: false, saveError: expect.stringMatching(/could not be saved/), saveRetryable: true, prediction: { label: 'dog' } });
         // A page shown to a guest: answered, kept for no one, and no word about a history it does not have.
         const guestUpload = await classifyImageAction(form({ file: fileFrom(await readSample('cat')) }));

@@ -24,8 +24,8 @@ const answered = (saved: boolean, saveError: string | null, saveRetryable: boole
 
 /** The card of one photo, rendered as the server would. */
 function renderCard(status: UploadStatus, signedIn: boolean): string {
-  // addedSignedIn is the uploader's (what to send the card again with); the card itself does not read it.
-  const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedSignedIn: true, status };
+  // addedFor is the uploader's (what to send the card again with); the card itself does not read it.
+  const item: UploadItem = { key: 'k', name: 'cat.jpg', size: 1000, previewUrl: 'blob:x', file: null as unknown as File, addedFor: 'user-1', status };
   return renderToStaticMarkup(createElement(ResultCard, { item, signedIn, onRemove: () => undefined, onRetry: () => undefined }));
 }
 

@@ -9,7 +9,7 @@
  * the action and the page read on every call. The session lookup and
  * Next's cache revalidation are mocked.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import PredictionPage from '~/app/(app)/history/[id]/page';
@@ -128,6 +128,34 @@ describe('a guest’s web upload', () => {
     expect(mine.saved).toBe(true);
     expect(await getDb().prediction.count({ where: { sha256, userId: user.id } })).toBe(1);
     expect(await guestRows({ sha256 })).toBe(1);
+  });
+
+  it('sent again with its card\'s key (a retry after a lost answer) is kept once, also when both arrive at once', async () => {
+    keepGuestUploadsFor(7);
+    actAs(null);
+    const withKey = (bytes: Buffer, key: string) => {
+      const data = formWith(fileFrom(bytes));
+      data.set('uploadKey', key);
+      return data;
+    };
+    const first = uniqueCat();
+    const key = randomBytes(16).toString('base64url');
+    for (let attempt = 0; attempt < 2; attempt++) expectSuccess(await classifyImageAction(withKey(first.bytes, key)));
+    expect(await guestRows({ sha256: first.sha256 })).toBe(1);
+    const racing = uniqueCat();
+    const racingKey = randomBytes(16).toString('base64url');
+    const both = await Promise.all([classifyImageAction(withKey(racing.bytes, racingKey)), classifyImageAction(withKey(racing.bytes, racingKey))]);
+    both.forEach((state) => expect(expectSuccess(state).prediction.id).toBeNull());
+    expect(await guestRows({ sha256: racing.sha256 })).toBe(1);
+    // Another photo under a key already used (a client reusing keys) is kept as its own row; and a signed-in user's
+    // card with a guest's key is theirs.
+    const other = uniqueCat();
+    expectSuccess(await classifyImageAction(withKey(other.bytes, key)));
+    expect(await guestRows({ sha256: other.sha256 })).toBe(1);
+    const user = await makeUser();
+    actAs(user);
+    expect(expectSuccess(await classifyImageAction(withKey(first.bytes, key))).saved).toBe(true);
+    expect(await getDb().prediction.count({ where: { sha256: first.sha256, userId: user.id } })).toBe(1);
   });
 
   it('from a page shown signed in whose session has ended since: answered, told it was not saved, never kept as a guest’s', async () => {

@@ -47,11 +47,12 @@ function predictionData(input: NewPrediction) {
 }
 
 /**
- * Stores one prediction. With a signed-in user's `uploadKey` (one photo card
- * on the upload page), a second call with the same key and the same photo, a
- * retry whose first answer was lost after it was saved, stores nothing more
- * and returns the row already there, with any feedback given to it since. A different photo under a key already
- * used (a client that reuses keys) is stored as a row of its own, without it.
+ * Stores one prediction. With an `uploadKey` (one photo card on the upload
+ * page), a second call with the same key, owner (or none, for a guest's kept
+ * upload) and photo, a retry whose first answer was lost after it was saved,
+ * stores nothing more and returns the row already there, with any feedback
+ * given to it since. A different photo under a key already used (a client
+ * that reuses keys) is stored as a row of its own, without it.
  */
 export async function createPrediction(input: NewPrediction & { uploadKey?: string | null }) {
   const db = getDb();
@@ -60,13 +61,14 @@ export async function createPrediction(input: NewPrediction & { uploadKey?: stri
   const data = predictionData(input);
   const insert = (uploadKey: string | null) => db.prediction.create({ data: { ...data, uploadKey }, select });
   const { userId, uploadKey } = input;
-  if (!userId || !uploadKey) return insert(null);
+  if (!uploadKey) return insert(null);
   try {
     // Inserted first, looked up only when the key is taken: a first try, the usual case, costs one round trip.
     return await insert(uploadKey);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const stored = await db.prediction.findUnique({ where: { userId_uploadKey: { userId, uploadKey } }, select: { ...select, sha256: true } });
+    // Unique per owner ("Prediction_userId_uploadKey_key"), and among guests' rows ("Prediction_guest_uploadKey_key").
+    const stored = await db.prediction.findFirst({ where: { userId, uploadKey }, select: { ...select, sha256: true } });
     if (!stored) throw error;
     const { sha256, ...row } = stored;
     return sha256 === input.sha256 ? row : insert(null);

@@ -113,9 +113,6 @@ export class WorkerStartError extends Error {
   override name = 'WorkerStartError';
 }
 
-/** No start was tried: an abandoned worker is still running (see abandonedWorkers). */
-class WorkerStillStuckError extends WorkerStartError {}
-
 /** The worker died (or is being replaced): its requests fail with this, not with an image's fault. */
 export class WorkerExitedError extends Error {
   override name = 'WorkerExitedError';
@@ -190,9 +187,7 @@ class PoolWorker {
     // must stay a plain file that loads lib/ml at run time, so the class is
     // taken from Node at run time where the bundler does not follow it.
     if (abandonedWorkers > 0) {
-      return Promise.reject(
-        new WorkerStillStuckError('an earlier inference worker is still stuck (in loading the model or in a batch); not starting another until it ends'),
-      );
+      return Promise.reject(new WorkerStartError('an earlier inference worker is still stuck (in loading the model or in a batch); not starting another until it ends'));
     }
     const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
     const worker = new NodeWorker(workerEntry(), { workerData: init, env: process.env });
@@ -493,6 +488,15 @@ export class WorkerPool {
   }
 
   private async restart(index: number): Promise<void> {
+    if (abandonedWorkers > 0) {
+      // No start may be tried (see PoolWorker.start), so this is not a failed attempt: start the moment the stuck
+      // thread has ended, not after a backoff.
+      this.log(`[petlens] inference worker ${index} waits to restart until a stuck inference worker has ended`);
+      void untilNoWorkerIsStuck().then(() => {
+        if (!this.closed) this.scheduleRestart(index, 0);
+      });
+      return;
+    }
     const attempt = ++this.attempts[index]!;
     const t0 = performance.now();
     let worker: PoolWorker;
@@ -500,15 +504,6 @@ export class WorkerPool {
       worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs, this.batchTimeoutMs);
     } catch (error) {
       if (this.closed) return;
-      if (error instanceof WorkerStillStuckError) {
-        // Nothing was tried, so not a failed attempt: start the moment the stuck thread has ended, not after a backoff.
-        this.attempts[index] = attempt - 1;
-        this.log(`[petlens] inference worker ${index} waits to restart until a stuck inference worker has ended`);
-        void untilNoWorkerIsStuck().then(() => {
-          if (!this.closed) this.scheduleRestart(index, 0);
-        });
-        return;
-      }
       const delay = restartDelayMs(this.attempts[index]!, this.backoff);
       const message = error instanceof Error ? error.message : String(error);
       this.log(`[petlens] inference worker ${index} failed to restart (attempt ${attempt}: ${message}); next attempt in ${delay} ms`);

@@ -4,6 +4,7 @@
  * and Next's cache revalidation (it needs a request scope).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { getServerSession } from 'next-auth';
 import { classifyImageAction, deletePredictionAction, submitFeedbackAction } from '~/app/(app)/actions';
 import { env } from '~/lib/env';
@@ -123,7 +124,8 @@ describe('classifyImageAction', () => {
     expect(row.label).toBe(state.prediction.label);
     expect(row.pCat + row.pDog + row.pNeither).toBeCloseTo(1, 4);
     expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(row.modelName).toBeTruthy();
+    const card = JSON.parse(await readFile(env.MODEL_CARD_PATH, 'utf8')) as { name: string; version: string };
+    expect([row.modelName, row.modelVersion]).toEqual([card.name, card.version]);
     expect(row.executionProvider).toBe('cpu');
     await expectCleanThumbnail(row);
   });

@@ -252,11 +252,13 @@ describe('the retention purge', () => {
     const user = await makeUser();
     const version = `retention-${randomUUID()}`;
     const row = (ms: number) => ({ label: 'cat' as const, correctLabel: null, confidence: 0.9, createdAt: new Date(ms) });
+    // Guest rows other test files left behind that are already past the cutoff go too (the database is shared).
+    const expiredElsewhere = await getDb().prediction.count({ where: { userId: null, createdAt: { lt: new Date(cutoff) } } });
     await insertRows([row(cutoff - 86_400_000), row(cutoff - 1)], version, null);
     await insertRows([row(cutoff), row(now.getTime() - 60_000)], version, null);
     await insertRows([row(cutoff - 30 * DAY_MS), row(cutoff - 1)], version, user.id);
 
-    expect(await purgeExpiredGuestPredictions(getDb(), now, 7)).toBe(2);
+    expect(await purgeExpiredGuestPredictions(getDb(), now, 7)).toBe(expiredElsewhere + 2);
     const left = await getDb().prediction.findMany({ where: { modelVersion: version }, select: { userId: true, createdAt: true }, orderBy: [{ userId: 'asc' }, { createdAt: 'asc' }] });
     expect(left.map((r) => [r.userId, r.createdAt.getTime()])).toEqual([
       [user.id, cutoff - 30 * DAY_MS],

@@ -48,13 +48,26 @@ it('reproduces the figures in the model card (within half a point)', async () =>
   }
 });
 
+// Issue #2's bars, written here rather than read from the code under test: lowering the constant the metrics step
+// warns by must fail this suite, not pass it under names that are no longer true.
+const ISSUE_2_BARS = {
+  kaggleAccuracy: { min: 0.99 },
+  breedsAccuracy: { min: 0.98 },
+  nonPetsAnsweredNeither: { min: 0.97 },
+  petsAnsweredNeither: { max: 0.01 },
+};
+
+it("the metrics step judges a new model by issue #2's bars", () => {
+  expect(ACCEPTANCE_THRESHOLDS).toEqual(ISSUE_2_BARS);
+});
+
 it('says "neither" for at least 97% of non-pet photos and for at most 1% of pets', () => {
-  expect(figures.nonPetsAnsweredNeither).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.nonPetsAnsweredNeither.min);
-  expect(figures.petsAnsweredNeither).toBeLessThanOrEqual(ACCEPTANCE_THRESHOLDS.petsAnsweredNeither.max);
+  expect(figures.nonPetsAnsweredNeither).toBeGreaterThanOrEqual(ISSUE_2_BARS.nonPetsAnsweredNeither.min);
+  expect(figures.petsAnsweredNeither).toBeLessThanOrEqual(ISSUE_2_BARS.petsAnsweredNeither.max);
 });
 
 it("reaches issue #2's accuracy bar on breed photos: at least 98%", () => {
-  expect(figures.breedsAccuracy).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.breedsAccuracy.min);
+  expect(figures.breedsAccuracy).toBeGreaterThanOrEqual(ISSUE_2_BARS.breedsAccuracy.min);
 });
 
 // KNOWN SHORTFALL of the committed model (see its card and issue #2): Kaggle
@@ -66,5 +79,5 @@ it("reaches issue #2's accuracy bar on breed photos: at least 98%", () => {
 // retrained model clears the bar, so whoever trains that model must turn this
 // back into a plain `it`.
 it.failing("reaches issue #2's accuracy bar on Kaggle photos: at least 99%", () => {
-  expect(figures.kaggleAccuracy).toBeGreaterThanOrEqual(ACCEPTANCE_THRESHOLDS.kaggleAccuracy.min);
+  expect(figures.kaggleAccuracy).toBeGreaterThanOrEqual(ISSUE_2_BARS.kaggleAccuracy.min);
 });

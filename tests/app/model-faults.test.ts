@@ -1,13 +1,15 @@
 /**
  * Faults: a missing or corrupt model. `npm start`'s launcher refuses to
- * start (before any database) with a message that says what is wrong, and
- * /api/v1/health answers 503 saying why.
+ * start (before any database) with a message that says what is wrong,
+ * /api/v1/health answers 503 saying why, and POST /api/v1/predict answers
+ * 503 model_unavailable until the model can be loaded, then serves.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { multipartRequest, readPhotos } from '../api/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CARD = path.join(ROOT, 'models', 'petlens-mobilenetv3-small.json');
@@ -87,6 +89,57 @@ describe('GET /api/v1/health with a bad model', () => {
       expect(((await again.json()) as { model: { error: string } }).model.error).toBe(body.model.error);
       expect(starts).toHaveBeenCalledTimes(1);
     } finally {
+      for (const step of cleanup) await step();
+      delete process.env.MODEL_CARD_PATH;
+    }
+  }, 60_000);
+});
+
+describe('POST /api/v1/predict with a bad model', () => {
+  it('answers 503 model_unavailable with Retry-After, and serves once the model file is mended, started again only after a pause', async () => {
+    // A folder of its own: the model file is mended in place halfway through.
+    const mendable = path.join(dir, 'mendable');
+    await mkdir(mendable);
+    const card = JSON.parse(await readFile(CARD, 'utf8')) as { file: string };
+    const model = await readFile(path.join(path.dirname(CARD), card.file));
+    await writeFile(path.join(mendable, 'card.json'), JSON.stringify(card));
+    await writeFile(path.join(mendable, card.file), model.subarray(0, model.length - 1000));
+    const photos = await readPhotos();
+    process.env.MODEL_CARD_PATH = path.join(mendable, 'card.json');
+    let POST: (request: Request) => Promise<Response> = async () => new Response();
+    let starts: jest.SpiedFunction<(typeof import('~/lib/serving/inference-service'))['InferenceService']['start']> | undefined;
+    const cleanup: (() => Promise<void>)[] = [];
+    jest.isolateModules(() => {
+      const { InferenceService } = require('~/lib/serving/inference-service') as typeof import('~/lib/serving/inference-service');
+      starts = jest.spyOn(InferenceService, 'start');
+      ({ POST } = require('~/app/api/v1/predict/route') as { POST: (request: Request) => Promise<Response> });
+      cleanup.push((require('~/lib/server/inference') as { disposeInferenceService: () => Promise<void> }).disposeInferenceService);
+      cleanup.push((require('~/lib/server/db') as { disconnectDb: () => Promise<void> }).disconnectDb);
+    });
+    const errorLog = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const refused = await POST(multipartRequest([photos.cat]));
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('model_unavailable');
+      expect(errorLog.mock.calls.flat().join(' ')).toMatch(/corrupt or not the one its card describes/);
+
+      await writeFile(path.join(mendable, card.file), model);
+      // At once: the failed start is answered from memory (for 1 s after a first failure), not tried again.
+      expect((await POST(multipartRequest([photos.cat]))).status).toBe(503);
+      expect(starts).toHaveBeenCalledTimes(1);
+      // Then the next request starts it again, and is answered.
+      let served: Response | undefined;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+        served = await POST(multipartRequest([photos.cat]));
+        if (served.status !== 503) break;
+        await served.body?.cancel();
+      }
+      expect(served?.status).toBe(200);
+      expect(((await served!.json()) as { predictions: { label: string }[] }).predictions.map((p) => p.label)).toEqual(['cat']);
+      expect(starts).toHaveBeenCalledTimes(2);
+    } finally {
+      errorLog.mockRestore();
       for (const step of cleanup) await step();
       delete process.env.MODEL_CARD_PATH;
     }

@@ -102,9 +102,14 @@ export function ResultCard({
         ref={body}
         tabIndex={-1}
         className="flex min-w-0 flex-1 flex-col gap-3 p-4 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand-500"
-        aria-live="polite"
         aria-busy={status.kind === 'queued' || status.kind === 'uploading'}
       >
+        {/* What a screen reader says as the card changes: a line of its own, not the whole card (its bars, timings and
+            buttons) as a live region, which would also hold the feedback buttons' own live status. In the card from
+            its first render, empty, since a live region that arrives filled is often not read. */}
+        <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="card-announcement">
+          {announcement(item)}
+        </p>
         <div className="flex items-start justify-between gap-2">
           <p className="truncate text-sm text-slate-500 dark:text-slate-400" title={item.name}>
             {item.name}
@@ -138,6 +143,23 @@ export function ResultCard({
       </div>
     </Card>
   );
+}
+
+/**
+ * The card's news in one sentence. Errors are left out: they come as alerts (role="alert"), which are read as they
+ * appear. The warnings of an answer are statuses that arrive filled, so they are said here.
+ */
+export function announcement({ name, status }: Pick<UploadItem, 'name' | 'status'>): string {
+  if (status.kind === 'uploading') return `${name}: ${status.answer ? 'saving to your history again' : 'looking at your photo'}…`;
+  if (status.kind !== 'done' || status.state.status !== 'success') return '';
+  const { prediction, saveError } = status.state;
+  return [
+    `${name}: ${labelText(prediction.label)}, ${formatPercent(prediction.confidence)} confident.`,
+    prediction.confidence < LOW_CONFIDENCE ? 'The model is unsure about this one.' : '',
+    saveError ?? '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {

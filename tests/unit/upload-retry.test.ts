@@ -118,3 +118,31 @@ describe('the link under an answer that was not kept', () => {
     expect(html).not.toContain('Sign in again');
   });
 });
+
+describe('what a screen reader is told as a card changes', () => {
+  /** Each live region of the markup with its content; nested regions show as content with tags in it. */
+  const liveRegions = (html: string) => [...html.matchAll(/<(\w+)[^>]*aria-live="[^"]+"[^>]*>(.*?)<\/\1>/g)].map((match) => match[2]!);
+
+  it('one leaf line per card, never the whole card, so no live region holds another (the feedback status)', () => {
+    const saved: UploadStatus = { kind: 'done', roundTripMs: 30, state: { status: 'success', prediction: { ...prediction, id: 'p1' }, saved: true, saveError: null, saveRetryable: false, signedOut: false } };
+    const html = renderCard(saved, true);
+    expect(html).toContain('data-testid="feedback-status"');
+    const regions = liveRegions(html);
+    // The card's line and the feedback buttons' status, each without markup inside.
+    expect(regions).toEqual(['cat.jpg: Cat, 97.0% confident.', expect.any(String)]);
+    for (const content of regions) expect(content).not.toMatch(/</);
+    expect(html.match(/aria-live=/g)).toHaveLength(2);
+  });
+
+  it('says what is happening and the answer with its warnings; errors are alerts of their own', () => {
+    const say = (status: UploadStatus) => liveRegions(renderCard(status, true))[0];
+    expect(say({ kind: 'queued' })).toBe('');
+    expect(say({ kind: 'uploading' })).toBe('cat.jpg: looking at your photo…');
+    const unsure: UploadStatus = { kind: 'done', roundTripMs: 30, state: { status: 'success', prediction: { ...prediction, confidence: 0.5 }, saved: false, saveError: 'The result could not be saved to your history.', saveRetryable: true, signedOut: false } };
+    expect(say(unsure)).toBe('cat.jpg: Cat, 50.0% confident. The model is unsure about this one. The result could not be saved to your history.');
+    expect(say(resend(unsure, 'uploading'))).toBe('cat.jpg: saving to your history again…');
+    const refused = renderCard({ kind: 'done', roundTripMs: 5, state: { status: 'invalid_data', message: 'The file is empty' } }, true);
+    expect(liveRegions(refused)[0]).toBe('');
+    expect(refused).toMatch(/role="alert"[^>]*>.*The file is empty/);
+  });
+});

@@ -183,7 +183,8 @@ describe('a worker stuck in a batch', () => {
       const stuck = pool.run(0, [pixels]);
       await expect(stuck).rejects.toThrow(/^inference worker did not answer a batch within 0\.3 s; taken out of service$/);
       expect(performance.now() - t0).toBeGreaterThanOrEqual(295);
-      expect(performance.now() - t0).toBeLessThan(2900);
+      // Failed before the stall ended (not by its end, 3 s on, which a bound on the clock would tell only by 100 ms on
+      // a busy machine): the thread is still counted as stuck below.
       // What the API and the upload action answer it with: restarting, retry soon (503).
       expect(isClassifierRestarting(await stuck.catch((error: unknown) => error))).toBe(true);
       expect([pool.readyWorkers, abandonedWorkerCount()]).toEqual([0, 1]);

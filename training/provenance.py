@@ -17,12 +17,16 @@ from typing import Iterable
 DATA_DIGEST_ALGORITHM = "sha256 over sorted lines '<relative path>\\t<sha256 of the file>\\n' (training/provenance.py)"
 
 
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def data_digest(files: Iterable[tuple[str, Path]]) -> str:
     """sha256 over one line per file, sorted by relative path: `<relative path>\\t<sha256 of its bytes>\\n`.
 
     Names and bytes both count: a photo moved to another class folder changes the digest as much as an edited one.
     """
-    lines = sorted(f"{relative}\t{hashlib.sha256(path.read_bytes()).hexdigest()}\n" for relative, path in files)
+    lines = sorted(f"{relative}\t{sha256_of(path)}\n" for relative, path in files)
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 

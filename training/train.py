@@ -13,7 +13,6 @@ same TypeScript code that serves the model.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import random
@@ -34,7 +33,7 @@ from data import (  # noqa: E402
     list_stamps, load_images, source_of, train_transform,
 )
 from model import IMAGENET_MEAN, IMAGENET_STD, PetClassifier, export_onnx  # noqa: E402
-from provenance import DATA_DIGEST_ALGORITHM, data_digest, environment, git_commit  # noqa: E402
+from provenance import DATA_DIGEST_ALGORITHM, data_digest, environment, git_commit, sha256_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -220,10 +219,6 @@ class WeightAverage:
                 self.state[key].copy_(value)
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def main() -> None:
     args = parse_args()
     # Checked before the photos are decoded: a mistyped folder would otherwise train without the stamps, silently.
@@ -236,6 +231,9 @@ def main() -> None:
     features = load_pretrained_features(args.backbone)
     model = PetClassifier(features, num_classes=len(CLASSES))
 
+    # Before anything is written (the default --out-dir, models/, is tracked) and before an hour in which the checkout
+    # could change.
+    code = git_commit(ROOT)
     splits = {name: read_split(args.splits / f"{name}.txt") for name in ("train", "val")}
     # The photos' bytes as they are when training starts (the test photos' are recorded by the metrics step).
     digests = {name: data_digest((f, args.data / f) for f in files) for name, files in splits.items()}
@@ -396,7 +394,7 @@ def main() -> None:
             "backbone": {"file": args.backbone.name, "sha256": sha256_of(args.backbone)},
             "data": summary,
             "dataDigest": {"algorithm": DATA_DIGEST_ALGORITHM, **digests},
-            "code": git_commit(ROOT),
+            "code": code,
             "history": history,
             "seconds": round(time.time() - started),
             "environment": environment(args.threads),

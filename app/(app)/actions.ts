@@ -20,11 +20,11 @@ const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a mome
 const NOT_SAVED_MESSAGE = 'The result could not be saved to your history. Please try again later.';
 const THUMBNAIL_FAILED_MESSAGE = 'The result could not be saved to your history: PetLens could not make a thumbnail of this photo.';
 const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not saved to your history. Sign in again to keep your results.';
-const ACCOUNT_CHANGED_MESSAGE = 'Another account has signed in since this photo was added, so its result was saved to neither history.';
+const ACCOUNT_CHANGED_MESSAGE = 'Someone else has signed in since this photo was added, so its result was not saved to their history.';
 
 /**
  * Classifies one uploaded image (form field `file`; `expectedUser`: the id of
- * the account the page was shown to, if any). A signed-in user's
+ * the account the page was shown to, '' for a guest). A signed-in user's
  * prediction is stored with a metadata-free thumbnail. A guest gets the
  * answer; with GUEST_RETENTION_DAYS > 0 the same row is also stored without
  * an owner, for admin review, until the retention purge deletes it. Expected
@@ -38,11 +38,12 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   }
   const session = await checkUserForUpload();
   const signedInUser = session.status === 'ok' ? session.user : null;
+  // Who the page was shown to: an account's id, '' for a guest, absent from callers that do not say.
   const expectedUser = formData.get('expectedUser');
   const expectSignedIn = typeof expectedUser === 'string' && expectedUser !== '';
-  // The photo was added for another account than the one signed in now (signed out and in again in another tab
-  // while it waited in the queue): answered, and saved to neither history.
-  const accountChanged = signedInUser !== null && expectSignedIn && signedInUser.id !== expectedUser;
+  // The photo was added for someone other than who is signed in now (another account, or a guest, signed in in
+  // another tab while it waited in the queue): answered, and saved to no history.
+  const accountChanged = signedInUser !== null && typeof expectedUser === 'string' && signedInUser.id !== expectedUser;
   const user = accountChanged ? null : signedInUser;
   // A session that could not be confirmed (the database unreachable or busy)
   // is answered and not saved: saving would trust the token's word alone.

@@ -21,8 +21,11 @@ export function Alert({
   className = '',
 }: {
   tone?: keyof typeof tones;
-  /** 'alert' for a message inserted with its text in answer to an action, whatever its tone. */
-  role?: 'alert' | 'status';
+  /**
+   * 'alert' for a message inserted with its text in answer to an action, whatever its tone; 'note' for one that
+   * something else announces (an upload card's live line), so that it is not read out twice.
+   */
+  role?: 'alert' | 'status' | 'note';
   children: ReactNode;
   className?: string;
 }) {

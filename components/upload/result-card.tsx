@@ -94,6 +94,13 @@ export function ResultCard({
   const body = useRef<HTMLDivElement>(null);
   return (
     <Card as="li" className="flex overflow-hidden">
+      {/* What a screen reader says as the card changes: a line of its own, not the whole card (its bars, timings and
+          buttons) as a live region, which would also hold the feedback buttons' own live status. In the card from its
+          first render, empty, since a live region that arrives filled is often not read; and outside the aria-busy
+          body, which some screen readers keep quiet while it is busy. */}
+      <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="card-announcement">
+        {announcement(item)}
+      </p>
       {/* Small beside the text on phones, so the answer is not pushed below the fold. */}
       <div className="relative m-4 mr-0 aspect-square w-24 shrink-0 self-start overflow-hidden rounded-lg bg-slate-100 sm:m-0 sm:w-48 sm:self-auto sm:rounded-none dark:bg-slate-800">
         <PhotoPreview url={item.previewUrl} name={item.name} />
@@ -104,12 +111,6 @@ export function ResultCard({
         className="flex min-w-0 flex-1 flex-col gap-3 p-4 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand-500"
         aria-busy={status.kind === 'queued' || status.kind === 'uploading'}
       >
-        {/* What a screen reader says as the card changes: a line of its own, not the whole card (its bars, timings and
-            buttons) as a live region, which would also hold the feedback buttons' own live status. In the card from
-            its first render, empty, since a live region that arrives filled is often not read. */}
-        <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="card-announcement">
-          {announcement(item)}
-        </p>
         <div className="flex items-start justify-between gap-2">
           <p className="truncate text-sm text-slate-500 dark:text-slate-400" title={item.name}>
             {item.name}
@@ -145,17 +146,21 @@ export function ResultCard({
   );
 }
 
+const LOOKING = 'Looking at your photo…';
+const SAVING_AGAIN = 'Saving to your history again…';
+const UNSURE = 'The model is unsure about this one';
+
 /**
  * The card's news in one sentence. Errors are left out: they come as alerts (role="alert"), which are read as they
- * appear. The warnings of an answer are statuses that arrive filled, so they are said here.
+ * appear. The warnings of an answer are said here, and shown as notes (role="note"), which are not read out again.
  */
 export function announcement({ name, status }: Pick<UploadItem, 'name' | 'status'>): string {
-  if (status.kind === 'uploading') return `${name}: ${status.answer ? 'saving to your history again' : 'looking at your photo'}…`;
+  if (status.kind === 'uploading') return `${name}: ${status.answer ? SAVING_AGAIN : LOOKING}`;
   if (status.kind !== 'done' || status.state.status !== 'success') return '';
   const { prediction, saveError } = status.state;
   return [
     `${name}: ${labelText(prediction.label)}, ${formatPercent(prediction.confidence)} confident.`,
-    prediction.confidence < LOW_CONFIDENCE ? 'The model is unsure about this one.' : '',
+    prediction.confidence < LOW_CONFIDENCE ? `${UNSURE}.` : '',
     saveError ?? '',
   ]
     .filter(Boolean)
@@ -168,7 +173,7 @@ function CardBody({ item, signedIn }: { item: UploadItem; signedIn: boolean }) {
     const pending = (
       <div className="flex items-center gap-3 text-sm text-slate-600 dark:text-slate-300" data-testid="prediction-pending">
         <span className="h-4 w-4 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" aria-hidden="true" />
-        {status.answer ? 'Saving to your history again…' : status.kind === 'queued' ? 'Waiting…' : 'Looking at your photo…'}
+        {status.answer ? SAVING_AGAIN : status.kind === 'queued' ? 'Waiting…' : LOOKING}
       </div>
     );
     return status.answer ? <Answer status={status.answer} signedIn={signedIn} footer={pending} /> : pending;
@@ -203,7 +208,9 @@ function Answer({ status, signedIn, footer }: { status: Answered; signedIn: bool
         </span>
       </div>
       {prediction.confidence < LOW_CONFIDENCE ? (
-        <Alert tone="warning">The model is unsure about this one; it may not be a clear photo of a cat or a dog.</Alert>
+        <Alert tone="warning" role="note">
+          {UNSURE}; it may not be a clear photo of a cat or a dog.
+        </Alert>
       ) : null}
       <ProbabilityBars probabilities={prediction.probabilities} predicted={prediction.label} />
       <p className="text-xs text-slate-500 dark:text-slate-400">
@@ -212,7 +219,11 @@ function Answer({ status, signedIn, footer }: { status: Answered; signedIn: bool
       </p>
       {footer ?? (
         <>
-          {state.saveError ? <Alert tone="warning">{state.saveError}</Alert> : null}
+          {state.saveError ? (
+            <Alert tone="warning" role="note">
+              {state.saveError}
+            </Alert>
+          ) : null}
           {prediction.id ? (
             <div className="flex flex-wrap items-end justify-between gap-3">
               <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />

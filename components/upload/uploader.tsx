@@ -35,9 +35,10 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
   const [items, setItems] = useState<UploadItem[]>([]);
   // The page has been refreshed after an upload found the session ended; signing in again renders it anew.
   const refreshedSignedOut = useRef(false);
+  // Signed in again, or as another account (after a refresh for an account change): that session may end in turn.
   useEffect(() => {
-    if (signedIn) refreshedSignedOut.current = false;
-  }, [signedIn]);
+    if (accountId !== null) refreshedSignedOut.current = false;
+  }, [accountId]);
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   // True once hydrated (the mount effect then takes any file chosen before it, see below).
@@ -78,9 +79,9 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
         body.set('file', file);
         // The same key on every try of this card: a retry after a lost answer is stored once.
         body.set('uploadKey', key);
-        // So that a session ended since the page loaded is told, not taken for a guest, and that a photo added for
-        // one account is never saved to another signed in since (in another tab of this browser).
-        if (addedFor) body.set('expectedUser', addedFor);
+        // Who the page was shown to ('' for a guest): a session ended since is told, not taken for a guest, and a
+        // photo added for one person is never saved to an account signed in since (in another tab of this browser).
+        body.set('expectedUser', addedFor ?? '');
         const state = await classifyImageAction(body);
         update(key, (status) => settle(status, { kind: 'done', state, roundTripMs: performance.now() - started }));
         // Signed out since the page loaded: render it again, once, as the server sees it now (the header, what is

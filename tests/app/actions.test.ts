@@ -91,7 +91,7 @@ describe('classifyImageAction', () => {
     expect(await countFor(other.id)).toBe(3);
   });
 
-  it('a photo added while one account was signed in is saved to neither when another has signed in since', async () => {
+  it('a photo added for one account, or for a guest, is saved to no history when another account has signed in since', async () => {
     const alice = await makeUser();
     const bob = await makeUser();
     const added = (user: { id: string }) => {
@@ -103,8 +103,13 @@ describe('classifyImageAction', () => {
     actAs(bob);
     const state = expectSuccess(await classifyImageAction(added(alice)));
     expect(state).toMatchObject({ saved: false, signedOut: true, saveRetryable: false, prediction: { id: null, label: 'dog' } });
-    expect(state.saveError).toMatch(/another account has signed in since this photo was added/i);
+    expect(state.saveError).toMatch(/someone else has signed in since this photo was added/i);
     expect([await countFor(alice.id), await countFor(bob.id)]).toEqual([0, 0]);
+    // A page shown to a guest ('') whose photos were still queued when Bob signed in: not Bob's either.
+    const fromGuestPage = formWith(fileFrom(photos.dog));
+    fromGuestPage.set('expectedUser', '');
+    expect(expectSuccess(await classifyImageAction(fromGuestPage))).toMatchObject({ saved: false, signedOut: true, prediction: { id: null } });
+    expect(await countFor(bob.id)).toBe(0);
     // Bob's own photos are his.
     expect(expectSuccess(await classifyImageAction(added(bob))).saved).toBe(true);
     expect(await countFor(bob.id)).toBe(1);

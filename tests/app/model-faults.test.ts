@@ -118,16 +118,24 @@ describe('POST /api/v1/predict with a bad model', () => {
     });
     const errorLog = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
+      // Before the start is tried, so no later than when its failure begins to be kept.
+      const firstAsked = performance.now();
       const refused = await POST(multipartRequest([photos.cat]));
       expect(refused.status).toBe(503);
       expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('model_unavailable');
       expect(errorLog.mock.calls.flat().join(' ')).toMatch(/corrupt or not the one its card describes/);
 
+      // Asked again before the file is mended: within 1 s of a first failure the failed start is answered from memory,
+      // not tried again. (On a machine so slow that this second request comes over 1 s after the first, it may be
+      // tried again, and fail again.)
+      const withinTheSecond = performance.now() - firstAsked < 1_000;
+      const again = await POST(multipartRequest([photos.cat]));
+      expect(again.status).toBe(503);
+      if (withinTheSecond) expect(starts).toHaveBeenCalledTimes(1);
+      else expect(starts!.mock.calls.length).toBeLessThanOrEqual(2);
+      const startsBeforeMending = starts!.mock.calls.length;
       await writeFile(path.join(mendable, card.file), model);
-      // At once: the failed start is answered from memory (for 1 s after a first failure), not tried again.
-      expect((await POST(multipartRequest([photos.cat]))).status).toBe(503);
-      expect(starts).toHaveBeenCalledTimes(1);
       // Then the next request starts it again, and is answered.
       let served: Response | undefined;
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
@@ -137,7 +145,7 @@ describe('POST /api/v1/predict with a bad model', () => {
       }
       expect(served?.status).toBe(200);
       expect(((await served!.json()) as { predictions: { label: string }[] }).predictions.map((p) => p.label)).toEqual(['cat']);
-      expect(starts).toHaveBeenCalledTimes(2);
+      expect(starts).toHaveBeenCalledTimes(startsBeforeMending + 1);
     } finally {
       errorLog.mockRestore();
       for (const step of cleanup) await step();

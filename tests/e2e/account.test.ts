@@ -228,7 +228,7 @@ it('a user changes their password on /account: this browser stays signed in, the
     await page.getByText('Every other session of yours has been signed out.').waitFor({ timeout: 20_000 });
     // An upload from that stale page is answered, and it says it was not saved (rather than pass for a guest's).
     await other.getByTestId('file-input').setInputFiles([CAT]);
-    await other.getByText('You have been signed out, so this result was not saved to your history.', { exact: false }).waitFor({ timeout: 30_000 });
+    await other.getByRole('note').filter({ hasText: 'You have been signed out, so this result was not saved to your history.' }).waitFor({ timeout: 30_000 });
     await expect(other.getByTestId('prediction-label').first().textContent()).resolves.toMatch(/cat/i);
     // The page then shows itself signed out, in place, its result kept: the header offers to sign in, and the upload
     // area says what is kept of a guest's photos instead of "saved to your history".

@@ -132,15 +132,21 @@ describe('what a screen reader is told as a card changes', () => {
     expect(regions).toEqual(['cat.jpg: Cat, 97.0% confident.', expect.any(String)]);
     for (const content of regions) expect(content).not.toMatch(/</);
     expect(html.match(/aria-live=/g)).toHaveLength(2);
+    // Not inside the card's aria-busy body, which some screen readers keep quiet while it is busy.
+    expect(html).toMatch(/<li[^>]*><p class="sr-only" aria-live="polite"/);
   });
 
   it('says what is happening and the answer with its warnings; errors are alerts of their own', () => {
     const say = (status: UploadStatus) => liveRegions(renderCard(status, true))[0];
     expect(say({ kind: 'queued' })).toBe('');
-    expect(say({ kind: 'uploading' })).toBe('cat.jpg: looking at your photo…');
+    expect(say({ kind: 'uploading' })).toBe('cat.jpg: Looking at your photo…');
     const unsure: UploadStatus = { kind: 'done', roundTripMs: 30, state: { status: 'success', prediction: { ...prediction, confidence: 0.5 }, saved: false, saveError: 'The result could not be saved to your history.', saveRetryable: true, signedOut: false } };
     expect(say(unsure)).toBe('cat.jpg: Cat, 50.0% confident. The model is unsure about this one. The result could not be saved to your history.');
-    expect(say(resend(unsure, 'uploading'))).toBe('cat.jpg: saving to your history again…');
+    expect(say(resend(unsure, 'uploading'))).toBe('cat.jpg: Saving to your history again…');
+    // Its warnings are shown as notes, which are not live regions: said once, by the line.
+    const shown = renderCard(unsure, true);
+    expect(shown.match(/role="note"/g)).toHaveLength(2);
+    expect(shown).not.toMatch(/role="status"/);
     const refused = renderCard({ kind: 'done', roundTripMs: 5, state: { status: 'invalid_data', message: 'The file is empty' } }, true);
     expect(liveRegions(refused)[0]).toBe('');
     expect(refused).toMatch(/role="alert"[^>]*>.*The file is empty/);

@@ -7,15 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { LabeledFile } from './dataset';
 
 export const DATA_DIGEST_ALGORITHM = "sha256 over sorted lines '<relative path>\\t<sha256 of the file>\\n' (training/provenance.py)";
 
-export interface DigestedFile {
-  /** Absolute path, read for the bytes. */
-  path: string;
-  /** Path relative to the data root, with forward slashes: what the digest names. */
-  relativePath: string;
-}
+/** `path` is read for the bytes; `relativePath` is what the digest names. */
+export type DigestedFile = Pick<LabeledFile, 'path' | 'relativePath'>;
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 

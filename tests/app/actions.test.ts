@@ -55,11 +55,7 @@ describe('classifyImageAction', () => {
   it('a card sent again with its upload key (a retry after a lost answer) is stored once, also when both arrive at once', async () => {
     const user = await makeUser();
     actAs(user);
-    const withKey = (key: string) => {
-      const data = formWith(fileFrom(photos.dog));
-      data.set('uploadKey', key);
-      return data;
-    };
+    const withKey = (key: string) => form({ file: fileFrom(photos.dog), uploadKey: key });
     const key = randomBytes(16).toString('base64url');
     const first = expectSuccess(await classifyImageAction(withKey(key)));
     expect(first.prediction.correctLabel).toBeNull();
@@ -94,11 +90,7 @@ describe('classifyImageAction', () => {
   it('a photo added for one account, or for a guest, is saved to no history when another account has signed in since', async () => {
     const alice = await makeUser();
     const bob = await makeUser();
-    const added = (user: { id: string }) => {
-      const data = formWith(fileFrom(photos.dog));
-      data.set('expectedUser', user.id);
-      return data;
-    };
+    const added = (user: { id: string }) => form({ file: fileFrom(photos.dog), expectedUser: user.id });
     // Alice's queue is still being sent when Bob signs in in another tab of the same browser.
     actAs(bob);
     const state = expectSuccess(await classifyImageAction(added(alice)));
@@ -106,8 +98,7 @@ describe('classifyImageAction', () => {
     expect(state.saveError).toMatch(/someone else has signed in since this photo was added/i);
     expect([await countFor(alice.id), await countFor(bob.id)]).toEqual([0, 0]);
     // A page shown to a guest ('') whose photos were still queued when Bob signed in: not Bob's either.
-    const fromGuestPage = formWith(fileFrom(photos.dog));
-    fromGuestPage.set('expectedUser', '');
+    const fromGuestPage = form({ file: fileFrom(photos.dog), expectedUser: '' });
     expect(expectSuccess(await classifyImageAction(fromGuestPage))).toMatchObject({ saved: false, signedOut: true, prediction: { id: null } });
     expect(await countFor(bob.id)).toBe(0);
     // Bob's own photos are his.

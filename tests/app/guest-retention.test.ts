@@ -133,11 +133,7 @@ describe('a guest’s web upload', () => {
   it('sent again with its card\'s key (a retry after a lost answer) is kept once, also when both arrive at once', async () => {
     keepGuestUploadsFor(7);
     actAs(null);
-    const withKey = (bytes: Buffer, key: string) => {
-      const data = formWith(fileFrom(bytes));
-      data.set('uploadKey', key);
-      return data;
-    };
+    const withKey = (bytes: Buffer, key: string) => form({ file: fileFrom(bytes), uploadKey: key });
     const first = uniqueCat();
     const key = randomBytes(16).toString('base64url');
     for (let attempt = 0; attempt < 2; attempt++) expectSuccess(await classifyImageAction(withKey(first.bytes, key)));
@@ -162,9 +158,7 @@ describe('a guest’s web upload', () => {
     keepGuestUploadsFor(7);
     const { bytes, sha256 } = uniqueCat();
     actAs(null);
-    const form = formWith(fileFrom(bytes));
-    form.set('expectedUser', randomUUID());
-    const state = expectSuccess(await classifyImageAction(form));
+    const state = expectSuccess(await classifyImageAction(form({ file: fileFrom(bytes), expectedUser: randomUUID() })));
     expect(state).toMatchObject({ saved: false, signedOut: true, prediction: { id: null, label: 'cat' } });
     expect(state.saveError).toMatch(/signed out, so this result was not saved/);
     // Sending it again would not help: signing in would.

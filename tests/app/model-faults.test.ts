@@ -15,13 +15,16 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CARD = path.join(ROOT, 'models', 'petlens-mobilenetv3-small.json');
 
 let dir: string;
+/** The committed card and its model file's bytes. */
+let card: { file: string };
+let model: Buffer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-model-faults-'));
-  const card = JSON.parse(await readFile(CARD, 'utf8')) as { file: string };
+  card = JSON.parse(await readFile(CARD, 'utf8')) as { file: string };
   // corrupt/: the real card beside a model file cut short.
   await writeFile(path.join(dir, 'corrupt.json'), JSON.stringify(card));
-  const model = await readFile(path.join(path.dirname(CARD), card.file));
+  model = await readFile(path.join(path.dirname(CARD), card.file));
   await writeFile(path.join(dir, card.file), model.subarray(0, model.length - 1000));
   // nofile.json: a card whose model file is missing.
   await writeFile(path.join(dir, 'nofile.json'), JSON.stringify({ ...card, file: 'missing.onnx' }));
@@ -61,20 +64,37 @@ describe('npm start with a bad model', () => {
   }, 90_000);
 });
 
+type StartSpy = jest.SpiedFunction<(typeof import('~/lib/serving/inference-service'))['InferenceService']['start']>;
+
+/**
+ * A route module loaded afresh, so that lib/env reads the MODEL_CARD_PATH set now, with a spy on the inference
+ * service's start and the steps that stop what it started. The requires stay synchronous inside isolateModules.
+ */
+function loadIsolated<Route>(routeModule: string): { route: Route; starts: StartSpy; cleanup: () => Promise<void> } {
+  let loaded: { route: Route; starts: StartSpy; cleanup: () => Promise<void> } | undefined;
+  jest.isolateModules(() => {
+    const { InferenceService } = require('~/lib/serving/inference-service') as typeof import('~/lib/serving/inference-service');
+    const starts = jest.spyOn(InferenceService, 'start');
+    const route = require(routeModule) as Route;
+    const { disposeInferenceService } = require('~/lib/server/inference') as { disposeInferenceService: () => Promise<void> };
+    const { disconnectDb } = require('~/lib/server/db') as { disconnectDb: () => Promise<void> };
+    loaded = {
+      route,
+      starts,
+      cleanup: async () => {
+        await disposeInferenceService();
+        await disconnectDb();
+      },
+    };
+  });
+  return loaded!;
+}
+
 describe('GET /api/v1/health with a bad model', () => {
   it('answers 503 with the reason, the database still reachable', async () => {
     process.env.MODEL_CARD_PATH = path.join(dir, 'corrupt.json');
-    let GET: () => Promise<Response> = async () => new Response();
-    let starts: jest.SpiedFunction<(typeof import('~/lib/serving/inference-service'))['InferenceService']['start']> | undefined;
-    const cleanup: (() => Promise<void>)[] = [];
-    // Fresh modules, so lib/env reads the bad MODEL_CARD_PATH.
-    jest.isolateModules(() => {
-      const { InferenceService } = require('~/lib/serving/inference-service') as typeof import('~/lib/serving/inference-service');
-      starts = jest.spyOn(InferenceService, 'start');
-      ({ GET } = require('~/app/api/v1/health/route') as { GET: () => Promise<Response> });
-      cleanup.push((require('~/lib/server/inference') as { disposeInferenceService: () => Promise<void> }).disposeInferenceService);
-      cleanup.push((require('~/lib/server/db') as { disconnectDb: () => Promise<void> }).disconnectDb);
-    });
+    const { route, starts, cleanup } = loadIsolated<{ GET: () => Promise<Response> }>('~/app/api/v1/health/route');
+    const { GET } = route;
     try {
       const response = await GET();
       expect(response.status).toBe(503);
@@ -89,7 +109,7 @@ describe('GET /api/v1/health with a bad model', () => {
       expect(((await again.json()) as { model: { error: string } }).model.error).toBe(body.model.error);
       expect(starts).toHaveBeenCalledTimes(1);
     } finally {
-      for (const step of cleanup) await step();
+      await cleanup();
       delete process.env.MODEL_CARD_PATH;
     }
   }, 60_000);
@@ -100,22 +120,12 @@ describe('POST /api/v1/predict with a bad model', () => {
     // A folder of its own: the model file is mended in place halfway through.
     const mendable = path.join(dir, 'mendable');
     await mkdir(mendable);
-    const card = JSON.parse(await readFile(CARD, 'utf8')) as { file: string };
-    const model = await readFile(path.join(path.dirname(CARD), card.file));
     await writeFile(path.join(mendable, 'card.json'), JSON.stringify(card));
     await writeFile(path.join(mendable, card.file), model.subarray(0, model.length - 1000));
     const photos = await readPhotos();
     process.env.MODEL_CARD_PATH = path.join(mendable, 'card.json');
-    let POST: (request: Request) => Promise<Response> = async () => new Response();
-    let starts: jest.SpiedFunction<(typeof import('~/lib/serving/inference-service'))['InferenceService']['start']> | undefined;
-    const cleanup: (() => Promise<void>)[] = [];
-    jest.isolateModules(() => {
-      const { InferenceService } = require('~/lib/serving/inference-service') as typeof import('~/lib/serving/inference-service');
-      starts = jest.spyOn(InferenceService, 'start');
-      ({ POST } = require('~/app/api/v1/predict/route') as { POST: (request: Request) => Promise<Response> });
-      cleanup.push((require('~/lib/server/inference') as { disposeInferenceService: () => Promise<void> }).disposeInferenceService);
-      cleanup.push((require('~/lib/server/db') as { disconnectDb: () => Promise<void> }).disconnectDb);
-    });
+    const { route, starts, cleanup } = loadIsolated<{ POST: (request: Request) => Promise<Response> }>('~/app/api/v1/predict/route');
+    const { POST } = route;
     const errorLog = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
       // Before the start is tried, so no later than when its failure begins to be kept.
@@ -133,8 +143,8 @@ describe('POST /api/v1/predict with a bad model', () => {
       const again = await POST(multipartRequest([photos.cat]));
       expect(again.status).toBe(503);
       if (withinTheSecond) expect(starts).toHaveBeenCalledTimes(1);
-      else expect(starts!.mock.calls.length).toBeLessThanOrEqual(2);
-      const startsBeforeMending = starts!.mock.calls.length;
+      else expect(starts.mock.calls.length).toBeLessThanOrEqual(2);
+      const startsBeforeMending = starts.mock.calls.length;
       await writeFile(path.join(mendable, card.file), model);
       // Then the next request starts it again, and is answered.
       let served: Response | undefined;
@@ -148,7 +158,7 @@ describe('POST /api/v1/predict with a bad model', () => {
       expect(starts).toHaveBeenCalledTimes(startsBeforeMending + 1);
     } finally {
       errorLog.mockRestore();
-      for (const step of cleanup) await step();
+      await cleanup();
       delete process.env.MODEL_CARD_PATH;
     }
   }, 60_000);

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cgroupCpuLimit, usableCpus } from '~/lib/serving/cpu-quota';
+import { writeTree } from '../support/file-tree';
 
 /** Cgroup files under a temporary folder, laid out as the kernel shows them, with the mountinfo lines that mount them. */
 let dir: string;
@@ -10,10 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-async function put(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-  await writeFile(path.join(dir, file), text);
-}
+const put = (file: string, text: string) => writeTree(dir, [file], text);
 
 /** One /proc/self/mountinfo line mounting the cgroup `root` at `mountPoint` (under the temporary folder). */
 const v2Mount = (root: string, mountPoint: string) => `30 23 0:26 ${root} ${path.join(dir, mountPoint)} rw,nosuid - cgroup2 cgroup2 rw,nsdelegate`;

@@ -31,9 +31,8 @@ async function pythonDigest(root: string, names: readonly string[]): Promise<{ d
 }
 
 async function writePhotos(root: string) {
-  await writeTree(root, NAMES);
   // Distinct bytes per file, so that swapping two files' contents shows.
-  for (const name of NAMES) await writeFile(path.join(root, name), `bytes of ${name}`);
+  for (const name of NAMES) await writeTree(root, [name], `bytes of ${name}`);
 }
 
 it('gives the same digest and algorithm name in TypeScript as in the training code', async () => {

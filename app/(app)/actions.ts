@@ -13,7 +13,8 @@ import { getInferenceService } from '~/lib/server/inference';
 import { actionAddress, hitRateLimit } from '~/lib/server/rate-limits';
 import { createPrediction, deletePredictionForUser, setPredictionFeedback } from '~/lib/server/queries/predictions';
 import { makeThumbnail } from '~/lib/server/thumbnail';
-import { feedbackSchema, predictionIdSchema, uploadSchema } from '~/lib/validations/prediction';
+import { feedbackSchema, parseHistoryQuery, predictionIdSchema, uploadSchema } from '~/lib/validations/prediction';
+import { historyPageSearch } from '~/components/history/history-search';
 
 /** The pool's queue is full, before or after admission: one message for both. */
 const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a moment.';
@@ -171,7 +172,7 @@ export async function submitFeedbackAction(input: { predictionId: string; correc
 
 /**
  * Deletes one of the user's predictions with its thumbnail (form field `id`),
- * then goes back to the history list.
+ * then goes back to the history list page it was opened from (field `list`).
  */
 export async function deletePredictionAction(_previous: DeleteState, formData: FormData): Promise<DeleteState> {
   const parsed = predictionIdSchema.safeParse(formData.get('id'));
@@ -189,5 +190,17 @@ export async function deletePredictionAction(_previous: DeleteState, formData: F
     return { status: 'failed', message: 'The prediction could not be deleted. Please try again.' };
   }
   revalidatePath('/history');
-  redirect('/history?deleted=1');
+  redirect(afterDeleteHref(formData.get('list')));
+}
+
+/**
+ * The history list page a prediction was opened from (the delete form's `list`: that page's query string), with the
+ * news of the delete. Only the list's own parameters are read from it, each checked, so the field cannot send the
+ * user elsewhere; a page past the end after the delete shows the last page.
+ */
+function afterDeleteHref(list: FormDataEntryValue | null): string {
+  const query = parseHistoryQuery(Object.fromEntries(new URLSearchParams(typeof list === 'string' ? list : '')));
+  const params = historyPageSearch(query, query.page);
+  params.set('deleted', '1');
+  return `/history?${params}`;
 }

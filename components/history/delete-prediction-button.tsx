@@ -6,15 +6,22 @@ import { Alert } from '~/components/ui/alert';
 import { ConfirmFirstButton } from '~/components/ui/confirm-first-button';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { DeleteState } from '~/lib/prediction-state';
+import type { HistoryQuery } from '~/lib/validations/prediction';
+import { historyHref, historyPageSearch } from '~/components/history/history-search';
 
 const initial: DeleteState = { status: 'idle' };
 
-/** Deletes a prediction and its thumbnail after a confirmation (so its button waits for the page's script). */
-export function DeletePredictionButton({ predictionId }: { predictionId: string }) {
+/**
+ * Deletes a prediction and its thumbnail after a confirmation (so its button waits for the page's script), then goes
+ * back to `list`, the history list page the prediction was opened from.
+ */
+export function DeletePredictionButton({ predictionId, list }: { predictionId: string; list: HistoryQuery }) {
+  const listHref = historyHref(list, list.page);
   const [state, formAction, pending] = useReachableActionState(deletePredictionAction, initial);
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="id" value={predictionId} />
+      <input type="hidden" name="list" value={historyPageSearch(list, list.page).toString()} />
       <ConfirmFirstButton pending={pending} question="Delete this prediction and its thumbnail? This cannot be undone." data-testid="delete-prediction">
         {pending ? 'Deleting…' : 'Delete'}
       </ConfirmFirstButton>
@@ -23,7 +30,7 @@ export function DeletePredictionButton({ predictionId }: { predictionId: string 
         // role alert: inserted with its text after the confirmation, where a status region is often not read out.
         <Alert tone="info" role="alert">
           {state.message}{' '}
-          <Link href="/history" className="font-medium underline underline-offset-4">
+          <Link href={listHref} className="font-medium underline underline-offset-4">
             Back to your history
           </Link>
         </Alert>

@@ -2,7 +2,7 @@ import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/f
 import { LABELS } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { labelText } from '~/components/prediction/label-text';
-import { historySearch } from '~/components/history/history-search';
+import { historyHref, historySearch } from '~/components/history/history-search';
 
 const FEEDBACK_TEXT = {
   any: 'Any feedback',
@@ -17,7 +17,13 @@ export function HistoryFilters({ query, filtered }: { query: HistoryQuery; filte
   const search = historySearch(query);
   const chosenPageSize = search.get('pageSize');
   return (
-    <FilterForm action="/history" label="Filter history" applied={search.toString()} filtered={filtered}>
+    <FilterForm
+      action="/history"
+      clearHref={historyHref({ ...query, label: 'all', feedback: 'any' }, 1)}
+      label="Filter history"
+      applied={search.toString()}
+      filtered={filtered}
+    >
       {/* A page size chosen in the URL survives a change of filters (the pager keeps it too). */}
       {chosenPageSize !== null ? <input type="hidden" name="pageSize" value={chosenPageSize} /> : null}
       <FilterField id="filter-label" label="Predicted label">

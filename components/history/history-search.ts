@@ -19,10 +19,27 @@ export function isHistoryFiltered(query: Pick<HistoryQuery, 'label' | 'feedback'
   return query.label !== 'all' || query.feedback !== 'any';
 }
 
-/** The link to one page of the history under `query`'s filters. */
-export function historyHref(query: HistoryQuery, page: number): string {
+/** `historySearch` with the page too: the parameters of one page of the list. */
+export function historyPageSearch(query: HistoryQuery, page: number): URLSearchParams {
   const params = historySearch(query);
   if (page > 1) params.set('page', String(page));
+  return params;
+}
+
+/** The link to one page of the history under `query`'s filters. */
+export function historyHref(query: HistoryQuery, page: number): string {
+  return withSearch('/history', historyPageSearch(query, page));
+}
+
+/**
+ * A prediction's page opened from the list page `query` shows. It carries that list's parameters, so that its way
+ * back, and where a delete lands, is the same filtered page of the list, not the first page of everything.
+ */
+export function predictionHref(id: string, query: HistoryQuery): string {
+  return withSearch(`/history/${id}`, historyPageSearch(query, query.page));
+}
+
+function withSearch(path: string, params: URLSearchParams): string {
   const search = params.toString();
-  return search ? `/history?${search}` : '/history';
+  return search ? `${path}?${search}` : path;
 }

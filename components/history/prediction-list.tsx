@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction/label-text';
 import { LocalTime } from '~/components/ui/local-time';
 import type { PredictionListItem } from '~/lib/server/queries/predictions';
+import type { HistoryQuery } from '~/lib/validations/prediction';
+import { predictionHref } from '~/components/history/history-search';
 
 function FeedbackBadge({ item }: { item: Pick<PredictionListItem, 'label' | 'correctLabel'> }) {
   if (!item.correctLabel) return <span className="text-xs text-slate-500 dark:text-slate-400">No feedback</span>;
@@ -9,13 +11,14 @@ function FeedbackBadge({ item }: { item: Pick<PredictionListItem, 'label' | 'cor
   return <span className="text-xs font-medium text-amber-800 dark:text-amber-200">✎ Actually: {labelText(item.correctLabel)}</span>;
 }
 
-export function PredictionList({ items }: { items: PredictionListItem[] }) {
+/** `query`: the list page shown, which each item's page goes back to. */
+export function PredictionList({ items, query }: { items: PredictionListItem[]; query: HistoryQuery }) {
   return (
     <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="history-list">
       {items.map((item) => (
         <li key={item.id} data-testid="history-item">
           <Link
-            href={`/history/${item.id}`}
+            href={predictionHref(item.id, query)}
             // Prefetching renders each item's page on the server (its layout looks up the session and the prediction)
             // as soon as the item is in view: six items in view cost ten such renders (measured), nobody having asked.
             prefetch={false}

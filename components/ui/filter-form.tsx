@@ -1,6 +1,6 @@
-import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { buttonClasses } from '~/components/ui/button';
+import { ClearFiltersLink, FocusAfterClear } from '~/components/ui/clear-filters-link';
 
 /** The look of a filter's input or select. */
 export const filterControlClasses =
@@ -20,10 +20,11 @@ export function FilterField({ id, label, children }: { id: string; label: string
 
 /**
  * A plain GET form: works without JavaScript and keeps the filters in the URL.
- * "Clear" (a link to `action` without a query) shows only while something is filtered.
+ * "Clear" (a link to `clearHref`) shows only while something is filtered.
  */
 export function FilterForm({
   action,
+  clearHref = action,
   label,
   applied,
   filtered,
@@ -31,6 +32,8 @@ export function FilterForm({
   after,
 }: {
   action: string;
+  /** Where "Clear" goes: `action` without the filters, keeping what is not a filter (a chosen page size). */
+  clearHref?: string;
   /** The accessible name of the search landmark. */
   label: string;
   /**
@@ -48,15 +51,12 @@ export function FilterForm({
 }) {
   return (
     <form key={applied} method="get" action={action} className="flex flex-wrap items-end gap-3" role="search" aria-label={label}>
+      <FocusAfterClear form={label} />
       {children}
       <button type="submit" className={buttonClasses({ variant: 'secondary' })}>
         Apply
       </button>
-      {filtered ? (
-        <Link href={action} className={buttonClasses({ variant: 'ghost' })}>
-          Clear
-        </Link>
-      ) : null}
+      {filtered ? <ClearFiltersLink href={clearHref} form={label} /> : null}
       {after}
     </form>
   );

@@ -1,11 +1,13 @@
+'use client';
+
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import type { MouseEvent, ReactNode } from 'react';
 import { buttonClasses } from '~/components/ui/button';
 
 /**
  * "← Newer · Page N of M · Older →" under a newest-first list (history, review queue); nothing for a single page.
- * A side with no href (the first or the last page) is a disabled link: announced as unavailable, dimmed, and without an
- * href, so it cannot be followed or focused.
+ * A side with no href (the first or the last page) is a disabled link: announced as unavailable, dimmed, out of the
+ * tab order, and it does nothing when activated.
  */
 export function Pager({ newerHref, olderHref, page, pageCount }: { newerHref: string | null; olderHref: string | null; page: number; pageCount: number }) {
   if (pageCount <= 1) return null;
@@ -24,12 +26,20 @@ export function Pager({ newerHref, olderHref, page, pageCount }: { newerHref: st
   );
 }
 
+const doNothing = (event: MouseEvent) => event.preventDefault();
+
+/**
+ * A Link in both states, so that the element stays the same one when it becomes disabled: "Older →" pressed on the
+ * next-to-last page keeps the keyboard focus on the last page, where a different element in its place would drop it
+ * to the page's start. Disabled, it points at its own page ("#") and refuses the click; `tabIndex={-1}` keeps it
+ * focusable only while it has the focus already.
+ */
 function PagerLink({ href, rel, children }: { href: string | null; rel: 'prev' | 'next'; children: ReactNode }) {
   if (href === null) {
     return (
-      <a role="link" aria-disabled="true" className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none' })}>
+      <Link href="#" aria-disabled="true" tabIndex={-1} onClick={doNothing} className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none' })}>
         {children}
-      </a>
+      </Link>
     );
   }
   return (

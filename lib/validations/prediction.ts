@@ -38,3 +38,11 @@ export const historyQuerySchema = z.object({
 });
 
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+/**
+ * The history list's query from a page's search parameters (the list's own, or a prediction's page opened from it);
+ * a value that is missing, repeated or invalid falls back to its default.
+ */
+export function parseHistoryQuery(params: Record<string, unknown>): HistoryQuery {
+  return historyQuerySchema.parse({ page: params.page, label: params.label, feedback: params.feedback, pageSize: params.pageSize });
+}

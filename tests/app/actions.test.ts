@@ -214,4 +214,19 @@ describe('deletePredictionAction', () => {
       message: 'That prediction is no longer in your history: it may have been deleted in another tab or window.',
     });
   });
+
+  it('goes back to the list page the prediction was opened from, taking nothing else from its list field', async () => {
+    const owner = await makeUser();
+    actAs(owner);
+    const deleteWith = async (list: string) => {
+      const id = expectSuccess(await classifyImageAction(formWith(fileFrom(photos.cat)))).prediction.id!;
+      return deletePredictionAction({ status: 'idle' }, form({ id, list }));
+    };
+    await expect(deleteWith('label=cat&feedback=none&pageSize=6&page=3')).rejects.toMatchObject({
+      digest: expect.stringContaining(';/history?label=cat&feedback=none&pageSize=6&page=3&deleted=1;'),
+    });
+    for (const hostile of ['https://elsewhere.test/', '//elsewhere.test', '/account?page=2', 'page=2&next=https://elsewhere.test']) {
+      await expect(deleteWith(hostile)).rejects.toMatchObject({ digest: expect.stringMatching(/;\/history\?(page=2&)?deleted=1;/) });
+    }
+  });
 });

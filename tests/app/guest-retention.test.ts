@@ -203,7 +203,7 @@ describe('a kept guest row is nobody’s', () => {
     const deleteForm = form({ id });
     await expect(submitFeedbackAction({ predictionId: id, correctLabel: 'dog' })).resolves.toMatchObject({ status: 'not_found' });
     await expect(deletePredictionAction({ status: 'idle' }, deleteForm)).resolves.toMatchObject({ status: 'not_found' });
-    await expect(PredictionPage({ params: Promise.resolve({ id }) })).rejects.toMatchObject({ digest: expect.stringMatching(/NEXT_HTTP_ERROR_FALLBACK;404/) });
+    await expect(PredictionPage({ params: Promise.resolve({ id }), searchParams: Promise.resolve({}) })).rejects.toMatchObject({ digest: expect.stringMatching(/NEXT_HTTP_ERROR_FALLBACK;404/) });
     expect((await userThumbnail(new Request('http://localhost/'), { params: Promise.resolve({ id }) })).status).toBe(404);
     actAs(null);
     await expect(submitFeedbackAction({ predictionId: id, correctLabel: 'dog' })).resolves.toMatchObject({ status: 'unauthorized' });

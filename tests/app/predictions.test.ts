@@ -108,8 +108,25 @@ describe('the detail page', () => {
     const owner = await makeUser();
     const prediction = await makePrediction(owner.id, 'cat');
     actAs(owner);
-    const html = renderToStaticMarkup(await PredictionPage({ params: Promise.resolve({ id: prediction.id }) }));
+    const html = renderToStaticMarkup(await PredictionPage({ params: Promise.resolve({ id: prediction.id }), searchParams: Promise.resolve({}) }));
     expect(html).toMatch(/<fieldset[^>]*disabled=""[^>]*data-ready="false"[^>]*><legend[^>]*>Is this right\?<\/legend>/);
     expect(html).toContain('data-testid="feedback-confirm"');
+  });
+
+  it('goes back, and has a delete return, to the filtered list page it was opened from; other parameters are ignored', async () => {
+    const owner = await makeUser();
+    const prediction = await makePrediction(owner.id, 'cat');
+    actAs(owner);
+    const render = async (searchParams: Record<string, string | string[]>) =>
+      renderToStaticMarkup(await PredictionPage({ params: Promise.resolve({ id: prediction.id }), searchParams: Promise.resolve(searchParams) }));
+
+    const opened = await render({ label: 'cat', feedback: 'none', pageSize: '6', page: '3' });
+    expect(opened).toContain('href="/history?label=cat&amp;feedback=none&amp;pageSize=6&amp;page=3">← Back to history</a>');
+    expect(opened).toContain('<input type="hidden" name="list" value="label=cat&amp;feedback=none&amp;pageSize=6&amp;page=3"/>');
+
+    const odd = await render({ label: ['cat', 'dog'], feedback: 'whatever', page: '-2', returnTo: 'https://elsewhere.test/' });
+    expect(odd).toContain('href="/history">← Back to history</a>');
+    expect(odd).toContain('<input type="hidden" name="list" value=""/>');
+    expect(odd).not.toContain('elsewhere');
   });
 });

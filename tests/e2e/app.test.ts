@@ -357,7 +357,7 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await page.waitForURL(/[?&]label=dog/);
     await page.getByText('Nothing matches these filters.').waitFor();
     await filters.getByRole('link', { name: 'Clear', exact: true }).click();
-    await page.waitForURL(`${baseUrl}/history`);
+    await page.waitForURL(`${baseUrl}/history?pageSize=12`);
     await page.getByTestId('history-list').waitFor();
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
     // The form shows what is in force after the client-side navigation, so Apply cannot bring the old filters back.
@@ -421,6 +421,59 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await intruder.getByTestId('history-empty').waitFor();
   } finally {
     await other.close();
+  }
+});
+
+it('keeps the keyboard focus and the place in the list through the pager, a delete and Clear', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  /** The focused element's text, or what it is if that is not an element in the page. */
+  const focused = () => page.evaluate(() => (document.activeElement && document.activeElement !== document.body ? document.activeElement.textContent?.trim() : 'nothing'));
+  try {
+    await signUp(page, `e2e-focus-${Date.now()}@example.test`, 'e2e password 123');
+    await upload(page, [PHOTOS.cat, PHOTOS.dog]);
+    await page.goto(`${baseUrl}/history?pageSize=1`);
+    const pager = page.getByRole('navigation', { name: 'Pages' });
+    await pager.getByText('Page 1 of 2').waitFor();
+
+    // "Older →" pressed on the next-to-last page: on the last page it is disabled, and still has the focus.
+    await pager.getByRole('link', { name: 'Older →' }).focus();
+    await page.keyboard.press('Enter');
+    await pager.getByText('Page 2 of 2').waitFor();
+    expect(new URL(page.url()).search).toBe('?pageSize=1&page=2');
+    await expect(focused()).resolves.toBe('Older →');
+    await expect(pager.getByRole('link', { name: 'Older →' }).getAttribute('aria-disabled')).resolves.toBe('true');
+    // Disabled, it goes nowhere.
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).search).toBe('?pageSize=1&page=2');
+
+    // The item on that page, deleted: its page goes back to the same list page, and so does the delete, whose news
+    // takes the focus the Delete button had.
+    const deletedLabel = await page.getByTestId('history-label').textContent();
+    await page.getByTestId('history-item').getByRole('link').click();
+    await page.waitForURL(/\/history\/[0-9a-f-]{36}\?pageSize=1&page=2$/);
+    await expect(page.getByRole('link', { name: '← Back to history' }).getAttribute('href')).resolves.toBe('/history?pageSize=1&page=2');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('delete-prediction').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${baseUrl}/history?pageSize=1&page=2&deleted=1`);
+    await page.getByText('The prediction and its thumbnail were deleted.').waitFor();
+    await expect(focused()).resolves.toBe('The prediction and its thumbnail were deleted.');
+    // One photo left, so one page: the one past the end shows it.
+    await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
+    await expect(page.getByTestId('history-label').textContent()).resolves.not.toBe(deletedLabel);
+
+    // Clear, pressed from the keyboard, keeps the page size and hands the focus to the first filter.
+    await page.goto(`${baseUrl}/history?pageSize=1&feedback=none`);
+    const filters = page.getByRole('search', { name: 'Filter history' });
+    await filters.getByRole('link', { name: 'Clear', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${baseUrl}/history?pageSize=1`);
+    await expect(filters.getByRole('link', { name: 'Clear', exact: true }).count()).resolves.toBe(0);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('filter-label');
+  } finally {
+    await context.close();
   }
 });
 

@@ -8,13 +8,14 @@ import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
 import { requireUser } from '~/lib/server/auth';
 import { getPredictionsByUserId } from '~/lib/server/queries/predictions';
-import { historyQuerySchema } from '~/lib/validations/prediction';
+import { parseHistoryQuery } from '~/lib/validations/prediction';
+import { ReceiveLostFocus } from '~/components/ui/receive-lost-focus';
 
 export const metadata: Metadata = { title: 'History' };
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const asked = historyQuerySchema.parse({ page: params.page, label: params.label, feedback: params.feedback, pageSize: params.pageSize });
+  const asked = parseHistoryQuery(params);
   const user = await requireUser(historyHref(asked, asked.page));
   let result = await getPredictionsByUserId({ userId: user.id, ...asked });
   // A page past the end (an old link, the last item deleted) shows the last page rather than
@@ -37,7 +38,14 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         </div>
         <HistoryFilters query={query} filtered={filtered} />
       </div>
-      {params.deleted === '1' ? <Alert tone="success" role="status">The prediction and its thumbnail were deleted.</Alert> : null}
+      {params.deleted === '1' ? (
+        // The Delete button that had the keyboard focus went with the prediction's page: the news takes it.
+        <ReceiveLostFocus>
+          <Alert tone="success" role="status">
+            The prediction and its thumbnail were deleted.
+          </Alert>
+        </ReceiveLostFocus>
+      ) : null}
       {result.items.length === 0 ? (
         <div className="rounded-2xl border border-dashed border-slate-300 px-6 py-16 text-center dark:border-slate-700" data-testid="history-empty">
           <p className="text-lg font-medium">{filtered ? 'Nothing matches these filters.' : 'No predictions yet.'}</p>
@@ -49,7 +57,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           </Link>
         </div>
       ) : (
-        <PredictionList items={result.items} />
+        <PredictionList items={result.items} query={query} />
       )}
       <Pagination query={query} pageCount={result.pageCount} />
     </div>

@@ -6,18 +6,29 @@ import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/
 import { ProbabilityBars } from '~/components/prediction/probability-bars';
 import { Card } from '~/components/ui/card';
 import { LocalTime } from '~/components/ui/local-time';
+import { historyHref } from '~/components/history/history-search';
+import { parseHistoryQuery } from '~/lib/validations/prediction';
 import { loadPrediction } from './load-prediction';
 
 export const metadata: Metadata = { title: 'Prediction' };
 
-export default async function PredictionPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function PredictionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  /** The history list page it was opened from (predictionHref), which Back and a delete return to. */
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   // The same cached call as the layout's, which has already redirected or answered 404 where needed.
   const prediction = await loadPrediction((await params).id);
+  const list = parseHistoryQuery(await searchParams);
+  const listHref = historyHref(list, list.page);
 
   const probabilities = { cat: prediction.pCat, dog: prediction.pDog, neither: prediction.pNeither };
   return (
     <div className="space-y-6">
-      <Link href="/history" className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
+      <Link href={listHref} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline dark:text-brand-300">
         ← Back to history
       </Link>
       <Card as="article" className="grid gap-6 p-6 md:grid-cols-[256px_1fr]">
@@ -58,7 +69,7 @@ export default async function PredictionPage({ params }: { params: Promise<{ id:
               {prediction.sha256}
             </dd>
           </dl>
-          <DeletePredictionButton predictionId={prediction.id} />
+          <DeletePredictionButton predictionId={prediction.id} list={list} />
         </div>
       </Card>
     </div>

@@ -36,7 +36,6 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
   const params = await searchParams;
   const query = adminFilterQuerySchema.parse({ from: params.from, to: params.to, model: params.model });
   const stats = await getDashboardStats(toAdminFilters(query));
-  const versions = stats.perVersion.map((v) => v.modelVersion);
 
   return (
     <div className="space-y-6">
@@ -47,7 +46,7 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
             Accuracy on what users upload, from the labels they (or an admin) confirmed. Days are UTC.
           </p>
         </div>
-        <AdminFilters query={query} versions={versions} />
+        <AdminFilters query={query} models={stats.perVersion} />
       </div>
 
       <OverviewCards overview={stats.overview} ece={stats.calibration.ece} />

@@ -1,6 +1,6 @@
 import { buttonClasses } from '~/components/ui/button';
 import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/filter-form';
-import type { AdminFilterQuery } from '~/lib/validations/admin';
+import { modelFilterValue, type AdminFilterQuery } from '~/lib/validations/admin';
 
 /** The query string of these filters (also used by the CSV link). */
 export function filterSearch(query: AdminFilterQuery): string {
@@ -12,8 +12,11 @@ export function filterSearch(query: AdminFilterQuery): string {
   return search ? `?${search}` : '';
 }
 
-export function AdminFilters({ query, versions }: { query: AdminFilterQuery; versions: string[] }) {
-  const options = query.model && !versions.includes(query.model) ? [query.model, ...versions] : versions;
+/** `models`: those in the per-version table, newest first; each option names one model, `NAME@VERSION`. */
+export function AdminFilters({ query, models }: { query: AdminFilterQuery; models: { modelName: string; modelVersion: string }[] }) {
+  const listed = models.map((model) => ({ value: modelFilterValue(model), text: `${model.modelVersion} (${model.modelName})` }));
+  // A model asked for in the URL that has no predictions in the range still shows as chosen.
+  const options = query.model && !listed.some((option) => option.value === query.model) ? [{ value: query.model, text: query.model }, ...listed] : listed;
   const search = filterSearch(query);
   return (
     <FilterForm
@@ -33,12 +36,12 @@ export function AdminFilters({ query, versions }: { query: AdminFilterQuery; ver
       <FilterField id="filter-to" label="To (UTC, inclusive)">
         <input id="filter-to" name="to" type="date" defaultValue={query.to} className={filterControlClasses} />
       </FilterField>
-      <FilterField id="filter-model" label="Model version">
+      <FilterField id="filter-model" label="Model">
         <select id="filter-model" name="model" defaultValue={query.model ?? ''} className={filterControlClasses}>
-          <option value="">All versions</option>
-          {options.map((version) => (
-            <option key={version} value={version}>
-              {version}
+          <option value="">All models</option>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.text}
             </option>
           ))}
         </select>

@@ -35,18 +35,39 @@ export const adminFilterQuerySchema = z
 
 export type AdminFilterQuery = z.infer<typeof adminFilterQuerySchema>;
 
-/** What the SQL filters on: [from, toExclusive) and one model version. */
+/** One model: its card's name and version, as each prediction records them. */
+export interface ModelFilter {
+  /** null: any model of this version (a bare version in the URL). */
+  name: string | null;
+  version: string;
+}
+
+/**
+ * The `model` parameter's value for one model, `NAME@VERSION`: the dashboard's per-version table tells models apart by
+ * both, so a version alone could mix two models that share it.
+ */
+export function modelFilterValue(model: { modelName: string; modelVersion: string }): string {
+  return `${model.modelName}@${model.modelVersion}`;
+}
+
+/** `NAME@VERSION` (the last `@` splits them), or a bare `VERSION`, which keeps older links working. */
+export function parseModelFilter(value: string): ModelFilter {
+  const at = value.lastIndexOf('@');
+  return at > 0 ? { name: value.slice(0, at), version: value.slice(at + 1) } : { name: null, version: value };
+}
+
+/** What the SQL filters on: [from, toExclusive) and one model. */
 export interface AdminFilters {
   from: Date | null;
   toExclusive: Date | null;
-  modelVersion: string | null;
+  model: ModelFilter | null;
 }
 
 export function toAdminFilters(query: AdminFilterQuery): AdminFilters {
   return {
     from: query.from ? new Date(`${query.from}T00:00:00Z`) : null,
     toExclusive: query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + DAY_MS) : null,
-    modelVersion: query.model ?? null,
+    model: query.model ? parseModelFilter(query.model) : null,
   };
 }
 

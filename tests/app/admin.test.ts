@@ -321,6 +321,25 @@ describe('dashboard figures', () => {
     });
   });
 
+  it('the model filter tells apart two models that share a version, as the per-version table does', async () => {
+    const shared = `shared-${randomUUID()}`;
+    const owner = await makeUser();
+    await insertRows(makeRows(7, 1), shared, owner.id, 'model-a');
+    await insertRows(makeRows(5, 2), shared, owner.id, 'model-b');
+    const total = async (model: string) => (await getDashboardStats(toAdminFilters(adminFilterQuerySchema.parse({ model })))).overview.total;
+    await expect(total(`model-a@${shared}`)).resolves.toBe(7);
+    await expect(total(`model-b@${shared}`)).resolves.toBe(5);
+    // A bare version (an older link) keeps meaning every model of that version.
+    await expect(total(shared)).resolves.toBe(12);
+
+    as('admin');
+    const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: `model-b@${shared}` }) }));
+    expect(html).toContain(`<option value="model-a@${shared}">`);
+    expect(html).toMatch(new RegExp(`<option value="model-b@${shared}" selected="">`));
+    const csv = await (await exportCsv(new Request(`http://localhost/admin/export.csv?model=${encodeURIComponent(`model-b@${shared}`)}`))).text();
+    expect(csv.trim().split('\r\n')).toHaveLength(1 + 5);
+  });
+
   it('the rendered page shows those figures', async () => {
     as('admin');
     const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: version }) }));

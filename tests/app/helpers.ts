@@ -88,7 +88,7 @@ export interface Row {
 }
 
 /** Stores `rows` for `userId` (null: a guest's kept upload), with a tiny thumbnail and made-up probabilities around the confidence. */
-export async function insertRows(rows: Row[], modelVersion: string, userId: string | null): Promise<void> {
+export async function insertRows(rows: Row[], modelVersion: string, userId: string | null, modelName = 'admin-test-model'): Promise<void> {
   const thumb = await tinyWebp();
   await getDb().prediction.createMany({
     data: rows.map((row) => ({
@@ -98,7 +98,7 @@ export async function insertRows(rows: Row[], modelVersion: string, userId: stri
       pCat: row.label === 'cat' ? row.confidence : (1 - row.confidence) / 2,
       pDog: row.label === 'dog' ? row.confidence : (1 - row.confidence) / 2,
       pNeither: row.label === 'neither' ? row.confidence : (1 - row.confidence) / 2,
-      modelName: 'admin-test-model',
+      modelName,
       modelVersion,
       executionProvider: 'cpu',
       latencyMs: 3,

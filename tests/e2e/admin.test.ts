@@ -163,8 +163,10 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     // The filter form (a plain GET form): the prediction's model version keeps it, the CSV link carries the filter, Clear drops it.
     const filters = page.getByRole('search', { name: 'Filter the dashboard' });
     await expect(filters.getByRole('link', { name: 'Clear', exact: true }).count()).resolves.toBe(0);
-    const version = (await filters.getByLabel('Model version').locator('option').nth(1).getAttribute('value'))!;
-    await filters.getByLabel('Model version').selectOption(version);
+    const version = (await filters.getByLabel('Model').locator('option').nth(1).getAttribute('value'))!;
+    // One model, by the name and version its card gives.
+    expect(version).toMatch(/^petlens-mobilenetv3-small@\d+\.\d+\.\d+$/);
+    await filters.getByLabel('Model').selectOption(version);
     await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL((url) => url.searchParams.get('model') === version);
     await expect(page.getByTestId('confusion-cat-cat').getAttribute('data-value')).resolves.toBe('1');
@@ -172,7 +174,7 @@ it('keeps guests and users out, and lets the admin review a label and export CSV
     await filters.getByRole('link', { name: 'Clear', exact: true }).click();
     await page.waitForURL(`${baseUrl}/admin`);
     await expect(page.getByTestId('export-csv').getAttribute('href')).resolves.toBe('/admin/export.csv');
-    await expect(filters.getByLabel('Model version').inputValue()).resolves.toBe('');
+    await expect(filters.getByLabel('Model').inputValue()).resolves.toBe('');
 
     const adminCookie = await cookieHeader(adminContext);
     await signOut(page);

@@ -2,7 +2,7 @@
  * CSV escaping for the admin export, and the admin filters' query parsing.
  */
 import { csvField, csvRow } from '~/lib/csv';
-import { adminFilterQuerySchema, reviewQuerySchema, toAdminFilters } from '~/lib/validations/admin';
+import { adminFilterQuerySchema, modelFilterValue, reviewQuerySchema, toAdminFilters } from '~/lib/validations/admin';
 
 describe('csvField / csvRow', () => {
   it('quotes commas, quotes and line breaks, doubling quotes', () => {
@@ -42,14 +42,21 @@ describe('adminFilterQuerySchema', () => {
     expect(toAdminFilters(query)).toEqual({
       from: new Date('2026-02-01T00:00:00.000Z'),
       toExclusive: new Date('2026-03-01T00:00:00.000Z'),
-      modelVersion: '1.2.0',
+      model: { name: null, version: '1.2.0' },
     });
+  });
+
+  it('reads a model as NAME@VERSION (the last @ splits them), or as a bare version of any name', () => {
+    expect(toAdminFilters(adminFilterQuerySchema.parse({ model: 'petlens-mobilenetv3-small@1.5.0' })).model).toEqual({ name: 'petlens-mobilenetv3-small', version: '1.5.0' });
+    expect(toAdminFilters(adminFilterQuerySchema.parse({ model: 'team@lab@2.0' })).model).toEqual({ name: 'team@lab', version: '2.0' });
+    expect(toAdminFilters(adminFilterQuerySchema.parse({ model: '@1.5.0' })).model).toEqual({ name: null, version: '@1.5.0' });
+    expect(modelFilterValue({ modelName: 'petlens-mobilenetv3-small', modelVersion: '1.5.0' })).toBe('petlens-mobilenetv3-small@1.5.0');
   });
 
   it('drops impossible or malformed values instead of failing, and swaps a reversed range', () => {
     expect(adminFilterQuerySchema.parse({ from: '2026-02-30', to: 'yesterday', model: ['a', 'b'] })).toEqual({ from: undefined, to: undefined, model: undefined });
     expect(adminFilterQuerySchema.parse({ from: '2026-03-05', to: '2026-03-01' })).toMatchObject({ from: '2026-03-01', to: '2026-03-05' });
-    expect(toAdminFilters(adminFilterQuerySchema.parse({}))).toEqual({ from: null, toExclusive: null, modelVersion: null });
+    expect(toAdminFilters(adminFilterQuerySchema.parse({}))).toEqual({ from: null, toExclusive: null, model: null });
   });
 
   it('review query: a kind or page cursor that is not one is ignored', () => {

@@ -27,7 +27,7 @@ const HEADER = [
 ] as const;
 
 /**
- * GET /admin/export.csv[?from=YYYY-MM-DD&to=YYYY-MM-DD&model=VERSION]:
+ * GET /admin/export.csv[?from=YYYY-MM-DD&to=YYYY-MM-DD&model=NAME@VERSION]:
  * every prediction (the dashboard's filters apply) with its feedback, no
  * images, oldest first. Streamed in keyset-paginated batches so memory stays
  * flat. Guests get 401, signed-in non-admins 403, 503 while the role

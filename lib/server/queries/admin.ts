@@ -23,7 +23,10 @@ function filterSql(filters: AdminFilters, { ignoreModel = false } = {}): Prisma.
   const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (filters.from) parts.push(Prisma.sql`"createdAt" >= ${filters.from}`);
   if (filters.toExclusive) parts.push(Prisma.sql`"createdAt" < ${filters.toExclusive}`);
-  if (filters.modelVersion && !ignoreModel) parts.push(Prisma.sql`"modelVersion" = ${filters.modelVersion}`);
+  if (filters.model && !ignoreModel) {
+    parts.push(Prisma.sql`"modelVersion" = ${filters.model.version}`);
+    if (filters.model.name !== null) parts.push(Prisma.sql`"modelName" = ${filters.model.name}`);
+  }
   return Prisma.join(parts, ' AND ');
 }
 
@@ -32,7 +35,7 @@ function filterWhere(filters: AdminFilters): Prisma.PredictionWhereInput {
     ...(filters.from || filters.toExclusive
       ? { createdAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.toExclusive ? { lt: filters.toExclusive } : {}) } }
       : {}),
-    ...(filters.modelVersion ? { modelVersion: filters.modelVersion } : {}),
+    ...(filters.model ? { modelVersion: filters.model.version, ...(filters.model.name !== null ? { modelName: filters.model.name } : {}) } : {}),
   };
 }
 

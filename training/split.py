@@ -11,6 +11,7 @@ project's yardstick and must stay fixed.
 from __future__ import annotations
 
 import argparse
+import posixpath
 import random
 from pathlib import Path
 
@@ -22,6 +23,25 @@ def is_not_a_photo(name: str) -> bool:
     """Named like photos but not photos, as lib/ml/dataset.ts has it: hidden files and folders (macOS's ._cat.jpg),
     the __MACOSX folder of zip archives made on a Mac, Synology's @eaDir thumbnails."""
     return name.startswith(".") or name in ("__MACOSX", "@eaDir")
+
+
+def read_split(path: Path) -> list[str]:
+    """The photos a split file lists, read as lib/ml/dataset.ts's listDatasetFromFile reads such a list (the test
+    figures come from there): each line trimmed and normalised, so that `./a.jpg`, `x/../a.jpg` and `a.jpg` are one
+    photo, listed once. A line that is absolute or leads out of the data folder stops the run, naming it."""
+    files: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        relative = posixpath.normpath(line)
+        if posixpath.isabs(relative) or relative in (".", "..") or relative.startswith("../"):
+            raise SystemExit(f"{path}:{number}: {line!r} is not a path inside the data folder")
+        if relative not in seen:
+            seen.add(relative)
+            files.append(relative)
+    return files
 
 
 def list_images(root: Path) -> dict[str, list[str]]:

@@ -34,6 +34,7 @@ from data import (  # noqa: E402
 )
 from model import IMAGENET_MEAN, IMAGENET_STD, PetClassifier, export_onnx  # noqa: E402
 from provenance import DATA_DIGEST_ALGORITHM, data_digest, environment, git_commit, sha256_of  # noqa: E402
+from split import read_split  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,10 +96,6 @@ def without_out_dir(argv: list[str]) -> list[str]:
         elif not arg.startswith("--out-dir="):
             kept.append(arg)
     return kept
-
-
-def read_split(path: Path) -> list[str]:
-    return [line for line in path.read_text().splitlines() if line.strip()]
 
 
 def seed_everything(seed: int) -> torch.Generator:

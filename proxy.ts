@@ -1,5 +1,6 @@
 /**
- * Hands the /admin pages and the /history list the path and query they were
+ * Hands the /admin pages, the /history list and a prediction's page (whose
+ * query names the list page it was opened from) the path and query they were
  * asked for (RETURN_TO_HEADER), for their layouts' sign-in redirects: a
  * layout cannot see the query, so without it a filtered link came back to
  * the bare page. The layouts redirect (guests to sign-in with that path,
@@ -27,5 +28,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/admin', '/admin/:path*', '/history'],
+  // '/history/:id' is one segment: a prediction's page, not its thumbnail route below it.
+  matcher: ['/admin', '/admin/:path*', '/history', '/history/:id'],
 };

@@ -31,7 +31,9 @@ def read_split(path: Path) -> list[str]:
     photo, listed once. A line that is absolute or leads out of the data folder stops the run, naming it."""
     files: list[str] = []
     seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    # utf-8-sig: a byte-order mark, which an editor may put first, is not part of the first path (JavaScript's trim
+    # drops it too).
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), start=1):
         line = line.strip()
         if not line:
             continue

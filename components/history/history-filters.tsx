@@ -2,7 +2,7 @@ import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/f
 import { LABELS } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { labelText } from '~/components/prediction/label-text';
-import { historyHref, historySearch } from '~/components/history/history-search';
+import { clearedHistoryHref, historySearch } from '~/components/history/history-search';
 
 const FEEDBACK_TEXT = {
   any: 'Any feedback',
@@ -12,6 +12,9 @@ const FEEDBACK_TEXT = {
   corrected: 'Corrected',
 } as const;
 
+/** The filter form's accessible name (its search landmark's), which the list's other Clear link names too. */
+export const HISTORY_FILTERS_LABEL = 'Filter history';
+
 /** `filtered`: the page's own `isHistoryFiltered(query)`, which it has worked out already. */
 export function HistoryFilters({ query, filtered }: { query: HistoryQuery; filtered: boolean }) {
   const search = historySearch(query);
@@ -19,8 +22,8 @@ export function HistoryFilters({ query, filtered }: { query: HistoryQuery; filte
   return (
     <FilterForm
       action="/history"
-      clearHref={historyHref({ ...query, label: 'all', feedback: 'any' }, 1)}
-      label="Filter history"
+      clearHref={clearedHistoryHref(query)}
+      label={HISTORY_FILTERS_LABEL}
       applied={search.toString()}
       filtered={filtered}
     >

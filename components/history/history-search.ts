@@ -19,6 +19,11 @@ export function isHistoryFiltered(query: Pick<HistoryQuery, 'label' | 'feedback'
   return query.label !== 'all' || query.feedback !== 'any';
 }
 
+/** The first page of the list under `query` without its filters (a chosen page size is not a filter, and stays). */
+export function clearedHistoryHref(query: HistoryQuery): string {
+  return historyHref({ ...query, label: 'all', feedback: 'any' }, 1);
+}
+
 /** `historySearch` with the page too: the parameters of one page of the list. */
 export function historyPageSearch(query: HistoryQuery, page: number): URLSearchParams {
   const params = historySearch(query);

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useRef, type MouseEvent } from 'react';
+import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { buttonClasses } from '~/components/ui/button';
 
 /**
@@ -18,23 +18,29 @@ function isPlainClick(event: MouseEvent): boolean {
   return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 }
 
-/** A filter form's "Clear": a link to the list without its filters (`href`). `form`: the form's accessible name. */
-export function ClearFiltersLink({ href, form }: { href: string; form: string }) {
+/**
+ * A link to the list without its filters (`href`): the filter form's "Clear", or another such link on the page (an
+ * empty list's "Clear filters"). `form`: the filter form's accessible name.
+ */
+export function ClearFiltersLink({ href, form, className = buttonClasses({ variant: 'ghost' }), children = 'Clear' }: { href: string; form: string; className?: string; children?: ReactNode }) {
   return (
     <Link
       href={href}
-      className={buttonClasses({ variant: 'ghost' })}
+      className={className}
       onClick={(event) => {
         // A click that opens another tab or window leaves this page, and its focus, as they are.
         if (isPlainClick(event)) clearPressed = { form, at: Date.now() };
       }}
     >
-      Clear
+      {children}
     </Link>
   );
 }
 
-/** In a filter form: gives its first control the focus when the form appears after its own Clear was pressed. */
+/**
+ * In a filter form: gives its first control the focus when the form appears after one of its Clear links was pressed
+ * and the focus went with that link.
+ */
 export function FocusAfterClear({ form }: { form: string }) {
   const marker = useRef<HTMLSpanElement>(null);
   useEffect(() => {
@@ -42,6 +48,9 @@ export function FocusAfterClear({ form }: { form: string }) {
     if (pressed === null || pressed.form !== form) return;
     clearPressed = null;
     if (Date.now() - pressed.at > CLEAR_FOCUS_WINDOW_MS) return;
+    // Only a focus that was lost with the link: one the user has moved on meanwhile stays where they put it.
+    const active = document.activeElement;
+    if (active !== null && active !== document.body) return;
     marker.current?.closest('form')?.querySelector<HTMLElement>('input:not([type=hidden]), select')?.focus();
   }, [form]);
   return <span ref={marker} hidden />;

@@ -31,13 +31,13 @@ const doNothing = (event: MouseEvent) => event.preventDefault();
 /**
  * A Link in both states, so that the element stays the same one when it becomes disabled: "Older →" pressed on the
  * next-to-last page keeps the keyboard focus on the last page, where a different element in its place would drop it
- * to the page's start. Disabled, it points at its own page ("#") and refuses the click; `tabIndex={-1}` keeps it
- * focusable only while it has the focus already.
+ * to the page's start. Disabled, it points at its own page ("#", not prefetched: that would render the page again) and
+ * refuses the click; `tabIndex={-1}` keeps it focusable only while it has the focus already.
  */
 function PagerLink({ href, rel, children }: { href: string | null; rel: 'prev' | 'next'; children: ReactNode }) {
   if (href === null) {
     return (
-      <Link href="#" aria-disabled="true" tabIndex={-1} onClick={doNothing} className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none' })}>
+      <Link href="#" prefetch={false} aria-disabled="true" tabIndex={-1} onClick={doNothing} className={buttonClasses({ variant: 'secondary', className: 'pointer-events-none' })}>
         {children}
       </Link>
     );

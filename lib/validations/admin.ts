@@ -29,7 +29,8 @@ export const adminFilterQuerySchema = z
   .object({
     from: isoDay,
     to: isoDay,
-    model: z.string().trim().min(1).max(100).optional().catch(undefined),
+    // NAME@VERSION: room for a long model name beside its version.
+    model: z.string().trim().min(1).max(300).optional().catch(undefined),
   })
   .transform((query) => (query.from && query.to && query.from > query.to ? { ...query, from: query.to, to: query.from } : query));
 

@@ -356,6 +356,8 @@ it('sign up → upload a cat → see "cat" → history shows it → correct the 
     await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/[?&]label=dog/);
     await page.getByText('Nothing matches these filters.').waitFor();
+    // The empty list's own way out clears the same filters as the form's, keeping the page size.
+    await expect(page.getByRole('link', { name: 'Clear filters' }).getAttribute('href')).resolves.toBe('/history?pageSize=12');
     await filters.getByRole('link', { name: 'Clear', exact: true }).click();
     await page.waitForURL(`${baseUrl}/history?pageSize=12`);
     await page.getByTestId('history-list').waitFor();
@@ -443,10 +445,10 @@ it('keeps the keyboard focus and the place in the list through the pager, a dele
     expect(new URL(page.url()).search).toBe('?pageSize=1&page=2');
     await expect(focused()).resolves.toBe('Older →');
     await expect(pager.getByRole('link', { name: 'Older →' }).getAttribute('aria-disabled')).resolves.toBe('true');
-    // Disabled, it goes nowhere.
+    // Disabled, it goes nowhere, not even to its "#".
     await page.keyboard.press('Enter');
     await page.waitForTimeout(500);
-    expect(new URL(page.url()).search).toBe('?pageSize=1&page=2');
+    expect(page.url()).toBe(`${baseUrl}/history?pageSize=1&page=2`);
 
     // The item on that page, deleted: its page goes back to the same list page, and so does the delete, whose news
     // takes the focus the Delete button had.
@@ -459,7 +461,7 @@ it('keeps the keyboard focus and the place in the list through the pager, a dele
     await page.keyboard.press('Enter');
     await page.waitForURL(`${baseUrl}/history?pageSize=1&page=2&deleted=1`);
     await page.getByText('The prediction and its thumbnail were deleted.').waitFor();
-    await expect(focused()).resolves.toBe('The prediction and its thumbnail were deleted.');
+    await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'The prediction and its thumbnail were deleted.');
     // One photo left, so one page: the one past the end shows it.
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);
     await expect(page.getByTestId('history-label').textContent()).resolves.not.toBe(deletedLabel);
@@ -471,7 +473,16 @@ it('keeps the keyboard focus and the place in the list through the pager, a dele
     await page.keyboard.press('Enter');
     await page.waitForURL(`${baseUrl}/history?pageSize=1`);
     await expect(filters.getByRole('link', { name: 'Clear', exact: true }).count()).resolves.toBe(0);
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('filter-label');
+    // Focused by an effect once the new form is in: waited for, not read at once.
+    await page.waitForFunction(() => document.activeElement?.id === 'filter-label');
+
+    // Signed out, a prediction's page opened from that list: sign-in comes back to it, list and all.
+    const detail = await page.getByTestId('history-item').getByRole('link').getAttribute('href');
+    expect(detail).toMatch(/^\/history\/[0-9a-f-]{36}\?pageSize=1$/);
+    await signOut(page);
+    await page.goto(`${baseUrl}${detail}`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).searchParams.get('callbackUrl')).toBe(detail);
   } finally {
     await context.close();
   }

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { HistoryFilters } from '~/components/history/history-filters';
+import { HISTORY_FILTERS_LABEL, HistoryFilters } from '~/components/history/history-filters';
+import { ClearFiltersLink } from '~/components/ui/clear-filters-link';
 import { Pagination } from '~/components/history/pagination';
-import { historyHref, isHistoryFiltered } from '~/components/history/history-search';
+import { clearedHistoryHref, historyHref, isHistoryFiltered } from '~/components/history/history-search';
 import { PredictionList } from '~/components/history/prediction-list';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
@@ -52,9 +53,15 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
             {filtered ? 'Try other filters, or clear them.' : 'Photos you classify while signed in show up here.'}
           </p>
-          <Link href={filtered ? '/history' : '/'} className={`${buttonClasses()} mt-4`}>
-            {filtered ? 'Clear filters' : 'Classify a photo'}
-          </Link>
+          {filtered ? (
+            <ClearFiltersLink href={clearedHistoryHref(query)} form={HISTORY_FILTERS_LABEL} className={`${buttonClasses()} mt-4`}>
+              Clear filters
+            </ClearFiltersLink>
+          ) : (
+            <Link href="/" className={`${buttonClasses()} mt-4`}>
+              Classify a photo
+            </Link>
+          )}
         </div>
       ) : (
         <PredictionList items={result.items} query={query} />

@@ -232,6 +232,8 @@ def main() -> None:
     # could change.
     code = git_commit(ROOT)
     splits = {name: read_split(args.splits / f"{name}.txt") for name in ("train", "val")}
+    # Read now, though only named in the card at the end: a bad line stops the run before the hour, not after it.
+    test_files = read_split(args.splits / "test.txt")
     # The photos' bytes as they are when training starts (the test photos' are recorded by the metrics step).
     digests = {name: data_digest((f, args.data / f) for f in files) for name, files in splits.items()}
     t0 = time.time()
@@ -344,7 +346,6 @@ def main() -> None:
     import onnx
     onnx.checker.check_model(onnx.load(str(onnx_path)))
 
-    test_files = read_split(args.splits / "test.txt")
     summary = {name: dict(sorted(Counter(source_of(f) + "/" + CLASSES[label] for f, label in zip(files, split_labels)).items()))
                for name, files, split_labels in [(n, splits[n], labels[n]) for n in splits] + [("test", test_files, list(map(label_of, test_files)))]}
     layer_decay_note = "" if args.layer_decay == 1 else f", times {args.layer_decay} per block below the last"

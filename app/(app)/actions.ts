@@ -40,11 +40,12 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
   const session = await checkUserForUpload();
   const signedInUser = session.status === 'ok' ? session.user : null;
   // Who the page was shown to: an account's id, '' for a guest, absent from callers that do not say.
-  const expectedUser = formData.get('expectedUser');
-  const expectSignedIn = typeof expectedUser === 'string' && expectedUser !== '';
+  const expectedField = formData.get('expectedUser');
+  const expectedUser = typeof expectedField === 'string' ? expectedField : null;
+  const expectSignedIn = expectedUser !== null && expectedUser !== '';
   // The photo was added for someone other than who is signed in now (another account, or a guest, signed in in
   // another tab while it waited in the queue): answered, and saved to no history.
-  const accountChanged = signedInUser !== null && typeof expectedUser === 'string' && signedInUser.id !== expectedUser;
+  const accountChanged = signedInUser !== null && expectedUser !== null && signedInUser.id !== expectedUser;
   const user = accountChanged ? null : signedInUser;
   // A session that could not be confirmed (the database unreachable or busy)
   // is answered and not saved: saving would trust the token's word alone.

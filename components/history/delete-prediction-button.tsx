@@ -6,22 +6,19 @@ import { Alert } from '~/components/ui/alert';
 import { ConfirmFirstButton } from '~/components/ui/confirm-first-button';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
 import type { DeleteState } from '~/lib/prediction-state';
-import type { HistoryQuery } from '~/lib/validations/prediction';
-import { historyHref, historyPageSearch } from '~/components/history/history-search';
 
 const initial: DeleteState = { status: 'idle' };
 
 /**
  * Deletes a prediction and its thumbnail after a confirmation (so its button waits for the page's script), then goes
- * back to `list`, the history list page the prediction was opened from.
+ * back to the history list page the prediction was opened from: `listHref`, whose query string is `listSearch`.
  */
-export function DeletePredictionButton({ predictionId, list }: { predictionId: string; list: HistoryQuery }) {
-  const listHref = historyHref(list, list.page);
+export function DeletePredictionButton({ predictionId, listHref, listSearch }: { predictionId: string; listHref: string; listSearch: string }) {
   const [state, formAction, pending] = useReachableActionState(deletePredictionAction, initial);
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="id" value={predictionId} />
-      <input type="hidden" name="list" value={historyPageSearch(list, list.page).toString()} />
+      <input type="hidden" name="list" value={listSearch} />
       <ConfirmFirstButton pending={pending} question="Delete this prediction and its thumbnail? This cannot be undone." data-testid="delete-prediction">
         {pending ? 'Deleting…' : 'Delete'}
       </ConfirmFirstButton>

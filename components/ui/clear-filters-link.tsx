@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { buttonClasses } from '~/components/ui/button';
+import { focusIsLost } from '~/components/ui/receive-lost-focus';
 
 /**
  * The filter form "Clear" was last pressed in (its accessible name), and when. Clear is a client-side navigation
@@ -49,8 +50,7 @@ export function FocusAfterClear({ form }: { form: string }) {
     clearPressed = null;
     if (Date.now() - pressed.at > CLEAR_FOCUS_WINDOW_MS) return;
     // Only a focus that was lost with the link: one the user has moved on meanwhile stays where they put it.
-    const active = document.activeElement;
-    if (active !== null && active !== document.body) return;
+    if (!focusIsLost()) return;
     marker.current?.closest('form')?.querySelector<HTMLElement>('input:not([type=hidden]), select')?.focus();
   }, [form]);
   return <span ref={marker} hidden />;

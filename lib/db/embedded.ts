@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { procStatFields } from '~/lib/proc';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -165,9 +166,7 @@ async function ownerIsGone(dataDir: string, holder: ClusterInUse): Promise<boole
 /** A process's start time in clock ticks since boot (/proc/PID/stat, field 22), or null where /proc does not tell. */
 async function processStartTime(pid: number): Promise<string | null> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  // The second field, the command name in parentheses, may itself hold spaces and parentheses: count from the last ')'.
-  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields?.[19] ?? null;
+  return stat === null ? null : (procStatFields(stat)[19] ?? null);
 }
 
 /**

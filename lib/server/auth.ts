@@ -363,14 +363,7 @@ export async function gateAdmin(): Promise<Extract<AdminCheck, { status: 'ok' }>
  * callbackUrl.
  */
 export async function requestedPath(fallback: string): Promise<string> {
-  let recorded: string | null;
-  try {
-    recorded = (await headers()).get(RETURN_TO_HEADER);
-  } catch {
-    // Outside a request (a page rendered by a test): nothing was recorded.
-    recorded = null;
-  }
-  return safeCallbackUrl(recorded, fallback);
+  return safeCallbackUrl((await headers()).get(RETURN_TO_HEADER), fallback);
 }
 
 function toSignIn(returnTo: string): never {

@@ -1,5 +1,6 @@
 /** Finding the app server among the launcher's descendants (scripts/soak.ts, tests/e2e/shutdown.test.ts, tests/e2e/supervisor.test.ts). */
 import { readdir, readFile } from 'node:fs/promises';
+import { procStatFields } from '~/lib/proc';
 
 /** Every live process's pid, with its parent's pid. */
 export async function processParents(): Promise<Map<number, number>> {
@@ -8,7 +9,7 @@ export async function processParents(): Promise<Map<number, number>> {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      parentOf.set(Number(entry), Number(procStatFields(stat)[1]));
     } catch {
       // gone
     }

@@ -18,26 +18,28 @@ let POST: typeof PostHandler;
 let dispose: () => Promise<void>;
 let getInferenceService: typeof import('~/lib/server/inference').getInferenceService;
 let photos: Record<Kind, Buffer>;
+let getDb: typeof import('~/lib/server/db').getDb;
+let disconnectDb: typeof import('~/lib/server/db').disconnectDb;
+let makeUser: typeof import('../app/helpers').makeUser;
+let createApiToken: typeof import('~/lib/server/queries/api-tokens').createApiToken;
 
+// Imported here, not at the top: lib/env must first read the limits set above.
 beforeAll(async () => {
   photos = await readPhotos();
   ({ POST } = await import('~/app/api/v1/predict/route'));
   ({ disposeInferenceService: dispose, getInferenceService } = await import('~/lib/server/inference'));
+  ({ getDb, disconnectDb } = await import('~/lib/server/db'));
+  ({ makeUser } = await import('../app/helpers'));
+  ({ createApiToken } = await import('~/lib/server/queries/api-tokens'));
 });
 
 afterAll(async () => {
   await dispose();
-  const { disconnectDb } = await import('~/lib/server/db');
   await disconnectDb();
 });
 
-/**
- * An Authorization header with a new token of `user` (a new user by default).
- * Imported here, not at the top: lib/env must first read the limits set above.
- */
+/** An Authorization header with a new token of `user` (a new user by default). */
 async function bearer(user?: { id: string }): Promise<string> {
-  const { makeUser } = await import('../app/helpers');
-  const { createApiToken } = await import('~/lib/server/queries/api-tokens');
   return `Bearer ${(await createApiToken({ userId: (user ?? (await makeUser())).id, name: 'limits' })).token}`;
 }
 
@@ -47,7 +49,6 @@ async function bearer(user?: { id: string }): Promise<string> {
  * a failing server would.
  */
 async function withOwnerInsertTrigger<T>(ownerId: string, plpgsql: string, act: () => Promise<T>): Promise<T> {
-  const { getDb } = await import('~/lib/server/db');
   const db = getDb();
   try {
     await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION owner_insert_trigger() RETURNS trigger AS $$ BEGIN ${plpgsql} END $$ LANGUAGE plpgsql`);
@@ -69,9 +70,6 @@ it('limits anonymous calls per IP address per minute (429 with Retry-After); oth
 });
 
 it('limits the images a token owner classifies (and stores) per minute, counting every image; other owners are unaffected', async () => {
-  // Imported here, not at the top: lib/env must first read the limits set above.
-  const { makeUser } = await import('../app/helpers');
-  const { getDb } = await import('~/lib/server/db');
   const [owner, other] = [await makeUser(), await makeUser()];
   const [ownerAuth, otherAuth] = [await bearer(owner), await bearer(other)];
   const send = (files: Buffer[], authorization: string) => POST(multipartRequest(files, { headers: { authorization } }));
@@ -131,8 +129,6 @@ it("a token call refused as queue_full does not use up its owner's images for th
 });
 
 it("a token call the server fails (its images classified, then not saved) does not use up its owner's images for the minute", async () => {
-  const { makeUser } = await import('../app/helpers');
-  const { getDb } = await import('~/lib/server/db');
   const owner = await makeUser();
   const authorization = await bearer(owner);
   const send = (files: Buffer[]) => POST(multipartRequest(files, { headers: { authorization } }));
@@ -255,8 +251,6 @@ it('counts IPv6 callers by their /64: rotating addresses within one network does
 });
 
 it('a token call waiting on a slow database save holds no classifier places: other callers are classified meanwhile', async () => {
-  const { makeUser } = await import('../app/helpers');
-  const { getDb } = await import('~/lib/server/db');
   const owner = await makeUser();
   const authorization = await bearer(owner);
   // The database takes 1.5 s over each of this owner’s rows, as a lock wait or a struggling server would (within the

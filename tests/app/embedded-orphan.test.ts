@@ -4,12 +4,13 @@
  * with nobody left to stop it, as it did: it stops that orphan and serves the same cluster, data and all. A starter
  * that is alive keeps its server (tests/app/faults-database.test.ts: a second start is refused, saying who holds it).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createPrismaClient } from '~/lib/db/client';
 import { clusterInUse } from '~/lib/db/embedded';
 import { startPgController, type PgController } from '../support/pg-controller-client';
+import { isRunning } from '../support/process';
 
 let dataDir: string;
 const controllers: PgController[] = [];
@@ -35,8 +36,7 @@ afterAll(async () => {
 /** Whether process `pid` ends (or is left a zombie, waiting for init to reap it) within 5 s. */
 async function hasEnded(pid: number): Promise<boolean> {
   for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-    if (stat === null || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+    if (!isRunning(pid)) return true;
   }
   return false;
 }

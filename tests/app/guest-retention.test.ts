@@ -32,6 +32,8 @@ import { readSample } from '../fixtures/images';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+// The prediction page reads the request's headers (the list it was opened from, for a sign-in's return): a request without any.
+jest.mock('next/headers', () => ({ ...jest.requireActual<object>('next/headers'), headers: jest.fn(async () => new Headers()) }));
 // The upload page is rendered to HTML here without Next's app router, which useRouter needs (the uploader refreshes
 // the page when its session has ended); the browser tests run it in the real router.
 jest.mock('next/navigation', () => ({ ...jest.requireActual<object>('next/navigation'), useRouter: () => ({ refresh: jest.fn() }) }));

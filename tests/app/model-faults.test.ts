@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { multipartRequest, readPhotos } from '../api/helpers';
+import { multipartRequest } from '../api/helpers';
+import { readSample } from '../fixtures/images';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CARD = path.join(ROOT, 'models', 'petlens-mobilenetv3-small.json');
@@ -122,7 +123,7 @@ describe('POST /api/v1/predict with a bad model', () => {
     await mkdir(mendable);
     await writeFile(path.join(mendable, 'card.json'), JSON.stringify(card));
     await writeFile(path.join(mendable, card.file), model.subarray(0, model.length - 1000));
-    const photos = await readPhotos();
+    const cat = await readSample('cat');
     process.env.MODEL_CARD_PATH = path.join(mendable, 'card.json');
     const { route, starts, cleanup } = loadIsolated<{ POST: (request: Request) => Promise<Response> }>('~/app/api/v1/predict/route');
     const { POST } = route;
@@ -130,7 +131,7 @@ describe('POST /api/v1/predict with a bad model', () => {
     try {
       // Before the start is tried, so no later than when its failure begins to be kept.
       const firstAsked = performance.now();
-      const refused = await POST(multipartRequest([photos.cat]));
+      const refused = await POST(multipartRequest([cat]));
       expect(refused.status).toBe(503);
       expect(refused.headers.get('Retry-After')).toMatch(/^\d+$/);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('model_unavailable');
@@ -140,7 +141,7 @@ describe('POST /api/v1/predict with a bad model', () => {
       // not tried again. (On a machine so slow that this second request comes over 1 s after the first, it may be
       // tried again, and fail again.)
       const withinTheSecond = performance.now() - firstAsked < 1_000;
-      const again = await POST(multipartRequest([photos.cat]));
+      const again = await POST(multipartRequest([cat]));
       expect(again.status).toBe(503);
       if (withinTheSecond) expect(starts).toHaveBeenCalledTimes(1);
       else expect(starts.mock.calls.length).toBeLessThanOrEqual(2);
@@ -149,7 +150,7 @@ describe('POST /api/v1/predict with a bad model', () => {
       // Then the next request starts it again, and is answered.
       let served: Response | undefined;
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
-        served = await POST(multipartRequest([photos.cat]));
+        served = await POST(multipartRequest([cat]));
         if (served.status !== 503) break;
         await served.body?.cancel();
       }

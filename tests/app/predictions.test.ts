@@ -16,6 +16,8 @@ import { actAs, makePrediction, makeUser } from './helpers';
 
 // The signed-in user, for the detail page (actAs); the database behind it is real.
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
+// The prediction page reads the request's headers (the list it was opened from, for a sign-in's return): a request without any.
+jest.mock('next/headers', () => ({ ...jest.requireActual<object>('next/headers'), headers: jest.fn(async () => new Headers()) }));
 // Client components of the page use the router; rendering to a string has none.
 jest.mock('next/navigation', () => ({ ...jest.requireActual<object>('next/navigation'), useRouter: () => ({ refresh: jest.fn(), push: jest.fn() }) }));
 

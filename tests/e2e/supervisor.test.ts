@@ -8,13 +8,14 @@
  * everything, never spin. And when `npm start` itself is killed with SIGKILL
  * (nothing passes a signal on), the launcher notices and stops everything.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { appServerUnder, processParents } from '~/scripts/lib/app-server-process';
 import { startProductionServer } from '~/scripts/lib/production-server';
 import { readSample } from '../fixtures/images';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
+import { isRunning } from '../support/process';
 
 let server: E2eServer;
 
@@ -23,20 +24,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => server?.stop(), 60_000);
-
-/**
- * Whether a process with this pid is running: its /proc entry exists and it is not a zombie (a process whose parent
- * died is reaped by whatever adopts it, which on some hosts may take its time).
- */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (command) state …": the command may hold spaces and parentheses, so the state follows the last ')'.
-    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** The pid of the app server under `launcher`, or null. */
 const appServerPid = (launcher = server.pid): Promise<number | null> => appServerUnder(launcher);
@@ -102,7 +89,7 @@ it('a crash loop (three deaths in a row, each soon after its start) makes the la
   const log = await readFile(server.logFile, 'utf8');
   expect(log).toMatch(/the app server was killed by SIGKILL, 3 times in a row within 15 s of starting; giving up/);
   expect(log).toMatch(/restarting it in 1 s/);
-  await until('the launcher to exit', async () => ((await appServerPid()) === null && !isAlive(server.pid) ? true : null));
+  await until('the launcher to exit', async () => ((await appServerPid()) === null && !isRunning(server.pid) ? true : null));
   // stop() (afterAll) then checks that the launcher left no postmaster.pid behind.
 }, 120_000);
 
@@ -117,14 +104,14 @@ it('npm start killed with SIGKILL: its launcher stops the app server and Postgre
     expect(existsSync(postmasterPidFile)).toBe(true);
 
     process.kill(npm.pid, 'SIGKILL');
-    await until('the launcher and the app server to exit', () => (!isAlive(launcher!) && !isAlive(app!) ? true : null), 30_000);
+    await until('the launcher and the app server to exit', () => (!isRunning(launcher!) && !isRunning(app!) ? true : null), 30_000);
     // PostgreSQL was shut down, not left running: postmaster.pid goes with a clean stop.
     expect(existsSync(postmasterPidFile)).toBe(false);
   } finally {
     // Had the test failed, stop what it left behind before stop() looks.
-    if (launcher !== null && isAlive(launcher)) {
+    if (launcher !== null && isRunning(launcher)) {
       process.kill(launcher, 'SIGTERM');
-      await until('the left-behind launcher to stop', () => (isAlive(launcher!) ? null : true), 30_000).catch(() => undefined);
+      await until('the left-behind launcher to stop', () => (isRunning(launcher!) ? null : true), 30_000).catch(() => undefined);
     }
     await npm.stop();
   }
@@ -139,15 +126,15 @@ it('the launcher itself killed with SIGKILL: the app server stops too instead of
     expect(app).not.toBeNull();
     process.kill(direct.pid, 'SIGKILL');
     // Its IPC channel to the launcher closed: it drains (nothing is in flight) and exits.
-    await until('the app server to exit', () => (isAlive(app!) ? null : true), 30_000);
+    await until('the app server to exit', () => (isRunning(app!) ? null : true), 30_000);
     await until('the port to be free', () => fetch(`${direct.baseUrl}/api/v1/health`).then(() => null, () => true), 10_000);
   } finally {
-    if (app !== null && isAlive(app)) process.kill(app, 'SIGKILL');
+    if (app !== null && isRunning(app)) process.kill(app, 'SIGKILL');
     // Nothing can stop PostgreSQL for a launcher killed outright (it has no way to watch its parent): the test does.
     if (existsSync(postmasterPidFile)) {
       const postmaster = await postmasterPid(direct.dataDir);
       process.kill(postmaster, 'SIGINT');
-      await until('the left-behind PostgreSQL to stop', () => (isAlive(postmaster) ? null : true), 30_000).catch(() => undefined);
+      await until('the left-behind PostgreSQL to stop', () => (isRunning(postmaster) ? null : true), 30_000).catch(() => undefined);
     }
     await direct.stop();
   }

@@ -3,14 +3,11 @@
  * photos, lib/ml/data-digest.ts the test photos, so the two must give the same digest for the same files, and it must
  * change with any name or byte.
  */
-import { execFile } from 'node:child_process';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { DATA_DIGEST_ALGORITHM, dataDigest } from '~/lib/ml/data-digest';
+import { runCommand } from '../support/cli';
 import { withTempFolder, writeTree } from '../support/file-tree';
-
-const run = promisify(execFile);
 
 // U+FF21 sorts before U+1F600 by code point (Python's order) but after it by UTF-16 code unit (JavaScript's default).
 const NAMES = ['pets/cats/b.jpg', 'pets/cats/a.jpg', 'pets/dogs/\uFF21.jpg', 'pets/dogs/\u{1F600}.jpg', 'other/x y.png'];
@@ -26,8 +23,9 @@ async function pythonDigest(root: string, names: readonly string[]): Promise<{ d
     'root, names = Path(sys.argv[1]), json.loads(sys.argv[2])',
     "print(json.dumps({'digest': data_digest((n, root / n) for n in names), 'algorithm': DATA_DIGEST_ALGORITHM}))",
   ].join('\n');
-  const { stdout } = await run('python3', ['-c', script, root, JSON.stringify(names)]);
-  return JSON.parse(stdout) as { digest: string; algorithm: string };
+  const python = await runCommand('python3', ['-c', script, root, JSON.stringify(names)]);
+  if (python.code !== 0) throw new Error(`python3 failed: ${python.stderr}`);
+  return JSON.parse(python.stdout) as { digest: string; algorithm: string };
 }
 
 async function writePhotos(root: string) {

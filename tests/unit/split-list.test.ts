@@ -3,24 +3,17 @@
  * evaluation (lib/ml/dataset.ts's listDatasetFromFile), and each digests what it read (the model card's data digests).
  * The two must read the same photos from the same lines, or the card's digests would describe different sets.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { listDatasetFromFile } from '~/lib/ml/dataset';
+import { runCommand } from '../support/cli';
 import { withTempFolder } from '../support/file-tree';
-
-const run = promisify(execFile);
 
 /** training/split.py's read_split of `listFile`: the photos, or the message it stops with. */
 async function pythonReadSplit(listFile: string): Promise<{ files: string[] } | { refused: string }> {
   const script = ['import json, sys', "sys.path.insert(0, 'training')", 'from pathlib import Path', 'from split import read_split', 'print(json.dumps(read_split(Path(sys.argv[1]))))'].join('\n');
-  try {
-    const { stdout } = await run('python3', ['-c', script, listFile]);
-    return { files: JSON.parse(stdout) as string[] };
-  } catch (error) {
-    return { refused: String((error as { stderr?: string }).stderr).trim() };
-  }
+  const python = await runCommand('python3', ['-c', script, listFile]);
+  return python.code === 0 ? { files: JSON.parse(python.stdout) as string[] } : { refused: python.stderr.trim() };
 }
 
 it('reads the same photos from a list as the TypeScript evaluation: trimmed, normalised, each once', async () => {

@@ -6,7 +6,7 @@ import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/
 import { ProbabilityBars } from '~/components/prediction/probability-bars';
 import { Card } from '~/components/ui/card';
 import { LocalTime } from '~/components/ui/local-time';
-import { historyHref } from '~/components/history/history-search';
+import { historyHref, historyPageSearch } from '~/components/history/history-search';
 import { parseHistoryQuery } from '~/lib/validations/prediction';
 import { loadPrediction } from './load-prediction';
 
@@ -23,6 +23,7 @@ export default async function PredictionPage({
   // The same cached call as the layout's, which has already redirected or answered 404 where needed.
   const prediction = await loadPrediction((await params).id);
   const list = parseHistoryQuery(await searchParams);
+  const listSearch = historyPageSearch(list, list.page).toString();
   const listHref = historyHref(list, list.page);
 
   const probabilities = { cat: prediction.pCat, dog: prediction.pDog, neither: prediction.pNeither };
@@ -69,7 +70,7 @@ export default async function PredictionPage({
               {prediction.sha256}
             </dd>
           </dl>
-          <DeletePredictionButton predictionId={prediction.id} list={list} />
+          <DeletePredictionButton predictionId={prediction.id} listHref={listHref} listSearch={listSearch} />
         </div>
       </Card>
     </div>

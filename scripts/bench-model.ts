@@ -3,8 +3,8 @@
  *
  * Prints, measured in this run on this machine:
  *  - file bytes -> probabilities for real 500x375 JPEGs (decode + model), p50/p90/p99,
- *    one image at a time with the intra-op threads a server worker uses here
- *    (--threads; what a lone request gets)
+ *    one image at a time as a server worker runs a lone image: its intra-op
+ *    threads (--threads), spinning when there are two or more
  *  - preprocessing alone for a 500x375 JPEG and a 12-megapixel JPEG
  *  - model-only images/s by batch size on one intra-op thread (the figure
  *    comparable across machines and with earlier runs), and batch 1 on --threads
@@ -17,6 +17,7 @@ import { Command } from 'commander';
 import sharp from 'sharp';
 import { Classifier } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD, TEST_SPLIT } from '~/lib/ml/defaults';
+import { spinsForLoneImages } from '~/lib/ml/session';
 import { defaultThreads } from '~/lib/serving/inference-service';
 import { parsePositiveInt } from './cli-options';
 import { modelOnlyByBatch, twelveMegapixelJpeg } from './lib/model-bench';
@@ -49,8 +50,8 @@ async function main() {
   const bigPhoto = await twelveMegapixelJpeg(photos[0]!.bytes);
   const results: Record<string, unknown> = { machine: { cpus: os.cpus().length, availableParallelism: os.availableParallelism(), model: os.cpus()[0]?.model }, when: new Date().toISOString() };
 
-  // A lone image as the server handles it: one worker's session with its intra-op threads.
-  const classifier = await Classifier.load({ cardPath: options.model, intraOpThreads: options.threads });
+  // A lone image as the server handles it: one worker's session for lone images, with its intra-op threads.
+  const classifier = await Classifier.load({ cardPath: options.model, intraOpThreads: options.threads, spinning: spinsForLoneImages('cpu', options.threads) });
   const endToEnd = stats(await measure(options.seconds, (i) => classifier.classify(photos[i % photos.length]!.bytes)));
   const decodeSmall = stats(await measure(options.seconds, (i) => classifier.decode(photos[i % photos.length]!.bytes)));
   const decodeBig = stats(await measure(options.seconds, () => classifier.decode(bigPhoto)));

@@ -13,6 +13,8 @@ export interface ClassifierOptions {
   cardPath: string;
   device?: InferenceDevice;
   intraOpThreads?: number;
+  /** See SessionOptions.spinning. */
+  spinning?: boolean;
   /** Refuse images with more pixels than this. */
   maxPixels?: number;
   /** Refuse images with a shorter side under this (default MIN_IMAGE_SIDE; see DecodeOptions). */
@@ -46,6 +48,7 @@ export class Classifier {
       imageShape: [height, width, channels],
       device: options.device ?? 'cpu',
       intraOpThreads: options.intraOpThreads ?? 1,
+      spinning: options.spinning,
     });
     return new Classifier(card, session, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.minImageSide ?? MIN_IMAGE_SIDE);
   }

@@ -24,6 +24,14 @@ export interface SessionOptions {
   device: InferenceDevice;
   /** Threads for one inference; keep it small in a server that also decodes images. */
   intraOpThreads: number;
+  /**
+   * Intra-op threads spin between the model's operators instead of sleeping
+   * (default false). Spinning makes one run on two threads a third faster
+   * (no wake-up per operator), but burns the core it spins on: a server keeps
+   * it for the run of a lone image on an otherwise idle service (see
+   * inference-worker.ts), never under load.
+   */
+  spinning?: boolean;
 }
 
 export interface ClassifierSession {
@@ -33,6 +41,16 @@ export interface ClassifierSession {
   /** `pixels` holds `batch` images back to back; returns batch x classes logits. */
   run(pixels: Uint8Array, batch: number): Promise<Float32Array>;
   dispose(): Promise<void>;
+}
+
+/**
+ * Whether a lone image (one on an otherwise idle server) is worth a spinning
+ * session (SessionOptions.spinning): on the CPU with two or more intra-op
+ * threads. One thread has no second thread to keep awake, and CUDA's kernels
+ * do not run on these threads.
+ */
+export function spinsForLoneImages(provider: ExecutionProvider, intraOpThreads: number): boolean {
+  return provider === 'cpu' && intraOpThreads >= 2;
 }
 
 export class ExecutionProviderError extends Error {
@@ -47,10 +65,10 @@ async function createOrtSession(options: SessionOptions, provider: ExecutionProv
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
-    // Idle intra-op threads sleep instead of spinning: in a server they share
-    // the cores with sharp and the event loop, and spinning cost about 10 % of
-    // the requests/s at concurrency 32 on 2 cores (npm run bench).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // By default idle intra-op threads sleep instead of spinning: in a server
+    // they share the cores with sharp and the event loop, and spinning cost
+    // about 10 % of the requests/s at concurrency 32 on 2 cores (npm run bench).
+    extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
   });
 }
 

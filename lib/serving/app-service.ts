@@ -59,7 +59,9 @@ export function getInferenceService(): Promise<InferenceService> {
       const reason = service.fallbackReason ? ` (CUDA unavailable: ${service.fallbackReason})` : '';
       console.log(
         `[petlens] model ${service.card.name} ${service.card.version} on ${service.executionProvider}${reason}; ` +
-          `${health.workers} worker(s) x ${health.intraOpThreads} thread(s), batching ${health.batching.enabled ? `on (<= ${health.batching.maxBatch} images / ${health.batching.maxDelayMs} ms)` : 'off'}`,
+          `${health.workers} worker(s) x ${health.intraOpThreads} thread(s)` +
+          `${health.spinsForLoneImages ? ' (spinning for a lone image)' : ''}, ` +
+          `batching ${health.batching.enabled ? `on (<= ${health.batching.maxBatch} images / ${health.batching.maxDelayMs} ms)` : 'off'}`,
       );
       globalForInference.petlensInferenceError = undefined;
       globalForInference.petlensInferenceFailures = undefined;

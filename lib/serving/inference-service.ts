@@ -52,6 +52,9 @@ export interface InferenceHealth {
   readyWorkers: number;
   /** Crashed workers replaced since start. */
   workerRestarts: number;
+  /** Whether a lone image runs on a worker's spinning session (see inference-worker.ts), and how many did since start. */
+  spinsForLoneImages: boolean;
+  loneImageRuns: number;
   intraOpThreads: number;
   batching: { enabled: boolean; maxBatch: number; maxDelayMs: number };
   inFlight: number;
@@ -81,17 +84,14 @@ export function defaultThreads(cores = usableCpus(), provider: ExecutionProvider
 }
 
 export class InferenceService {
-  /** Places for images: received, then decoded, queued or running. */
-  private readonly places: Capacity;
-
   private constructor(
     readonly card: ModelCard,
     private readonly pool: WorkerPool,
     private readonly batcher: MicroBatcher<Uint8Array, Prediction>,
+    /** Places for images: received, then decoded, queued or running. */
+    private readonly places: Capacity,
     private readonly options: InferenceServiceOptions,
-  ) {
-    this.places = new Capacity(options.maxInFlight);
-  }
+  ) {}
 
   /** Reads and verifies the model card, starts the workers (each warms its session) and the batcher. */
   static async start(options: InferenceServiceOptions): Promise<InferenceService> {
@@ -114,16 +114,19 @@ export class InferenceService {
       intraOpThreads: resolved.intraOpThreads,
       imageBytes: height * width * channels,
     });
+    const places = new Capacity(options.maxInFlight);
     const batcher = new MicroBatcher<Uint8Array, Prediction>({
       executors: pool.size,
       maxBatch: resolved.maxBatch,
       maxDelayMs: resolved.maxDelayMs,
       // Admission already bounds what can arrive here; this is a second fence.
       maxQueue: Math.max(1, options.maxInFlight),
-      run: (executor, images) => pool.run(executor, images),
+      // One image that is the only one admitted (nothing else received, decoding or queued) is "alone": the
+      // worker may spin its threads for it (see inference-worker.ts), which only an idle service can afford.
+      run: (executor, images) => pool.run(executor, images, images.length === 1 && places.inUse <= 1),
     });
     pool.onWorkerStateChange((index, ready) => batcher.setAvailable(index, ready));
-    return new InferenceService(card, pool, batcher, resolved);
+    return new InferenceService(card, pool, batcher, places, resolved);
   }
 
   get executionProvider(): ExecutionProvider {
@@ -187,6 +190,8 @@ export class InferenceService {
       workers: this.pool.size,
       readyWorkers: this.pool.readyWorkers,
       workerRestarts: this.pool.restarts,
+      spinsForLoneImages: this.pool.spinsForLoneImages,
+      loneImageRuns: this.pool.loneRuns,
       intraOpThreads: this.options.intraOpThreads,
       batching: { enabled: this.options.batching, maxBatch: this.options.maxBatch, maxDelayMs: this.options.maxDelayMs },
       inFlight: this.places.inUse,

@@ -235,7 +235,7 @@ class PoolWorker {
     return this.exited === null;
   }
 
-  run(pixels: ArrayBuffer, batch: number): Promise<Prediction[]> {
+  run(pixels: ArrayBuffer, batch: number, alone: boolean): Promise<Prediction[]> {
     // Posting to a dead worker is silently dropped: the promise would never settle.
     if (this.exited) return Promise.reject(this.exited);
     // Nothing new once terminate() waits for the thread to be idle (see there).
@@ -245,7 +245,7 @@ class PoolWorker {
       // Unref'd: a deadline alone must not keep the process alive (the worker's port does while it runs).
       const deadline = setTimeout(() => this.abandon(), this.batchTimeoutMs).unref();
       this.pending.set(id, { resolve, reject, deadline });
-      const request: WorkerRequest = { id, pixels, batch };
+      const request: WorkerRequest = { id, pixels, batch, alone };
       try {
         this.worker.postMessage(request, [pixels]);
       } catch (error) {
@@ -331,6 +331,7 @@ export type WorkerStateListener = (index: number, ready: boolean) => void;
 export class WorkerPool {
   private closed = false;
   private restartCount = 0;
+  private loneRunCount = 0;
   private listener: WorkerStateListener = () => {};
   /** Per slot: consecutive restart attempts without a stable run (see onWorkerExit). */
   private readonly attempts: number[];
@@ -432,6 +433,16 @@ export class WorkerPool {
   /** Crashed workers replaced since the pool started. */
   get restarts(): number {
     return this.restartCount;
+  }
+
+  /** Whether the workers keep a spinning session for lone images (see inference-worker.ts). */
+  get spinsForLoneImages(): boolean {
+    return this.workers.some((w) => w.status.spinsForLoneImages);
+  }
+
+  /** Lone images sent to a worker's spinning session since the pool started. */
+  get loneRuns(): number {
+    return this.loneRunCount;
   }
 
   /**
@@ -542,25 +553,27 @@ export class WorkerPool {
   /**
    * Classifies `images` (each exactly one image's bytes) in one batch on
    * worker `index`. If a batch fails as a whole, each image is retried alone,
-   * so one image that breaks the model fails only its own request.
+   * so one image that breaks the model fails only its own request. `alone`:
+   * one image that is the only one the service holds (see WorkerRequest).
    */
-  async run(index: number, images: readonly Uint8Array[]): Promise<(Prediction | Error)[]> {
+  async run(index: number, images: readonly Uint8Array[], alone = false): Promise<(Prediction | Error)[]> {
     const worker = this.worker(index);
+    if (alone && worker.status.spinsForLoneImages) this.loneRunCount += 1;
     try {
-      return await worker.run(this.pack(images), images.length);
+      return await worker.run(this.pack(images), images.length, alone);
     } catch (error) {
       // A dead worker is not the images' fault: retrying them alone on it is pointless.
       if (error instanceof WorkerExitedError) throw error;
       if (images.length === 1) return [error instanceof Error ? error : new Error(String(error))];
-      const alone: (Prediction | Error)[] = [];
+      const oneByOne: (Prediction | Error)[] = [];
       for (const image of images) {
         try {
-          alone.push((await worker.run(this.pack([image]), 1))[0]!);
+          oneByOne.push((await worker.run(this.pack([image]), 1, false))[0]!);
         } catch (single) {
-          alone.push(single instanceof Error ? single : new Error(String(single)));
+          oneByOne.push(single instanceof Error ? single : new Error(String(single)));
         }
       }
-      return alone;
+      return oneByOne;
     }
   }
 

@@ -12,7 +12,8 @@ export interface WorkerInit {
 }
 
 export type WorkerStatus =
-  | { type: 'ready'; executionProvider: ExecutionProvider; fallbackReason: string | null }
+  /** `spinsForLoneImages`: whether the worker has the spinning session for lone images (see inference-worker.ts). */
+  | { type: 'ready'; executionProvider: ExecutionProvider; fallbackReason: string | null; spinsForLoneImages: boolean }
   | { type: 'failed'; message: string };
 
 export interface WorkerRequest {
@@ -20,6 +21,8 @@ export interface WorkerRequest {
   /** `batch` images back to back, uint8 NHWC; transferred, not copied. */
   pixels: ArrayBuffer;
   batch: number;
+  /** One image, and the only one the service holds: the worker may run it on its spinning session. */
+  alone: boolean;
 }
 
 /**

@@ -92,6 +92,37 @@ it('batches concurrent images on two workers and answers each in order', async (
   }
 });
 
+it('an image alone in an idle service runs on the spinning session (two threads, CPU); images under load, and one-thread workers, never do', async () => {
+  const service = await InferenceService.start({ ...base, intraOpThreads: 2 });
+  try {
+    const alone = service.tryAdmit(1)!;
+    const first = await service.classify(photos.dog);
+    alone.release();
+    expect(service.health()).toMatchObject({ spinsForLoneImages: true, loneImageRuns: 1 });
+    // Another image admitted beside it (a second request still decoding): the sleeping session, the same answer.
+    const two = service.tryAdmit(2)!;
+    const second = await service.classify(photos.dog);
+    two.release();
+    expect(service.health().loneImageRuns).toBe(1);
+    expect(second.label).toBe('dog');
+    for (const label of ['cat', 'dog', 'neither'] as const) expect(second.probabilities[label]).toBeCloseTo(first.probabilities[label], 5);
+    // Concurrent images share batches, none of them alone.
+    const tickets = service.tryAdmit(4)!;
+    await Promise.all(['cat', 'dog', 'neither', 'cat'].map((kind) => service.classify(photos[kind as Kind])));
+    tickets.release();
+    expect(service.health().loneImageRuns).toBe(1);
+  } finally {
+    await service.close();
+  }
+  const oneThread = await InferenceService.start(base);
+  try {
+    await oneThread.classify(photos.cat);
+    expect(oneThread.health()).toMatchObject({ spinsForLoneImages: false, loneImageRuns: 0 });
+  } finally {
+    await oneThread.close();
+  }
+});
+
 it('one bad input in a batch fails alone; the others in the same batch are answered', async () => {
   const service = await InferenceService.start(base);
   const pool = await WorkerPool.start({ cardPath: base.cardPath, device: 'cpu', workers: 1, intraOpThreads: 1, imageBytes: service.inputSize ** 2 * 3 });

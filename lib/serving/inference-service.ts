@@ -121,9 +121,10 @@ export class InferenceService {
       maxDelayMs: resolved.maxDelayMs,
       // Admission already bounds what can arrive here; this is a second fence.
       maxQueue: Math.max(1, options.maxInFlight),
-      // One image that is the only one admitted (nothing else received, decoding or queued) is "alone": the
-      // worker may spin its threads for it (see inference-worker.ts), which only an idle service can afford.
-      run: (executor, images) => pool.run(executor, images, images.length === 1 && places.inUse <= 1),
+      // One image that is the only one admitted (no other image received, decoding, queued or running) is "alone":
+      // the worker may spin its threads for it (see inference-worker.ts), which only an idle service can afford.
+      // Images sent without a ticket (classifyPixels) never are: nothing tells how many others are around.
+      run: (executor, images) => pool.run(executor, images, images.length === 1 && places.inUse === 1),
     });
     pool.onWorkerStateChange((index, ready) => batcher.setAvailable(index, ready));
     return new InferenceService(card, pool, batcher, places, resolved);

@@ -28,16 +28,21 @@ async function main(): Promise<void> {
     // for an image that is alone in an idle service (request.alone): nothing
     // else wants the cores then, and one image on two threads takes about a
     // third less time than when the second thread sleeps and is woken for each
-    // operator (2-core Xeon: 2.3 against 3.2 ms; a request's p50 10.1 -> 8.0 ms
+    // operator (2-core Xeon: 2.3 against 3.2 ms; a request's p50 10.5 -> 8.0 ms
     // in npm run bench). Under load, batches run on the sleeping session, whose
     // threads leave the cores to decoding (spinning for every batch cost 10 %
     // of the requests/s at concurrency 32). After a lone run its second thread
     // spins on for up to about 30 ms of CPU before it sleeps; onnxruntime's
     // session.force_spinning_stop ends that at once, but then the run took
     // 3.1 ms again, so it is not set.
-    const lone = spinsForLoneImages(classifier.executionProvider, init.intraOpThreads)
-      ? await Classifier.load({ cardPath: init.cardPath, device: 'cpu', intraOpThreads: init.intraOpThreads, spinning: true })
-      : null;
+    let lone: Classifier | null = null;
+    if (init.loneSession && spinsForLoneImages(classifier.executionProvider, init.intraOpThreads)) {
+      // Optional: without it every image runs on the sleeping session, as before.
+      lone = await classifier.spinningCopy().catch((error: unknown) => {
+        console.error(`[petlens] no spinning session for lone images: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      });
+    }
     port.on('message', (request: WorkerRequest | WorkerFaultRequest) => {
       if ('type' in request) {
         if (request.type === 'crash') throw new Error('crash requested by the pool (WorkerPool.simulateCrash)');
@@ -45,10 +50,11 @@ async function main(): Promise<void> {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, request.ms);
         return;
       }
-      (request.alone && lone ? lone : classifier)
+      const spun = request.alone && lone !== null;
+      (spun ? lone! : classifier)
         .classifyBatch(new Uint8Array(request.pixels), request.batch)
         .then((predictions) => {
-          const reply: WorkerReply = { id: request.id, predictions };
+          const reply: WorkerReply = { id: request.id, predictions, spun };
           port.postMessage(reply);
         })
         .catch((error: unknown) => {

@@ -127,8 +127,15 @@ export function workerEntry(): string {
   return path.join(process.cwd(), 'lib', 'serving', 'inference-worker.cjs');
 }
 
+/** A worker's answer to one batch. */
+interface BatchAnswer {
+  predictions: Prediction[];
+  /** It ran on the worker's spinning session for lone images. */
+  spun: boolean;
+}
+
 interface Pending {
-  resolve(predictions: Prediction[]): void;
+  resolve(answer: BatchAnswer): void;
   reject(error: Error): void;
   /** Fires when the batch has gone unanswered too long (see abandon). */
   deadline: NodeJS.Timeout;
@@ -138,6 +145,16 @@ type ReadyStatus = Extract<WorkerStatus, { type: 'ready' }>;
 
 /** What a worker starts with once the pool has settled its provider: never 'auto'. */
 type SettledInit = WorkerInit & { device: ExecutionProvider };
+
+/**
+ * Worker `index`'s start: only worker 0 keeps the spinning session for lone
+ * images, since a lone image goes to the first free worker, which on an idle
+ * service is worker 0 (the others would hold a second session and its threads
+ * for nothing; while worker 0 is down, a lone image runs on a sleeping one).
+ */
+function withLoneSession<T extends WorkerInit>(init: T, index: number): T {
+  return { ...init, loneSession: index === 0 };
+}
 
 class PoolWorker {
   private readonly pending = new Map<number, Pending>();
@@ -165,7 +182,7 @@ class PoolWorker {
       this.pending.delete(reply.id);
       clearTimeout(waiting.deadline);
       if ('error' in reply) waiting.reject(new Error(reply.error));
-      else waiting.resolve(reply.predictions);
+      else waiting.resolve({ predictions: reply.predictions, spun: reply.spun });
       this.notifyIfIdle();
     });
     // An uncaught error in the thread comes as 'error', then 'exit' (code 1):
@@ -235,7 +252,7 @@ class PoolWorker {
     return this.exited === null;
   }
 
-  run(pixels: ArrayBuffer, batch: number, alone: boolean): Promise<Prediction[]> {
+  run(pixels: ArrayBuffer, batch: number, alone: boolean): Promise<BatchAnswer> {
     // Posting to a dead worker is silently dropped: the promise would never settle.
     if (this.exited) return Promise.reject(this.exited);
     // Nothing new once terminate() waits for the thread to be idle (see there).
@@ -383,8 +400,8 @@ export class WorkerPool {
     const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const batchTimeoutMs = options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
     const startWorker = (init: WorkerInit, index: number) =>
-      PoolWorker.start(init, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), startTimeoutMs, batchTimeoutMs);
-    const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
+      PoolWorker.start(withLoneSession(init, index), (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), startTimeoutMs, batchTimeoutMs);
+    const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads, loneSession: false };
     const wholeCount = (count: number) => {
       if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
       return count;
@@ -512,7 +529,7 @@ export class WorkerPool {
     const t0 = performance.now();
     let worker: PoolWorker;
     try {
-      worker = await PoolWorker.start(this.init, (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs, this.batchTimeoutMs);
+      worker = await PoolWorker.start(withLoneSession(this.init, index), (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs, this.batchTimeoutMs);
     } catch (error) {
       if (this.closed) return;
       const delay = restartDelayMs(this.attempts[index]!, this.backoff);
@@ -558,9 +575,10 @@ export class WorkerPool {
    */
   async run(index: number, images: readonly Uint8Array[], alone = false): Promise<(Prediction | Error)[]> {
     const worker = this.worker(index);
-    if (alone && worker.status.spinsForLoneImages) this.loneRunCount += 1;
     try {
-      return await worker.run(this.pack(images), images.length, alone);
+      const answer = await worker.run(this.pack(images), images.length, alone);
+      if (answer.spun) this.loneRunCount += 1;
+      return answer.predictions;
     } catch (error) {
       // A dead worker is not the images' fault: retrying them alone on it is pointless.
       if (error instanceof WorkerExitedError) throw error;
@@ -568,7 +586,7 @@ export class WorkerPool {
       const oneByOne: (Prediction | Error)[] = [];
       for (const image of images) {
         try {
-          oneByOne.push((await worker.run(this.pack([image]), 1, false))[0]!);
+          oneByOne.push((await worker.run(this.pack([image]), 1, false)).predictions[0]!);
         } catch (single) {
           oneByOne.push(single instanceof Error ? single : new Error(String(single)));
         }

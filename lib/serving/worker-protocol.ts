@@ -9,6 +9,11 @@ export interface WorkerInit {
   cardPath: string;
   device: InferenceDevice;
   intraOpThreads: number;
+  /**
+   * Keep a spinning session for lone images too (see inference-worker.ts):
+   * worker 0 only, since an idle batcher sends to the first free worker.
+   */
+  loneSession: boolean;
 }
 
 export type WorkerStatus =
@@ -32,4 +37,5 @@ export interface WorkerRequest {
  */
 export type WorkerFaultRequest = { type: 'crash' } | { type: 'stall'; ms: number };
 
-export type WorkerReply = { id: number; predictions: Prediction[] } | { id: number; error: string };
+/** `spun`: the batch ran on the spinning session for lone images. */
+export type WorkerReply = { id: number; predictions: Prediction[]; spun: boolean } | { id: number; error: string };

@@ -106,10 +106,12 @@ it('an image alone in an idle service runs on the spinning session (two threads,
     expect(service.health().loneImageRuns).toBe(1);
     expect(second.label).toBe('dog');
     for (const label of ['cat', 'dog', 'neither'] as const) expect(second.probabilities[label]).toBeCloseTo(first.probabilities[label], 5);
-    // Concurrent images share batches, none of them alone.
+    // Concurrent images share batches, none of them alone; nor is an image sent without a ticket, which says nothing
+    // of what else is around.
     const tickets = service.tryAdmit(4)!;
     await Promise.all(['cat', 'dog', 'neither', 'cat'].map((kind) => service.classify(photos[kind as Kind])));
     tickets.release();
+    await service.classifyPixels((await service.decode(photos.cat)).pixels);
     expect(service.health().loneImageRuns).toBe(1);
   } finally {
     await service.close();

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { classifyImageAction } from '~/app/(app)/actions';
 import { buttonClasses } from '~/components/ui/button';
 import { useHydrated } from '~/components/ui/use-hydrated';
-import { isPageOutOfDate, PAGE_OUT_OF_DATE } from '~/components/ui/use-reachable-action-state';
+import { isPageOutOfDate, unansweredCallMessage } from '~/components/ui/use-reachable-action-state';
 import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
 import { resend, ResultCard, settle, type UploadItem, type UploadStatus } from './result-card';
@@ -93,9 +93,8 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
       } catch (error) {
         // Network errors or a body over Next's limit: trying again may work. A page older than the last deploy
         // ("Failed to find Server Action") must be reloaded first.
-        const outOfDate = isPageOutOfDate(error);
-        const message = outOfDate ? PAGE_OUT_OF_DATE : 'The upload did not go through. Check your connection and try again.';
-        update(key, (status) => settle(status, { kind: 'error', message, retryable: !outOfDate }));
+        const message = unansweredCallMessage(error, 'The upload did not go through. Check your connection and try again.');
+        update(key, (status) => settle(status, { kind: 'error', message, retryable: !isPageOutOfDate(error) }));
       }
     },
     [update, router],

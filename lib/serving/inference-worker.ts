@@ -7,7 +7,7 @@
  *  - out: { type: 'ready', executionProvider, fallbackReason, spinsForLoneImages }
  *    once the sessions are created and warmed up, or { type: 'failed', message };
  *  - in:  { id, pixels: ArrayBuffer (transferred), batch, alone };
- *  - out: { id, predictions } or { id, error };
+ *  - out: { id, predictions, spun } or { id, error };
  *  - in:  { type: 'crash' }: throw, uncaught (WorkerPool.simulateCrash);
  *  - in:  { type: 'stall', ms }: block the thread for ms (WorkerPool.simulateStall).
  */

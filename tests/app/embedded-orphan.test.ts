@@ -11,6 +11,7 @@ import { createPrismaClient } from '~/lib/db/client';
 import { clusterInUse } from '~/lib/db/embedded';
 import { startPgController, type PgController } from '../support/pg-controller-client';
 import { isRunning } from '../support/process';
+import { until } from '../api/helpers';
 
 let dataDir: string;
 const controllers: PgController[] = [];
@@ -32,14 +33,6 @@ afterAll(async () => {
   }
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
-
-/** Whether process `pid` ends (or is left a zombie, waiting for init to reap it) within 5 s. */
-async function hasEnded(pid: number): Promise<boolean> {
-  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    if (!isRunning(pid)) return true;
-  }
-  return false;
-}
 
 async function withDatabase<T>(url: string, use: (db: ReturnType<typeof createPrismaClient>) => Promise<T>): Promise<T> {
   const db = createPrismaClient(url, { max: 1 });
@@ -75,6 +68,7 @@ it('a PostgreSQL whose starter was killed outright is stopped by the next start 
   const holder = await clusterInUse(clusterDir);
   expect(holder).not.toBeNull();
   expect(holder!.pid).not.toBe(orphan!.pid);
-  await expect(hasEnded(orphan!.pid)).resolves.toBe(true);
+  // Ended (or left a zombie, waiting for init to reap it) within 5 s.
+  await until('the orphaned PostgreSQL to end', () => !isRunning(orphan!.pid), 5_000);
   await expect(withDatabase(after.url, (db) => db.$queryRawUnsafe('SELECT written_before FROM orphan_check'))).resolves.toEqual([{ written_before: 1 }]);
 }, 120_000);

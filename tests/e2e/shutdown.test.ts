@@ -7,11 +7,13 @@
  * saved to its owner's history and answered; then the launcher exits and
  * leaves no PostgreSQL behind (checked by stop()).
  */
-import { existsSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import { until } from '../api/helpers';
 import { readSample } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
+import { isRunning } from '../support/process';
 import { findAppServer } from '~/scripts/lib/app-server-process';
 import { multipartBody } from '~/scripts/lib/multipart-body';
 
@@ -20,6 +22,18 @@ let server: E2eServer | undefined;
 afterEach(() => server?.stop(), 60_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a new connection to `url`'s port is refused. */
+function refused(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
 
 const stops: [string, (launcher: number) => Promise<void>][] = [
   ['SIGTERM to the launcher', async (launcher) => void process.kill(launcher, 'SIGTERM')],
@@ -55,18 +69,17 @@ it.each(stops)('%s: a token upload still arriving is saved and answered, then ev
       response.on('error', reject);
     });
   });
-  // Half the body now; the stop; the rest once the app server has been told.
+  // Half the body now (the server takes the request on at its headers); the stop; the rest once the app server has
+  // begun stopping, which it shows by taking no new connections.
   request.write(body.subarray(0, body.length >> 1));
   await sleep(500);
   await stop(server.pid);
-  await sleep(1_500);
+  await until('the app server takes no new connections', () => refused(new URL(server!.baseUrl)));
   request.end(body.subarray(body.length >> 1));
 
   const { status, text } = await answer;
   expect(status).toBe(200);
   expect(JSON.parse(text)).toMatchObject({ predictions: [{ label: 'dog', id: expect.any(String) }], saved: true });
   // Then the launcher exits (afterEach's stop() checks that PostgreSQL went with it).
-  const deadline = Date.now() + 30_000;
-  while (existsSync(`/proc/${server.pid}`) && Date.now() < deadline) await sleep(200);
-  expect(existsSync(`/proc/${server.pid}`)).toBe(false);
+  await until('the launcher exits', () => !isRunning(server!.pid), 30_000);
 }, 300_000);

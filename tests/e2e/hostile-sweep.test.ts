@@ -30,7 +30,6 @@ let db: Client;
 let cat: Buffer;
 let token: string;
 let userId: string;
-const seen: { name: string; status: number }[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -77,7 +76,6 @@ async function post(name: string, body: Buffer, contentType: string, bearer?: st
   } catch {
     throw new Error(`${name}: answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
-  seen.push({ name, status: response.status });
   expect({ name, status: response.status, under500: response.status < 500 }).toEqual({ name, status: response.status, under500: true });
   return { status: response.status, json };
 }
@@ -293,10 +291,8 @@ it('the upload page shows a readable message on the card for bad files', async (
   }
 });
 
-it('after the sweep: no 5xx was ever answered and health is still 200', async () => {
-  console.log(seen.map((s) => `${s.status} ${s.name}`).join('\n'));
-  expect(seen.length).toBeGreaterThan(30);
-  expect(seen.filter((s) => s.status >= 500)).toEqual([]);
+// No 5xx: post() checks each answer as it comes, so this test stands alone (jest -t) and asks only about the server.
+it('after the sweep, health is still 200', async () => {
   const health = await fetch(`${server.baseUrl}/api/v1/health`);
   expect(health.status).toBe(200);
   expect(await health.json()).toMatchObject({ status: 'ok' });

@@ -18,9 +18,9 @@ import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
 import { decodeImage } from '~/lib/ml/image';
 import { modelCardSchema } from '~/lib/ml/model-card';
 import { animatedGif, encodings, meanAbsDiff, readSamples, SAMPLE_PHOTOS } from '../fixtures/images';
+import { PYTHON } from '../support/python';
 
 const run = promisify(execFile);
-const PYTHON = process.env.PYTHON || '/usr/bin/python3';
 
 /**
  * Mean absolute difference allowed, in grey levels of 255, by how alike the two libraries can be:

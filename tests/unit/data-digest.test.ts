@@ -6,8 +6,8 @@
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DATA_DIGEST_ALGORITHM, dataDigest } from '~/lib/ml/data-digest';
-import { runCommand } from '../support/cli';
 import { withTempFolder, writeTree } from '../support/file-tree';
+import { runTrainingSnippet } from '../support/python';
 
 // U+FF21 sorts before U+1F600 by code point (Python's order) but after it by UTF-16 code unit (JavaScript's default).
 const NAMES = ['pets/cats/b.jpg', 'pets/cats/a.jpg', 'pets/dogs/\uFF21.jpg', 'pets/dogs/\u{1F600}.jpg', 'other/x y.png'];
@@ -16,15 +16,14 @@ const filesUnder = (root: string, names: readonly string[]) => names.map((relati
 
 async function pythonDigest(root: string, names: readonly string[]): Promise<{ digest: string; algorithm: string }> {
   const script = [
-    'import json, sys',
-    "sys.path.insert(0, 'training')",
+    'import json',
     'from pathlib import Path',
     'from provenance import DATA_DIGEST_ALGORITHM, data_digest',
     'root, names = Path(sys.argv[1]), json.loads(sys.argv[2])',
     "print(json.dumps({'digest': data_digest((n, root / n) for n in names), 'algorithm': DATA_DIGEST_ALGORITHM}))",
-  ].join('\n');
-  const python = await runCommand('python3', ['-c', script, root, JSON.stringify(names)]);
-  if (python.code !== 0) throw new Error(`python3 failed: ${python.stderr}`);
+  ];
+  const python = await runTrainingSnippet(script, [root, JSON.stringify(names)]);
+  if (python.code !== 0) throw new Error(`python failed: ${python.stderr}`);
   return JSON.parse(python.stdout) as { digest: string; algorithm: string };
 }
 

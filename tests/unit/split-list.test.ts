@@ -6,13 +6,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listDatasetFromFile } from '~/lib/ml/dataset';
-import { runCommand } from '../support/cli';
 import { withTempFolder } from '../support/file-tree';
+import { runTrainingSnippet } from '../support/python';
 
 /** training/split.py's read_split of `listFile`: the photos, or the message it stops with. */
 async function pythonReadSplit(listFile: string): Promise<{ files: string[] } | { refused: string }> {
-  const script = ['import json, sys', "sys.path.insert(0, 'training')", 'from pathlib import Path', 'from split import read_split', 'print(json.dumps(read_split(Path(sys.argv[1]))))'].join('\n');
-  const python = await runCommand('python3', ['-c', script, listFile]);
+  const script = ['import json', 'from pathlib import Path', 'from split import read_split', 'print(json.dumps(read_split(Path(sys.argv[1]))))'];
+  const python = await runTrainingSnippet(script, [listFile]);
   return python.code === 0 ? { files: JSON.parse(python.stdout) as string[] } : { refused: python.stderr.trim() };
 }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { SHARED_DATA } from '../fixtures/images';
 import { writeTree } from '../support/file-tree';
+import { PYTHON } from '../support/python';
 
 const run = promisify(execFile);
 const SPLITS = ['train', 'val', 'test'] as const;
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 async function split(data: string, out: string): Promise<Record<(typeof SPLITS)[number], string>> {
-  await run('python3', ['training/split.py', '--data', data, '--out', out]);
+  await run(PYTHON, ['training/split.py', '--data', data, '--out', out]);
   const lists = await Promise.all(SPLITS.map((name) => readFile(path.join(out, `${name}.txt`), 'utf8')));
   return Object.fromEntries(SPLITS.map((name, i) => [name, lists[i]!])) as Record<(typeof SPLITS)[number], string>;
 }

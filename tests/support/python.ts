@@ -1,0 +1,12 @@
+/**
+ * Running the training code's Python from the tests, on the interpreter training runs on (training/train.sh):
+ * Debian's, which has PIL and numpy (scripts/test.sh installs them), or PYTHON.
+ */
+import { runCommand, type CliResult } from './cli';
+
+export const PYTHON = process.env.PYTHON || '/usr/bin/python3';
+
+/** Runs the program `lines` on PYTHON with training/ importable (`from split import ...`), passing it `args`; never rejects (see runCommand). */
+export function runTrainingSnippet(lines: readonly string[], args: string[]): Promise<CliResult> {
+  return runCommand(PYTHON, ['-c', ['import sys', "sys.path.insert(0, 'training')", ...lines].join('\n'), ...args]);
+}

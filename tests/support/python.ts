@@ -6,7 +6,10 @@ import { runCommand, type CliResult } from './cli';
 
 export const PYTHON = process.env.PYTHON || '/usr/bin/python3';
 
-/** Runs the program `lines` on PYTHON with training/ importable (`from split import ...`), passing it `args`; never rejects (see runCommand). */
+/**
+ * Runs the program `lines` on PYTHON with `sys` imported and training/ importable (`from split import ...`), passing
+ * it `args` (in `sys.argv[1:]`); never rejects (see runCommand).
+ */
 export function runTrainingSnippet(lines: readonly string[], args: string[]): Promise<CliResult> {
   return runCommand(PYTHON, ['-c', ['import sys', "sys.path.insert(0, 'training')", ...lines].join('\n'), ...args]);
 }

@@ -3,6 +3,7 @@ import { labelText } from '~/components/prediction/label-text';
 import { Card } from '~/components/ui/card';
 import { LABELS } from '~/lib/config';
 import type { AccuracyPoint, Calibration, ClassStats, Confusion, EvaluationRunSummary, FeedbackOverview, HistogramBin, VersionStats } from '~/lib/server/queries/admin';
+import { modelFilterValue } from '~/lib/validations/admin';
 import { binRange, count, pct, ratio } from './format';
 
 const th = 'px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300';
@@ -180,7 +181,7 @@ export function VersionTable({ rows, runs }: { rows: VersionStats[]; runs: Evalu
         {rows.map((row) => {
           const run = runs.find((r) => r.modelName === row.modelName && r.modelVersion === row.modelVersion);
           return (
-            <tr key={`${row.modelName}@${row.modelVersion}`} className="border-b border-slate-100 dark:border-slate-800" data-testid={`version-${row.modelVersion}`} data-total={row.total} data-with-feedback={row.withFeedback} data-accuracy={row.accuracy ?? ''}>
+            <tr key={modelFilterValue(row)} className="border-b border-slate-100 dark:border-slate-800" data-testid={`version-${row.modelVersion}`} data-total={row.total} data-with-feedback={row.withFeedback} data-accuracy={row.accuracy ?? ''}>
               <td className="px-3 py-2">{row.modelName}</td>
               <th scope="row" className="px-3 py-2 text-left font-medium">{row.modelVersion}</th>
               <td className={td}>{count(row.total)}</td>

@@ -2,7 +2,7 @@ import { FilterField, FilterForm, filterControlClasses } from '~/components/ui/f
 import { LABELS } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { labelText } from '~/components/prediction/label-text';
-import { clearedHistoryHref, historySearch } from '~/components/history/history-search';
+import { historySearch } from '~/components/history/history-search';
 
 const FEEDBACK_TEXT = {
   any: 'Any feedback',
@@ -15,14 +15,17 @@ const FEEDBACK_TEXT = {
 /** The filter form's accessible name (its search landmark's), which the list's other Clear link names too. */
 export const HISTORY_FILTERS_LABEL = 'Filter history';
 
-/** `filtered`: the page's own `isHistoryFiltered(query)`, which it has worked out already. */
-export function HistoryFilters({ query, filtered }: { query: HistoryQuery; filtered: boolean }) {
+/**
+ * `filtered` and `clearHref`: the page's own `isHistoryFiltered(query)` and `clearedHistoryHref(query)`, which it has
+ * worked out already (for its empty list's Clear link).
+ */
+export function HistoryFilters({ query, filtered, clearHref }: { query: HistoryQuery; filtered: boolean; clearHref: string }) {
   const search = historySearch(query);
   const chosenPageSize = search.get('pageSize');
   return (
     <FilterForm
       action="/history"
-      clearHref={clearedHistoryHref(query)}
+      clearHref={clearHref}
       label={HISTORY_FILTERS_LABEL}
       applied={search.toString()}
       filtered={filtered}

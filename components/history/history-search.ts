@@ -33,18 +33,25 @@ export function historyPageSearch(query: HistoryQuery, page: number): URLSearchP
 
 /** The link to one page of the history under `query`'s filters. */
 export function historyHref(query: HistoryQuery, page: number): string {
-  return withSearch('/history', historyPageSearch(query, page));
+  return withSearch('/history', historyPageSearch(query, page).toString());
 }
 
 /**
- * A prediction's page opened from the list page `query` shows. It carries that list's parameters, so that its way
- * back, and where a delete lands, is the same filtered page of the list, not the first page of everything.
+ * The links to the pages of predictions opened from the list page `query` shows, the list's parameters built once
+ * for all its items. Each carries them, so that its way back, and where a delete lands, is the same filtered page of
+ * the list, not the first page of everything.
  */
-export function predictionHref(id: string, query: HistoryQuery): string {
-  return withSearch(`/history/${id}`, historyPageSearch(query, query.page));
+export function predictionHrefs(query: HistoryQuery): (id: string) => string {
+  const search = historyPageSearch(query, query.page).toString();
+  return (id) => withSearch(`/history/${id}`, search);
 }
 
-function withSearch(path: string, params: URLSearchParams): string {
-  const search = params.toString();
+/** One prediction's link from the list page `query` shows (see predictionHrefs). */
+export function predictionHref(id: string, query: HistoryQuery): string {
+  return predictionHrefs(query)(id);
+}
+
+/** `path` with the query string `search` (a URLSearchParams' toString()), if there is one. */
+export function withSearch(path: string, search: string): string {
   return search ? `${path}?${search}` : path;
 }

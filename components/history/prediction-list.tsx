@@ -3,7 +3,7 @@ import { formatPercent, LABEL_COLOURS, labelText } from '~/components/prediction
 import { LocalTime } from '~/components/ui/local-time';
 import type { PredictionListItem } from '~/lib/server/queries/predictions';
 import type { HistoryQuery } from '~/lib/validations/prediction';
-import { predictionHref } from '~/components/history/history-search';
+import { predictionHrefs } from '~/components/history/history-search';
 
 function FeedbackBadge({ item }: { item: Pick<PredictionListItem, 'label' | 'correctLabel'> }) {
   if (!item.correctLabel) return <span className="text-xs text-slate-500 dark:text-slate-400">No feedback</span>;
@@ -13,12 +13,13 @@ function FeedbackBadge({ item }: { item: Pick<PredictionListItem, 'label' | 'cor
 
 /** `query`: the list page shown, which each item's page goes back to. */
 export function PredictionList({ items, query }: { items: PredictionListItem[]; query: HistoryQuery }) {
+  const predictionHref = predictionHrefs(query);
   return (
     <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="history-list">
       {items.map((item) => (
         <li key={item.id} data-testid="history-item">
           <Link
-            href={predictionHref(item.id, query)}
+            href={predictionHref(item.id)}
             // Prefetching renders each item's page on the server (its layout looks up the session and the prediction)
             // as soon as the item is in view: six items in view cost ten such renders (measured), nobody having asked.
             prefetch={false}

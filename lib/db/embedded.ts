@@ -187,11 +187,7 @@ async function stopOrphan(clusterDir: string, holder: ClusterInUse): Promise<Clu
       // Gone already, or not ours to signal: the folder is looked at again either way.
     }
     const deadline = Date.now() + waitMs;
-    still = await clusterInUse(clusterDir);
-    while (still && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      still = await clusterInUse(clusterDir);
-    }
+    while ((still = await clusterInUse(clusterDir)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     if (!still) return null;
   }
   return still;

@@ -7,20 +7,16 @@
  * Runs Debian's python3 with python3-pil and python3-numpy (scripts/test.sh installs them); PYTHON overrides it, as
  * for training.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { DEFAULT_MAX_PIXELS } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
 import { decodeImage } from '~/lib/ml/image';
 import { modelCardSchema } from '~/lib/ml/model-card';
 import { animatedGif, encodings, meanAbsDiff, readSamples, SAMPLE_PHOTOS } from '../fixtures/images';
-import { PYTHON } from '../support/python';
-
-const run = promisify(execFile);
+import { runTrainingScript } from '../support/python';
 
 /**
  * Mean absolute difference allowed, in grey levels of 255, by how alike the two libraries can be:
@@ -68,7 +64,7 @@ beforeAll(async () => {
     }),
   );
   // One interpreter for every file: starting Python and PIL costs more than decoding a photo.
-  await run(PYTHON, ['training/decode.py', '--side', String(side), '--out', scratch, ...files]);
+  await runTrainingScript('training/decode.py', ['--side', String(side), '--out', scratch, ...files]);
 }, 60_000);
 
 afterAll(() => rm(scratch, { recursive: true, force: true }));

@@ -3,16 +3,13 @@
  * writes the same lists (the test split is the project's yardstick and must not drift), and it lists photos the way
  * the TypeScript dataset reader does, without hidden files or archive and NAS debris.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { SHARED_DATA } from '../fixtures/images';
 import { writeTree } from '../support/file-tree';
-import { PYTHON } from '../support/python';
+import { runTrainingScript } from '../support/python';
 
-const run = promisify(execFile);
 const SPLITS = ['train', 'val', 'test'] as const;
 
 let scratch: string;
@@ -22,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 async function split(data: string, out: string): Promise<Record<(typeof SPLITS)[number], string>> {
-  await run(PYTHON, ['training/split.py', '--data', data, '--out', out]);
+  await runTrainingScript('training/split.py', ['--data', data, '--out', out]);
   const lists = await Promise.all(SPLITS.map((name) => readFile(path.join(out, `${name}.txt`), 'utf8')));
   return Object.fromEntries(SPLITS.map((name, i) => [name, lists[i]!])) as Record<(typeof SPLITS)[number], string>;
 }

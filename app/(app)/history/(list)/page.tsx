@@ -26,6 +26,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   }
   const query = { ...asked, page: result.page };
   const filtered = isHistoryFiltered(query);
+  const clearHref = clearedHistoryHref(query);
 
   return (
     <div className="space-y-6">
@@ -37,7 +38,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             {filtered ? ' match these filters' : ''}, newest first.
           </p>
         </div>
-        <HistoryFilters query={query} filtered={filtered} />
+        <HistoryFilters query={query} filtered={filtered} clearHref={clearHref} />
       </div>
       {params.deleted === '1' ? (
         // The Delete button that had the keyboard focus went with the prediction's page: the news takes it.
@@ -54,7 +55,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             {filtered ? 'Try other filters, or clear them.' : 'Photos you classify while signed in show up here.'}
           </p>
           {filtered ? (
-            <ClearFiltersLink href={clearedHistoryHref(query)} form={HISTORY_FILTERS_LABEL} className={`${buttonClasses()} mt-4`}>
+            <ClearFiltersLink href={clearHref} form={HISTORY_FILTERS_LABEL} className={`${buttonClasses()} mt-4`}>
               Clear filters
             </ClearFiltersLink>
           ) : (

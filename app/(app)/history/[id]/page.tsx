@@ -6,7 +6,7 @@ import { formatMs, formatPercent, LABEL_COLOURS, labelText } from '~/components/
 import { ProbabilityBars } from '~/components/prediction/probability-bars';
 import { Card } from '~/components/ui/card';
 import { LocalTime } from '~/components/ui/local-time';
-import { historyHref, historyPageSearch } from '~/components/history/history-search';
+import { historyPageSearch, withSearch } from '~/components/history/history-search';
 import { parseHistoryQuery } from '~/lib/validations/prediction';
 import { loadPrediction } from './load-prediction';
 
@@ -24,7 +24,7 @@ export default async function PredictionPage({
   const prediction = await loadPrediction((await params).id);
   const list = parseHistoryQuery(await searchParams);
   const listSearch = historyPageSearch(list, list.page).toString();
-  const listHref = historyHref(list, list.page);
+  const listHref = withSearch('/history', listSearch);
 
   const probabilities = { cat: prediction.pCat, dog: prediction.pDog, neither: prediction.pNeither };
   return (

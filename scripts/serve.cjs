@@ -56,6 +56,40 @@ function settleForwardingHeaders(request, hops) {
   }
 }
 
+/**
+ * What a request Node's parser turns away gets: the status Node itself would send, with the API's JSON error body
+ * instead of Node's bare status line. It is answered before any route sees the request (before Next, before the
+ * app's own checks), so this is the only place that can keep to the API's `{"error": {"code", "message"}}` for it.
+ */
+const CLIENT_ERRORS = {
+  // The headers (and request line) over Node's --max-http-header-size (16 KiB by default).
+  HPE_HEADER_OVERFLOW: [431, 'bad_request', 'The request headers are too large.'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'payload_too_large', 'The chunk extensions of the request body are too large.'],
+  // Headers not in within headersTimeout (60 s), or the whole request not within requestTimeout (300 s).
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request took too long to arrive; please retry on a faster connection.'],
+};
+const MALFORMED = [400, 'bad_request', 'The request is not valid HTTP/1.1.'];
+
+/**
+ * The server's 'clientError' listener. As Node's default does, it writes nothing on a connection that can no longer
+ * take it or that has begun an answer to the request (bytes after a response's head would corrupt it), and closes
+ * the connection: after a parse error its remaining bytes cannot be read as requests.
+ */
+function answerClientError(error, socket) {
+  const answering = socket._httpMessage; // the response in flight on this connection, if any (Node's own check)
+  if (error.code === 'ECONNRESET' || !socket.writable || (answering && answering.headersSent)) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] = CLIENT_ERRORS[error.code] ?? MALFORMED;
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 /** How long a stop waits for the requests in flight: less than the 10 s the launcher allows before SIGKILL. */
 const DRAIN_MS = 8_000;
 
@@ -95,6 +129,7 @@ async function main() {
     settleForwardingHeaders(request, hops);
     void handle(request, response);
   });
+  server.on('clientError', answerClientError);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, resolve);
@@ -134,4 +169,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { clientAddress, settleForwardingHeaders };
+module.exports = { answerClientError, clientAddress, settleForwardingHeaders };

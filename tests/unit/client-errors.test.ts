@@ -1,0 +1,132 @@
+/**
+ * scripts/serve.cjs, answerClientError: what a request that Node's HTTP parser
+ * turns away gets (a malformed request, headers too large, a request that
+ * outlasts Node's timeouts). Node's default is a bare status line with no
+ * body; the API promises JSON errors. Real node:http servers and sockets, with
+ * Node's timeouts shortened so that they fire within the test. The e2e hostile
+ * sweep checks that the production server has this listener.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { answerClientError } = require('../../scripts/serve.cjs') as {
+  answerClientError(error: NodeJS.ErrnoException, socket: net.Socket): void;
+};
+
+/** Everything the server sent until it closed the connection, and how long that took. */
+interface Received {
+  text: string;
+  status: number | null;
+  json: unknown;
+  ms: number;
+}
+
+let server: http.Server;
+let port: number;
+/** Set by a test whose handler must keep its response open. */
+let holdResponse: ((response: http.ServerResponse) => void) | null = null;
+
+beforeEach(async () => {
+  holdResponse = null;
+  server = http.createServer({ headersTimeout: 400, requestTimeout: 800, connectionsCheckingInterval: 50 }, (request, response) => {
+    if (holdResponse) return holdResponse(response);
+    request.resume();
+    request.on('end', () => response.end('ok'));
+  });
+  server.on('clientError', answerClientError);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** Writes `pieces` on a fresh connection and reads until the server closes it (10 s at most). */
+function exchange(...pieces: string[]): Promise<Received> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept the connection open; it sent: ${Buffer.concat(chunks).toString('latin1')}`));
+    }, 10_000);
+    socket.on('data', (data) => chunks.push(data));
+    socket.on('error', () => undefined); // a reset after the answer: what was read is what counts
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('latin1');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]) || null;
+      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+      let json: unknown = null;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        // Not JSON: left null, and the test's expectation shows the text.
+      }
+      resolve({ text, status, json, ms: performance.now() - started });
+    });
+    for (const piece of pieces) socket.write(piece);
+  });
+}
+
+it('a request that is not HTTP: 400 with a JSON error, and the connection closed', async () => {
+  const answer = await exchange('HELLO THERE\r\n\r\n');
+  expect(answer).toMatchObject({ status: 400, json: { error: { code: 'bad_request', message: 'The request is not valid HTTP/1.1.' } } });
+  expect(answer.text).toMatch(/^content-type: application\/json$/im);
+  expect(answer.text).toMatch(/^connection: close$/im);
+  // The length is the body's, so a client reading by it gets exactly the JSON.
+  const length = Number(/^content-length: (\d+)$/im.exec(answer.text)?.[1]);
+  expect(length).toBe(Buffer.byteLength(JSON.stringify(answer.json)));
+});
+
+it('headers over the size limit: 431 with a JSON error', async () => {
+  const answer = await exchange(`GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+  expect(answer).toMatchObject({ status: 431, json: { error: { code: 'bad_request', message: 'The request headers are too large.' } } });
+});
+
+it('headers that stop arriving: 408 with a JSON error once headersTimeout has passed', async () => {
+  const answer = await exchange('GET / HTTP/1.1\r\nHost: x\r\n');
+  expect(answer).toMatchObject({ status: 408, json: { error: { code: 'request_timeout' } } });
+  expect(answer.ms).toBeGreaterThan(350);
+});
+
+it('a body that stops arriving: 408 with a JSON error once requestTimeout has passed', async () => {
+  const answer = await exchange('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n', 'only part of it');
+  expect(answer).toMatchObject({ status: 408, json: { error: { code: 'request_timeout' } } });
+  expect(answer.ms).toBeGreaterThan(750);
+});
+
+it('a request that parses is not touched', async () => {
+  const answer = await exchange('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  expect(answer.status).toBe(200);
+  expect(answer.text.endsWith('ok')).toBe(true);
+});
+
+it('writes nothing into a response already begun: garbage sent behind a request being answered only closes the connection', async () => {
+  holdResponse = (response) => {
+    response.writeHead(200, { 'Content-Type': 'text/plain' });
+    response.write('partial');
+  };
+  const received = await new Promise<string>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (data) => {
+      const first = text === '';
+      text += data.toString('latin1');
+      // The answer has begun: now the next "request" on the connection is garbage.
+      if (first) socket.write('NOT HTTP\r\n\r\n');
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(text));
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+  expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
+  expect(received).toContain('partial');
+  expect(received).not.toContain('HTTP/1.1 400');
+  expect(received).not.toContain('bad_request');
+});

@@ -107,7 +107,11 @@ export async function handleModel(): Promise<Response> {
   }
 }
 
+/** The document depends only on the schemas and the environment, both fixed once the server runs: built once. */
+let openApiDocument: ReturnType<typeof buildOpenApiDocument> | null = null;
+
 /** GET /api/v1/openapi.json */
 export function handleOpenApi(): Response {
-  return jsonResponse(buildOpenApiDocument());
+  openApiDocument ??= buildOpenApiDocument();
+  return jsonResponse(openApiDocument);
 }

@@ -117,7 +117,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
       // A guest has no identity to see, correct or delete the row by: the id stays on the server.
       if (user) {
         id = row.id;
-        correctLabel = row.correctLabel;
+        correctLabel = row.ownerLabel;
         revalidatePath('/history');
       }
     } catch (error) {

@@ -5,10 +5,10 @@ import type { PredictionListItem } from '~/lib/server/queries/predictions';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 import { predictionHrefs } from '~/components/history/history-search';
 
-function FeedbackBadge({ item }: { item: Pick<PredictionListItem, 'label' | 'correctLabel'> }) {
-  if (!item.correctLabel) return <span className="text-xs text-slate-500 dark:text-slate-400">No feedback</span>;
-  if (item.correctLabel === item.label) return <span className="text-xs font-medium text-emerald-700 dark:text-emerald-300">✓ Confirmed</span>;
-  return <span className="text-xs font-medium text-amber-800 dark:text-amber-200">✎ Actually: {labelText(item.correctLabel)}</span>;
+function FeedbackBadge({ item }: { item: Pick<PredictionListItem, 'label' | 'ownerLabel'> }) {
+  if (!item.ownerLabel) return <span className="text-xs text-slate-500 dark:text-slate-400">No feedback</span>;
+  if (item.ownerLabel === item.label) return <span className="text-xs font-medium text-emerald-700 dark:text-emerald-300">✓ Confirmed</span>;
+  return <span className="text-xs font-medium text-amber-800 dark:text-amber-200">✎ Actually: {labelText(item.ownerLabel)}</span>;
 }
 
 /** `query`: the list page shown, which each item's page goes back to. */

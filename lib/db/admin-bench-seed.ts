@@ -59,10 +59,18 @@ export async function seedAdminBench(connectionString: string, seed: AdminBenchS
        ),
        judged AS (
          SELECT *, (r_ok < conf - 0.04) AS ok, now() - r_time * interval '120 days' AS at FROM shaped
+       ),
+       -- The owners' feedback, which the figures count: the same label in both columns.
+       fed AS (
+         SELECT *, CASE WHEN g > $10::int THEN NULL
+                        WHEN ok THEN label
+                        ELSE (ARRAY['cat', 'dog', 'neither']::"Label"[])[1 + ((array_position(enum_range(NULL::"Label"), label) - 1) + 1 + floor(r_other * 2)::int) % 3]
+                   END AS feedback
+         FROM judged
        )
        INSERT INTO "Prediction" ("id", "userId", "label", "confidence", "pCat", "pDog", "pNeither", "modelName", "modelVersion",
                                  "executionProvider", "latencyMs", "sha256", "thumbnail", "thumbnailWidth", "thumbnailHeight",
-                                 "correctLabel", "feedbackAt", "createdAt")
+                                 "correctLabel", "ownerLabel", "feedbackAt", "createdAt")
        SELECT gen_random_uuid(),
               (SELECT ids[1 + floor(r_user * array_length(ids, 1))::int] FROM owners),
               label, conf,
@@ -73,13 +81,10 @@ export async function seedAdminBench(connectionString: string, seed: AdminBenchS
               CASE WHEN r_time > 2.0 / 3 THEN $3 WHEN r_time > 1.0 / 3 THEN $4 ELSE $5 END,
               'cpu', 2 + 3 * r_other, encode(sha256(convert_to('admin-bench-' || $6::text || '-' || g, 'UTF8')), 'hex'),
               $7::bytea, $8::int, $9::int,
-              CASE WHEN g > $10::int THEN NULL
-                   WHEN ok THEN label
-                   ELSE (ARRAY['cat', 'dog', 'neither']::"Label"[])[1 + ((array_position(enum_range(NULL::"Label"), label) - 1) + 1 + floor(r_other * 2)::int) % 3]
-              END,
+              feedback, feedback,
               CASE WHEN g > $10::int THEN NULL ELSE at + interval '1 minute' END,
               at
-       FROM judged`,
+       FROM fed`,
       [
         users.rows.map((row) => row.id),
         total,

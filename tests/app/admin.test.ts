@@ -27,7 +27,7 @@ import { env } from '~/lib/env';
 import { type ClassMetrics, computeMetrics } from '~/lib/ml/metrics';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { getDashboardStats, getPredictionThumbnailForAdmin, getReviewQueue, iteratePredictionsForExport, type ReviewCursor, type ReviewPage, setConfirmedLabelAsAdmin } from '~/lib/server/queries/admin';
-import { setPredictionFeedback } from '~/lib/server/queries/predictions';
+import { getPredictionForUser, getPredictionsByUserId, setPredictionFeedback } from '~/lib/server/queries/predictions';
 import { adminFilterQuerySchema, toAdminFilters } from '~/lib/validations/admin';
 import { RETURN_TO_HEADER } from '~/lib/return-to';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
@@ -504,6 +504,43 @@ describe('dashboard figures', () => {
     expect(await setPredictionFeedback({ id: misclassified!.id, userId: owner.id, correctLabel: 'neither' })).toBe(true);
     expect(await inQueue()).toEqual([misclassified!.id]);
     await getDb().prediction.deleteMany({ where: { modelVersion: reviewVersion } });
+  });
+
+  it("an admin's label is what the figures count; the owner's own feedback stays as they gave it, in their history and beside the admin's", async () => {
+    const version = `owner-label-${randomUUID()}`;
+    const owner = await makeUser();
+    const { id } = await makePrediction(owner.id, 'cat', { modelVersion: version });
+    // Newer than anything else stored, so that it heads the review page rendered below.
+    await getDb().prediction.update({ where: { id }, data: { createdAt: new Date(Date.UTC(2100, 0, 1)) } });
+    expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
+    as('admin');
+    await expect(setConfirmedLabelAction({ predictionId: id, correctLabel: 'neither' })).resolves.toMatchObject({ status: 'success' });
+    const stored = () => getDb().prediction.findUniqueOrThrow({ where: { id }, select: { correctLabel: true, ownerLabel: true, feedbackAt: true, reviewedAt: true } });
+    const reviewed = await stored();
+    expect(reviewed).toMatchObject({ correctLabel: 'neither', ownerLabel: 'dog', reviewedAt: expect.any(Date) });
+
+    // The owner's history shows, and filters by, what they said.
+    expect(await getPredictionForUser({ id, userId: owner.id })).toMatchObject({ ownerLabel: 'dog' });
+    const corrected = await getPredictionsByUserId({ userId: owner.id, pageSize: 10, feedback: 'corrected' });
+    expect(corrected.items.map((item) => [item.id, item.ownerLabel])).toEqual([[id, 'dog']]);
+    // The figures count the admin's label.
+    const { confusion } = await getDashboardStats(toAdminFilters(adminFilterQuerySchema.parse({ model: version })));
+    expect(confusion).toEqual({ cat: { cat: 0, dog: 0, neither: 0 }, dog: { cat: 0, dog: 0, neither: 0 }, neither: { cat: 1, dog: 0, neither: 0 } });
+    // The review card and the CSV export show both.
+    const page = renderToStaticMarkup((await ReviewQueuePage({ searchParams: Promise.resolve({ kind: 'misclassified', reviewed: '1' }) })) as ReactElement);
+    expect(page).toMatch(new RegExp(`data-prediction-id="${id}"[\\s\\S]*?data-testid="review-owner-label" data-value="dog">owner said Dog<`));
+    const [header, line] = (await (await exportCsv(new Request(`http://localhost/admin/export.csv?model=${version}`))).text()).split('\r\n');
+    const columns = header!.split(',');
+    const cells = line!.split(',');
+    expect([cells[columns.indexOf('confirmed_label')], cells[columns.indexOf('correct')], cells[columns.indexOf('owner_label')]]).toEqual(['neither', 'false', 'dog']);
+
+    // The owner's same label again changes nothing: the admin's stands, with its time.
+    expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
+    expect(await stored()).toEqual(reviewed);
+    // A different one is the latest word: it counts, and the review mark goes.
+    expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'cat' })).toBe(true);
+    expect(await stored()).toMatchObject({ correctLabel: 'cat', ownerLabel: 'cat', reviewedAt: null });
+    await getDb().prediction.deleteMany({ where: { modelVersion: version } });
   });
 
   it('the per-version table keeps an older version’s latest offline run when newer runs fill the list of runs', async () => {

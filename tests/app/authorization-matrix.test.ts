@@ -169,8 +169,9 @@ const labelled =
       changed(before, (s) => Object.assign(s.predictions.find((p) => p.id === world.prediction)!, { correctLabel: 'dog', feedbackAt: expect.any(Date), ...also })),
     );
 
-const labelledDog = labelled();
-/** As labelledDog, by an admin: also marked reviewed (out of the review queue). */
+/** By the owner: their own label (ownerLabel) too. */
+const labelledDog = labelled({ ownerLabel: 'dog' });
+/** By an admin: marked reviewed (out of the review queue); the owner's own label stays as it was. */
 const reviewedDog = labelled({ reviewedAt: expect.any(Date) });
 
 /** The owner's account, predictions and tokens are gone; everyone else's rows are as they were. */

@@ -87,7 +87,11 @@ export interface Row {
   createdAt: Date;
 }
 
-/** Stores `rows` for `userId` (null: a guest's kept upload), with a tiny thumbnail and made-up probabilities around the confidence. */
+/**
+ * Stores `rows` for `userId` (null: a guest's kept upload), with a tiny thumbnail and made-up probabilities around the
+ * confidence. A row's correctLabel is its owner's feedback (ownerLabel too); on a guest's row, which has no owner to
+ * give any, an admin's label.
+ */
 export async function insertRows(rows: Row[], modelVersion: string, userId: string | null, modelName = 'admin-test-model'): Promise<void> {
   const thumb = await tinyWebp();
   await getDb().prediction.createMany({
@@ -107,6 +111,7 @@ export async function insertRows(rows: Row[], modelVersion: string, userId: stri
       thumbnailWidth: thumb.width,
       thumbnailHeight: thumb.height,
       correctLabel: row.correctLabel,
+      ownerLabel: userId === null ? null : row.correctLabel,
       feedbackAt: row.correctLabel ? new Date(row.createdAt.getTime() + 60_000) : null,
       createdAt: row.createdAt,
     })),

@@ -44,3 +44,55 @@ it('refuses to run when an applied migration was edited afterwards', async () =>
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('20261130000000_owner_label: fills the owner’s own label from the feedback no admin has labelled over since', async () => {
+  // A database of its own, migrated up to the migration before, holding rows of each kind; then the rest applied.
+  const admin = new pg.Client({ connectionString: url() });
+  await admin.connect();
+  const name = `owner_label_${Date.now()}`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'petlens-migrations-'));
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const scratch = new URL(url());
+    scratch.pathname = `/${name}`;
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await rm(path.join(dir, '20261130000000_owner_label'), { recursive: true });
+    await migrate(scratch.toString(), { dir });
+    const client = new pg.Client({ connectionString: scratch.toString() });
+    await client.connect();
+    try {
+      const [{ id: userId }] = (await client.query<{ id: string }>(`INSERT INTO "User" ("id", "email", "passwordHash") VALUES (gen_random_uuid(), 'owner@example.test', '!') RETURNING "id"`)).rows as [{ id: string }];
+      const insert = async (owner: string | null, correctLabel: string | null, reviewed: boolean) =>
+        (
+          await client.query<{ id: string }>(
+            `INSERT INTO "Prediction" ("id", "userId", "label", "confidence", "pCat", "pDog", "pNeither", "modelName", "modelVersion", "executionProvider",
+                                       "latencyMs", "sha256", "thumbnail", "thumbnailWidth", "thumbnailHeight", "correctLabel", "feedbackAt", "reviewedAt")
+             VALUES (gen_random_uuid(), $1, 'cat', 0.9, 0.9, 0.05, 0.05, 'm', '1', 'cpu', 3, repeat('a', 64), '\\x00', 1, 1, $2, CASE WHEN $2::"Label" IS NULL THEN NULL ELSE now() END,
+                     CASE WHEN $3 THEN now() END)
+             RETURNING "id"`,
+            [owner, correctLabel, reviewed],
+          )
+        ).rows[0]!.id;
+      const ownersFeedback = await insert(userId, 'dog', false);
+      const adminsLabelSince = await insert(userId, 'neither', true);
+      const noFeedback = await insert(userId, null, false);
+      const guestLabelledByAdmin = await insert(null, 'dog', true);
+      expect((await migrate(scratch.toString())).applied).toEqual(['20261130000000_owner_label']);
+      const { rows } = await client.query<{ id: string; ownerLabel: string | null; correctLabel: string | null }>('SELECT "id", "ownerLabel", "correctLabel" FROM "Prediction"');
+      const byId = Object.fromEntries(rows.map((row) => [row.id, [row.ownerLabel, row.correctLabel]]));
+      expect(byId).toEqual({
+        [ownersFeedback]: ['dog', 'dog'],
+        // The owner's label was overwritten by the admin's: not known, so none (the figures keep counting the admin's).
+        [adminsLabelSince]: [null, 'neither'],
+        [noFeedback]: [null, null],
+        [guestLabelledByAdmin]: [null, 'dog'],
+      });
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -64,7 +64,7 @@ describe('prediction queries', () => {
     const owner = await makeUser();
     const row = await makePrediction(owner.id, 'dog', { probabilities: { cat: 0.05, dog: 0.9, neither: 0.05 }, confidence: 0.9 });
     const detail = await getPredictionForUser({ id: row.id, userId: owner.id });
-    expect(detail).toMatchObject({ id: row.id, label: 'dog', correctLabel: null, modelName: 'test-model', executionProvider: 'cpu' });
+    expect(detail).toMatchObject({ id: row.id, label: 'dog', ownerLabel: null, modelName: 'test-model', executionProvider: 'cpu' });
     expect(detail!.pCat).toBeCloseTo(0.05, 5);
     expect(detail!.pDog).toBeCloseTo(0.9, 5);
     expect(detail!.pNeither).toBeCloseTo(0.05, 5);
@@ -82,7 +82,8 @@ describe('prediction queries', () => {
     expect((await getPredictionsByUserId({ userId: intruder.id, pageSize: 10 })).total).toBe(0);
 
     const untouched = await getPredictionForUser({ id: row.id, userId: owner.id });
-    expect(untouched).toMatchObject({ id: row.id, correctLabel: null, feedbackAt: null });
+    expect(untouched).toMatchObject({ id: row.id, ownerLabel: null, feedbackAt: null });
+    expect((await getDb().prediction.findUniqueOrThrow({ where: { id: row.id } })).correctLabel).toBeNull();
   });
 
   it('deletes the row and its thumbnail for the owner', async () => {

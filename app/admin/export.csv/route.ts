@@ -24,6 +24,8 @@ const HEADER = [
   'confirmed_label',
   'feedback_at',
   'correct',
+  // What the owner said; confirmed_label differs from it where an admin has labelled the prediction since.
+  'owner_label',
 ] as const;
 
 /**
@@ -82,6 +84,7 @@ export async function GET(request: Request) {
               row.correctLabel,
               row.feedbackAt,
               row.correctLabel === null ? null : row.correctLabel === row.label,
+              row.ownerLabel,
             ]),
           )
           .join('');

@@ -111,6 +111,11 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
                           guest upload
                         </span>
                       ) : null}
+                      {item.ownerLabel ? (
+                        <span className="text-slate-600 dark:text-slate-300" data-testid="review-owner-label" data-value={item.ownerLabel}>
+                          owner said {labelText(item.ownerLabel)}
+                        </span>
+                      ) : null}
                     </div>
                     <p className="text-xs text-slate-600 dark:text-slate-300">
                       cat {pct(item.pCat)} · dog {pct(item.pDog)} · neither {pct(item.pNeither)} · model {item.modelVersion} ·{' '}

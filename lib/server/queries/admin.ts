@@ -333,6 +333,8 @@ const reviewSelect = {
   pDog: true,
   pNeither: true,
   correctLabel: true,
+  /** What the owner said, which the admin sees beside the label that counts (their own, once given). */
+  ownerLabel: true,
   feedbackAt: true,
   reviewedAt: true,
   modelVersion: true,
@@ -450,7 +452,8 @@ export async function getReviewQueue({
 
 /**
  * An admin sets or fixes the confirmed label of any prediction, which marks it
- * reviewed (out of the review queue). False if it does not exist.
+ * reviewed (out of the review queue). The owner's own feedback (ownerLabel)
+ * stays as they gave it. False if the prediction does not exist.
  */
 export async function setConfirmedLabelAsAdmin({ id, correctLabel }: { id: string; correctLabel: Label }): Promise<boolean> {
   const now = new Date();
@@ -480,6 +483,7 @@ const exportSelect = {
   pNeither: true,
   latencyMs: true,
   correctLabel: true,
+  ownerLabel: true,
   feedbackAt: true,
 } satisfies Prisma.PredictionSelect;
 

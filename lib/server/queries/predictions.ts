@@ -56,8 +56,8 @@ function predictionData(input: NewPrediction) {
  */
 export async function createPrediction(input: NewPrediction & { uploadKey?: string | null }) {
   const db = getDb();
-  // correctLabel: a retry answered with the row already there shows the feedback given to it meanwhile (from another tab).
-  const select = { id: true, createdAt: true, correctLabel: true } as const;
+  // ownerLabel: a retry answered with the row already there shows the feedback given to it meanwhile (from another tab).
+  const select = { id: true, createdAt: true, ownerLabel: true } as const;
   const data = predictionData(input);
   const insert = (uploadKey: string | null) => db.prediction.create({ data: { ...data, uploadKey }, select });
   const { userId, uploadKey } = input;
@@ -81,20 +81,21 @@ export async function createPredictions(inputs: readonly NewPrediction[]) {
   return db.$transaction(inputs.map((input) => db.prediction.create({ data: predictionData(input), select: { id: true, createdAt: true } })));
 }
 
-const confirmedPairs: Prisma.PredictionWhereInput[] = LABELS.map((label) => ({ label, correctLabel: label }));
+// The owner's history filters by what the owner said, not by an admin's label since.
+const confirmedPairs: Prisma.PredictionWhereInput[] = LABELS.map((label) => ({ label, ownerLabel: label }));
 
 function feedbackWhere(feedback: FeedbackFilter): Prisma.PredictionWhereInput {
   switch (feedback) {
     case 'any':
       return {};
     case 'none':
-      return { correctLabel: null };
+      return { ownerLabel: null };
     case 'given':
-      return { correctLabel: { not: null } };
+      return { ownerLabel: { not: null } };
     case 'confirmed':
       return { OR: confirmedPairs };
     case 'corrected':
-      return { correctLabel: { not: null }, NOT: { OR: confirmedPairs } };
+      return { ownerLabel: { not: null }, NOT: { OR: confirmedPairs } };
   }
 }
 
@@ -103,7 +104,8 @@ const listSelect = {
   id: true,
   label: true,
   confidence: true,
-  correctLabel: true,
+  /** The owner's own feedback: an admin's label is not theirs to be shown as their own. */
+  ownerLabel: true,
   createdAt: true,
   thumbnailWidth: true,
   thumbnailHeight: true,
@@ -178,21 +180,24 @@ export async function getPredictionThumbnailForUser({ id, userId }: { id: string
 }
 
 /**
- * Stores the user's confirmed label. A label that differs from the one stored
- * also clears an admin's review mark, so the prediction is back in the review
- * queue if it belongs there. Returns false if the user does not own it.
+ * Stores the user's own label, which the accuracy figures then count. A label
+ * that differs from the one they gave before also clears an admin's review
+ * mark, so the prediction is back in the review queue if it belongs there (the
+ * latest word counts, as an admin's counts over the owner's before it).
+ * Returns false if the user does not own it.
  */
 export async function setPredictionFeedback({ id, userId, correctLabel }: { id: string; userId: string; correctLabel: Label }): Promise<boolean> {
   const db = getDb();
   const feedbackAt = new Date();
   const changed = await db.prediction.updateMany({
-    where: { id, userId, OR: [{ correctLabel: null }, { correctLabel: { not: correctLabel } }] },
-    data: { correctLabel, feedbackAt, reviewedAt: null },
+    where: { id, userId, OR: [{ ownerLabel: null }, { ownerLabel: { not: correctLabel } }] },
+    data: { ownerLabel: correctLabel, correctLabel, feedbackAt, reviewedAt: null },
   });
   if (changed.count === 1) return true;
-  // The same label again (or not theirs): only the time of the feedback moves.
-  const { count } = await db.prediction.updateMany({ where: { id, userId }, data: { feedbackAt } });
-  return count === 1;
+  // The same label again (or not theirs): only the time of the feedback moves. Not where an admin has labelled it
+  // since: feedbackAt dates the label the figures count, and that is still the admin's.
+  const { count } = await db.prediction.updateMany({ where: { id, userId, reviewedAt: null }, data: { feedbackAt } });
+  return count === 1 || (await db.prediction.count({ where: { id, userId } })) === 1;
 }
 
 /** Deletes the prediction and its thumbnail (same row). Returns false if the user does not own it. */

@@ -51,7 +51,7 @@ export default async function PredictionPage({
             <span className="text-slate-600 dark:text-slate-300">{formatPercent(prediction.confidence)} confident</span>
           </div>
           <ProbabilityBars probabilities={probabilities} predicted={prediction.label} />
-          <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.correctLabel} />
+          <FeedbackButtons predictionId={prediction.id} predicted={prediction.label} initial={prediction.ownerLabel} />
           <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
             <dt className="text-slate-500 dark:text-slate-400">When</dt>
             <dd>

@@ -258,7 +258,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await pg.stop();
+    // The server may have stopped by itself: a Ctrl-C in the terminal goes to its whole foreground process group,
+    // PostgreSQL included (SIGINT is its fast shutdown). pg.stop() would then wait for an exit event already gone by,
+    // and `npm start` hung after Ctrl-C until nothing else kept its process alive (about 10 s), then exited 0.
+    if (!started || processIsAlive(started.pid)) await pg.stop();
+    else if (options.persistent === false) await rm(clusterDir, { recursive: true, force: true });
     await rm(ownerFile(options.dataDir), { force: true });
   };
   try {

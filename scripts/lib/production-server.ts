@@ -21,6 +21,8 @@ export interface ProductionServer {
   logFile: string;
   /** Stops the launcher (and with it the app server and its PostgreSQL), then removes the data. */
   stop(): Promise<void>;
+  /** How the launcher (npm's process with `via: 'npm start'`) ended, once it has. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface ProductionServerOptions {
@@ -93,7 +95,12 @@ export async function startProductionServer(options: ProductionServerOptions): P
     await server.stop();
     await removeData();
   };
-  return { baseUrl, pid: server.child.pid!, dataDir, logFile, stop };
+  const { child } = server;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { baseUrl, pid: child.pid!, dataDir, logFile, stop, exited };
 }
 
 /**

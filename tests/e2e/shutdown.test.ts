@@ -5,10 +5,13 @@
  * SIGHUP that closing its terminal sends to the whole process group. An API
  * upload whose body is still arriving when the stop comes is classified,
  * saved to its owner's history and answered; then the launcher exits and
- * leaves no PostgreSQL behind (checked by stop()).
+ * leaves no PostgreSQL behind (checked by stop()). A Ctrl-C, which reaches
+ * PostgreSQL as well, stops everything at once.
  */
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
 import { until } from '../api/helpers';
 import { readSample } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
@@ -91,4 +94,25 @@ it.each(stops)('%s: a token upload still arriving is saved and answered, then ev
   expect(JSON.parse(text)).toMatchObject({ predictions: [{ label: 'dog', id: expect.any(String) }], saved: true });
   // Then the launcher exits (afterEach's stop() checks that PostgreSQL went with it).
   await until('the launcher exits', () => !isRunning(server!.pid), 30_000);
+}, 300_000);
+
+it('Ctrl-C in its terminal (SIGINT to PostgreSQL, the launcher and the app server): the launcher stops at once, with status 130', async () => {
+  server = await startE2eServer('ctrl-c');
+  const launcher = server.pid;
+  const appServer = await findAppServer(launcher);
+  const postgres = Number((await readFile(path.join(server.dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  // As for SIGHUP above: the group-wide signal, sent to each process it would reach. PostgreSQL, which SIGINT stops at
+  // once, has stopped by the time the launcher has stopped the app server and turns to it (so at a terminal); here it
+  // is sent the signal, and stopped, first, so that the test does not hang on that race.
+  process.kill(postgres, 'SIGINT');
+  await until('PostgreSQL stops', () => !isRunning(postgres));
+  const started = performance.now();
+  for (const pid of [launcher, appServer]) process.kill(pid, 'SIGINT');
+  // With the status of a stop by SIGINT (128 + 2), which it gives only once it has stopped both. It used to wait for an
+  // exit of PostgreSQL's that had already happened, until nothing else kept it alive, and then end with 0: in a
+  // terminal, about 10 s after the Ctrl-C.
+  await expect(server.exited).resolves.toEqual({ code: 130, signal: null });
+  // An idle server stops in well under a second.
+  expect(performance.now() - started).toBeLessThan(5_000);
+  expect(isRunning(appServer)).toBe(false);
 }, 300_000);

@@ -8,7 +8,7 @@ import { startProductionServer, type ProductionServer } from '~/scripts/lib/prod
 
 export { launchChromium } from '~/scripts/lib/chromium';
 
-export type E2eServer = Pick<ProductionServer, 'baseUrl' | 'pid' | 'dataDir' | 'logFile' | 'stop'>;
+export type E2eServer = Pick<ProductionServer, 'baseUrl' | 'pid' | 'dataDir' | 'logFile' | 'stop' | 'exited'>;
 
 export function startE2eServer(name: string, extraEnv: Record<string, string> = {}, timeoutMs = 200_000): Promise<E2eServer> {
   return startProductionServer({ name: `e2e-${name}`, env: extraEnv, timeoutMs });

@@ -15,6 +15,7 @@ export interface PredictionView {
   timings: { decodeMs: number; inferenceMs: number; serverMs: number };
   model: { name: string; version: string; executionProvider: string };
   image: { format: string; width: number; height: number };
+  /** The owner's own feedback (ownerLabel), given meanwhile to a photo sent again; an admin's label is not theirs. */
   correctLabel: Label | null;
 }
 

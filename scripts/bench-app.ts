@@ -75,6 +75,7 @@ async function main() {
         thumbnailWidth: thumb.info.width,
         thumbnailHeight: thumb.info.height,
         correctLabel: i % 4 === 0 ? labels[i % 3]! : null,
+        ownerLabel: i % 4 === 0 ? labels[i % 3]! : null,
         feedbackAt: i % 4 === 0 ? new Date() : null,
         createdAt: new Date(Date.now() - i * 60_000),
       })),

@@ -73,10 +73,14 @@ const MALFORMED = [400, 'bad_request', 'The request is not valid HTTP/1.1.'];
 /**
  * The server's 'clientError' listener. As Node's default does, it writes nothing on a connection that can no longer
  * take it or that has begun an answer to the request (bytes after a response's head would corrupt it), and closes
- * the connection: after a parse error its remaining bytes cannot be read as requests.
+ * the connection: after a parse error its remaining bytes cannot be read as requests. Closes it whole, once the
+ * answer is written: the server's sockets are half-open ones, so ending only our side would leave it to the client,
+ * and a slow client, the kind the timeouts are for, would hold it (and a request in flight on it) for good.
  */
 function answerClientError(error, socket) {
-  const answering = socket._httpMessage; // the response in flight on this connection, if any (Node's own check)
+  // The response in flight on this connection, if any. Stricter than Node's own check (header bytes written): a
+  // response whose head is set but not yet written is not answered over either.
+  const answering = socket._httpMessage;
   if (error.code === 'ECONNRESET' || !socket.writable || (answering && answering.headersSent)) {
     socket.destroy();
     return;
@@ -87,6 +91,7 @@ function answerClientError(error, socket) {
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
       'Content-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 

@@ -261,7 +261,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // The server may have stopped by itself: a Ctrl-C in the terminal goes to its whole foreground process group,
     // PostgreSQL included (SIGINT is its fast shutdown). pg.stop() would then wait for an exit event already gone by,
     // and `npm start` hung after Ctrl-C until nothing else kept its process alive (about 10 s), then exited 0.
-    if (!started || processIsAlive(started.pid)) await pg.stop();
+    // Asked of the lock file and /proc, not of the pid alone, which another program may have been given since.
+    if (!started || (await clusterInUse(clusterDir))?.pid === started.pid) await pg.stop();
     else if (options.persistent === false) await rm(clusterDir, { recursive: true, force: true });
     await rm(ownerFile(options.dataDir), { force: true });
   };

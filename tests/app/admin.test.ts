@@ -508,39 +508,53 @@ describe('dashboard figures', () => {
 
   it("an admin's label is what the figures count; the owner's own feedback stays as they gave it, in their history and beside the admin's", async () => {
     const version = `owner-label-${randomUUID()}`;
-    const owner = await makeUser();
-    const { id } = await makePrediction(owner.id, 'cat', { modelVersion: version });
-    // Newer than anything else stored, so that it heads the review page rendered below.
-    await getDb().prediction.update({ where: { id }, data: { createdAt: new Date(Date.UTC(2100, 0, 1)) } });
-    expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
-    as('admin');
-    await expect(setConfirmedLabelAction({ predictionId: id, correctLabel: 'neither' })).resolves.toMatchObject({ status: 'success' });
-    const stored = () => getDb().prediction.findUniqueOrThrow({ where: { id }, select: { correctLabel: true, ownerLabel: true, feedbackAt: true, reviewedAt: true } });
-    const reviewed = await stored();
-    expect(reviewed).toMatchObject({ correctLabel: 'neither', ownerLabel: 'dog', reviewedAt: expect.any(Date) });
+    try {
+      const owner = await makeUser();
+      const { id } = await makePrediction(owner.id, 'cat', { modelVersion: version });
+      // Newer than anything else stored, so that it heads the review page rendered below.
+      await getDb().prediction.update({ where: { id }, data: { createdAt: new Date(Date.UTC(2100, 0, 1)) } });
+      expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
+      as('admin');
+      await expect(setConfirmedLabelAction({ predictionId: id, correctLabel: 'neither' })).resolves.toMatchObject({ status: 'success' });
+      const stored = () => getDb().prediction.findUniqueOrThrow({ where: { id }, select: { correctLabel: true, ownerLabel: true, feedbackAt: true, reviewedAt: true } });
+      const reviewed = await stored();
+      expect(reviewed).toMatchObject({ correctLabel: 'neither', ownerLabel: 'dog', reviewedAt: expect.any(Date) });
 
-    // The owner's history shows, and filters by, what they said.
-    expect(await getPredictionForUser({ id, userId: owner.id })).toMatchObject({ ownerLabel: 'dog' });
-    const corrected = await getPredictionsByUserId({ userId: owner.id, pageSize: 10, feedback: 'corrected' });
-    expect(corrected.items.map((item) => [item.id, item.ownerLabel])).toEqual([[id, 'dog']]);
-    // The figures count the admin's label.
-    const { confusion } = await getDashboardStats(toAdminFilters(adminFilterQuerySchema.parse({ model: version })));
-    expect(confusion).toEqual({ cat: { cat: 0, dog: 0, neither: 0 }, dog: { cat: 0, dog: 0, neither: 0 }, neither: { cat: 1, dog: 0, neither: 0 } });
-    // The review card and the CSV export show both.
-    const page = renderToStaticMarkup((await ReviewQueuePage({ searchParams: Promise.resolve({ kind: 'misclassified', reviewed: '1' }) })) as ReactElement);
-    expect(page).toMatch(new RegExp(`data-prediction-id="${id}"[\\s\\S]*?data-testid="review-owner-label" data-value="dog">owner said Dog<`));
-    const [header, line] = (await (await exportCsv(new Request(`http://localhost/admin/export.csv?model=${version}`))).text()).split('\r\n');
-    const columns = header!.split(',');
-    const cells = line!.split(',');
-    expect([cells[columns.indexOf('confirmed_label')], cells[columns.indexOf('correct')], cells[columns.indexOf('owner_label')]]).toEqual(['neither', 'false', 'dog']);
+      // The owner's history shows, and filters by, what they said.
+      expect(await getPredictionForUser({ id, userId: owner.id })).toMatchObject({ ownerLabel: 'dog' });
+      const corrected = await getPredictionsByUserId({ userId: owner.id, pageSize: 10, feedback: 'corrected' });
+      expect(corrected.items.map((item) => [item.id, item.ownerLabel])).toEqual([[id, 'dog']]);
+      // The figures count the admin's label.
+      const { confusion } = await getDashboardStats(toAdminFilters(adminFilterQuerySchema.parse({ model: version })));
+      expect(confusion).toEqual({ cat: { cat: 0, dog: 0, neither: 0 }, dog: { cat: 0, dog: 0, neither: 0 }, neither: { cat: 1, dog: 0, neither: 0 } });
+      // The review card and the CSV export show both.
+      const page = renderToStaticMarkup((await ReviewQueuePage({ searchParams: Promise.resolve({ kind: 'misclassified', reviewed: '1' }) })) as ReactElement);
+      expect(page).toMatch(new RegExp(`data-prediction-id="${id}"[\\s\\S]*?data-testid="review-owner-label" data-value="dog">owner said Dog<`));
+      const [header, line] = (await (await exportCsv(new Request(`http://localhost/admin/export.csv?model=${version}`))).text()).split('\r\n');
+      const columns = header!.split(',');
+      const cells = line!.split(',');
+      expect([cells[columns.indexOf('confirmed_label')], cells[columns.indexOf('correct')], cells[columns.indexOf('owner_label')]]).toEqual(['neither', 'false', 'dog']);
 
-    // The owner's same label again changes nothing: the admin's stands, with its time.
-    expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
-    expect(await stored()).toEqual(reviewed);
-    // A different one is the latest word: it counts, and the review mark goes.
-    expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'cat' })).toBe(true);
-    expect(await stored()).toMatchObject({ correctLabel: 'cat', ownerLabel: 'cat', reviewedAt: null });
-    await getDb().prediction.deleteMany({ where: { modelVersion: version } });
+      // The owner's same label again changes nothing: the admin's stands, with its time.
+      expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
+      expect(await stored()).toEqual(reviewed);
+      // Agreeing with the admin changes the owner's label only: the figures count the same, and it stays reviewed.
+      expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'neither' })).toBe(true);
+      expect(await stored()).toEqual({ ...reviewed, ownerLabel: 'neither' });
+      // A new word that changes what the figures count: it counts, and the review mark goes.
+      expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'cat' })).toBe(true);
+      expect(await stored()).toMatchObject({ correctLabel: 'cat', ownerLabel: 'cat', reviewedAt: null });
+
+      // An admin's label on a prediction with no feedback yet, which its owner then gives too: still reviewed.
+      const unsure = await makePrediction(owner.id, 'dog', { modelVersion: version, confidence: 0.5 });
+      await setConfirmedLabelAsAdmin({ id: unsure.id, correctLabel: 'dog' });
+      const before = await getDb().prediction.findUniqueOrThrow({ where: { id: unsure.id } });
+      expect(before).toMatchObject({ correctLabel: 'dog', ownerLabel: null, reviewedAt: expect.any(Date) });
+      expect(await setPredictionFeedback({ id: unsure.id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
+      expect(await getDb().prediction.findUniqueOrThrow({ where: { id: unsure.id } })).toEqual({ ...before, ownerLabel: 'dog' });
+    } finally {
+      await getDb().prediction.deleteMany({ where: { modelVersion: version } });
+    }
   });
 
   it('the per-version table keeps an older version’s latest offline run when newer runs fill the list of runs', async () => {

@@ -87,6 +87,10 @@ it('20261130000000_owner_label: fills the owner’s own label from the feedback 
         [noFeedback]: [null, null],
         [guestLabelledByAdmin]: [null, 'dog'],
       });
+      // An owner's label is always counted, and a guest's upload has no owner to give one.
+      const setOwnerLabel = (id: string) => client.query(`UPDATE "Prediction" SET "ownerLabel" = 'cat' WHERE "id" = $1`, [id]);
+      await expect(setOwnerLabel(noFeedback)).rejects.toThrow(/Prediction_ownerLabel_counted_check/);
+      await expect(setOwnerLabel(guestLabelledByAdmin)).rejects.toThrow(/Prediction_ownerLabel_owner_check/);
     } finally {
       await client.end();
     }

@@ -194,7 +194,7 @@ beforeAll(async () => {
   };
   people = { userA: await upload(a, tokens.a, photos.userA), userB: await upload(b, tokens.b, photos.userB), admin };
   // B said their cat is a dog: it is in the admin's review queue.
-  await db.query(`UPDATE "Prediction" SET "correctLabel" = 'dog', "feedbackAt" = now() WHERE id = $1`, [people.userB.prediction]);
+  await db.query(`UPDATE "Prediction" SET "correctLabel" = 'dog', "ownerLabel" = 'dog', "feedbackAt" = now() WHERE id = $1`, [people.userB.prediction]);
 }, 300_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { until } from '../api/helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { answerClientError } = require('../../scripts/serve.cjs') as {
@@ -82,6 +83,30 @@ it('a request that is not HTTP: 400 with a JSON error, and the connection closed
   // The length is the body's, so a client reading by it gets exactly the JSON.
   const length = Number(/^content-length: (\d+)$/im.exec(answer.text)?.[1]);
   expect(length).toBe(Buffer.byteLength(JSON.stringify(answer.json)));
+});
+
+it('closes its side whole, even for a client that keeps its own open (a half-open socket would be held for good)', async () => {
+  // A server of its own with Node's default timeouts, which would otherwise close the socket soon anyway.
+  const plain = http.createServer((request, response) => response.end('ok'));
+  plain.on('clientError', answerClientError);
+  const ours = new Promise<net.Socket>((resolve) => plain.once('connection', resolve));
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  const socket = net.connect({ port: (plain.address() as AddressInfo).port, host: '127.0.0.1', allowHalfOpen: true });
+  try {
+    socket.on('error', () => undefined);
+    let text = '';
+    socket.on('data', (data) => (text += data.toString('latin1')));
+    const answered = new Promise((resolve) => socket.once('end', resolve));
+    socket.write('HELLO THERE\r\n\r\n');
+    await answered;
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    const serverSide = await ours;
+    await until('the server closes its socket', () => serverSide.destroyed, 5_000);
+  } finally {
+    socket.destroy();
+    plain.closeAllConnections();
+    await new Promise((resolve) => plain.close(resolve));
+  }
 });
 
 it('headers over the size limit: 431 with a JSON error', async () => {

@@ -2,7 +2,7 @@ import 'server-only';
 
 import type { Label } from '~/lib/config';
 import { LABELS } from '~/lib/config';
-import type { Prisma } from '~/lib/generated/prisma/client';
+import { Prisma } from '~/lib/generated/prisma/client';
 import { getDb, isUniqueViolation } from '~/lib/server/db';
 import type { FeedbackFilter } from '~/lib/validations/prediction';
 
@@ -164,7 +164,6 @@ const detailSelect = {
   executionProvider: true,
   latencyMs: true,
   sha256: true,
-  feedbackAt: true,
 } satisfies Prisma.PredictionSelect;
 
 export type PredictionDetail = Prisma.PredictionGetPayload<{ select: typeof detailSelect }>;
@@ -180,24 +179,28 @@ export async function getPredictionThumbnailForUser({ id, userId }: { id: string
 }
 
 /**
- * Stores the user's own label, which the accuracy figures then count. A label
- * that differs from the one they gave before also clears an admin's review
- * mark, so the prediction is back in the review queue if it belongs there (the
- * latest word counts, as an admin's counts over the owner's before it).
- * Returns false if the user does not own it.
+ * Stores the user's own label. A new word from them (a label other than the
+ * one they gave before) is what the accuracy figures count from then on: the
+ * latest word counts, as an admin's counts over the owner's before it. Where
+ * that changes the label counted, it also clears an admin's review mark, so the
+ * prediction is back in the review queue if it belongs there. Their same label
+ * again changes nothing but, where no admin has labelled the prediction since,
+ * the feedback's time; agreeing with an admin's label keeps the review mark.
+ * Returns false if the user does not own the prediction.
  */
 export async function setPredictionFeedback({ id, userId, correctLabel }: { id: string; userId: string; correctLabel: Label }): Promise<boolean> {
-  const db = getDb();
-  const feedbackAt = new Date();
-  const changed = await db.prediction.updateMany({
-    where: { id, userId, OR: [{ ownerLabel: null }, { ownerLabel: { not: correctLabel } }] },
-    data: { ownerLabel: correctLabel, correctLabel, feedbackAt, reviewedAt: null },
-  });
-  if (changed.count === 1) return true;
-  // The same label again (or not theirs): only the time of the feedback moves. Not where an admin has labelled it
-  // since: feedbackAt dates the label the figures count, and that is still the admin's.
-  const { count } = await db.prediction.updateMany({ where: { id, userId, reviewedAt: null }, data: { feedbackAt } });
-  return count === 1 || (await db.prediction.count({ where: { id, userId } })) === 1;
+  const label = Prisma.sql`${correctLabel}::"Label"`;
+  const newWord = Prisma.sql`"ownerLabel" IS DISTINCT FROM ${label}`;
+  const countedChanges = Prisma.sql`(${newWord} AND "correctLabel" IS DISTINCT FROM ${label})`;
+  // One statement: every SET reads the row as it was, so what changes is decided on the row it changes.
+  const count = await getDb().$executeRaw`
+    UPDATE "Prediction"
+    SET "reviewedAt" = CASE WHEN ${countedChanges} THEN NULL ELSE "reviewedAt" END,
+        "feedbackAt" = CASE WHEN ${countedChanges} OR "reviewedAt" IS NULL THEN now() ELSE "feedbackAt" END,
+        "correctLabel" = CASE WHEN ${newWord} THEN ${label} ELSE "correctLabel" END,
+        "ownerLabel" = ${label}
+    WHERE "id" = ${id}::uuid AND "userId" = ${userId}::uuid`;
+  return count === 1;
 }
 
 /** Deletes the prediction and its thumbnail (same row). Returns false if the user does not own it. */

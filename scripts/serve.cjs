@@ -87,6 +87,9 @@ function answerClientError(error, socket) {
   }
   const [status, code, message] = CLIENT_ERRORS[error.code] ?? MALFORMED;
   const body = JSON.stringify({ error: { code, message } });
+  // The answer is written once the client reads it; one that stops reading (with earlier answers filling the
+  // connection) is not waited for beyond this.
+  socket.setTimeout(5_000, () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
       'Content-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\n' +

@@ -543,7 +543,15 @@ describe('dashboard figures', () => {
       expect(await stored()).toEqual({ ...reviewed, ownerLabel: 'neither' });
       // A new word that changes what the figures count: it counts, and the review mark goes.
       expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'cat' })).toBe(true);
-      expect(await stored()).toMatchObject({ correctLabel: 'cat', ownerLabel: 'cat', reviewedAt: null });
+      const newWord = await stored();
+      expect(newWord).toMatchObject({ correctLabel: 'cat', ownerLabel: 'cat', reviewedAt: null });
+      expect(newWord.feedbackAt!.getTime()).toBeGreaterThan(reviewed.feedbackAt!.getTime());
+      // With no admin's label since, the same label again moves the feedback's time only.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'cat' })).toBe(true);
+      const again = await stored();
+      expect({ ...again, feedbackAt: null }).toEqual({ ...newWord, feedbackAt: null });
+      expect(again.feedbackAt!.getTime()).toBeGreaterThan(newWord.feedbackAt!.getTime());
 
       // An admin's label on a prediction with no feedback yet, which its owner then gives too: still reviewed.
       const unsure = await makePrediction(owner.id, 'dog', { modelVersion: version, confidence: 0.5 });

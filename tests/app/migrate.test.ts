@@ -62,21 +62,23 @@ it('20261130000000_owner_label: fills the owner’s own label from the feedback 
     await client.connect();
     try {
       const [{ id: userId }] = (await client.query<{ id: string }>(`INSERT INTO "User" ("id", "email", "passwordHash") VALUES (gen_random_uuid(), 'owner@example.test', '!') RETURNING "id"`)).rows as [{ id: string }];
-      const insert = async (owner: string | null, correctLabel: string | null, reviewed: boolean) =>
+      /** `reviewed`: by an admin, at the feedback's time (as they set both), or before the owner's later word. */
+      const insert = async (owner: string | null, correctLabel: string | null, reviewed: false | 'at the feedback' | 'before it') =>
         (
           await client.query<{ id: string }>(
             `INSERT INTO "Prediction" ("id", "userId", "label", "confidence", "pCat", "pDog", "pNeither", "modelName", "modelVersion", "executionProvider",
                                        "latencyMs", "sha256", "thumbnail", "thumbnailWidth", "thumbnailHeight", "correctLabel", "feedbackAt", "reviewedAt")
              VALUES (gen_random_uuid(), $1, 'cat', 0.9, 0.9, 0.05, 0.05, 'm', '1', 'cpu', 3, repeat('a', 64), '\\x00', 1, 1, $2, CASE WHEN $2::"Label" IS NULL THEN NULL ELSE now() END,
-                     CASE WHEN $3 THEN now() END)
+                     CASE $3 WHEN 'at the feedback' THEN now() WHEN 'before it' THEN now() - interval '1 minute' END)
              RETURNING "id"`,
-            [owner, correctLabel, reviewed],
+            [owner, correctLabel, reviewed || null],
           )
         ).rows[0]!.id;
       const ownersFeedback = await insert(userId, 'dog', false);
-      const adminsLabelSince = await insert(userId, 'neither', true);
+      const adminsLabelSince = await insert(userId, 'neither', 'at the feedback');
+      const ownerAgreedSince = await insert(userId, 'cat', 'before it');
       const noFeedback = await insert(userId, null, false);
-      const guestLabelledByAdmin = await insert(null, 'dog', true);
+      const guestLabelledByAdmin = await insert(null, 'dog', 'at the feedback');
       expect((await migrate(scratch.toString())).applied).toEqual(['20261130000000_owner_label']);
       const { rows } = await client.query<{ id: string; ownerLabel: string | null; correctLabel: string | null }>('SELECT "id", "ownerLabel", "correctLabel" FROM "Prediction"');
       const byId = Object.fromEntries(rows.map((row) => [row.id, [row.ownerLabel, row.correctLabel]]));
@@ -84,6 +86,8 @@ it('20261130000000_owner_label: fills the owner’s own label from the feedback 
         [ownersFeedback]: ['dog', 'dog'],
         // The owner's label was overwritten by the admin's: not known, so none (the figures keep counting the admin's).
         [adminsLabelSince]: [null, 'neither'],
+        // The owner gave the label again after the admin's: theirs.
+        [ownerAgreedSince]: ['cat', 'cat'],
         [noFeedback]: [null, null],
         [guestLabelledByAdmin]: [null, 'dog'],
       });

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { deletePredictionAction } from '~/app/(app)/actions';
+import { withSearch } from '~/components/history/history-search';
 import { Alert } from '~/components/ui/alert';
 import { ConfirmFirstButton } from '~/components/ui/confirm-first-button';
 import { useReachableActionState } from '~/components/ui/use-reachable-action-state';
@@ -11,9 +12,9 @@ const initial: DeleteState = { status: 'idle' };
 
 /**
  * Deletes a prediction and its thumbnail after a confirmation (so its button waits for the page's script), then goes
- * back to the history list page the prediction was opened from: `listHref`, whose query string is `listSearch`.
+ * back to the history list page the prediction was opened from, whose query string is `listSearch`.
  */
-export function DeletePredictionButton({ predictionId, listHref, listSearch }: { predictionId: string; listHref: string; listSearch: string }) {
+export function DeletePredictionButton({ predictionId, listSearch }: { predictionId: string; listSearch: string }) {
   const [state, formAction, pending] = useReachableActionState(deletePredictionAction, initial);
   return (
     <form action={formAction} className="space-y-2">
@@ -27,7 +28,7 @@ export function DeletePredictionButton({ predictionId, listHref, listSearch }: {
         // role alert: inserted with its text after the confirmation, where a status region is often not read out.
         <Alert tone="info" role="alert">
           {state.message}{' '}
-          <Link href={listHref} className="font-medium underline underline-offset-4">
+          <Link href={withSearch('/history', listSearch)} className="font-medium underline underline-offset-4">
             Back to your history
           </Link>
         </Alert>

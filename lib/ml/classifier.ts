@@ -6,7 +6,7 @@
 import { decodeImage, MIN_IMAGE_SIDE, type DecodedImage } from './image';
 import { loadModelArtifacts, type ModelCard } from './model-card';
 import { toPredictions, type Prediction } from './postprocess';
-import { createClassifierSession, type ClassifierSession, type ExecutionProvider, type InferenceDevice, type SessionOptions } from './session';
+import { createClassifierSession, type ClassifierSession, type ExecutionProvider, type InferenceDevice } from './session';
 
 export interface ClassifierOptions {
   /** Path of the model card JSON; the ONNX file is beside it. */
@@ -33,8 +33,6 @@ export class Classifier {
   private constructor(
     readonly card: ModelCard,
     private readonly session: ClassifierSession,
-    /** What the session was made from, for spinningCopy. */
-    private readonly sessionOptions: SessionOptions,
     private readonly maxPixels: number,
     private readonly minImageSide: number,
   ) {}
@@ -43,7 +41,7 @@ export class Classifier {
   static async load(options: ClassifierOptions): Promise<Classifier> {
     const { card, modelBytes } = await loadModelArtifacts(options.cardPath);
     const [, height, width, channels] = card.input.shape;
-    const sessionOptions: SessionOptions = {
+    const session = await createClassifierSession({
       model: modelBytes,
       inputName: card.input.name,
       outputName: card.output.name,
@@ -51,18 +49,8 @@ export class Classifier {
       device: options.device ?? 'cpu',
       intraOpThreads: options.intraOpThreads ?? 1,
       spinning: options.spinning,
-    };
-    const session = await createClassifierSession(sessionOptions);
-    return new Classifier(card, session, sessionOptions, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.minImageSide ?? MIN_IMAGE_SIDE);
-  }
-
-  /**
-   * The same model (the bytes already checked against the card, not read
-   * again) in a second CPU session whose threads spin: see SessionOptions.spinning.
-   */
-  async spinningCopy(): Promise<Classifier> {
-    const sessionOptions: SessionOptions = { ...this.sessionOptions, device: 'cpu', spinning: true };
-    return new Classifier(this.card, await createClassifierSession(sessionOptions), sessionOptions, this.maxPixels, this.minImageSide);
+    });
+    return new Classifier(card, session, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.minImageSide ?? MIN_IMAGE_SIDE);
   }
 
   get executionProvider(): ExecutionProvider {

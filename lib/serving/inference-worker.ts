@@ -37,8 +37,9 @@ async function main(): Promise<void> {
     // 3.1 ms again, so it is not set.
     let lone: Classifier | null = null;
     if (init.loneSession && spinsForLoneImages(classifier.executionProvider, init.intraOpThreads)) {
-      // Optional: without it every image runs on the sleeping session, as before.
-      lone = await classifier.spinningCopy().catch((error: unknown) => {
+      // Optional: without it every image runs on the sleeping session, as before. Loaded (and checked) again rather
+      // than kept from the first load: every Classifier would otherwise hold the model's bytes for its whole life.
+      lone = await Classifier.load({ cardPath: init.cardPath, device: 'cpu', intraOpThreads: init.intraOpThreads, spinning: true }).catch((error: unknown) => {
         console.error(`[petlens] no spinning session for lone images: ${error instanceof Error ? error.message : String(error)}`);
         return null;
       });

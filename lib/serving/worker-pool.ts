@@ -143,18 +143,11 @@ interface Pending {
 
 type ReadyStatus = Extract<WorkerStatus, { type: 'ready' }>;
 
-/** What a worker starts with once the pool has settled its provider: never 'auto'. */
-type SettledInit = WorkerInit & { device: ExecutionProvider };
+/** What every worker of the pool starts with; PoolWorker.start adds what differs by worker. */
+type PoolInit = Omit<WorkerInit, 'loneSession'>;
 
-/**
- * Worker `index`'s start: only worker 0 keeps the spinning session for lone
- * images, since a lone image goes to the first free worker, which on an idle
- * service is worker 0 (the others would hold a second session and its threads
- * for nothing; while worker 0 is down, a lone image runs on a sleeping one).
- */
-function withLoneSession<T extends WorkerInit>(init: T, index: number): T {
-  return { ...init, loneSession: index === 0 };
-}
+/** What a worker starts with once the pool has settled its provider: never 'auto'. */
+type SettledInit = PoolInit & { device: ExecutionProvider };
 
 class PoolWorker {
   private readonly pending = new Map<number, Pending>();
@@ -198,7 +191,13 @@ class PoolWorker {
     );
   }
 
-  static start(init: WorkerInit, onExit: (reason: WorkerExitedError) => void, timeoutMs: number, batchTimeoutMs: number): Promise<PoolWorker> {
+  /**
+   * Starts worker `index`. Only worker 0 keeps the spinning session for lone
+   * images, since a lone image goes to the first free worker, which on an idle
+   * service is worker 0 (the others would hold a second session and its threads
+   * for nothing; while worker 0 is down, a lone image runs on a sleeping one).
+   */
+  static start(init: PoolInit, index: number, onExit: (reason: WorkerExitedError) => void, timeoutMs: number, batchTimeoutMs: number): Promise<PoolWorker> {
     // Turbopack (Next >= 16.2) bundles `new Worker(path)` calls on
     // worker_threads' Worker (and ignores turbopackIgnore there); the worker
     // must stay a plain file that loads lib/ml at run time, so the class is
@@ -207,7 +206,8 @@ class PoolWorker {
       return Promise.reject(new WorkerStartError('an earlier inference worker is still stuck (in loading the model or in a batch); not starting another until it ends'));
     }
     const { Worker: NodeWorker } = process.getBuiltinModule('node:worker_threads');
-    const worker = new NodeWorker(workerEntry(), { workerData: init, env: process.env });
+    const workerData: WorkerInit = { ...init, loneSession: index === 0 };
+    const worker = new NodeWorker(workerEntry(), { workerData, env: process.env });
     return new Promise((resolve, reject) => {
       // Whichever comes first (an error, an early exit, the status, the time limit) ends the wait for the others.
       const detach = () => {
@@ -399,9 +399,9 @@ export class WorkerPool {
     const exitedEarly: [number, WorkerExitedError][] = [];
     const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const batchTimeoutMs = options.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
-    const startWorker = (init: WorkerInit, index: number) =>
-      PoolWorker.start(withLoneSession(init, index), (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), startTimeoutMs, batchTimeoutMs);
-    const requested: WorkerInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads, loneSession: false };
+    const startWorker = (init: PoolInit, index: number) =>
+      PoolWorker.start(init, index, (reason) => (pool ? pool.onWorkerExit(index, reason) : exitedEarly.push([index, reason])), startTimeoutMs, batchTimeoutMs);
+    const requested: PoolInit = { cardPath: path.resolve(options.cardPath), device: options.device, intraOpThreads: options.intraOpThreads };
     const wholeCount = (count: number) => {
       if (!Number.isInteger(count) || count < 1) throw new RangeError(`a worker pool needs a whole number of workers, at least 1, not ${count}`);
       return count;
@@ -529,7 +529,7 @@ export class WorkerPool {
     const t0 = performance.now();
     let worker: PoolWorker;
     try {
-      worker = await PoolWorker.start(withLoneSession(this.init, index), (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs, this.batchTimeoutMs);
+      worker = await PoolWorker.start(this.init, index, (reason) => this.onWorkerExit(index, reason), this.startTimeoutMs, this.batchTimeoutMs);
     } catch (error) {
       if (this.closed) return;
       const delay = restartDelayMs(this.attempts[index]!, this.backoff);

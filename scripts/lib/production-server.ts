@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '~/lib/db/embedded';
-import { spawnUntilReady } from './spawn-until-ready';
+import { spawnUntilReady, type ProcessExit } from './spawn-until-ready';
 
 export interface ProductionServer {
   baseUrl: string;
@@ -22,7 +22,7 @@ export interface ProductionServer {
   /** Stops the launcher (and with it the app server and its PostgreSQL), then removes the data. */
   stop(): Promise<void>;
   /** How the launcher (npm's process with `via: 'npm start'`) ended, once it has. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<ProcessExit>;
 }
 
 export interface ProductionServerOptions {
@@ -95,12 +95,7 @@ export async function startProductionServer(options: ProductionServerOptions): P
     await server.stop();
     await removeData();
   };
-  const { child } = server;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
-    else child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  return { baseUrl, pid: child.pid!, dataDir, logFile, stop, exited };
+  return { baseUrl, pid: server.child.pid!, dataDir, logFile, stop, exited: server.exited };
 }
 
 /**

@@ -6,10 +6,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 
+/** How a process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ReadyServer {
   child: ChildProcess;
   /** SIGTERM, then waits for the exit (at once when it has already exited). */
   stop(): Promise<void>;
+  /** How the process ended, once it has. */
+  exited: Promise<ProcessExit>;
 }
 
 export interface SpawnUntilReadyOptions {
@@ -32,7 +40,7 @@ export async function spawnUntilReady(options: SpawnUntilReadyOptions): Promise<
   const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -54,5 +62,5 @@ export async function spawnUntilReady(options: SpawnUntilReadyOptions): Promise<
     if (await fetch(options.readyUrl, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false)) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { child, stop };
+  return { child, stop, exited };
 }

@@ -19,6 +19,7 @@ import sharp from 'sharp';
 import { HEIC_HEADER, SVG_WITH_SCRIPT, encodings, pixelBomb, readSample, twelveMegapixelJpeg } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
+import { exchangeRaw } from '../support/raw-http';
 import { multipartBody, type FilePart } from '~/scripts/lib/multipart-body';
 
 const MAX_FILES = 4;
@@ -242,17 +243,9 @@ describe('a body refused while it arrives', () => {
 });
 
 it("a request that Node's parser turns away gets the API's JSON 400 too, not Node's bare status line", async () => {
-  const { port } = new URL(server.baseUrl);
-  const answer = await new Promise<string>((resolve) => {
-    const socket = net.connect(Number(port), '127.0.0.1');
-    let text = '';
-    socket.on('data', (data) => (text += data.toString('latin1')));
-    socket.on('error', () => undefined); // a reset after the answer: what was read is what counts
-    socket.on('close', () => resolve(text));
-    socket.write('NOT HTTP AT ALL\r\n\r\n');
-  });
-  expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-  expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'bad_request', message: 'The request is not valid HTTP/1.1.' } });
+  const answer = await exchangeRaw(Number(new URL(server.baseUrl).port), 'NOT HTTP AT ALL\r\n\r\n');
+  expect(answer.text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+  expect(answer.json).toEqual({ error: { code: 'bad_request', message: 'The request is not valid HTTP/1.1.' } });
 });
 
 it('real photos in unusual encodings, and a 12 MP JPEG, are classified "cat"', async () => {

@@ -8,7 +8,6 @@
  * leaves no PostgreSQL behind (checked by stop()). A Ctrl-C, which reaches
  * PostgreSQL as well, stops everything at once.
  */
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { readSample } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
 import { isRunning } from '../support/process';
+import { clusterInUse } from '~/lib/db/embedded';
 import { findAppServer } from '~/scripts/lib/app-server-process';
 import { multipartBody } from '~/scripts/lib/multipart-body';
 
@@ -100,7 +100,7 @@ it('Ctrl-C in its terminal (SIGINT to PostgreSQL, the launcher and the app serve
   server = await startE2eServer('ctrl-c');
   const launcher = server.pid;
   const appServer = await findAppServer(launcher);
-  const postgres = Number((await readFile(path.join(server.dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const postgres = (await clusterInUse(path.join(server.dataDir, 'postgres')))!.pid;
   // As for SIGHUP above: the group-wide signal, sent to each process it would reach. PostgreSQL, which SIGINT stops at
   // once, has stopped by the time the launcher has stopped the app server and turns to it (so at a terminal); here it
   // is sent the signal, and stopped, first, so that the test does not hang on that race.

@@ -10,19 +10,12 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { until } from '../api/helpers';
+import { exchangeRaw } from '../support/raw-http';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { answerClientError } = require('../../scripts/serve.cjs') as {
   answerClientError(error: NodeJS.ErrnoException, socket: net.Socket): void;
 };
-
-/** Everything the server sent until it closed the connection, and how long that took. */
-interface Received {
-  text: string;
-  status: number | null;
-  json: unknown;
-  ms: number;
-}
 
 let server: http.Server;
 let port: number;
@@ -46,37 +39,8 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-/** Writes `pieces` on a fresh connection and reads until the server closes it (10 s at most). */
-function exchange(...pieces: string[]): Promise<Received> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the server kept the connection open; it sent: ${Buffer.concat(chunks).toString('latin1')}`));
-    }, 10_000);
-    socket.on('data', (data) => chunks.push(data));
-    socket.on('error', () => undefined); // a reset after the answer: what was read is what counts
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('latin1');
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]) || null;
-      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
-      let json: unknown = null;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        // Not JSON: left null, and the test's expectation shows the text.
-      }
-      resolve({ text, status, json, ms: performance.now() - started });
-    });
-    for (const piece of pieces) socket.write(piece);
-  });
-}
-
 it('a request that is not HTTP: 400 with a JSON error, and the connection closed', async () => {
-  const answer = await exchange('HELLO THERE\r\n\r\n');
+  const answer = await exchangeRaw(port, 'HELLO THERE\r\n\r\n');
   expect(answer).toMatchObject({ status: 400, json: { error: { code: 'bad_request', message: 'The request is not valid HTTP/1.1.' } } });
   expect(answer.text).toMatch(/^content-type: application\/json$/im);
   expect(answer.text).toMatch(/^connection: close$/im);
@@ -110,24 +74,24 @@ it('closes its side whole, even for a client that keeps its own open (a half-ope
 });
 
 it('headers over the size limit: 431 with a JSON error', async () => {
-  const answer = await exchange(`GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+  const answer = await exchangeRaw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
   expect(answer).toMatchObject({ status: 431, json: { error: { code: 'bad_request', message: 'The request headers are too large.' } } });
 });
 
 it('headers that stop arriving: 408 with a JSON error once headersTimeout has passed', async () => {
-  const answer = await exchange('GET / HTTP/1.1\r\nHost: x\r\n');
+  const answer = await exchangeRaw(port, 'GET / HTTP/1.1\r\nHost: x\r\n');
   expect(answer).toMatchObject({ status: 408, json: { error: { code: 'request_timeout' } } });
   expect(answer.ms).toBeGreaterThan(350);
 });
 
 it('a body that stops arriving: 408 with a JSON error once requestTimeout has passed', async () => {
-  const answer = await exchange('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n', 'only part of it');
+  const answer = await exchangeRaw(port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n', 'only part of it');
   expect(answer).toMatchObject({ status: 408, json: { error: { code: 'request_timeout' } } });
   expect(answer.ms).toBeGreaterThan(750);
 });
 
 it('a request that parses is not touched', async () => {
-  const answer = await exchange('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  const answer = await exchangeRaw(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   expect(answer.status).toBe(200);
   expect(answer.text.endsWith('ok')).toBe(true);
 });

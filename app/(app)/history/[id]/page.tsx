@@ -70,7 +70,7 @@ export default async function PredictionPage({
               {prediction.sha256}
             </dd>
           </dl>
-          <DeletePredictionButton predictionId={prediction.id} listHref={listHref} listSearch={listSearch} />
+          <DeletePredictionButton predictionId={prediction.id} listSearch={listSearch} />
         </div>
       </Card>
     </div>

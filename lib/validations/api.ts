@@ -34,6 +34,10 @@ export const predictResponseSchema = z.object({
   predictions: z.array(apiPredictionSchema).describe('One per image, in request order'),
   model: modelRefSchema,
   saved: z.boolean().describe('Whether the predictions were stored in the token owner’s history (always false without a token)'),
+  notSaved: z
+    .string()
+    .optional()
+    .describe('With a token, why the predictions were answered but not stored: sending the same images again will not store them either'),
 });
 
 export const API_ERROR_CODES = [

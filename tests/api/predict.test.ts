@@ -16,11 +16,17 @@ import * as openapiRoute from '~/app/api/v1/openapi.json/route';
 import { env } from '~/lib/env';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
-import { actAs, form, makeUser } from '../app/helpers';
+import { makeThumbnail } from '~/lib/server/thumbnail';
+import { actAs, form, makeUser, withLoggedErrors } from '../app/helpers';
 import { expectError, jsonRequest, multipartRequest, pngHeaderOnly, readPhotos, type Kind } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
+// The real thumbnail maker, wrapped so that one test can make it fail (no photo known to classify and then fail it).
+jest.mock('~/lib/server/thumbnail', () => {
+  const actual = jest.requireActual<typeof import('~/lib/server/thumbnail')>('~/lib/server/thumbnail');
+  return { ...actual, makeThumbnail: jest.fn(actual.makeThumbnail) };
+});
 
 const { POST } = predictRoute;
 const { GET: health } = healthRoute;
@@ -31,6 +37,7 @@ interface PredictBody {
   predictions: { label: Kind; confidence: number; probabilities: Record<Kind, number>; id?: string }[];
   model: { name: string; version: string };
   saved: boolean;
+  notSaved?: string;
 }
 
 let photos: Record<Kind, Buffer>;
@@ -136,6 +143,23 @@ describe('POST /api/v1/predict', () => {
     expect(stored.tokenHash).not.toContain(token.slice(3, 20));
     expect(token.startsWith(stored.prefix)).toBe(true);
     expect(stored.lastUsedAt).not.toBeNull();
+  });
+
+  it('a thumbnail that cannot be made after classifying leaves the answers, unsaved and saying why, and stores none of the request', async () => {
+    const owner = await makeUser();
+    const token = await createToken(owner);
+    jest.mocked(makeThumbnail).mockImplementationOnce(jest.requireActual<typeof import('~/lib/server/thumbnail')>('~/lib/server/thumbnail').makeThumbnail);
+    jest.mocked(makeThumbnail).mockRejectedValueOnce(new Error('VipsForeignSaveWebp: out of memory'));
+    const { result: response, logged } = await withLoggedErrors(() => POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization: `Bearer ${token}` } })));
+    const body = await expectPredictions(response, ['cat', 'dog']);
+    expect(body.saved).toBe(false);
+    expect(body.notSaved).toBe('The images were classified but not saved to your history: PetLens could not make a thumbnail of image 1.');
+    expect(body.predictions.map((p) => p.id)).toEqual([undefined, undefined]);
+    expect(await getDb().prediction.count({ where: { userId: owner.id } })).toBe(0);
+    expect(logged.flat().join(' ')).toMatch(/making an API thumbnail[\s\S]*out of memory/);
+    expect((await openApiConformance())('PredictResponse', body)).toBe('valid');
+    // The next call makes its thumbnails and stores as usual.
+    expect((await expectPredictions(await POST(multipartRequest([photos.cat], { headers: { authorization: `Bearer ${token}` } })), ['cat'])).saved).toBe(true);
   });
 
   it('a revoked, unknown or malformed token gets 401 and stores nothing', async () => {
@@ -367,7 +391,7 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/health', '/api/v1/model', '/api/v1/openapi.json', '/api/v1/predict']);
     expect(Object.keys(doc.paths['/api/v1/predict']!.post!.responses).sort()).toEqual(['200', '400', '401', '408', '413', '415', '422', '429', '500', '503']);
     expect(doc.info.description).toMatch(/answered 405 \(code "method_not_allowed"\) with an Allow header/);
-    expect(Object.keys(doc.components.schemas.PredictResponse!.properties!)).toEqual(['predictions', 'model', 'saved']);
+    expect(Object.keys(doc.components.schemas.PredictResponse!.properties!)).toEqual(['predictions', 'model', 'saved', 'notSaved']);
     expect(doc.components.schemas.PredictJsonRequest!.properties).toMatchObject({ instances: { minItems: 1, maxItems: env.API_MAX_FILES } });
     // Every $ref resolves.
     const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[A-Za-z]+"/g) ?? [];

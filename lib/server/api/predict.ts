@@ -221,6 +221,12 @@ function classificationError(reason: unknown, index: number, count: number): Api
   return new ApiError(503, 'model_unavailable', 'The classifier failed on this request; please try again.', RETRY_SOON, index);
 }
 
+/**
+ * Classifies every file (the first refused one fails the request) and, for a
+ * caller whose predictions are stored, makes their thumbnails. A thumbnail that
+ * cannot be made leaves `thumbnails` null: the answers stand, unsaved, as on
+ * the web page, instead of being lost to a 500.
+ */
 async function classifyAll(service: InferenceService, files: Uint8Array[], withThumbnails: boolean) {
   const settled = await Promise.allSettled(files.map((bytes) => service.classify(bytes)));
   const results: ServedClassification[] = [];
@@ -228,9 +234,15 @@ async function classifyAll(service: InferenceService, files: Uint8Array[], withT
     if (outcome.status === 'rejected') throw classificationError(outcome.reason, index, files.length);
     results.push(outcome.value);
   }
+  if (!withThumbnails) return { results, thumbnails: null };
   // Thumbnails only for files the classifier accepted (format and pixel limits checked).
-  const thumbnails: Thumbnail[] = withThumbnails ? await Promise.all(files.map((bytes) => makeThumbnail(bytes, env.MAX_IMAGE_PIXELS))) : [];
-  return { results, thumbnails };
+  const made = await Promise.allSettled(files.map((bytes) => makeThumbnail(bytes, env.MAX_IMAGE_PIXELS)));
+  const failed = made.findIndex((outcome) => outcome.status === 'rejected');
+  if (failed !== -1) {
+    logServerError('making an API thumbnail', (made[failed] as PromiseRejectedResult).reason);
+    return { results, thumbnails: null, thumbnailFailed: failed };
+  }
+  return { results, thumbnails: made.map((outcome) => (outcome as PromiseFulfilledResult<Thumbnail>).value) };
 }
 
 /** Counts a call without a valid token against its address's per-minute limit. */
@@ -318,7 +330,7 @@ async function handle(request: Request): Promise<Response> {
       }
     }
 
-    const { results, thumbnails } = await classifyAll(service, files, caller !== null);
+    const { results, thumbnails, thumbnailFailed } = await classifyAll(service, files, caller !== null);
     // The places are for images being decoded, queued or classified: a save waiting on a slow database must not keep
     // other callers out of the classifier (the upload action lets go at the same point). The body's bytes stay counted.
     ticket.release();
@@ -329,7 +341,11 @@ async function handle(request: Request): Promise<Response> {
       model,
       saved: false,
     };
-    if (caller) {
+    if (caller && thumbnails === null) {
+      // Nothing of the request is stored (a retry would store the others twice); the same image would fail the same way.
+      const which = files.length > 1 ? `image ${thumbnailFailed}` : 'the image';
+      body.notSaved = `The images were classified but not saved to your history: PetLens could not make a thumbnail of ${which}.`;
+    } else if (caller && thumbnails !== null) {
       try {
         const rows = await createPredictions(
           results.map((result, i) => ({

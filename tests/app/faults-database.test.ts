@@ -22,7 +22,7 @@ import type { ClassifyState } from '~/lib/prediction-state';
 import { disconnectDb, getDb } from '~/lib/server/db';
 import { createApiToken } from '~/lib/server/queries/api-tokens';
 import { disposeInferenceService } from '~/lib/server/inference';
-import { actAs, fileFrom, form, formWith, makeUser } from './helpers';
+import { actAs, fileFrom, form, formWith, makeUser, withLoggedErrors } from './helpers';
 import { readSample } from '../fixtures/images';
 import { expectError, multipartRequest } from '../api/helpers';
 import { authorize } from './credentials';
@@ -102,9 +102,13 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   const refused = await predict(multipartRequest([cat], { headers: { authorization: `Bearer ${token}` } }));
   expect(refused.headers.get('retry-after')).toBe('1');
   await expectError(refused, 503, 'database_unavailable');
-  const down = await health();
-  expect(down.status).toBe(503);
-  expect(await down.json()).toMatchObject({ status: 'unavailable', database: { reachable: false } });
+  // Probes of a load balancer: each answers 503, the server log gets the outage once.
+  const { result: probes, logged } = await withLoggedErrors(async () => [await health(), ...(await Promise.all([health(), health()])), await health()]);
+  for (const down of probes) {
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'unavailable', database: { reachable: false } });
+  }
+  expect(logged.map(([line]) => line)).toEqual(['[petlens] health: database unreachable (logged once until it answers again):']);
   // The admin actions answer "unavailable" as a state (the form keeps its input), not with the error page.
   actAs(admin);
   const unavailable = { status: 'failed', message: expect.stringMatching(/could not be checked \(the database is unavailable\); nothing was changed/) };
@@ -114,6 +118,14 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
   actAs(user);
 
   expect(await controller.start()).toEqual(database);
+  // The recovery is logged once, with the outage's failed probes.
+  const info = jest.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    for (let i = 0; i < 2; i++) expect((await health()).status).toBe(200);
+    expect(info.mock.calls.map(([line]) => line)).toEqual([expect.stringMatching(/^\[petlens\] health: database reachable again after \d+ s \(4 failed probe\(s\)\)$/)]);
+  } finally {
+    info.mockRestore();
+  }
 
   // The same client reconnects: no app restart.
   const saved = success(await classifyImageAction(formWith(fileFrom(cat))));

@@ -32,6 +32,31 @@ function pingDatabase(): Promise<unknown> {
   return ping.query;
 }
 
+/**
+ * The database outage health has seen, if one is going on. A load balancer
+ * probing every few seconds would otherwise write the same stack trace to the
+ * log at each probe: the first failure is logged in full, the recovery in one
+ * line with how long it lasted and how many probes it failed.
+ */
+let outage: { since: number; failedProbes: number } | null = null;
+
+function noteProbe(error: unknown | null): void {
+  if (error === null) {
+    if (outage) {
+      const seconds = ((Date.now() - outage.since) / 1000).toFixed(0);
+      console.log(`[petlens] health: database reachable again after ${seconds} s (${outage.failedProbes} failed probe(s))`);
+      outage = null;
+    }
+    return;
+  }
+  if (outage) {
+    outage.failedProbes += 1;
+    return;
+  }
+  outage = { since: Date.now(), failedProbes: 1 };
+  logServerError('health: database unreachable (logged once until it answers again)', error);
+}
+
 async function probeDatabase(): Promise<HealthResponse['database']> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -42,9 +67,10 @@ async function probeDatabase(): Promise<HealthResponse['database']> {
         timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
       }),
     ]);
+    noteProbe(null);
     return { reachable: true, latencyMs: Number((performance.now() - started).toFixed(2)) };
   } catch (error) {
-    logServerError('health: database', error);
+    noteProbe(error);
     return { reachable: false, latencyMs: null };
   } finally {
     clearTimeout(timer);

@@ -108,8 +108,8 @@ it('a user creates a token on /account, uses it, sees the prediction in the hist
       await secondTab.goto(`${baseUrl}/history/${id}`);
       secondTab.once('dialog', (dialog) => void dialog.accept());
       await secondTab.getByTestId('delete-prediction').click();
-      await secondTab.waitForURL(`${baseUrl}/history?deleted=1`);
       await secondTab.getByText('The prediction and its thumbnail were deleted.').waitFor();
+      await secondTab.waitForURL(`${baseUrl}/history`);
     } finally {
       await secondTab.close();
     }

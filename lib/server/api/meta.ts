@@ -40,8 +40,8 @@ function pingDatabase(): Promise<unknown> {
  */
 let outage: { since: number; failedProbes: number } | null = null;
 
-function noteProbe(error: unknown | null): void {
-  if (error === null) {
+function noteProbe(outcome: { reachable: true } | { reachable: false; error: unknown }): void {
+  if (outcome.reachable) {
     if (outage) {
       const seconds = ((Date.now() - outage.since) / 1000).toFixed(0);
       console.log(`[petlens] health: database reachable again after ${seconds} s (${outage.failedProbes} failed probe(s))`);
@@ -54,7 +54,7 @@ function noteProbe(error: unknown | null): void {
     return;
   }
   outage = { since: Date.now(), failedProbes: 1 };
-  logServerError('health: database unreachable (logged once until it answers again)', error);
+  logServerError('health: database unreachable (logged once until it answers again)', outcome.error);
 }
 
 async function probeDatabase(): Promise<HealthResponse['database']> {
@@ -67,10 +67,10 @@ async function probeDatabase(): Promise<HealthResponse['database']> {
         timer = setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS);
       }),
     ]);
-    noteProbe(null);
+    noteProbe({ reachable: true });
     return { reachable: true, latencyMs: Number((performance.now() - started).toFixed(2)) };
   } catch (error) {
-    noteProbe(error);
+    noteProbe({ reachable: false, error });
     return { reachable: false, latencyMs: null };
   } finally {
     clearTimeout(timer);

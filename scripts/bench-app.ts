@@ -58,27 +58,31 @@ async function main() {
     const thumb = await sharp(await readFile(PHOTO)).resize(256, 256, { fit: 'inside' }).webp({ quality: 75 }).toBuffer({ resolveWithObject: true });
     const labels = ['cat', 'dog', 'neither'] as const;
     await prisma.prediction.createMany({
-      data: Array.from({ length: 50 }, (_, i) => ({
-        id: randomUUID(),
-        userId: user.id,
-        label: labels[i % 3]!,
-        confidence: 0.9,
-        pCat: i % 3 === 0 ? 0.9 : 0.05,
-        pDog: i % 3 === 1 ? 0.9 : 0.05,
-        pNeither: i % 3 === 2 ? 0.9 : 0.05,
-        modelName: 'bench',
-        modelVersion: '0',
-        executionProvider: 'cpu',
-        latencyMs: 5,
-        sha256: randomBytes(32).toString('hex'),
-        thumbnail: Uint8Array.from(thumb.data),
-        thumbnailWidth: thumb.info.width,
-        thumbnailHeight: thumb.info.height,
-        correctLabel: i % 4 === 0 ? labels[i % 3]! : null,
-        ownerLabel: i % 4 === 0 ? labels[i % 3]! : null,
-        feedbackAt: i % 4 === 0 ? new Date() : null,
-        createdAt: new Date(Date.now() - i * 60_000),
-      })),
+      data: Array.from({ length: 50 }, (_, i) => {
+        // Every fourth has the owner's feedback, counted as it is.
+        const feedback = i % 4 === 0 ? labels[i % 3]! : null;
+        return {
+          id: randomUUID(),
+          userId: user.id,
+          label: labels[i % 3]!,
+          confidence: 0.9,
+          pCat: i % 3 === 0 ? 0.9 : 0.05,
+          pDog: i % 3 === 1 ? 0.9 : 0.05,
+          pNeither: i % 3 === 2 ? 0.9 : 0.05,
+          modelName: 'bench',
+          modelVersion: '0',
+          executionProvider: 'cpu',
+          latencyMs: 5,
+          sha256: randomBytes(32).toString('hex'),
+          thumbnail: Uint8Array.from(thumb.data),
+          thumbnailWidth: thumb.info.width,
+          thumbnailHeight: thumb.info.height,
+          correctLabel: feedback,
+          ownerLabel: feedback,
+          feedbackAt: feedback ? new Date() : null,
+          createdAt: new Date(Date.now() - i * 60_000),
+        };
+      }),
     });
 
     server = await startProductionServer({

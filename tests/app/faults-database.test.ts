@@ -119,13 +119,10 @@ it('with PostgreSQL stopped: guests classify, users classify and are told it was
 
   expect(await controller.start()).toEqual(database);
   // The recovery is logged once, with the outage's failed probes.
-  const info = jest.spyOn(console, 'log').mockImplementation(() => {});
-  try {
+  const { logged: recovery } = await withLoggedErrors(async () => {
     for (let i = 0; i < 2; i++) expect((await health()).status).toBe(200);
-    expect(info.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('[petlens] health'))).toEqual([expect.stringMatching(/^\[petlens\] health: database reachable again after \d+ s \(4 failed probe\(s\)\)$/)]);
-  } finally {
-    info.mockRestore();
-  }
+  }, 'log');
+  expect(recovery.map(([line]) => String(line)).filter((line) => line.startsWith('[petlens] health'))).toEqual([expect.stringMatching(/^\[petlens\] health: database reachable again after \d+ s \(4 failed probe\(s\)\)$/)]);
 
   // The same client reconnects: no app restart.
   const saved = success(await classifyImageAction(formWith(fileFrom(cat))));

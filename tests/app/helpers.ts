@@ -33,12 +33,12 @@ export async function withOnlyAdmins(keep: string[], body: () => Promise<void>):
 }
 
 /**
- * Runs `act` with console.error captured instead of printed: the server log
- * lines a failure path must write, as the arguments of each call, for the
- * caller to check. The console is restored whatever `act` does.
+ * Runs `act` with console.error (or another console method) captured instead
+ * of printed: the server log lines a path must write, as the arguments of each
+ * call, for the caller to check. The console is restored whatever `act` does.
  */
-export async function withLoggedErrors<T>(act: () => Promise<T>): Promise<{ result: T; logged: unknown[][] }> {
-  const spy = jest.spyOn(console, 'error').mockImplementation(() => {});
+export async function withLoggedErrors<T>(act: () => Promise<T>, method: 'error' | 'log' = 'error'): Promise<{ result: T; logged: unknown[][] }> {
+  const spy = jest.spyOn(console, method).mockImplementation(() => {});
   try {
     const result = await act();
     // Copied before mockRestore, which clears them.

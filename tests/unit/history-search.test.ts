@@ -1,4 +1,4 @@
-import { historyHref, historySearch, isHistoryFiltered, predictionHref } from '~/components/history/history-search';
+import { historyHref, historySearch, isHistoryFiltered, predictionHrefs } from '~/components/history/history-search';
 import { HISTORY } from '~/lib/config';
 import type { HistoryQuery } from '~/lib/validations/prediction';
 
@@ -32,6 +32,6 @@ it('counts label and feedback as filters, not the page size', () => {
 
 it("links a prediction's page with the list page it is opened from, and plainly from the first unfiltered page", () => {
   const id = '0b7f3f0e-8a4c-4f57-9b1a-1d2c3e4f5a6b';
-  expect(predictionHref(id, defaults)).toBe(`/history/${id}`);
-  expect(predictionHref(id, { label: 'cat', feedback: 'none', pageSize: 6, page: 3 })).toBe(`/history/${id}?label=cat&feedback=none&pageSize=6&page=3`);
+  expect(predictionHrefs(defaults)(id)).toBe(`/history/${id}`);
+  expect(predictionHrefs({ label: 'cat', feedback: 'none', pageSize: 6, page: 3 })(id)).toBe(`/history/${id}?label=cat&feedback=none&pageSize=6&page=3`);
 });

@@ -221,34 +221,32 @@ function classificationError(reason: unknown, index: number, count: number): Api
   return new ApiError(503, 'model_unavailable', 'The classifier failed on this request; please try again.', RETRY_SOON, index);
 }
 
-/** A stored call's thumbnails: one per image, or the first image none could be made of. */
-type Thumbnails = { made: Thumbnail[] } | { failedAt: number };
-
 /**
  * Classifies every file (the first refused one fails the request) and, for a
  * caller whose predictions are stored, makes their thumbnails. A thumbnail that
- * cannot be made does not undo the answers: they stand, unsaved, as on the web
- * page, instead of being lost to a 500.
+ * cannot be made does not undo the answers: `thumbnailFailedAt` says which
+ * image, and they stand, unsaved, as on the web page, instead of being lost to
+ * a 500.
  */
-async function classifyAll(service: InferenceService, files: Uint8Array[], withThumbnails: boolean): Promise<{ results: ServedClassification[]; thumbnails: Thumbnails | null }> {
+async function classifyAll(service: InferenceService, files: Uint8Array[], withThumbnails: boolean) {
   const settled = await Promise.allSettled(files.map((bytes) => service.classify(bytes)));
   const results: ServedClassification[] = [];
   for (const [index, outcome] of settled.entries()) {
     if (outcome.status === 'rejected') throw classificationError(outcome.reason, index, files.length);
     results.push(outcome.value);
   }
-  if (!withThumbnails) return { results, thumbnails: null };
+  const thumbnails: Thumbnail[] = [];
+  if (!withThumbnails) return { results, thumbnails, thumbnailFailedAt: null };
   // Thumbnails only for files the classifier accepted (format and pixel limits checked).
   const made = await Promise.allSettled(files.map((bytes) => makeThumbnail(bytes, env.MAX_IMAGE_PIXELS)));
-  const thumbnails: Thumbnail[] = [];
   for (const [index, outcome] of made.entries()) {
     if (outcome.status === 'rejected') {
       logServerError('making an API thumbnail', outcome.reason);
-      return { results, thumbnails: { failedAt: index } };
+      return { results, thumbnails: [], thumbnailFailedAt: index };
     }
     thumbnails.push(outcome.value);
   }
-  return { results, thumbnails: { made: thumbnails } };
+  return { results, thumbnails, thumbnailFailedAt: null };
 }
 
 /** Counts a call without a valid token against its address's per-minute limit. */
@@ -336,7 +334,7 @@ async function handle(request: Request): Promise<Response> {
       }
     }
 
-    const { results, thumbnails } = await classifyAll(service, files, caller !== null);
+    const { results, thumbnails, thumbnailFailedAt } = await classifyAll(service, files, caller !== null);
     // The places are for images being decoded, queued or classified: a save waiting on a slow database must not keep
     // other callers out of the classifier (the upload action lets go at the same point). The body's bytes stay counted.
     ticket.release();
@@ -347,18 +345,15 @@ async function handle(request: Request): Promise<Response> {
       model,
       saved: false,
     };
-    // With a token: stored, unless a thumbnail could not be made.
-    if (caller && thumbnails) {
-      if ('failedAt' in thumbnails) {
-        // Nothing of the request is stored (a retry would store the others twice), so its images are not counted.
-        allowance?.giveBack();
-        const which = files.length > 1 ? `image ${thumbnails.failedAt}` : 'the image';
-        body.notSaved = `The images were classified but not saved to your history: PetLens could not make a thumbnail of ${which}.`;
-      } else {
-        const { made } = thumbnails;
-        try {
-          const rows = await createPredictions(
-            results.map((result, i) => ({
+    if (caller && thumbnailFailedAt !== null) {
+      // Nothing of the request is stored (a retry would store the others twice), so its images are not counted.
+      allowance?.giveBack();
+      const which = files.length > 1 ? `image ${thumbnailFailedAt}` : 'the image';
+      body.notSaved = `The images were classified but not saved to your history: PetLens could not make a thumbnail of ${which}.`;
+    } else if (caller) {
+      try {
+        const rows = await createPredictions(
+          results.map((result, i) => ({
               userId: caller.userId,
               label: result.label,
               confidence: result.confidence,
@@ -368,15 +363,14 @@ async function handle(request: Request): Promise<Response> {
               executionProvider: service.executionProvider,
               latencyMs: result.timings.decodeMs + result.timings.inferenceMs,
               sha256: createHash('sha256').update(files[i]!).digest('hex'),
-              thumbnail: made[i]!,
+              thumbnail: thumbnails[i]!,
             })),
-          );
-          rows.forEach((row, i) => (body.predictions[i]!.id = row.id));
-          body.saved = true;
-        } catch (error) {
-          logServerError('saving API predictions', error);
-          throw new ApiError(503, 'database_unavailable', 'The images were classified but could not be saved to your history; please try again.', RETRY_SOON);
-        }
+        );
+        rows.forEach((row, i) => (body.predictions[i]!.id = row.id));
+        body.saved = true;
+      } catch (error) {
+        logServerError('saving API predictions', error);
+        throw new ApiError(503, 'database_unavailable', 'The images were classified but could not be saved to your history; please try again.', RETRY_SOON);
       }
     }
     return jsonResponse(body);

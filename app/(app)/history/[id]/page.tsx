@@ -17,7 +17,7 @@ export default async function PredictionPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  /** The history list page it was opened from (predictionHref), which Back and a delete return to. */
+  /** The history list page it was opened from (predictionHrefs), which Back and a delete return to. */
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   // The same cached call as the layout's, which has already redirected or answered 404 where needed.

@@ -23,7 +23,7 @@ export function PredictionList({ items, query }: { items: PredictionListItem[]; 
             // Prefetching renders each item's page on the server (its layout looks up the session and the prediction)
             // as soon as the item is in view: six items in view cost ten such renders (measured), nobody having asked.
             prefetch={false}
-            className="group block overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md dark:border-slate-800 dark:bg-slate-900"
+            className="group block h-full overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md dark:border-slate-800 dark:bg-slate-900"
           >
             <div className="aspect-square bg-slate-100 dark:bg-slate-800">
               {/* eslint-disable-next-line @next/next/no-img-element -- a private, per-user thumbnail route */}

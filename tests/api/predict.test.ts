@@ -148,7 +148,7 @@ describe('POST /api/v1/predict', () => {
   it('a thumbnail that cannot be made after classifying leaves the answers, unsaved and saying why, and stores none of the request', async () => {
     const owner = await makeUser();
     const token = await createToken(owner);
-    jest.mocked(makeThumbnail).mockImplementationOnce(jest.requireActual<typeof import('~/lib/server/thumbnail')>('~/lib/server/thumbnail').makeThumbnail);
+    jest.mocked(makeThumbnail).mockImplementationOnce(jest.mocked(makeThumbnail).getMockImplementation()!);
     jest.mocked(makeThumbnail).mockRejectedValueOnce(new Error('VipsForeignSaveWebp: out of memory'));
     const { result: response, logged } = await withLoggedErrors(() => POST(multipartRequest([photos.cat, photos.dog], { headers: { authorization: `Bearer ${token}` } })));
     const body = await expectPredictions(response, ['cat', 'dog']);

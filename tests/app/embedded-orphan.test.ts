@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createPrismaClient } from '~/lib/db/client';
 import { clusterInUse } from '~/lib/db/embedded';
 import { startPgController, type PgController } from '../support/pg-controller-client';
-import { isRunning } from '../support/process';
+import { isRunning } from '~/lib/proc';
 import { until } from '../api/helpers';
 
 let dataDir: string;

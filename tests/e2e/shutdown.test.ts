@@ -16,10 +16,9 @@ import { until } from '../api/helpers';
 import { readSample } from '../fixtures/images';
 import { connectToServerDatabase, insertApiToken, insertUser } from '../support/e2e-db';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
-import { isRunning } from '../support/process';
 import { readFile } from 'node:fs/promises';
 import { clusterInUse } from '~/lib/db/embedded';
-import { procStatFields } from '~/lib/proc';
+import { isRunning, procStatFields } from '~/lib/proc';
 import { findAppServer } from '~/scripts/lib/app-server-process';
 import { multipartBody } from '~/scripts/lib/multipart-body';
 

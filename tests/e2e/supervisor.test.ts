@@ -15,7 +15,7 @@ import { appServerUnder, processParents } from '~/scripts/lib/app-server-process
 import { startProductionServer } from '~/scripts/lib/production-server';
 import { readSample } from '../fixtures/images';
 import { startE2eServer, type E2eServer } from '../support/e2e-server';
-import { isRunning } from '../support/process';
+import { isRunning } from '~/lib/proc';
 
 let server: E2eServer;
 

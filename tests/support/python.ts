@@ -4,7 +4,7 @@
  */
 import { runCommand, type CliResult } from './cli';
 
-export const PYTHON = process.env.PYTHON || '/usr/bin/python3';
+const PYTHON = process.env.PYTHON || '/usr/bin/python3';
 
 /**
  * Runs the program `lines` on PYTHON with `sys` imported and training/ importable (`from split import ...`), passing

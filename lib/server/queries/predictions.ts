@@ -192,11 +192,14 @@ export async function setPredictionFeedback({ id, userId, correctLabel }: { id: 
   const label = Prisma.sql`${correctLabel}::"Label"`;
   const newWord = Prisma.sql`"ownerLabel" IS DISTINCT FROM ${label}`;
   const countedChanges = Prisma.sql`(${newWord} AND "correctLabel" IS DISTINCT FROM ${label})`;
+  // The app's clock, not the database's now(): an admin's label (setConfirmedLabelAsAdmin) is stamped with it too,
+  // and which of the two came last is read by comparing the times.
+  const feedbackAt = new Date();
   // One statement: every SET reads the row as it was, so what changes is decided on the row it changes.
   const count = await getDb().$executeRaw`
     UPDATE "Prediction"
     SET "reviewedAt" = CASE WHEN ${countedChanges} THEN NULL ELSE "reviewedAt" END,
-        "feedbackAt" = CASE WHEN ${countedChanges} OR "reviewedAt" IS NULL THEN now() ELSE "feedbackAt" END,
+        "feedbackAt" = CASE WHEN ${countedChanges} OR "reviewedAt" IS NULL THEN ${feedbackAt}::timestamptz ELSE "feedbackAt" END,
         "correctLabel" = CASE WHEN ${newWord} THEN ${label} ELSE "correctLabel" END,
         "ownerLabel" = ${label}
     WHERE "id" = ${id}::uuid AND "userId" = ${userId}::uuid`;

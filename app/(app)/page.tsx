@@ -1,4 +1,5 @@
 import { Alert } from '~/components/ui/alert';
+import { ForgetSearchParam } from '~/components/ui/forget-search-param';
 import { Uploader } from '~/components/upload/uploader';
 import { env } from '~/lib/env';
 import { getCurrentUser } from '~/lib/server/auth';
@@ -11,6 +12,8 @@ export default async function ClassifyPage({ searchParams }: { searchParams: Pro
       {accountDeleted ? (
         <Alert tone="success" role="status">
           <span data-testid="account-deleted">Your account, its history and its API tokens have been deleted.</span>
+          {/* Said once: a reload of this page must not say it again. */}
+          <ForgetSearchParam name="account" />
         </Alert>
       ) : null}
       <div className="space-y-2">

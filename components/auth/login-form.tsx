@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '~/components/ui/alert';
 import { buttonClasses } from '~/components/ui/button';
+import { ForgetSearchParam } from '~/components/ui/forget-search-param';
 import { PendingButton } from '~/components/ui/pending-button';
 import { ScriptReady } from '~/components/ui/script-ready';
 import { TextField } from '~/components/ui/text-field';
@@ -59,7 +60,13 @@ export function LoginForm({ callbackUrl, justSignedUp }: { callbackUrl: string; 
 
   return (
     <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
-      {justSignedUp ? <Alert tone="success" role="status">Your account is ready. Sign in to continue.</Alert> : null}
+      {justSignedUp ? (
+        <Alert tone="success" role="status">
+          Your account is ready. Sign in to continue.
+          {/* Said once: a reload of this page must not say it again. */}
+          <ForgetSearchParam name="signedUp" />
+        </Alert>
+      ) : null}
       <TextField id="email" label="Email" name="email" type="email" autoComplete="email" required invalid={missing.email} />
       <TextField id="password" label="Password" name="password" type="password" autoComplete="current-password" required invalid={missing.password} />
       {error ? <Alert tone="error">{error}</Alert> : null}

@@ -162,8 +162,13 @@ it('a user deletes their account on /account: signed out, their token and histor
     await page.getByTestId('delete-account').click();
     await page.getByRole('status').getByTestId('account-deleted').waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe('/');
+    // Said once: the address loses it, so a reload or a bookmark does not say it again.
+    await page.waitForURL(`${baseUrl}/`);
     await page.getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    await page.reload();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    expect(await page.getByTestId('account-deleted').count()).toBe(0);
     // Signed out on the server too: the history sends guests to sign-in.
     await page.goto(`${baseUrl}/history`);
     expect(new URL(page.url()).pathname).toBe('/login');
@@ -263,6 +268,11 @@ it('a sign-up whose automatic sign-in cannot reach the server is sent to sign in
     await page.waitForURL(/\/login\?.*signedUp=1/);
     // A status, not an alert: it comes from the URL, and going Back to the page must not announce it again.
     await page.getByRole('status').filter({ hasText: 'Your account is ready. Sign in to continue.' }).waitFor();
+    // Said once: the address loses it, and a reload does not say it again.
+    await page.waitForURL(`${baseUrl}/login`);
+    await page.reload();
+    await page.getByLabel('Email').waitFor();
+    expect(await page.getByText('Your account is ready.').count()).toBe(0);
     await page.unroute('**/api/auth/callback/credentials**');
     await signIn(page, baseUrl, email, password);
     expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);

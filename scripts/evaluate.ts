@@ -18,7 +18,6 @@
  * when it runs, else starting it for the write; lib/db/cli-database.ts).
  */
 import { Command } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import path from 'node:path';
 import { Classifier } from '~/lib/ml/classifier';
 import { listDataset, listDatasetFromFile } from '~/lib/ml/dataset';
@@ -26,6 +25,7 @@ import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
 import { evaluateFiles, groupBySource } from '~/lib/ml/evaluate';
 import { computeMetrics, type EvaluationMetrics } from '~/lib/ml/metrics';
 import { LABELS } from '~/lib/ml/model-card';
+import { terminalProgress } from './lib/terminal-progress';
 import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, parseFraction, parsePositiveIntUpTo, reportCpuFallback } from './cli-options';
 
 exitQuietlyWhenStdoutCloses();
@@ -110,17 +110,17 @@ async function main() {
   }
   const classifier = await Classifier.load({ cardPath: options.model, device: options.device });
   reportCpuFallback('evaluate', classifier);
-  const bar = !options.json && process.stderr.isTTY ? new SingleBar({ format: 'evaluating [{bar}] {value}/{total} {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : null;
-  bar?.start(listing.files.length, 0);
+  const progress = options.json ? null : terminalProgress(process.stderr, listing.files.length, 'evaluating [{bar}] {value}/{total} {eta_formatted} left');
   const started = performance.now();
   const result = await evaluateFiles(classifier, listing.files, {
     concurrency: options.concurrency,
-    onProgress: (done) => bar?.update(done),
+    onProgress: (done) => progress?.update(done),
     onFailure: (f) => {
-      if (bar) process.stderr.write('\r\x1b[K'); // clear the bar's line; it redraws on the next update
-      console.error(`error: ${f.relativePath}: ${f.reason}`);
+      const line = `error: ${f.relativePath}: ${f.reason}`;
+      if (progress) progress.log(line);
+      else console.error(line);
     },
-  }).finally(() => bar?.stop());
+  }).finally(() => progress?.stop());
   const seconds = (performance.now() - started) / 1000;
   await classifier.dispose();
   if (result.metrics.n === 0) {

@@ -1,7 +1,17 @@
 /** Option parsers and process conventions shared by the CLIs. */
+import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Classifier } from '~/lib/ml/classifier';
 import type { InferenceDevice } from '~/lib/ml/session';
+
+/**
+ * A path the user typed, resolved against the folder they typed it in. `npm run` starts its scripts in the project
+ * root and passes the user's folder as INIT_CWD: without this, `cd photos && npm run predict -- cat.jpg` looked for
+ * cat.jpg in the project root. Started any other way (npx tsx, node), the process's own folder is the user's.
+ */
+export function resolveUserPath(value: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), value);
+}
 
 export function parseDevice(value: string): InferenceDevice {
   if (value === 'auto' || value === 'cuda' || value === 'cpu') return value;

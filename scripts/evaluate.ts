@@ -11,6 +11,8 @@
  * read (a gate must not pass on photos it never saw), 4 when --record could not
  * store a run that was otherwise fine (the report is printed all the same); a
  * command line it cannot run (a missing --data, --min-accuracy 98) exits 2 as well.
+ * Relative paths are from the folder the command was typed in, not the project
+ * root that `npm run` starts in.
  *
  * --record stores the run (model, dataset name, n, accuracy, per-class
  * metrics, confusion, ECE) in PostgreSQL for the admin dashboard: in
@@ -26,17 +28,17 @@ import { evaluateFiles, groupBySource } from '~/lib/ml/evaluate';
 import { computeMetrics, type EvaluationMetrics } from '~/lib/ml/metrics';
 import { LABELS } from '~/lib/ml/model-card';
 import { terminalProgress } from './lib/terminal-progress';
-import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, parseFraction, parsePositiveIntUpTo, reportCpuFallback } from './cli-options';
+import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, parseFraction, parsePositiveIntUpTo, reportCpuFallback, resolveUserPath } from './cli-options';
 
 exitQuietlyWhenStdoutCloses();
 const program = exitTwoOnUsageErrors(new Command('evaluate'))
   .description('Measure the classifier on a folder of labelled images')
-  .requiredOption('--data <dir>', 'folder of images; labels come from cat(s)/dog(s)/other|neither ancestor folders (this one included)')
-  .option('--files <list>', 'only the images listed in this file (paths relative to --data), e.g. training/splits/test.txt')
+  .requiredOption('--data <dir>', 'folder of images; labels come from cat(s)/dog(s)/other|neither ancestor folders (this one included)', resolveUserPath)
+  .option('--files <list>', 'only the images listed in this file (paths relative to --data), e.g. training/splits/test.txt', resolveUserPath)
   .option('--json', 'print exactly one JSON object')
   .option('--min-accuracy <x>', 'exit 1 if accuracy is below this fraction (0-1), 3 if it is not but some files were not read', parseFraction)
   .option('--by-source', 'also report each source folder (first two path levels) separately')
-  .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
+  .option('--model <card>', 'model card JSON', resolveUserPath, DEFAULT_MODEL_CARD)
   .option('--device <device>', 'auto | cuda | cpu', parseDevice, 'cpu')
   .option('--concurrency <n>', 'images decoded at once (at most 64)', parsePositiveIntUpTo(64), 4)
   .option('--record', 'store the run in PostgreSQL for the admin dashboard (DATABASE_URL, else the embedded database of npm start)')

@@ -4,20 +4,21 @@
  * Prints the label and the probability of each class for every image; with
  * --json one JSON object per image per line. A file that cannot be read gets
  * an error line and the others go on; the exit code is 1 if any failed, 2 for
- * a command line it cannot run.
+ * a command line it cannot run. Relative paths are from the folder the command
+ * was typed in, not the project root that `npm run` starts in.
  */
 import { Command } from 'commander';
 import { Classifier } from '~/lib/ml/classifier';
 import { DEFAULT_MODEL_CARD } from '~/lib/ml/defaults';
 import { readImageFile } from '~/lib/ml/image-file';
-import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, reportCpuFallback } from './cli-options';
+import { exitQuietlyWhenStdoutCloses, exitTwoOnUsageErrors, parseDevice, reportCpuFallback, resolveUserPath } from './cli-options';
 
 exitQuietlyWhenStdoutCloses();
 const program = exitTwoOnUsageErrors(new Command('predict'))
   .description('Classify images as cat, dog or neither')
   .argument('<files...>', 'image files')
   .option('--json', 'one JSON object per image per line')
-  .option('--model <card>', 'model card JSON', DEFAULT_MODEL_CARD)
+  .option('--model <card>', 'model card JSON', resolveUserPath, DEFAULT_MODEL_CARD)
   .option('--device <device>', 'auto | cuda | cpu', parseDevice, 'cpu')
   .parse();
 
@@ -28,7 +29,8 @@ async function main() {
   try {
     for (const file of program.args) {
       try {
-        const result = await classifier.classify(await readImageFile(file));
+        // Printed as typed, read from the folder it was typed in.
+        const result = await classifier.classify(await readImageFile(resolveUserPath(file)));
         const ms = result.timings.decodeMs + result.timings.inferenceMs;
         if (options.json) {
           const { label, confidence, probabilities, image } = result;

@@ -169,6 +169,23 @@ describe('npm run evaluate', () => {
   }, 60_000);
 });
 
+describe('run through npm from another folder', () => {
+  // `npm run` starts a script in the project root: the paths typed are still read from the folder they were typed in.
+  const npmRunIn = (folder: string, command: string) => runCommand('bash', ['-c', `cd ${JSON.stringify(folder)} && npm --prefix ${JSON.stringify(process.cwd())} run -s ${command}`]);
+
+  it('predict reads a relative FILE from there', async () => {
+    const { code, stdout } = await npmRunIn(path.join(root, 'set'), 'predict -- --json cats/a.jpg');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ file: 'cats/a.jpg', label: 'cat' });
+  }, 60_000);
+
+  it('evaluate reads a relative --data from there', async () => {
+    const { code, stdout } = await npmRunIn(path.join(root, 'set/deeper'), 'evaluate -- --data . --json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ n: 1, accuracy: 1, data: path.join(root, 'set/deeper') });
+  }, 60_000);
+});
+
 describe('--device auto without CUDA', () => {
   itWithoutCuda('says on stderr why CUDA was not used, and classifies on the CPU', async () => {
     const predict = await cli('predict.ts', ['--device', 'auto', '--json', SAMPLE_PHOTOS.dog]);

@@ -18,7 +18,7 @@ import { disconnectDb, getDb } from '~/lib/server/db';
 import { disposeInferenceService } from '~/lib/server/inference';
 import { makeThumbnail } from '~/lib/server/thumbnail';
 import { actAs, form, makeUser, withLoggedErrors } from '../app/helpers';
-import { expectError, jsonRequest, multipartRequest, pngHeaderOnly, readPhotos, type Kind } from './helpers';
+import { expectError, jsonRequest, multipartRequest, pngHeaderOnly, readPhotos, until, type Kind } from './helpers';
 
 jest.mock('next-auth', () => ({ __esModule: true, ...jest.requireActual<object>('next-auth'), getServerSession: jest.fn() }));
 jest.mock('next/cache', () => ({ revalidatePath: jest.fn() }));
@@ -182,6 +182,40 @@ describe('POST /api/v1/predict', () => {
     await expectError(await POST(multipartRequest([photos.cat], { headers: { authorization: `Bearer pl_${randomBytes(32).toString('base64url')}` } })), 401, 'unauthorized');
     await expectError(await POST(multipartRequest([photos.cat], { headers: { authorization: 'Basic dXNlcjpwYXNz' } })), 401, 'unauthorized');
     expect(await getDb().prediction.count({ where: { userId: owner.id } })).toBe(before);
+  });
+
+  it('a token revoked while its request is still sending the body stores nothing: 401, as the next request gets', async () => {
+    const owner = await makeUser();
+    const token = await createToken(owner);
+    const { id } = await getDb().apiToken.findFirstOrThrow({ where: { userId: owner.id }, select: { id: true } });
+    // The whole multipart body, sent in two halves: the second only once the token has been revoked.
+    const whole = multipartRequest([photos.cat, photos.dog], { headers: { authorization: `Bearer ${token}` } });
+    const bytes = new Uint8Array(await whole.arrayBuffer());
+    const half = Math.floor(bytes.byteLength / 2);
+    let halvesSent = 0;
+    let sendTheRest: () => void = () => {};
+    const revoked = new Promise<void>((resolve) => (sendTheRest = resolve));
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (halvesSent === 0) controller.enqueue(bytes.slice(0, half));
+        else if (halvesSent === 1) {
+          await revoked;
+          controller.enqueue(bytes.slice(half));
+        } else controller.close();
+        halvesSent += 1;
+      },
+    });
+    const request = new Request(whole.url, { method: 'POST', body, duplex: 'half', headers: whole.headers } as RequestInit);
+    const answer = POST(request);
+    // The body is read after the token was checked: the request is under way with a valid token.
+    await until('the first half of the body read', () => halvesSent >= 1);
+    actAs(owner);
+    expect(await revokeApiTokenAction({ status: 'idle' }, form({ id }))).toEqual({ status: 'success' });
+    sendTheRest();
+    const response = await answer;
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await expectError(response, 401, 'unauthorized')).error.message).toMatch(/revoked while this request was under way; nothing was stored/);
+    expect(await getDb().prediction.count({ where: { userId: owner.id } })).toBe(0);
   });
 
   it('an account holds at most API_TOKEN.maxActivePerUser active tokens, also when many are created at once; a revoked one frees a place', async () => {

@@ -12,7 +12,7 @@ import type { AdmissionTicket, InferenceService, ServedClassification } from '~/
 import { ApiError, clientAddress, errorResponse, jsonResponse, readBodyLimited, type ReserveBodyBytes } from '~/lib/server/api/http';
 import { getInferenceService } from '~/lib/server/inference';
 import { getUserByApiToken } from '~/lib/server/queries/api-tokens';
-import { createPredictions } from '~/lib/server/queries/predictions';
+import { createPredictionsForToken } from '~/lib/server/queries/predictions';
 import { makeThumbnail, type Thumbnail } from '~/lib/server/thumbnail';
 import { predictJsonRequestSchema, type ApiErrorCode } from '~/lib/validations/api';
 import type { z } from 'zod';
@@ -58,12 +58,13 @@ function bodyBudget(): Capacity {
   return globalForBodies.petlensApiBodyBudget;
 }
 
-/** Who is calling: a token's owner, or an anonymous caller (rate-limited, never stored). */
-async function authenticate(request: Request): Promise<{ userId: string } | null> {
+const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message, { 'WWW-Authenticate': 'Bearer realm="petlens"' });
+
+/** Who is calling: a token's owner (and which token), or an anonymous caller (rate-limited, never stored). */
+async function authenticate(request: Request): Promise<{ userId: string; tokenId: string } | null> {
   const header = request.headers.get('authorization');
   if (header === null) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message, { 'WWW-Authenticate': 'Bearer realm="petlens"' });
   if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"');
   let owner;
   try {
@@ -73,7 +74,7 @@ async function authenticate(request: Request): Promise<{ userId: string } | null
     throw new ApiError(503, 'database_unavailable', 'The token cannot be checked right now; please try again.', RETRY_SOON);
   }
   if (!owner) throw unauthorized('The API token is not valid or has been revoked');
-  return { userId: owner.userId };
+  return owner;
 }
 
 /**
@@ -260,7 +261,7 @@ function limitAnonymous(request: Request): void {
 }
 
 async function handle(request: Request): Promise<Response> {
-  let caller: { userId: string } | null;
+  let caller: { userId: string; tokenId: string } | null;
   try {
     caller = await authenticate(request);
   } catch (error) {
@@ -351,8 +352,10 @@ async function handle(request: Request): Promise<Response> {
       const which = files.length > 1 ? `image ${thumbnailFailedAt}` : 'the image';
       body.notSaved = `The images were classified but not saved to your history: PetLens could not make a thumbnail of ${which}.`;
     } else if (caller) {
+      let rows;
       try {
-        const rows = await createPredictions(
+        rows = await createPredictionsForToken(
+          caller.tokenId,
           results.map((result, i) => ({
               userId: caller.userId,
               label: result.label,
@@ -366,12 +369,17 @@ async function handle(request: Request): Promise<Response> {
               thumbnail: thumbnails[i]!,
             })),
         );
-        rows.forEach((row, i) => (body.predictions[i]!.id = row.id));
-        body.saved = true;
       } catch (error) {
         logServerError('saving API predictions', error);
         throw new ApiError(503, 'database_unavailable', 'The images were classified but could not be saved to your history; please try again.', RETRY_SOON);
       }
+      // Revoked while the request was under way: refused as it would be now, with nothing stored.
+      if (rows === null) {
+        allowance?.giveBack(); // nothing was stored
+        throw unauthorized('The API token was revoked while this request was under way; nothing was stored');
+      }
+      rows.forEach((row, i) => (body.predictions[i]!.id = row.id));
+      body.saved = true;
     }
     return jsonResponse(body);
   } catch (error) {

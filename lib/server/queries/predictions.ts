@@ -75,10 +75,21 @@ export async function createPrediction(input: NewPrediction & { uploadKey?: stri
   }
 }
 
-/** Several predictions of one request, all or none (one transaction). */
-export async function createPredictions(inputs: readonly NewPrediction[]) {
-  const db = getDb();
-  return db.$transaction(inputs.map((input) => db.prediction.create({ data: predictionData(input), select: { id: true, createdAt: true } })));
+/**
+ * Several predictions of one API request, all or none (one transaction), stored only while the API token that sent
+ * them is active. The token was checked when the request arrived, but a body may take minutes to arrive, and a token
+ * its owner has revoked since ("programs using it stop working at once") must not go on writing to their history.
+ * FOR SHARE: a revocation committed before this reads the row is seen here, and one that comes later waits for this
+ * save to commit. Null, with nothing stored, when the token has been revoked or deleted (its account with it) since.
+ */
+export async function createPredictionsForToken(tokenId: string, inputs: readonly NewPrediction[]) {
+  return getDb().$transaction(async (tx) => {
+    const active = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "ApiToken" WHERE id = ${tokenId}::uuid AND "revokedAt" IS NULL FOR SHARE`;
+    if (active.length === 0) return null;
+    const rows: { id: string; createdAt: Date }[] = [];
+    for (const input of inputs) rows.push(await tx.prediction.create({ data: predictionData(input), select: { id: true, createdAt: true } }));
+    return rows;
+  });
 }
 
 // The owner's history filters by what the owner said, not by an admin's label since.

@@ -35,12 +35,34 @@ function Table({ caption, children }: { caption: string; children: ReactNode }) 
   );
 }
 
+/** A figure's second line: the part of it that a different sample makes up. */
+interface OverviewDetail {
+  id: string;
+  text: string;
+  raw: number | null;
+}
+
 export function OverviewCards({ overview, ece }: { overview: FeedbackOverview; ece: number | null }) {
-  const items = [
+  // Admins label from the review queue, which offers low-confidence predictions: those labels are not a sample of all
+  // uploads, so the owners' share and their accuracy alone are shown beside the figures that mix both in.
+  const byAdminOnly = overview.withFeedback - overview.fromOwners;
+  const items: { id: string; label: string; value: string; raw: number | null; detail?: OverviewDetail }[] = [
     { id: 'total', label: 'Predictions', value: count(overview.total), raw: overview.total },
-    { id: 'with-feedback', label: 'With feedback', value: count(overview.withFeedback), raw: overview.withFeedback },
+    {
+      id: 'with-feedback',
+      label: 'With feedback',
+      value: count(overview.withFeedback),
+      raw: overview.withFeedback,
+      detail: byAdminOnly > 0 ? { id: 'from-owners', text: `${count(overview.fromOwners)} from owners, ${count(byAdminOnly)} labelled by an admin only`, raw: overview.fromOwners } : undefined,
+    },
     { id: 'without-feedback', label: 'Without feedback', value: count(overview.withoutFeedback), raw: overview.withoutFeedback },
-    { id: 'accuracy', label: 'Accuracy (with feedback)', value: pct(overview.accuracy), raw: overview.accuracy },
+    {
+      id: 'accuracy',
+      label: 'Accuracy (with feedback)',
+      value: pct(overview.accuracy),
+      raw: overview.accuracy,
+      detail: byAdminOnly > 0 ? { id: 'owners-accuracy', text: `on owners’ feedback alone: ${pct(overview.ownersAccuracy)}`, raw: overview.ownersAccuracy } : undefined,
+    },
     { id: 'ece', label: 'Calibration error (ECE)', value: ratio(ece), raw: ece },
   ];
   return (
@@ -51,6 +73,11 @@ export function OverviewCards({ overview, ece }: { overview: FeedbackOverview; e
           <dd className="mt-1 text-2xl font-semibold tabular-nums" data-testid={`overview-${item.id}`} data-value={item.raw ?? ''}>
             {item.value}
           </dd>
+          {item.detail ? (
+            <dd className="mt-1 text-xs text-slate-600 dark:text-slate-300" data-testid={`overview-${item.detail.id}`} data-value={item.detail.raw ?? ''}>
+              {item.detail.text}
+            </dd>
+          ) : null}
         </Card>
       ))}
     </dl>

@@ -259,12 +259,17 @@ describe('dashboard figures', () => {
       ADMIN.calibrationBins,
     );
 
+    const correct = withFeedback.filter((r) => r.correctLabel === r.label).length;
     expect(stats.overview).toEqual({
       total: rows.length,
       withFeedback: withFeedback.length,
       withoutFeedback: rows.length - withFeedback.length,
-      correct: withFeedback.filter((r) => r.correctLabel === r.label).length,
+      correct,
       accuracy: expect.closeTo(expected.accuracy, 12),
+      // Every label here is its owner's.
+      fromOwners: withFeedback.length,
+      ownersCorrect: correct,
+      ownersAccuracy: expect.closeTo(expected.accuracy, 12),
     });
     expect(stats.confusion).toEqual(expected.confusion);
     for (const row of stats.perClass) {
@@ -276,6 +281,38 @@ describe('dashboard figures', () => {
     expect(stats.calibration.bins.reduce((s, b) => s + b.n, 0)).toBe(withFeedback.length);
     expect(stats.histogram.reduce((s, b) => s + b.total, 0)).toBe(rows.length);
     expect(stats.perVersion.find((v) => v.modelVersion === version)).toMatchObject({ total: rows.length, withFeedback: withFeedback.length });
+  });
+
+  it('labels given by an admin alone are counted apart from the owners’, on the page too', async () => {
+    // Guests' kept uploads, labelled from the review queue: low confidence, more of them wrong.
+    const mixed = `dash-mixed-${randomUUID()}`;
+    const owners = rows.slice(0, 200);
+    const reviewed = makeRows(90, 7).map((r) => ({ ...r, confidence: Math.fround(0.34 + (r.confidence - 0.34) / 3) }));
+    await insertRows(owners, mixed, (await makeUser()).id);
+    await insertRows(reviewed, mixed, null);
+    const ownersWithFeedback = owners.filter((r) => r.correctLabel !== null);
+    const adminLabelled = reviewed.filter((r) => r.correctLabel !== null);
+    const ownersCorrect = ownersWithFeedback.filter((r) => r.correctLabel === r.label).length;
+    const allCorrect = ownersCorrect + adminLabelled.filter((r) => r.correctLabel === r.label).length;
+
+    const { overview } = await getDashboardStats(toAdminFilters({ model: mixed }));
+    expect(overview).toMatchObject({
+      withFeedback: ownersWithFeedback.length + adminLabelled.length,
+      correct: allCorrect,
+      fromOwners: ownersWithFeedback.length,
+      ownersCorrect,
+      ownersAccuracy: expect.closeTo(ownersCorrect / ownersWithFeedback.length, 12),
+    });
+    expect(overview.ownersAccuracy!).toBeGreaterThan(overview.accuracy!);
+
+    as('admin');
+    const html = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: mixed }) }));
+    expect(Number(attribute(html, 'overview-from-owners', 'data-value'))).toBe(ownersWithFeedback.length);
+    expect(html).toContain(`${ownersWithFeedback.length} from owners, ${adminLabelled.length} labelled by an admin only`);
+    expect(Number(attribute(html, 'overview-owners-accuracy', 'data-value'))).toBeCloseTo(ownersCorrect / ownersWithFeedback.length, 12);
+    // Where every label is an owner's, the split says nothing and is not shown.
+    const ownersOnly = renderToStaticMarkup(await AdminDashboardPage({ searchParams: Promise.resolve({ model: version }) }));
+    expect(ownersOnly).not.toContain('overview-from-owners');
   });
 
   it('per day and per week (UTC) equal the rows grouped in JavaScript', async () => {

@@ -46,6 +46,15 @@ export interface FeedbackOverview {
   correct: number;
   /** Over predictions with feedback; null when there are none. */
   accuracy: number | null;
+  /**
+   * Of `withFeedback`, those whose owner gave feedback. The others were labelled by an admin alone, from the review
+   * queue, which offers only low-confidence predictions (and guests' kept uploads, whose owners cannot give feedback):
+   * a different sample, likely with more mistakes in it, which `accuracy` mixes in.
+   */
+  fromOwners: number;
+  ownersCorrect: number;
+  /** Over predictions whose owner gave feedback (the confirmed label, an admin's where one corrected it); null when there are none. */
+  ownersAccuracy: number | null;
 }
 
 /** Support counts predictions whose confirmed label is this class; predicted, those (with feedback) that predicted it. */
@@ -182,7 +191,9 @@ export async function getFeedbackAggregates(filters: AdminFilters): Promise<Feed
  */
 export async function getPredictionAggregates(filters: AdminFilters): Promise<{ overview: FeedbackOverview; histogram: HistogramBin[] }> {
   const bins = ADMIN.histogramBins;
-  const rows = await getDb().$queryRaw<{ bin: number; total: number; withFeedback: number; correct: number; wrong: number; allTotal: number; allWithFeedback: number; allCorrect: number }[]>`
+  const rows = await getDb().$queryRaw<
+    { bin: number; total: number; withFeedback: number; correct: number; wrong: number; allTotal: number; allWithFeedback: number; allCorrect: number; allFromOwners: number; allOwnersCorrect: number }[]
+  >`
     SELECT least(floor("confidence"::float8 * ${bins}::int), ${bins - 1}::int)::int AS "bin",
            count(*)::int AS "total",
            count("correctLabel")::int AS "withFeedback",
@@ -190,13 +201,17 @@ export async function getPredictionAggregates(filters: AdminFilters): Promise<{ 
            (count(*) FILTER (WHERE "correctLabel" <> "label"))::int AS "wrong",
            (sum(count(*)) OVER ())::int AS "allTotal",
            (sum(count("correctLabel")) OVER ())::int AS "allWithFeedback",
-           (sum(count(*) FILTER (WHERE "correctLabel" = "label")) OVER ())::int AS "allCorrect"
+           (sum(count(*) FILTER (WHERE "correctLabel" = "label")) OVER ())::int AS "allCorrect",
+           (sum(count(*) FILTER (WHERE "ownerLabel" IS NOT NULL AND "correctLabel" IS NOT NULL)) OVER ())::int AS "allFromOwners",
+           (sum(count(*) FILTER (WHERE "ownerLabel" IS NOT NULL AND "correctLabel" = "label")) OVER ())::int AS "allOwnersCorrect"
     FROM "Prediction"
     WHERE ${filterSql(filters)}
     GROUP BY 1`;
   const total = rows[0]?.allTotal ?? 0;
   const withFeedback = rows[0]?.allWithFeedback ?? 0;
   const correct = rows[0]?.allCorrect ?? 0;
+  const fromOwners = rows[0]?.allFromOwners ?? 0;
+  const ownersCorrect = rows[0]?.allOwnersCorrect ?? 0;
   const byBin = new Map(rows.map((row) => [row.bin, row]));
   const histogram = Array.from({ length: bins }, (_, bin): HistogramBin => {
     const row = byBin.get(bin);
@@ -211,7 +226,16 @@ export async function getPredictionAggregates(filters: AdminFilters): Promise<{ 
     };
   });
   return {
-    overview: { total, withFeedback, withoutFeedback: total - withFeedback, correct, accuracy: withFeedback === 0 ? null : correct / withFeedback },
+    overview: {
+      total,
+      withFeedback,
+      withoutFeedback: total - withFeedback,
+      correct,
+      accuracy: withFeedback === 0 ? null : correct / withFeedback,
+      fromOwners,
+      ownersCorrect,
+      ownersAccuracy: fromOwners === 0 ? null : ownersCorrect / fromOwners,
+    },
     histogram,
   };
 }

@@ -203,8 +203,9 @@ export async function setPredictionFeedback({ id, userId, correctLabel }: { id: 
   const label = Prisma.sql`${correctLabel}::"Label"`;
   const newWord = Prisma.sql`"ownerLabel" IS DISTINCT FROM ${label}`;
   const countedChanges = Prisma.sql`(${newWord} AND "correctLabel" IS DISTINCT FROM ${label})`;
-  // The app's clock, not the database's now(): an admin's label (setConfirmedLabelAsAdmin) is stamped with it too,
-  // and which of the two came last is read by comparing the times.
+  // The app's clock, not the database's now(): an admin's label (setConfirmedLabelAsAdmin) is stamped with it too, and
+  // feedbackAt and reviewedAt are read side by side to tell which came last (as the owner_label migration did), so
+  // both must come from one clock. What counts now is decided from the labels above, not from the times.
   const feedbackAt = new Date();
   // One statement: every SET reads the row as it was, so what changes is decided on the row it changes.
   const count = await getDb().$executeRaw`

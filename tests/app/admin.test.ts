@@ -571,6 +571,9 @@ describe('dashboard figures', () => {
       const columns = header!.split(',');
       const cells = line!.split(',');
       expect([cells[columns.indexOf('confirmed_label')], cells[columns.indexOf('correct')], cells[columns.indexOf('owner_label')]]).toEqual(['neither', 'false', 'dog']);
+      // Who set the counted label: an admin, at the feedback's time.
+      expect(cells[columns.indexOf('reviewed_at')]).toBe(reviewed.reviewedAt!.toISOString());
+      expect(cells[columns.indexOf('feedback_at')]).toBe(reviewed.feedbackAt!.toISOString());
 
       // The owner's same label again changes nothing: the admin's stands, with its time.
       expect(await setPredictionFeedback({ id, userId: owner.id, correctLabel: 'dog' })).toBe(true);
@@ -671,6 +674,9 @@ describe('dashboard figures', () => {
     expect(parsed.map((cells) => cells[at('created_at')])).toEqual(sorted.map((r) => r.createdAt.toISOString()));
     expect(parsed.map((cells) => cells[at('confirmed_label')] ?? '')).toEqual(sorted.map((r) => r.correctLabel ?? ''));
     expect(parsed.map((cells) => cells[at('correct')])).toEqual(sorted.map((r) => (r.correctLabel === null ? '' : String(r.correctLabel === r.label))));
+    // Every label here is its owner's: no admin's time. (The column is the last one, added after the others.)
+    expect(at('reviewed_at')).toBe(columns.length - 1);
+    expect(new Set(parsed.map((cells) => cells[at('reviewed_at')] ?? ''))).toEqual(new Set(['']));
   });
 
   it('the CSV export quotes commas and quotes, and defuses spreadsheet formulas', async () => {

@@ -26,6 +26,9 @@ const HEADER = [
   'correct',
   // What the owner said; confirmed_label differs from it where an admin has labelled the prediction since.
   'owner_label',
+  // When an admin set or confirmed confirmed_label (feedback_at is then that time too); empty where the owner's word
+  // is the one counted. Last, so that the columns before it keep their places for existing readers.
+  'reviewed_at',
 ] as const;
 
 /**
@@ -85,6 +88,7 @@ export async function GET(request: Request) {
               row.feedbackAt,
               row.correctLabel === null ? null : row.correctLabel === row.label,
               row.ownerLabel,
+              row.reviewedAt,
             ]),
           )
           .join('');

@@ -509,6 +509,7 @@ const exportSelect = {
   correctLabel: true,
   ownerLabel: true,
   feedbackAt: true,
+  reviewedAt: true,
 } satisfies Prisma.PredictionSelect;
 
 export type ExportRow = Prisma.PredictionGetPayload<{ select: typeof exportSelect }>;

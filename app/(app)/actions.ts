@@ -20,8 +20,10 @@ import { historyPageSearch } from '~/components/history/history-search';
 const BUSY_MESSAGE = 'PetLens is very busy right now. Please try again in a moment.';
 const NOT_SAVED_MESSAGE = 'The result could not be saved to your history. Please try again later.';
 const THUMBNAIL_FAILED_MESSAGE = 'The result could not be saved to your history: PetLens could not make a thumbnail of this photo.';
-const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not saved to your history. Sign in again to keep your results.';
+const SIGNED_OUT_MESSAGE = 'You have been signed out, so this result was not saved to your history. Sign in again to keep the results of the photos you add after that.';
 const ACCOUNT_CHANGED_MESSAGE = 'Someone else has signed in since this photo was added, so its result was not saved to their history.';
+/** The page was a guest's, and this browser has signed in to an account since (in another tab): the account may well be the uploader's, but the photo was added as a guest's. */
+const SIGNED_IN_MEANWHILE_MESSAGE = 'This browser signed in to an account after this photo was added, so its result was not saved to that history. Photos added from now on are.';
 
 /**
  * Classifies one uploaded image (form field `file`; `expectedUser`: the id of
@@ -91,7 +93,7 @@ export async function classifyImageAction(formData: FormData): Promise<ClassifyS
 
   let id: string | null = null;
   let correctLabel: Label | null = null;
-  let saveError: string | null = accountChanged ? ACCOUNT_CHANGED_MESSAGE : signedOutMeanwhile ? SIGNED_OUT_MESSAGE : unconfirmed ? NOT_SAVED_MESSAGE : null;
+  let saveError: string | null = accountChanged ? (expectSignedIn ? ACCOUNT_CHANGED_MESSAGE : SIGNED_IN_MEANWHILE_MESSAGE) : signedOutMeanwhile ? SIGNED_OUT_MESSAGE : unconfirmed ? NOT_SAVED_MESSAGE : null;
   // Sending the photo again can save it only when what failed will pass (the database, the session check).
   let saveRetryable = unconfirmed;
   const thumb = thumbnail.status === 'fulfilled' ? thumbnail.value : null;

@@ -33,11 +33,15 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
   const signedIn = accountId !== null;
   const router = useRouter();
   const [items, setItems] = useState<UploadItem[]>([]);
-  // The page has been refreshed after an upload found the session ended; signing in again renders it anew.
-  const refreshedSignedOut = useRef(false);
-  // Signed in again, or as another account (after a refresh for an account change): that session may end in turn.
+  // The account the page shows now (null: a guest's page), read by answers that arrive after it has changed.
+  const shownAccount = useRef(accountId);
+  // Set when an answer found the page out of date and refreshed it: answers for more photos added on the same page
+  // (queued before the refresh landed) need no second one. Whatever the page shows next may go out of date in turn,
+  // so it is cleared whenever the account shown changes, to an account or to a guest's page.
+  const refreshedFrom = useRef<string | null | undefined>(undefined);
   useEffect(() => {
-    if (accountId !== null) refreshedSignedOut.current = false;
+    shownAccount.current = accountId;
+    refreshedFrom.current = undefined;
   }, [accountId]);
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -84,10 +88,12 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
         body.set('expectedUser', addedFor ?? '');
         const state = await classifyImageAction(body);
         update(key, (status) => settle(status, { kind: 'done', state, roundTripMs: performance.now() - started }));
-        // Signed out since the page loaded: render it again, once, as the server sees it now (the header, what is
-        // kept of photos added from then on), keeping the results on it.
-        if (state.status === 'success' && state.signedOut && !refreshedSignedOut.current) {
-          refreshedSignedOut.current = true;
+        // The session is no longer the one the page shows (signed out since, or an account signed in, in another
+        // tab): render the page again as the server sees it now (the header, what is kept of the photos added from
+        // then on), keeping the results on it. Once per account shown: an answer for a photo added on a page since
+        // refreshed away says nothing about the page shown now.
+        if (state.status === 'success' && state.signedOut && addedFor === shownAccount.current && refreshedFrom.current !== addedFor) {
+          refreshedFrom.current = addedFor;
           router.refresh();
         }
       } catch (error) {

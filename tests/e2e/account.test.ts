@@ -8,12 +8,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Route } from 'playwright-core';
-import { signIn, signUp } from '../support/e2e-auth';
+import { signIn, signOut, signUp } from '../support/e2e-auth';
 import { fitsViewportWidth, refusedFieldMessage } from '../support/e2e-page';
 import { launchChromium, startE2eServer, type E2eServer } from '../support/e2e-server';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
 
 const CAT = SAMPLE_PHOTOS.cat;
+const DOG = SAMPLE_PHOTOS.dog;
 
 let server: E2eServer;
 let baseUrl: string;
@@ -251,6 +252,46 @@ it('a user changes their password on /account: this browser stays signed in, the
   } finally {
     await here.close();
     await elsewhere.close();
+  }
+});
+
+it('an upload page follows the session through a sign-out and a sign-in in another tab, each time it finds itself out of date', async () => {
+  const context = await browser.newContext();
+  try {
+    const email = `two-tabs-${Date.now()}@example.test`;
+    const password = 'two tabs, one browser';
+    const page = await context.newPage();
+    await signUp(page, baseUrl, email, password);
+    await page.goto(`${baseUrl}/`);
+    await page.locator('[data-testid=dropzone][data-ready=true]').waitFor();
+    const tab = await context.newPage();
+    await tab.goto(`${baseUrl}/`);
+    const cards = page.getByTestId('prediction-label');
+    const upload = async (file: string, count: number) => {
+      await page.getByTestId('file-input').setInputFiles([file]);
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=prediction-label]').length === n, count, { timeout: 30_000 });
+    };
+
+    // Signed out in the other tab: the first answer says so, and the page shows itself signed out.
+    await signOut(tab);
+    await upload(CAT, 1);
+    await page.getByRole('note').filter({ hasText: 'You have been signed out, so this result was not saved' }).waitFor();
+    await page.getByTestId('guest-storage').waitFor({ timeout: 20_000 });
+    // Signed in again there: a photo added on the guest's page is not saved to the account, and the page follows
+    // again (it used to refresh once only, and then answered every photo as a guest's, saving none).
+    await signIn(tab, baseUrl, email, password);
+    await upload(DOG, 2);
+    await page.getByRole('note').filter({ hasText: 'This browser signed in to an account after this photo was added' }).waitFor();
+    await page.getByTestId('signed-in-as').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);
+    // From then on photos are saved as usual.
+    await upload(CAT, 3);
+    await page.getByRole('link', { name: 'View in history' }).waitFor();
+    await tab.goto(`${baseUrl}/history`);
+    expect(await tab.getByTestId('history-item').count()).toBe(1);
+    expect(await cards.count()).toBe(3);
+  } finally {
+    await context.close();
   }
 });
 

@@ -8,6 +8,7 @@ import { useHydrated } from '~/components/ui/use-hydrated';
 import { isPageOutOfDate, unansweredCallMessage } from '~/components/ui/use-reachable-action-state';
 import { UPLOAD } from '~/lib/config';
 import { formatBytes } from '~/lib/format';
+import { leftOutNotice } from './batch-notice';
 import { resend, ResultCard, settle, type UploadItem, type UploadStatus } from './result-card';
 import { newUploadKey } from './upload-key';
 
@@ -130,7 +131,7 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
     (files: readonly File[]) => {
       if (files.length === 0) return;
       const accepted = files.slice(0, UPLOAD.maxFilesPerBatch);
-      setNotice(files.length > accepted.length ? `Only the first ${UPLOAD.maxFilesPerBatch} files were added.` : null);
+      setNotice(leftOutNotice(files.map((file) => file.name), UPLOAD.maxFilesPerBatch));
       const added: UploadItem[] = accepted.map((file) => {
         const previewUrl = URL.createObjectURL(file);
         urls.current.add(previewUrl);

@@ -82,7 +82,13 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--checkpoint", type=Path, default=None, help="also save the chosen weights (a PyTorch state dict) here, e.g. for experiments that start from them")
-    return p.parse_args()
+    args = p.parse_args()
+    # Refused before an hour of training rather than by the app at load (lib/ml/model-card.ts): the admin dashboard
+    # names a model as NAME@VERSION.
+    for option, value in (("--name", args.name), ("--version", args.version)):
+        if not value or "@" in value:
+            p.error(f'{option} must be non-empty and must not contain "@"')
+    return args
 
 
 def without_out_dir(argv: list[str]) -> list[str]:

@@ -30,9 +30,15 @@ const tensorSchema = z
   })
   .loose();
 
+/** The admin's model filter writes a model as NAME@VERSION, so neither half may hold an "@" of its own. */
+const modelIdentifier = z
+  .string()
+  .min(1)
+  .regex(/^[^@]+$/, 'must not contain "@": the admin dashboard names a model as NAME@VERSION');
+
 export const modelCardSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().min(1),
+  name: modelIdentifier,
+  version: modelIdentifier,
   file: z.string().min(1),
   bytes: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),

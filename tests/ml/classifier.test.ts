@@ -86,6 +86,13 @@ describe('model loading', () => {
     await expect(loadModelArtifacts(path.join(dir, 'bad.json'))).rejects.toMatchObject({ code: 'card_invalid' });
   });
 
+  it('refuses a name or version with an "@", which would make NAME@VERSION ambiguous', async () => {
+    const card = JSON.parse(await readFile(DEFAULT_MODEL_CARD, 'utf8')) as { version: string };
+    card.version = '1.0@rc1';
+    await writeFile(path.join(dir, 'at.json'), JSON.stringify(card));
+    await expect(loadModelArtifacts(path.join(dir, 'at.json'))).rejects.toMatchObject({ code: 'card_invalid', message: expect.stringMatching(/must not contain "@"[\s\S]*version/) });
+  });
+
   it('refuses a card whose preprocessing disagrees with its input side', async () => {
     const card = JSON.parse(await readFile(DEFAULT_MODEL_CARD, 'utf8')) as { preprocessing: { crop: { width: number } } };
     card.preprocessing.crop.width = 256;

@@ -67,14 +67,14 @@ export default async function AdminDashboardPage({ searchParams }: { searchParam
         }`}
       >
         <UnlessNoFeedback empty={stats.perWeek.length === 0}>
-          <AccuracyChart points={stats.perWeek} title="Accuracy per week" />
+          <AccuracyChart points={stats.perWeek} unit="week" title="Accuracy per week" />
           <AccuracyTable points={stats.perWeek} unit="week" />
         </UnlessNoFeedback>
       </Section>
 
       <Section title="Accuracy per day" id="per-day">
         <UnlessNoFeedback empty={stats.perDay.length === 0}>
-          <AccuracyChart points={stats.perDay} title="Accuracy per day" />
+          <AccuracyChart points={stats.perDay} unit="day" title="Accuracy per day" />
           <AccuracyTable points={stats.perDay} unit="day" />
         </UnlessNoFeedback>
       </Section>

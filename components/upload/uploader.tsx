@@ -212,6 +212,10 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
     const gone = items[index];
     if (!gone) return;
     if (gone.status.kind === 'queued') cancelled.current.add(key);
+    // Already on its way: it cannot be called back, and a signed-in user's result will be saved all the same.
+    else if (gone.status.kind === 'uploading' && gone.addedFor !== null) {
+      setNotice(`${gone.name} had already been sent, so its result will still be saved to your history, where you can delete it.`);
+    }
     // Focus would fall to the page with the card: move it to the next card's ✕ (or the one before), or back to the picker.
     const buttons = list.current?.querySelectorAll<HTMLButtonElement>('button[data-remove]');
     (buttons?.[index + 1] ?? buttons?.[index - 1] ?? picker.current)?.focus();

@@ -253,6 +253,46 @@ it('a page older than the last deploy says to reload it, instead of offering a r
   }
 });
 
+it('a card removed before its turn is never sent; one removed while it is being sent says its result will still be saved', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await signUp(page, `e2e-remove-${Date.now()}@example.test`, 'e2e password 123');
+    // The first photo's request is held before it reaches the server, so the other two wait behind it.
+    let held: string | null = null;
+    const cdp = await interceptActions(page, 'Request', ({ requestId, request }) => {
+      if (request.method !== 'POST' || held !== null) return 'continue';
+      held = requestId;
+      return 'hold';
+    });
+    let uploadsSent = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.headers()['next-action'] !== undefined) uploadsSent += 1;
+    });
+    await chooseFiles(page, [PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
+    await page.waitForFunction(() => document.querySelectorAll('[aria-busy=true]').length === 3);
+    for (let waited = 0; held === null && waited < 100; waited++) await page.waitForTimeout(100);
+    expect(held).not.toBeNull();
+    const remove = (file: string) => page.getByRole('button', { name: `Remove ${path.basename(file)} from the list` }).click();
+    // The dog waits its turn: removed, it is never sent. The cat is on its way: removed, the page says what follows.
+    await remove(PHOTOS.dog);
+    await remove(PHOTOS.cat);
+    await page.getByRole('status').filter({ hasText: `${path.basename(PHOTOS.cat)} had already been sent, so its result will still be saved to your history` }).waitFor();
+    await cdp.send('Fetch.continueRequest', { requestId: held! });
+    await cdp.send('Fetch.disable');
+    // The third photo is answered on its card, the only one left.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-label]').length === 1, null, { timeout: 30_000 });
+    await expect(page.getByTestId('results').locator('li').count()).resolves.toBe(1);
+    await page.waitForTimeout(500);
+    expect(uploadsSent).toBe(2);
+    await page.goto(`${baseUrl}/history`);
+    await page.getByTestId('history-list').waitFor();
+    await expect(page.getByTestId('history-item').count()).resolves.toBe(2);
+  } finally {
+    await context.close();
+  }
+});
+
 it('photos still waiting their turn are not sent once the user leaves the page', async () => {
   const context = await browser.newContext();
   try {

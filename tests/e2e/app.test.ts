@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, CDPSession, Page, Request } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { signOut, signUp as signUpThroughForm } from '../support/e2e-auth';
 import { fitsViewportWidth } from '../support/e2e-page';
@@ -88,6 +88,36 @@ async function interceptActions(page: Page, stage: 'Request' | 'Response', decid
 async function signUp(page: Page, email: string, password: string): Promise<void> {
   await signUpThroughForm(page, baseUrl, email, password);
   expect(await page.getByTestId('signed-in-as').textContent()).toBe(email);
+}
+
+/**
+ * A signed-up user's upload page with three photos added, the first one's request held before it reaches the server
+ * (so the other two wait behind it). `release` lets it go and stops intercepting; `uploadsSent` counts every upload
+ * the page has sent, wherever it posted it (after a navigation Next posts to the page then shown).
+ */
+async function threePhotosFirstHeld(page: Page, emailPrefix: string): Promise<{ release: () => Promise<void>; uploadsSent: () => number }> {
+  await signUp(page, `${emailPrefix}-${Date.now()}@example.test`, 'e2e password 123');
+  let held: string | null = null;
+  const cdp = await interceptActions(page, 'Request', ({ requestId, request }) => {
+    if (request.method !== 'POST' || held !== null) return 'continue';
+    held = requestId;
+    return 'hold';
+  });
+  let sent = 0;
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.headers()['next-action'] !== undefined) sent += 1;
+  });
+  await chooseFiles(page, [PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
+  await page.waitForFunction(() => document.querySelectorAll('[aria-busy=true]').length === 3);
+  for (let waited = 0; held === null && waited < 100; waited++) await page.waitForTimeout(100);
+  expect(held).not.toBeNull();
+  return {
+    release: async () => {
+      await cdp.send('Fetch.continueRequest', { requestId: held! });
+      await cdp.send('Fetch.disable');
+    },
+    uploadsSent: () => sent,
+  };
 }
 
 it('a guest uploads a cat, a dog and something else and reads the right labels', async () => {
@@ -257,34 +287,18 @@ it('a card removed before its turn is never sent; one removed while it is being 
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await signUp(page, `e2e-remove-${Date.now()}@example.test`, 'e2e password 123');
-    // The first photo's request is held before it reaches the server, so the other two wait behind it.
-    let held: string | null = null;
-    const cdp = await interceptActions(page, 'Request', ({ requestId, request }) => {
-      if (request.method !== 'POST' || held !== null) return 'continue';
-      held = requestId;
-      return 'hold';
-    });
-    let uploadsSent = 0;
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.headers()['next-action'] !== undefined) uploadsSent += 1;
-    });
-    await chooseFiles(page, [PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
-    await page.waitForFunction(() => document.querySelectorAll('[aria-busy=true]').length === 3);
-    for (let waited = 0; held === null && waited < 100; waited++) await page.waitForTimeout(100);
-    expect(held).not.toBeNull();
+    const { release, uploadsSent } = await threePhotosFirstHeld(page, 'e2e-remove');
     const remove = (file: string) => page.getByRole('button', { name: `Remove ${path.basename(file)} from the list` }).click();
     // The dog waits its turn: removed, it is never sent. The cat is on its way: removed, the page says what follows.
     await remove(PHOTOS.dog);
     await remove(PHOTOS.cat);
     await page.getByRole('status').filter({ hasText: `${path.basename(PHOTOS.cat)} had already been sent, so its result will still be saved to your history` }).waitFor();
-    await cdp.send('Fetch.continueRequest', { requestId: held! });
-    await cdp.send('Fetch.disable');
+    await release();
     // The third photo is answered on its card, the only one left.
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-label]').length === 1, null, { timeout: 30_000 });
     await expect(page.getByTestId('results').locator('li').count()).resolves.toBe(1);
     await page.waitForTimeout(500);
-    expect(uploadsSent).toBe(2);
+    expect(uploadsSent()).toBe(2);
     await page.goto(`${baseUrl}/history`);
     await page.getByTestId('history-list').waitFor();
     await expect(page.getByTestId('history-item').count()).resolves.toBe(2);
@@ -297,34 +311,16 @@ it('photos still waiting their turn are not sent once the user leaves the page',
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await signUp(page, `e2e-leave-${Date.now()}@example.test`, 'e2e password 123');
-    // The first photo's request is held before it reaches the server, so the other two wait behind it.
-    let held: string | null = null;
-    const cdp = await interceptActions(page, 'Request', ({ requestId, request }) => {
-      if (request.method !== 'POST' || held !== null) return 'continue';
-      held = requestId;
-      return 'hold';
-    });
-    // Every upload the page sends, wherever it is posted to (after a navigation Next posts to the page now shown).
-    const isUpload = (request: Request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined;
-    let uploadsSent = 0;
-    page.on('request', (request) => {
-      if (isUpload(request)) uploadsSent += 1;
-    });
-    await chooseFiles(page, [PHOTOS.cat, PHOTOS.dog, PHOTOS.neither]);
-    await page.waitForFunction(() => document.querySelectorAll('[aria-busy=true]').length === 3);
-    for (let waited = 0; held === null && waited < 100; waited++) await page.waitForTimeout(100);
-    expect(held).not.toBeNull();
+    const { release, uploadsSent } = await threePhotosFirstHeld(page, 'e2e-leave');
     await page.getByRole('link', { name: 'History', exact: true }).click();
     await page.waitForURL(`${baseUrl}/history`);
     // The photo already on its way is answered and stored; the two behind it are not sent.
-    const answered = page.waitForResponse((response) => isUpload(response.request()));
-    await cdp.send('Fetch.continueRequest', { requestId: held! });
+    const answered = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().headers()['next-action'] !== undefined);
+    await release();
     await answered;
-    await cdp.send('Fetch.disable');
     // Without the fix the next photo is sent as soon as the first is answered: a second is ample to see it.
     await page.waitForTimeout(1_000);
-    expect(uploadsSent).toBe(1);
+    expect(uploadsSent()).toBe(1);
     await page.reload();
     await page.getByTestId('history-list').waitFor();
     await expect(page.getByTestId('history-item').count()).resolves.toBe(1);

@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, LabelList, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { tooltipStyle } from './chart-style';
 
 export interface AccuracyChartPoint {
   /** The period's first day, YYYY-MM-DD (UTC); a week's is its Monday. */
@@ -44,6 +45,7 @@ export function AccuracyChart({ points, unit, title }: { points: AccuracyChartPo
         <XAxis dataKey="period" tick={{ fontSize: 11 }} minTickGap={24} />
         <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} width={44} />
         <Tooltip
+          {...tooltipStyle}
           formatter={(value, _name, item) => [value === null || value === undefined ? 'no feedback' : `${String(value)}% of ${String((item.payload as { n: number }).n)}`, 'accuracy']}
           labelFormatter={(label) => `from ${String(label)}`}
         />

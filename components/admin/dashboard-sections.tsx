@@ -25,8 +25,10 @@ export function Section({ title, id, children, description }: { title: string; i
 }
 
 function Table({ caption, children }: { caption: string; children: ReactNode }) {
+  // At phone width a table scrolls sideways in this frame: focusable and named, so that the keyboard can scroll it
+  // in every browser (Chromium makes a scrolling box focusable on its own, Safari does not).
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full border-collapse text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}
@@ -149,7 +151,8 @@ export function ConfusionTable({ confusion }: { confusion: Confusion }) {
                   >
                     {diagonal ? '✓ ' : ''}
                     {count(value)}
-                    <span className="ml-1 text-xs text-slate-600 dark:text-slate-300">({pct(rowTotal === 0 ? null : value / rowTotal, 0)})</span>
+                    {/* The cell's own text colour: a grey on the darker shades of a large count fell under 4.5:1. */}
+                    <span className="ml-1 text-xs font-normal">({pct(rowTotal === 0 ? null : value / rowTotal, 0)})</span>
                   </td>
                 );
               })}

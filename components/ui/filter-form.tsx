@@ -4,7 +4,7 @@ import { ClearFiltersLink, FocusAfterClear } from '~/components/ui/clear-filters
 
 /** The look of a filter's input or select. */
 export const filterControlClasses =
-  'h-10 rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm dark:border-slate-600 dark:bg-slate-800';
+  'h-10 rounded-lg border border-slate-500 bg-white px-3 text-sm shadow-sm dark:border-slate-500 dark:bg-slate-800';
 
 /** A small label above one filter control; `id` is the control's. */
 export function FilterField({ id, label, children }: { id: string; label: string; children: ReactNode }) {

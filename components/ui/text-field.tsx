@@ -1,7 +1,7 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 
 const inputClasses =
-  'block h-10 w-full rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm placeholder:text-slate-400 aria-[invalid=true]:border-red-600 dark:border-slate-600 dark:bg-slate-800';
+  'block h-10 w-full rounded-lg border border-slate-500 bg-white px-3 text-sm shadow-sm placeholder:text-slate-500 aria-[invalid=true]:border-red-600 dark:border-slate-500 dark:bg-slate-800 dark:placeholder:text-slate-400';
 
 type TextFieldProps = {
   id: string;

@@ -16,7 +16,7 @@ export function PhotoPreview({ url, name }: { url: string; name: string }) {
         role="img"
         aria-label={`No preview of ${name}`}
         data-testid="preview-unavailable"
-        className="flex h-full w-full items-center justify-center p-2 text-center text-xs text-slate-500 dark:text-slate-400"
+        className="flex h-full w-full items-center justify-center p-2 text-center text-xs text-slate-600 dark:text-slate-400"
       >
         No preview
       </div>

@@ -300,7 +300,11 @@ export function Uploader({ maxBytes, accountId, guestRetentionDays }: { maxBytes
         {notice}
       </p>
       {items.length > 0 ? (
-        <section aria-label="Results">
+        <section aria-labelledby="results-heading">
+          {/* For the outline: the page's h1, then this, then each card's answer (h3). */}
+          <h2 id="results-heading" className="sr-only">
+            Results
+          </h2>
           <ul ref={list} className="space-y-4" data-testid="results">
             {items.map((item) => (
               <ResultCard key={item.key} item={item} signedIn={signedIn} onRemove={remove} onRetry={retry} />

@@ -50,7 +50,7 @@ export default async function AccountPage() {
               <li key={token.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3" data-testid="token-row" data-revoked={token.revokedAt ? 'true' : 'false'}>
                 <div className="min-w-0 space-y-0.5">
                   <p className="font-medium break-words">
-                    {token.name} <code className="ml-1 font-mono text-xs text-slate-500">{token.prefix}…</code>
+                    {token.name} <code className="ml-1 font-mono text-xs text-slate-500 dark:text-slate-400">{token.prefix}…</code>
                   </p>
                   <p className="text-xs text-slate-600 dark:text-slate-300">
                     Created {dateFormat.format(token.createdAt)} UTC · {token.lastUsedAt ? `last used ${dateFormat.format(token.lastUsedAt)} UTC` : 'never used'}

@@ -9,6 +9,24 @@ cd "$(dirname "$0")/.."
 # for it now, not after the training has overwritten models/.
 [ -x node_modules/.bin/tsx ] || { echo "train: run npm install first (the test metrics are measured with the app's code)" >&2; exit 1; }
 
+# --help answers before anything is installed, downloaded or staged. train.py's own options need its packages (it
+# imports torch first), so without them this says how to get them instead.
+for arg in "$@"; do
+  case "$arg" in
+    -h | --help)
+      echo "usage: npm run train [-- train.py options]   (trains, exports models/*.onnx and its card, measures it on the test split)"
+      echo
+      PYTHON=${PYTHON:-/usr/bin/python3}
+      if "$PYTHON" -c "import torch, torchvision, onnx, PIL" 2>/dev/null; then
+        exec "$PYTHON" training/train.py --help
+      fi
+      echo "train.py's options are listed once its packages are installed: apt-get install -y python3-torch" \
+        "python3-torchvision python3-onnx python3-pil (npm run train installs them itself when run as root)"
+      exit 0
+      ;;
+  esac
+done
+
 # Where train.py writes (its --out-dir / --name) and what it reads (--data),
 # so that the metrics step measures that card on that data.
 OUT_DIR=models NAME=petlens-mobilenetv3-small DATA=../shared/data

@@ -2,7 +2,7 @@
  * The predict and evaluate CLIs, run as a user runs them (npx tsx), on a
  * small labelled folder of real photos plus a broken file and an unlabelled one.
  */
-import { copyFile, mkdtemp, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SAMPLE_PHOTOS } from '../fixtures/images';
@@ -227,5 +227,26 @@ describe('npm run predict', () => {
     const { code, stdout } = await cli('predict.ts', [SAMPLE_PHOTOS.neither]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/: neither +\(cat \d+\.\d% +dog \d+\.\d% +neither \d+\.\d%\)/);
+  }, 60_000);
+});
+
+describe('npm run train -- --help', () => {
+  // Training installs packages, downloads Tux Paint's stamps and stages a model folder: asking for help must do none of it.
+  const stagingFolders = async () => (await readdir('models')).filter((name) => name.startsWith('.training-'));
+
+  it("answers at once with the wrapper's usage and train.py's options, and stages nothing", async () => {
+    const before = await stagingFolders();
+    const { code, stdout } = await runCommand('npm', ['run', '-s', 'train', '--', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run train /);
+    expect(stdout).toMatch(/usage: train\.py .*--seed SEED/s);
+    expect(await stagingFolders()).toEqual(before);
+  }, 60_000);
+
+  it('says how to get the training packages where its interpreter lacks them', async () => {
+    const { code, stdout } = await runCommand('npm', ['run', '-s', 'train', '--', '-h'], { PYTHON: '/nonexistent/python3' });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run train /);
+    expect(stdout).toMatch(/train\.py's options are listed once its packages are installed: apt-get install -y python3-torch/);
   }, 60_000);
 });

@@ -130,7 +130,8 @@ export async function createClassifierSession(options: SessionOptions): Promise<
     const cuda = await tryCudaSession(options);
     if (typeof cuda !== 'string') return cuda;
     if (options.device === 'cuda') {
-      throw new ExecutionProviderError(`the CUDA execution provider failed (INFERENCE_DEVICE=cuda, or auto once it has settled on CUDA): ${cuda}`);
+      // In the callers' words: `--device cuda` for the CLIs, INFERENCE_DEVICE=cuda (or auto, once settled on CUDA) for the app.
+      throw new ExecutionProviderError(`the CUDA execution provider failed, and the device is cuda, not auto, so there is no falling back to the CPU: ${cuda}`);
     }
     fallbackReason = cuda;
   }

@@ -70,7 +70,7 @@ itWithoutCuda('auto on a machine without CUDA serves on CPU and reports why; cud
   } finally {
     await service.close();
   }
-  await expect(InferenceService.start({ ...base, device: 'cuda' })).rejects.toThrow(/INFERENCE_DEVICE=cuda/);
+  await expect(InferenceService.start({ ...base, device: 'cuda' })).rejects.toThrow(/the device is cuda, not auto, so there is no falling back to the CPU/);
 });
 
 it('batches concurrent images on two workers and answers each in order', async () => {

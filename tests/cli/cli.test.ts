@@ -196,6 +196,14 @@ describe('--device auto without CUDA', () => {
     expect(JSON.parse(evaluate.stdout)).toMatchObject({ n: 1, accuracy: 1 });
     expect(evaluate.stderr).toMatch(/^evaluate: CUDA not used \(.+\); running on the CPU$/m);
   }, 60_000);
+
+  itWithoutCuda('--device cuda fails with the reason, in terms of the device asked for rather than the app\'s setting', async () => {
+    const predict = await cli('predict.ts', ['--device', 'cuda', '--json', SAMPLE_PHOTOS.dog]);
+    expect(predict.code).not.toBe(0);
+    expect(predict.stdout).toBe('');
+    expect(predict.stderr).toMatch(/^predict: the CUDA execution provider failed, and the device is cuda, not auto, so there is no falling back to the CPU: .+$/m);
+    expect(predict.stderr).not.toMatch(/INFERENCE_DEVICE/);
+  }, 60_000);
 });
 
 describe('npm run predict', () => {

@@ -11,7 +11,8 @@
  *     (created or promoted; its password set; the app server never gets
  *     ADMIN_PASSWORD);
  *  3. NEXTAUTH_SECRET: from the environment, or (embedded / dev only) one
- *     generated once and kept in .data/nextauth-secret;
+ *     generated once and kept in .data/nextauth-secret (a DATABASE_URL
+ *     without it is refused first, before 1);
  *  4. the production build: `next build` when .next is missing or stale;
  *  5. the production server (scripts/serve.cjs: Next's request handler
  *     behind node:http, which takes client addresses from the connection or
@@ -27,7 +28,7 @@ import { AdminInputError, ensureAdmin } from '~/lib/db/admins';
 import { createPrismaClient } from '~/lib/db/client';
 import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedDatabase } from '~/lib/db/embedded';
 import { migrate } from '~/lib/db/migrate';
-import { env } from '~/lib/env';
+import type { ServerEnv } from '~/lib/env';
 import { loadModelArtifacts, ModelLoadError } from '~/lib/ml/model-card';
 import { buildIsCurrent, buildSettings, recordBuild, sourceHash } from './lib/build-hash';
 import { exitStatus } from './lib/spawn-until-ready';
@@ -45,6 +46,11 @@ async function exitCode(child: ChildProcess): Promise<number> {
   return code ?? (signal ? 1 : 0);
 }
 
+/**
+ * Loaded in main(), not imported: lib/env.ts throws on an invalid variable while it loads, which an import would
+ * print as a stack trace rather than as the launcher's one line saying why it cannot start.
+ */
+let env: ServerEnv;
 let database: EmbeddedDatabase | null = null;
 let child: ChildProcess | null = null;
 let stopping = false;
@@ -173,6 +179,11 @@ async function checkModel(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  ({ env } = await import('~/lib/env'));
+  // Before anything touches that database (migrations, the admin account), not after.
+  if (!env.NEXTAUTH_SECRET && env.DATABASE_URL && !dev) {
+    throw new Error('NEXTAUTH_SECRET is required when DATABASE_URL points at a real database (production). Generate one with `openssl rand -base64 32`.');
+  }
   await checkModel();
   const dataDir = path.resolve(env.PETLENS_DATA_DIR ?? '.data');
 
@@ -190,14 +201,8 @@ async function main(): Promise<void> {
   log(`database ready (${result.applied.length} migration(s) applied, ${result.alreadyApplied.length} already there)`);
   await ensureAdminFromEnv(databaseUrl);
 
-  let secret = env.NEXTAUTH_SECRET;
-  if (!secret) {
-    if (database || dev) {
-      secret = await readOrCreateSecret(path.join(dataDir, 'nextauth-secret'));
-    } else {
-      throw new Error('NEXTAUTH_SECRET is required when DATABASE_URL points at a real database (production). Generate one with `openssl rand -base64 32`.');
-    }
-  }
+  // Without one here, the database is the embedded one or this is `--dev` (refused above otherwise).
+  const secret = env.NEXTAUTH_SECRET ?? (await readOrCreateSecret(path.join(dataDir, 'nextauth-secret')));
 
   const port = String(env.PORT);
   // The app server gets this process's environment plus what was resolved above.

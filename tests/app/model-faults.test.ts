@@ -1,11 +1,12 @@
 /**
- * Faults: a missing or corrupt model. `npm start`'s launcher refuses to
+ * Faults: a missing or corrupt model, or a bad setting. `npm start`'s launcher refuses to
  * start (before any database) with a message that says what is wrong,
  * /api/v1/health answers 503 saying why, and POST /api/v1/predict answers
  * 503 model_unavailable until the model can be loaded, then serves.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,11 +34,11 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function launch(cardPath: string, dataDir: string): Promise<{ code: number | null; output: string }> {
+function launch(cardPath: string, dataDir: string, settings: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', MODEL_CARD_PATH: cardPath, PETLENS_DATA_DIR: dataDir, DATABASE_URL: '', EMBEDDED_PG_PORT: '0', PORT: '1' },
+      env: { ...process.env, NODE_ENV: 'production', MODEL_CARD_PATH: cardPath, PETLENS_DATA_DIR: dataDir, DATABASE_URL: '', EMBEDDED_PG_PORT: '0', PORT: '1', ...settings },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -62,6 +63,38 @@ describe('npm start with a bad model', () => {
     expect(code).toBe(1);
     expect(output).toMatch(reason);
     expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+  }, 90_000);
+});
+
+describe('npm start with a bad setting', () => {
+  it('an invalid value: exits 1 with one line per problem, not a stack trace, before starting PostgreSQL', async () => {
+    const dataDir = path.join(dir, 'data-bad-setting');
+    const { code, output } = await launch(CARD, dataDir, { API_ANON_RATE_LIMIT: 'sixty' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/^\[petlens\] cannot start: Invalid environment:\n.*\n\s*→ at API_ANON_RATE_LIMIT\n$/);
+    expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+  }, 90_000);
+
+  it('DATABASE_URL without NEXTAUTH_SECRET: refused before anything connects to that database', async () => {
+    // A stand-in for the database that counts who connects: migrations or the admin account would.
+    const connections: net.Socket[] = [];
+    const database = net.createServer((socket) => connections.push(socket));
+    await new Promise<void>((resolve) => database.listen(0, '127.0.0.1', resolve));
+    const { port } = database.address() as net.AddressInfo;
+    try {
+      const { code, output } = await launch(CARD, path.join(dir, 'data-no-secret'), {
+        DATABASE_URL: `postgresql://petlens:petlens@127.0.0.1:${port}/petlens`,
+        NEXTAUTH_SECRET: '',
+        ADMIN_EMAIL: 'admin@example.com',
+        ADMIN_PASSWORD: 'a long enough password',
+      });
+      expect(code).toBe(1);
+      expect(output).toMatch(/cannot start: NEXTAUTH_SECRET is required when DATABASE_URL points at a real database/);
+      expect(connections).toHaveLength(0);
+    } finally {
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => database.close(resolve));
+    }
   }, 90_000);
 });
 

@@ -9,7 +9,7 @@
 # resource bundle (.rcc) of the package. Fetches each package with apt-get
 # download (Debian's mirrors are reachable where npm is),
 # keeps only the listed files whose sha256 still matches, then runs
-# `npm run evaluate --by-source` once: the figures for all of them, then per
+# `npm run evaluate -- --by-source` once: the figures for all of them, then per
 # kind and label (pet/cat, pet/dog, mammal/other, other/other).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -66,7 +66,9 @@ export interface DecodedImage {
   height: number;
 }
 
-const FORMAT_HINT = 'please send a JPEG, PNG or WebP photo';
+/** What the refusal of another format lists: every format read, so that a user with a GIF or a TIFF knows it would do. */
+const FORMAT_NAMES: Record<SupportedFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', avif: 'AVIF', tiff: 'TIFF' };
+const FORMAT_HINT = `send a ${Object.values(FORMAT_NAMES).slice(0, -1).join(', ')} or ${Object.values(FORMAT_NAMES).at(-1)} image`;
 
 function unsupported(format: string | undefined): ImageInputError {
   if (format === 'heif') {

@@ -119,7 +119,7 @@ it('every hostile upload gets its specific 4xx JSON error, anonymously and with 
   const cases = await hostileUploads();
   for (const { name, upload, status, code } of cases) {
     const message = await expectRefused(name, multipartBody([upload]), status, code);
-    if (name === 'HEIC') expect(message).toMatch(/HEIC.*not supported.*JPEG, PNG or WebP/);
+    if (name === 'HEIC') expect(message).toMatch(/HEIC.*not supported: send a JPEG, PNG, WebP, GIF, AVIF or TIFF image/);
     if (name === 'over MAX_UPLOAD_BYTES') expect(message).toContain(String(MAX_BYTES));
   }
   // Signed in: the same refusals, and not a single row for the user.

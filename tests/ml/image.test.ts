@@ -126,9 +126,9 @@ describe('decodeImage refuses what it cannot classify, with a reason', () => {
   it('empty input', () => expectInputError(new Uint8Array(0), 'empty'));
   it('text named .jpg', () => expectInputError(Buffer.from('just some text, not a photo'), 'unsupported_format'));
   it('HTML', () => expectInputError(Buffer.from('<!doctype html><html><body>hi</body></html>'), 'unsupported_format'));
-  it('SVG with a script (never rasterised)', () => expectInputError(SVG_WITH_SCRIPT, 'unsupported_format', /JPEG, PNG or WebP/));
+  it('SVG with a script (never rasterised)', () => expectInputError(SVG_WITH_SCRIPT, 'unsupported_format', /: send a JPEG, PNG, WebP, GIF, AVIF or TIFF image/));
   it('a fake PDF', () => expectInputError(Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF'), 'unsupported_format'));
-  it('HEIC', () => expectInputError(HEIC_HEADER, 'unsupported_format', /JPEG, PNG or WebP/));
+  it('HEIC', () => expectInputError(HEIC_HEADER, 'unsupported_format', /: send a JPEG, PNG, WebP, GIF, AVIF or TIFF image/));
   it('random bytes behind a PNG signature', () =>
     expectInputError(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(500, 7)]), 'corrupt'));
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LABELS } from '~/lib/config';
+import { modelCardSchema } from '~/lib/ml/model-card';
 
 export const predictJsonRequestSchema = z
   .object({
@@ -67,7 +68,7 @@ export const apiErrorSchema = z.object({
   error: z.object({
     code: z.enum(API_ERROR_CODES),
     message: z.string().describe('Safe to show to a person'),
-    index: z.number().int().min(0).optional().describe('Which image (0-based) the error is about, for multi-image requests'),
+    index: z.number().int().min(0).optional().describe('Which image (0-based) the error is about, single-image requests included; absent when the error is about the whole request'),
   }),
 });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
@@ -92,17 +93,9 @@ export const healthResponseSchema = z.object({
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
-// Loose like the card itself: the served card keeps what the schema does not name (the output's note, say).
-const tensorSchema = z.object({ name: z.string(), dtype: z.string(), shape: z.array(z.union([z.string(), z.number()])) }).loose();
-
-/** The model card as served by GET /api/v1/model (see lib/ml/model-card.ts). */
-export const modelCardResponseSchema = z
-  .object({
-    name: z.string(),
-    version: z.string(),
-    classes: z.array(z.enum(LABELS)),
-    input: tensorSchema.extend({ layout: z.string() }),
-    output: tensorSchema,
-    sha256: z.string(),
-  })
-  .loose();
+/**
+ * The model card as served by GET /api/v1/model: the schema the server loads the card with (lib/ml/model-card.ts),
+ * so the document names every part of it (file, preprocessing, training, metrics too), and keeps what it does not
+ * name (loose, like the card).
+ */
+export const modelCardResponseSchema = modelCardSchema;

@@ -426,7 +426,15 @@ describe('GET /api/v1/health, /model, /openapi.json', () => {
     expect(Object.keys(doc.paths['/api/v1/predict']!.post!.responses).sort()).toEqual(['200', '400', '401', '408', '413', '415', '422', '429', '500', '503']);
     expect(doc.info.description).toMatch(/answered 405 \(code "method_not_allowed"\) with an Allow header/);
     expect(Object.keys(doc.components.schemas.PredictResponse!.properties!)).toEqual(['predictions', 'model', 'saved', 'notSaved']);
-    expect(doc.components.schemas.PredictJsonRequest!.properties).toMatchObject({ instances: { minItems: 1, maxItems: env.API_MAX_FILES } });
+    expect(doc.components.schemas.PredictJsonRequest!.properties).toMatchObject({ instances: { minItems: 1, maxItems: Math.min(env.API_MAX_FILES, env.INFERENCE_MAX_IN_FLIGHT) } });
+    // The headers the handlers send with these answers are declared with them.
+    const headersOf = (path: string, method: string, status: string) => Object.keys((doc.paths[path]![method]!.responses[status] as { headers?: object }).headers ?? {});
+    expect(headersOf('/api/v1/predict', 'post', '401')).toEqual(['WWW-Authenticate']);
+    for (const status of ['429', '503']) expect(headersOf('/api/v1/predict', 'post', status)).toEqual(['Retry-After']);
+    expect(headersOf('/api/v1/model', 'get', '503')).toEqual(['Retry-After']);
+    // The card's schema is the one the server loads it with: every part of the card is named.
+    expect(Object.keys(doc.components.schemas.ModelCard!.properties!)).toEqual(expect.arrayContaining(['file', 'bytes', 'preprocessing', 'training', 'metrics']));
+    expect(doc.info.description).toMatch(/answered 404 \(code "not_found"\)/);
     // Every $ref resolves.
     const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[A-Za-z]+"/g) ?? [];
     expect(refs.length).toBeGreaterThan(5);

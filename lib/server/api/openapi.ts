@@ -9,6 +9,7 @@ import {
   predictJsonRequestSchema,
   predictResponseSchema,
 } from '~/lib/validations/api';
+import { MAX_OTHER_FIELDS, maxJsonValues } from './predict';
 
 /**
  * A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, without the $schema key). `io` says which side
@@ -28,9 +29,13 @@ const error = (description: string) => ({ description, content: json('Error') })
 /** The JSON request's schema, with the per-request image limit that the handler enforces (it is configuration, not shape). */
 function predictJsonRequestDocument(): Record<string, unknown> {
   const document = schemaOf(predictJsonRequestSchema, 'input') as { properties: { instances: Record<string, unknown> } };
-  document.properties.instances.maxItems = env.API_MAX_FILES;
+  document.properties.instances.maxItems = maxImagesPerRequest();
   return document;
 }
+
+/** What the handler admits per request: API_MAX_FILES, or fewer where the inference queue holds fewer (lib/server/api/predict.ts checkCount). */
+const maxImagesPerRequest = () => Math.min(env.API_MAX_FILES, env.INFERENCE_MAX_IN_FLIGHT);
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } };
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the same zod
@@ -46,7 +51,13 @@ export function buildOpenApiDocument() {
         'Classifies photos as cat, dog or neither. Anonymous calls are allowed (rate-limited per IP, never stored); ' +
         'with a personal API token (create one on /account) predictions are saved to your history. ' +
         // No operation answers 405 itself, so it is said here rather than listed under one (lib/server/api/http.ts otherMethods).
-        'A method a path does not take is answered 405 (code "method_not_allowed") with an Allow header naming those it does.',
+        'A method a path does not take is answered 405 (code "method_not_allowed") with an Allow header naming those it does; ' +
+        'OPTIONS on an endpoint answers 204 with that Allow header, and the GET endpoints answer HEAD too. ' +
+        'A path under /api that no endpoint serves is answered 404 (code "not_found"). ' +
+        // scripts/serve.cjs: Node's HTTP parser refuses these before any route sees them.
+        'Before any route: a request that is not HTTP is answered 400, headers over 16 KiB 431, and headers slower than 60 s ' +
+        'or a whole request slower than 300 s 408, all as JSON errors (code "bad_request" or "request_timeout"), and the connection is closed. ' +
+        `A JSON request may carry at most ${maxJsonValues()} JSON values in all and a multipart one at most ${MAX_OTHER_FIELDS} fields besides its images (400 "too_many_files").`,
     },
     // Relative: the server this document was fetched from. Behind a proxy the
     // request's own URL names the app's listening address, not the public one.
@@ -60,10 +71,10 @@ export function buildOpenApiDocument() {
           required: ['image'],
           properties: {
             image: {
-              description: `One or more image files (at most ${env.API_MAX_FILES}, each at most ${env.MAX_UPLOAD_BYTES} bytes)`,
+              description: `One or more image files (at most ${maxImagesPerRequest()}, each at most ${env.MAX_UPLOAD_BYTES} bytes)`,
               oneOf: [
                 { type: 'string', contentMediaType: 'application/octet-stream' },
-                { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' }, maxItems: env.API_MAX_FILES },
+                { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' }, maxItems: maxImagesPerRequest() },
               ],
             },
           },
@@ -89,14 +100,24 @@ export function buildOpenApiDocument() {
           },
           responses: {
             '200': { description: 'One prediction per image, in order', content: json('PredictResponse') },
-            '400': error('Malformed body, missing field, empty file or too many files'),
-            '401': error('The bearer token is malformed, unknown or revoked'),
+            '400': error(`Malformed body, missing field, empty file or too many files (with a token, also more images than API_TOKEN_RATE_LIMIT allows in a minute, ${env.API_TOKEN_RATE_LIMIT})`),
+            '401': {
+              ...error('The bearer token is malformed, unknown or revoked, or was revoked while the request was under way (then nothing of it is stored)'),
+              headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer realm="petlens"' } },
+            },
             '408': error('The body arrived too slowly (API_BODY_MIN_BYTES_PER_SECOND, after the first 10 s)'),
-            '413': error('The body or one image is too large'),
+            '413': error(`The body or one image is too large (an image, multipart or decoded from b64, at most ${env.MAX_UPLOAD_BYTES} bytes)`),
             '415': error('Unsupported request content type or image format (e.g. HEIC, SVG)'),
             '422': error('The image is damaged, has too many pixels, or is under the minimum size on its shorter side'),
-            '429': { ...error('Rate limit reached (anonymous calls per address, or images per token owner), or the inference queue is full'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
-            '503': { ...error('The model or database is unavailable (restarting, or the token cannot be checked)'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+            '429': { ...error('Rate limit reached (anonymous calls per address, or images per token owner), or the inference queue is full'), headers: RETRY_AFTER },
+            '503': {
+              ...error(
+                'The model is unavailable (restarting, or the classifier failed; code "model_unavailable"), or the database is ' +
+                  '(the token cannot be checked, or the images were classified but could not be saved; code "database_unavailable"). ' +
+                  'Nothing of the request is stored and a token\'s allowance is given back: it may be sent again.',
+              ),
+              headers: RETRY_AFTER,
+            },
             '500': error('An unexpected failure on the server (code "internal"; the cause is logged, not sent)'),
           },
         },
@@ -115,7 +136,7 @@ export function buildOpenApiDocument() {
         get: {
           operationId: 'model',
           summary: 'The model card: classes, preprocessing, tensors, training and metrics',
-          responses: { '200': { description: 'The model card', content: json('ModelCard') }, '503': error('The model is not loaded') },
+          responses: { '200': { description: 'The model card', content: json('ModelCard') }, '503': { ...error('The model is not loaded'), headers: RETRY_AFTER } },
         },
       },
       '/api/v1/openapi.json': {

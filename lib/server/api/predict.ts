@@ -23,10 +23,12 @@ type PredictResponse = z.infer<typeof predictResponseSchema>;
 /** Room for multipart boundaries and part headers around the files. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 /** Form fields besides the images that a multipart request may carry (ignored, but allowed). */
-const MAX_OTHER_FIELDS = 16;
+export const MAX_OTHER_FIELDS = 16;
 /** Values a JSON body may hold per image, and besides them: {"b64": …} plus a few fields a client may add. */
 const JSON_VALUES_PER_IMAGE = 8;
 const JSON_OTHER_VALUES = 64;
+/** The JSON values a request body may hold in all (the OpenAPI document states it too). */
+export const maxJsonValues = () => env.API_MAX_FILES * JSON_VALUES_PER_IMAGE + JSON_OTHER_VALUES;
 const RETRY_SOON = { 'Retry-After': '1' };
 const BUSY_MESSAGE = 'The server is busy; please retry in a moment.';
 /** No room (queue places or body memory): the one answer for every kind of full. */
@@ -171,7 +173,7 @@ async function readJson(request: Request, reserve: ReserveBodyBytes, checkCount:
   // base64 is 4/3 of the bytes, plus JSON framing.
   const body = await readBodyLimited(request, Math.ceil((env.API_MAX_FILES * env.MAX_UPLOAD_BYTES * 4) / 3) + MULTIPART_OVERHEAD, bodyPace(), reserve);
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const maxValues = env.API_MAX_FILES * JSON_VALUES_PER_IMAGE + JSON_OTHER_VALUES;
+  const maxValues = maxJsonValues();
   if (jsonValuesAtLeast(text, maxValues) > maxValues) {
     throw new ApiError(400, 'too_many_files', `At most ${env.API_MAX_FILES} images per request, and at most ${maxValues} JSON values in all; this body has more`);
   }

@@ -7,8 +7,10 @@
  * tensor's data must be type of Float32Array"). Sharing the host's
  * constructors makes `instanceof` agree on both sides.
  */
-import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import NodeEnvironment from 'jest-environment-node';
+
+// Its constructor's own parameter types: @jest/environment, which names them, is not a dependency of this project.
+type EnvironmentArgs = ConstructorParameters<typeof NodeEnvironment>;
 
 const SHARED = [
   'ArrayBuffer',
@@ -28,7 +30,7 @@ const SHARED = [
 ] as const;
 
 export default class PetLensNodeEnvironment extends NodeEnvironment {
-  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+  constructor(config: EnvironmentArgs[0], context: EnvironmentArgs[1]) {
     super(config, context);
     const host = globalThis as unknown as Record<string, unknown>;
     const sandbox = this.global as unknown as Record<string, unknown>;

@@ -74,7 +74,39 @@ async function endSignIn(token: JWT | null): Promise<void> {
   }
 }
 
+/**
+ * next-auth logs every session cookie it cannot read (JWT_SESSION_ERROR) with a stack trace, on every page asked for
+ * with it: a cookie signed with an earlier NEXTAUTH_SECRET, or one made up, which any guest can send with every
+ * request to fill the log. It is read as signed out either way. So: one line, at most once a minute per server
+ * bundle, saying how many more there were since; next-auth's other messages are logged as before.
+ */
+const UNREADABLE_SESSION_LOG_INTERVAL_MS = 60_000;
+const unreadableSessions = { lastLoggedAt: -Infinity, notLogged: 0 };
+
+function logUnreadableSessionCookie(error: unknown): void {
+  const now = Date.now();
+  if (now - unreadableSessions.lastLoggedAt < UNREADABLE_SESSION_LOG_INTERVAL_MS) {
+    unreadableSessions.notLogged += 1;
+    return;
+  }
+  const more = unreadableSessions.notLogged;
+  unreadableSessions.lastLoggedAt = now;
+  unreadableSessions.notLogged = 0;
+  const reason = error instanceof Error ? error.message : String(error);
+  console.warn(
+    `[petlens] a session cookie could not be read (${reason.slice(0, 200)}): signed with another NEXTAUTH_SECRET, or not ` +
+      `one of ours; treated as signed out${more > 0 ? ` (${more} more since the last such line)` : ''}`,
+  );
+}
+
 export const authOptions: NextAuthOptions = {
+  logger: {
+    error(code, metadata) {
+      if (code === 'JWT_SESSION_ERROR') return logUnreadableSessionCookie(metadata);
+      // next-auth's own format, as without a logger option.
+      console.error(`[next-auth][error][${code}]`, metadata);
+    },
+  },
   // Credentials sign-in works only with JWT sessions (next-auth v4).
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
   secret: env.NEXTAUTH_SECRET,

@@ -28,6 +28,19 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
+it('a session cookie that cannot be read is a guest, and costs the log one line a minute, not a stack trace per request', async () => {
+  const before = (await readFile(server.logFile, 'utf8')).length;
+  for (let i = 0; i < 5; i++) {
+    const response = await fetch(`${server.baseUrl}/`, { headers: { cookie: `next-auth.session-token=forged-${i}` } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Sign in');
+  }
+  const log = (await readFile(server.logFile, 'utf8')).slice(before);
+  expect(log).not.toContain('JWT_SESSION_ERROR');
+  expect(log).not.toMatch(/^\s+at /m);
+  expect(log.match(/a session cookie could not be read \(.+\): signed with another NEXTAUTH_SECRET, or not one of ours; treated as signed out/g)).toHaveLength(1);
+}, 60_000);
+
 function expectSecurityHeaders(headers: Headers, where: string): void {
   const csp = headers.get('content-security-policy') ?? '';
   expect({ where, csp }).toEqual({ where, csp: expect.stringContaining("frame-ancestors 'none'") });

@@ -9,27 +9,9 @@ cd "$(dirname "$0")/.."
 # for it now, not after the training has overwritten models/.
 [ -x node_modules/.bin/tsx ] || { echo "train: run npm install first (the test metrics are measured with the app's code)" >&2; exit 1; }
 
-# --help answers before anything is installed, downloaded or staged. train.py's own options need its packages (it
-# imports torch first), so without them this says how to get them instead.
-for arg in "$@"; do
-  case "$arg" in
-    -h | --help)
-      echo "usage: npm run train [-- train.py options]   (trains, exports models/*.onnx and its card, measures it on the test split)"
-      echo
-      PYTHON=${PYTHON:-/usr/bin/python3}
-      if "$PYTHON" -c "import torch, torchvision, onnx, PIL" 2>/dev/null; then
-        exec "$PYTHON" training/train.py --help
-      fi
-      echo "train.py's options are listed once its packages are installed: apt-get install -y python3-torch" \
-        "python3-torchvision python3-onnx python3-pil (npm run train installs them itself when run as root)"
-      exit 0
-      ;;
-  esac
-done
-
 # Where train.py writes (its --out-dir / --name) and what it reads (--data),
 # so that the metrics step measures that card on that data.
-OUT_DIR=models NAME=petlens-mobilenetv3-small DATA=../shared/data
+OUT_DIR=models NAME=petlens-mobilenetv3-small DATA=../shared/data HELP=
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
@@ -41,16 +23,31 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --name=*) NAME=${args[i]#*=} ;;
     --data=*) DATA=${args[i]#*=} ;;
     --splits | --splits=*) echo "train: --splits is not supported: the metrics step measures training/splits/test.txt" >&2; exit 1 ;;
+    -h | --help) HELP=1 ;;
   esac
 done
 
 # Debian's torch lives in the system interpreter, not in a pyenv/venv python.
 PYTHON=${PYTHON:-/usr/bin/python3}
-# libopenblas0-openmp: Debian's torch calls whatever provides libblas.so.3 for
-# its matrix products; the default reference BLAS is about 10x slower.
+TRAINING_IMPORTS='import torch, torchvision, onnx, PIL'
+
+# --help answers before anything is installed, downloaded or staged. train.py's own options need its packages (it
+# imports torch first), so without them this says how to get them instead.
+if [ -n "$HELP" ]; then
+  echo "usage: npm run train [-- train.py options]   (trains, exports models/*.onnx and its card, measures it on the test split)"
+  echo
+  if "$PYTHON" -c "$TRAINING_IMPORTS" 2>/dev/null; then
+    exec "$PYTHON" training/train.py --help
+  fi
+  echo "train.py's options are listed once its packages are installed: apt-get install -y python3-torch" \
+    "python3-torchvision python3-onnx python3-pil (npm run train installs them itself when run as root)"
+  exit 0
+fi
+
+# libopenblas0-openmp: see OPENBLAS_LIBBLAS in debian.sh.
 source scripts/lib/debian.sh
 ensure_packages training \
-  '"$PYTHON" -c "import torch, torchvision, onnx, PIL" && [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]' \
+  '"$PYTHON" -c "$TRAINING_IMPORTS" && [ -e "$OPENBLAS_LIBBLAS" ]' \
   python3-torch python3-torchvision python3-onnx python3-pil libopenblas0-openmp ||
   { echo "(or set PYTHON to an interpreter with torch, torchvision, onnx, PIL)" >&2; exit 1; }
 

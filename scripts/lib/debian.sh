@@ -1,5 +1,11 @@
 # Sourced by scripts/test.sh, training/train.sh, scripts/evaluate-outside.sh and scripts/reference-server/serve.sh.
 #
+# What Debian's PyTorch computes its convolutions and matrix products through, when libopenblas0-openmp is installed:
+# it calls whatever provides libblas.so.3, and Debian's default, the reference BLAS, is about 4x slower on a
+# MobileNetV3-Small (22 ms against 6 ms an image on one thread, measured on 2026-11-23). Training and the reference
+# server check for this file.
+OPENBLAS_LIBBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3
+
 # download_deb DIR SPEC: fetch one Debian package (SPEC is `name` or
 # `name=version`) into DIR with apt-get download, without installing it.
 # Debian's mirrors are reachable wherever npm's registry is; a machine that has

@@ -8,11 +8,10 @@ cd "$(dirname "$0")/../.."
 PORT=${1:?usage: serve.sh PORT}
 
 source scripts/lib/debian.sh
-# libopenblas0-openmp, as for training (training/train.sh): Debian's torch computes its convolutions through whatever
-# provides libblas.so.3, and with Debian's default reference BLAS one MobileNetV3-Small at 224 px takes about 22 ms on
-# one thread here instead of 6. A reference measured that way is slowed by a setting, not by its architecture (a torch
-# from pip brings its own fast kernels). Runs before 2026-11-23's last one were measured without it.
-ensure_packages "the reference server" "/usr/bin/python3 -c 'import torch, torchvision, onnx, PIL, flask' && command -v gunicorn && [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]" \
+# libopenblas0-openmp, as for training (OPENBLAS_LIBBLAS in debian.sh): on Debian's default BLAS the reference would be
+# slowed by a setting, not by its architecture (a torch from pip brings its own fast kernels). Runs before 2026-11-23's
+# last one were measured without it.
+ensure_packages "the reference server" "/usr/bin/python3 -c 'import torch, torchvision, onnx, PIL, flask' && command -v gunicorn && [ -e \"\$OPENBLAS_LIBBLAS\" ]" \
   python3-torch python3-torchvision python3-onnx python3-pil python3-flask gunicorn libopenblas0-openmp
 
 # Absolute: gunicorn changes into scripts/reference-server.

@@ -9,7 +9,7 @@ import {
   predictJsonRequestSchema,
   predictResponseSchema,
 } from '~/lib/validations/api';
-import { MAX_OTHER_FIELDS, maxJsonValues } from './predict';
+import { MAX_OTHER_FIELDS, maxImagesPerRequest, maxJsonValues } from './predict';
 
 /**
  * A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, without the $schema key). `io` says which side
@@ -33,8 +33,6 @@ function predictJsonRequestDocument(): Record<string, unknown> {
   return document;
 }
 
-/** What the handler admits per request: API_MAX_FILES, or fewer where the inference queue holds fewer (lib/server/api/predict.ts checkCount). */
-const maxImagesPerRequest = () => Math.min(env.API_MAX_FILES, env.INFERENCE_MAX_IN_FLIGHT);
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } };
 
 /**

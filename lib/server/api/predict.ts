@@ -29,6 +29,8 @@ const JSON_VALUES_PER_IMAGE = 8;
 const JSON_OTHER_VALUES = 64;
 /** The JSON values a request body may hold in all (the OpenAPI document states it too). */
 export const maxJsonValues = () => env.API_MAX_FILES * JSON_VALUES_PER_IMAGE + JSON_OTHER_VALUES;
+/** The images one request may hold, for the OpenAPI document: what checkFileCount and checkCount below admit between them. */
+export const maxImagesPerRequest = () => Math.min(env.API_MAX_FILES, env.INFERENCE_MAX_IN_FLIGHT);
 const RETRY_SOON = { 'Retry-After': '1' };
 const BUSY_MESSAGE = 'The server is busy; please retry in a moment.';
 /** No room (queue places or body memory): the one answer for every kind of full. */
